@@ -1,0 +1,82 @@
+"""Personas shared by every test (STYLE.md rule 8).
+
+``agency`` is the department under test; ``other_agency`` is a second department whose
+records our personas must never see. Each persona is a signed-in user with one role:
+clerk (coordinator), commander (approver), inspector (overseer of ``agency``), employee,
+security, reviewer, admin, and outsider (coordinator of ``other_agency``).
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from liaison.accounts.models import Agency, User
+from liaison.accounts.tests.factories import AgencyFactory, user_with_role
+from liaison.people.models import Employee
+from liaison.people.tests.factories import EmployeeFactory
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def agency(db: None) -> Agency:
+    return AgencyFactory(name="Metro Police Department", ori_code="CA0194200")
+
+
+@pytest.fixture
+def other_agency(db: None) -> Agency:
+    return AgencyFactory(name="County Sheriff's Department", ori_code="CA0190000")
+
+
+@pytest.fixture
+def clerk(agency: Agency) -> User:
+    return user_with_role("coordinator", agency, "clerk")
+
+
+@pytest.fixture
+def commander(agency: Agency) -> User:
+    return user_with_role("approver", agency, "commander")
+
+
+@pytest.fixture
+def inspector(agency: Agency) -> User:
+    return user_with_role("overseer", agency, "inspector")
+
+
+@pytest.fixture
+def security_officer(agency: Agency) -> User:
+    return user_with_role("security", agency, "security")
+
+
+@pytest.fixture
+def reviewer(agency: Agency) -> User:
+    return user_with_role("reviewer", agency, "reviewer")
+
+
+@pytest.fixture
+def administrator(agency: Agency) -> User:
+    return user_with_role("admin", agency, "administrator")
+
+
+@pytest.fixture
+def employee_user(agency: Agency) -> User:
+    return user_with_role("employee", agency, "officer")
+
+
+@pytest.fixture
+def employee_record(agency: Agency, employee_user: User) -> Employee:
+    return EmployeeFactory(agency=agency, user=employee_user, first_name="Dana",
+                           last_name="Reyes", serial_number="41234")
+
+
+@pytest.fixture
+def outsider(other_agency: Agency) -> User:
+    return user_with_role("coordinator", other_agency, "outsider")
+
+
+def client_for(user: User | None) -> Client:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

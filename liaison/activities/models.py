@@ -1,0 +1,191 @@
+"""Activities, their locations and participants, and the category/topic vocabularies."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.db.models.functions import Lower
+from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
+
+from liaison.accounts.models import Agency
+from liaison.activities.workflow import Status
+from liaison.people.models import Employee, ExternalPerson, Organisation
+
+# The text-search configuration used by the PostgreSQL index and by every query against
+# it. They must match exactly or PostgreSQL will not use the index.
+SEARCH_CONFIG = "english"
+
+
+class Direction(models.TextChoices):
+    OUTBOUND = "outbound", "Outbound (our staff abroad)"
+    INBOUND = "inbound", "Inbound (foreign personnel trained by us)"
+    FOREIGN_TRAINERS = "foreign_trainers", "Foreign trainers (teaching our staff)"
+    VIRTUAL = "virtual", "Virtual"
+
+
+class Kind(models.TextChoices):
+    COURSE = "course", "Course"
+    SEMINAR = "seminar", "Seminar"
+    CONFERENCE = "conference", "Conference"
+    EXCHANGE = "exchange", "Exchange"
+    SITE_VISIT = "site_visit", "Site visit"
+    CONVENTION = "convention", "Convention"
+
+
+class Category(models.Model):
+    """The maintained vocabulary of training categories (administrators edit it)."""
+
+    name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=100, unique=True)
+    description = models.TextField(blank=True)
+    active = models.BooleanField(default=True, help_text="Inactive categories stay on old "
+                                 "records but are not offered for new ones.")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+        constraints = [models.UniqueConstraint(Lower("name"), name="category_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Topic(models.Model):
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), name="topic_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Activity(models.Model):
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="activities")
+    title = models.CharField(max_length=300)
+    direction = models.CharField(max_length=20, choices=Direction.choices)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    category = models.ForeignKey(Category, on_delete=models.PROTECT,
+                                 related_name="activities")
+    topics = models.ManyToManyField(Topic, blank=True, related_name="activities")
+    purpose = models.TextField(help_text="What the department expects to learn or teach.")
+    justification = models.TextField(blank=True,
+                                     help_text="Why the department should take part.")
+    host_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True,
+                                          blank=True, related_name="hosted_activities")
+    organiser_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
+                                               null=True, blank=True,
+                                               related_name="organised_activities")
+    start_date = models.DateField()
+    end_date = models.DateField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # Denormalised title + topics + purpose, kept by the services; what search reads.
+    search_text = models.TextField(blank=True, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[topics], excluded_fields=["search_text"])
+
+    class Meta:
+        ordering = ["-start_date", "-id"]
+        verbose_name_plural = "activities"
+        constraints = [
+            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")),
+                                   name="activity_end_not_before_start"),
+            models.CheckConstraint(condition=Q(direction__in=Direction.values),
+                                   name="activity_direction_valid"),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values),
+                                   name="activity_kind_valid"),
+            models.CheckConstraint(condition=Q(status__in=Status.values),
+                                   name="activity_status_valid"),
+            models.CheckConstraint(condition=~Q(title=""), name="activity_title_not_blank"),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "-start_date", "-id"], name="activity_agency_date"),
+            models.Index(fields=["agency", "status", "-start_date"],
+                         name="activity_agency_status"),
+            models.Index(fields=["agency", "category", "-start_date"],
+                         name="activity_agency_category"),
+            models.Index(fields=["agency", "direction", "-start_date"],
+                         name="activity_agency_direction"),
+            models.Index(fields=["host_organisation"], name="activity_host"),
+            models.Index(fields=["organiser_organisation"], name="activity_organiser"),
+            # The search index is vendor-specific (a GIN tsvector index on PostgreSQL, an
+            # FTS5 table on SQLite) and so lives in migration 0002, not here.
+            # See docs/adr/0006-search.md.
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def year(self) -> int:
+        return self.start_date.year
+
+
+class Location(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="locations")
+    country = CountryField()
+    city = models.CharField(max_length=100, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["position", "id"]
+        indexes = [models.Index(fields=["country", "activity"], name="location_country")]
+
+    def __str__(self) -> str:
+        return f"{self.city}, {self.country.name}" if self.city else str(self.country.name)
+
+
+class ParticipantRole(models.TextChoices):
+    ATTENDEE = "attendee", "Attendee"
+    INSTRUCTOR = "instructor", "Instructor"
+    PRESENTER = "presenter", "Presenter"
+    DELEGATION_LEAD = "delegation_lead", "Delegation lead"
+    TRAINEE = "trainee", "Trainee (inbound)"
+
+
+class Participation(models.Model):
+    """One person's part in an activity: an employee of ours, or an external person."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE,
+                                 related_name="participations")
+    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, null=True, blank=True,
+                                 related_name="participations")
+    external_person = models.ForeignKey(ExternalPerson, on_delete=models.PROTECT, null=True,
+                                        blank=True, related_name="participations")
+    role = models.CharField(max_length=20, choices=ParticipantRole.choices,
+                            default=ParticipantRole.ATTENDEE)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(employee__isnull=False, external_person__isnull=True)
+                           | Q(employee__isnull=True, external_person__isnull=False)),
+                name="participation_exactly_one_person",
+            ),
+            models.UniqueConstraint(fields=["activity", "employee"],
+                                    condition=Q(employee__isnull=False),
+                                    name="participation_employee_once"),
+            models.UniqueConstraint(fields=["activity", "external_person"],
+                                    condition=Q(external_person__isnull=False),
+                                    name="participation_external_once"),
+            models.CheckConstraint(condition=Q(role__in=ParticipantRole.values),
+                                   name="participation_role_valid"),
+        ]
+        indexes = [models.Index(fields=["employee", "activity"], name="participation_employee")]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_role_display()}"
+
+    @property
+    def person(self) -> Employee | ExternalPerson | None:
+        return self.employee or self.external_person

@@ -1,0 +1,133 @@
+"""Reads for activities: the filtered, searched, sorted list every door uses.
+
+The page, the API and the bench all call ``activity_list``; it starts from
+``activities_visible_to`` so no filter can widen what a user may see.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from liaison.activities.access import activities_visible_to
+from liaison.activities.models import Activity, Category, Location, Participation
+from liaison.activities.search import activity_search
+
+SORTS: dict[str, tuple[str, ...]] = {
+    "-start_date": ("-start_date", "-id"),
+    "start_date": ("start_date", "id"),
+    "title": ("title", "id"),
+    "-title": ("-title", "-id"),
+}
+DEFAULT_SORT = "-start_date"
+
+
+@dataclass(frozen=True)
+class ActivityFilters:
+    """What a user may filter by. Every field is optional; empty means "any"."""
+
+    q: str = ""
+    country: str = ""
+    category: str = ""  # slug
+    direction: str = ""
+    year: int | None = None
+    status: str = ""
+    person: int | None = None  # employee id
+    organisation: int | None = None  # host or organiser
+    agency: int | None = None
+    sort: str = DEFAULT_SORT
+
+    def is_empty(self) -> bool:
+        return self == ActivityFilters(sort=self.sort)
+
+
+def activity_list(*, user: Any, filters: ActivityFilters) -> QuerySet[Activity]:
+    """Activities the user may see that match ``filters``, sorted, ready to paginate."""
+    qs = activities_visible_to(user)
+    f = filters
+    if f.agency:
+        qs = qs.filter(agency_id=f.agency)
+    if f.country:
+        qs = qs.filter(Exists(Location.objects.filter(activity_id=OuterRef("pk"),
+                                                      country=f.country.upper())))
+    if f.category:
+        qs = qs.filter(category__slug=f.category)
+    if f.direction:
+        qs = qs.filter(direction=f.direction)
+    if f.year:
+        qs = qs.filter(start_date__gte=dt.date(f.year, 1, 1),
+                       start_date__lt=dt.date(f.year + 1, 1, 1))
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.person:
+        qs = qs.filter(Exists(Participation.objects.filter(activity_id=OuterRef("pk"),
+                                                           employee_id=f.person)))
+    if f.organisation:
+        qs = qs.filter(Q(host_organisation_id=f.organisation)
+                       | Q(organiser_organisation_id=f.organisation))
+    if f.q:
+        qs = activity_search(qs, f.q)
+    return qs.order_by(*SORTS.get(f.sort, SORTS[DEFAULT_SORT]))
+
+
+def with_list_relations(qs: QuerySet[Activity]) -> QuerySet[Activity]:
+    """What a list row shows: category, agency and locations, without N+1 queries."""
+    return qs.select_related("category", "agency").prefetch_related(
+        Prefetch("locations", queryset=Location.objects.order_by("position", "id")))
+
+
+def with_detail_relations(qs: QuerySet[Activity]) -> QuerySet[Activity]:
+    return with_list_relations(qs).select_related(
+        "host_organisation", "organiser_organisation", "created_by").prefetch_related(
+        "topics",
+        Prefetch("participations", queryset=Participation.objects.select_related(
+            "employee", "external_person__organisation").order_by("id")))
+
+
+def activity_history(*, activity: Activity) -> list[dict[str, Any]]:
+    """The change log of an activity and its locations and participants, newest first:
+    who, when, what kind of change, and which fields changed from what to what."""
+    entries: list[dict[str, Any]] = []
+    sources: list[tuple[str, Any]] = [
+        ("Activity", activity.history.select_related("history_user").order_by(
+            "history_date", "history_id")),
+        ("Location", Location.history.filter(activity_id=activity.pk)
+            .select_related("history_user").order_by("id", "history_date", "history_id")),
+        ("Participant", Participation.history.filter(activity_id=activity.pk)
+            .select_related("history_user").order_by("id", "history_date", "history_id")),
+    ]
+    for label, records in sources:
+        previous: dict[int, Any] = {}
+        for record in records:
+            changes: list[dict[str, Any]] = []
+            before = previous.get(record.id)
+            if before is not None and record.history_type == "~":
+                delta = record.diff_against(before)
+                changes = [{"field": c.field, "old": c.old, "new": c.new}
+                           for c in delta.changes]
+            entries.append({
+                "when": record.history_date,
+                "who": str(record.history_user) if record.history_user else "system",
+                "object": label,
+                "object_id": record.id,
+                "action": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
+                "summary": str(record.instance) if label != "Activity" else "",
+                "changes": changes,
+                "reason": record.history_change_reason or "",
+            })
+            previous[record.id] = record
+    entries.sort(key=lambda e: e["when"], reverse=True)
+    return entries
+
+
+def category_choices() -> QuerySet[Category]:
+    return Category.objects.filter(active=True).order_by("name")
+
+
+def year_range(*, user: Any) -> list[int]:
+    """Years that have any activity the user may see, newest first (for the year filter)."""
+    dates = activities_visible_to(user).dates("start_date", "year", order="DESC")
+    return [d.year for d in dates]

@@ -1,0 +1,286 @@
+"""Writes for activities: create, update, status transitions, and the vocabularies.
+
+Every function is keyword-only, takes the acting user, validates everything before it
+writes (so bad input changes nothing), runs in one transaction, and leaves history rows
+attributed to the actor. Pages, the API, ``load_demo`` and imports all come through here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+
+from liaison.accounts.models import Agency
+from liaison.activities.access import can_create_activity_in, can_make_transition
+from liaison.activities.models import (
+    Activity,
+    Category,
+    Location,
+    ParticipantRole,
+    Participation,
+    Topic,
+)
+from liaison.activities.workflow import Status, find_transition, transitions_from
+from liaison.core.audit import delete_audited, save_audited
+from liaison.core.errors import Forbidden, InvalidTransition
+from liaison.people.models import Employee, ExternalPerson, Organisation
+
+
+@dataclass(frozen=True)
+class LocationInput:
+    country: str
+    city: str = ""
+
+
+@dataclass(frozen=True)
+class ParticipantInput:
+    employee_id: int | None = None
+    external_person_id: int | None = None
+    role: str = ParticipantRole.ATTENDEE
+
+
+@dataclass
+class ActivityInput:
+    """Everything a user supplies for an activity; forms and API schemas build one."""
+
+    title: str
+    direction: str
+    kind: str
+    category_id: int | None
+    purpose: str
+    start_date: dt.date | None
+    end_date: dt.date | None
+    justification: str = ""
+    topics: Sequence[str] = ()
+    host_organisation_id: int | None = None
+    organiser_organisation_id: int | None = None
+    locations: Sequence[LocationInput] = ()
+    participants: Sequence[ParticipantInput] = field(default_factory=list)
+
+
+def _clean_topics(raw: Sequence[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in raw:
+        name = " ".join(name.split())
+        if name and name.lower() not in seen:
+            seen[name.lower()] = name[:100]
+    return list(seen.values())
+
+
+def build_search_text(*, title: str, topics: Sequence[str], purpose: str) -> str:
+    return "\n".join([title, " ".join(topics), purpose])
+
+
+def _validate(*, agency: Agency, data: ActivityInput, instance: Activity,
+              errors: dict[str, list[str]]) -> tuple[list[Location], list[Participation]]:
+    """Fill ``instance`` from ``data`` and check every part; record problems in ``errors``
+    keyed by field (``locations[2].country`` for a row) and return unsaved children."""
+    instance.agency = agency
+    instance.title = data.title.strip()
+    instance.direction = data.direction
+    instance.kind = data.kind
+    instance.purpose = data.purpose.strip()
+    instance.justification = data.justification.strip()
+    instance.start_date = data.start_date  # type: ignore[assignment]
+    instance.end_date = data.end_date  # type: ignore[assignment]
+
+    category = Category.objects.filter(pk=data.category_id).first() if data.category_id else None
+    if data.category_id and category is None:
+        errors.setdefault("category", []).append("Unknown category.")
+    elif category is not None and not category.active and instance.category_id != category.pk:
+        errors.setdefault("category", []).append(
+            f"The category “{category.name}” is retired; choose a current one.")
+    if category is not None:
+        instance.category = category
+
+    for key in ("host_organisation_id", "organiser_organisation_id"):
+        org_id = getattr(data, key)
+        if org_id and not Organisation.objects.filter(pk=org_id).exists():
+            errors.setdefault(key.removesuffix("_id"), []).append("Unknown organisation.")
+        setattr(instance, key, org_id or None)
+
+    try:
+        # Constraints are checked below with field-level messages (and by the database).
+        instance.full_clean(exclude=["agency", "created_by", "search_text", "status"],
+                            validate_constraints=False)
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            errors.setdefault(name, []).extend(messages)
+    if data.start_date and data.end_date and data.end_date < data.start_date:
+        errors.setdefault("end_date", []).append("The end date is before the start date.")
+
+    locations: list[Location] = []
+    if not data.locations:
+        errors.setdefault("locations", []).append("Give at least one location.")
+    for index, loc in enumerate(data.locations):
+        location = Location(country=(loc.country or "").upper(), city=loc.city.strip(),
+                            position=index)
+        try:
+            location.full_clean(exclude=["activity"])
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                if name == "country":
+                    messages = [f"“{loc.country}” is not an ISO 3166 country code."
+                                if loc.country else "Choose a country."]
+                errors.setdefault(f"locations[{index}].{name}", []).extend(messages)
+        locations.append(location)
+
+    participations: list[Participation] = []
+    employee_ids = [p.employee_id for p in data.participants if p.employee_id]
+    external_ids = [p.external_person_id for p in data.participants if p.external_person_id]
+    employees = Employee.objects.filter(agency=agency, pk__in=employee_ids).in_bulk()
+    externals = ExternalPerson.objects.filter(agency=agency, pk__in=external_ids).in_bulk()
+    seen: set[tuple[str, int]] = set()
+    for index, p in enumerate(data.participants):
+        prefix = f"participants[{index}]"
+        if bool(p.employee_id) == bool(p.external_person_id):
+            errors.setdefault(prefix, []).append(
+                "Name either an employee or an external person, not both or neither.")
+            continue
+        if p.role not in ParticipantRole.values:
+            errors.setdefault(f"{prefix}.role", []).append(f"Unknown role “{p.role}”.")
+        if p.employee_id:
+            key = ("employee", p.employee_id)
+            if p.employee_id not in employees:
+                errors.setdefault(f"{prefix}.employee", []).append(
+                    "No such employee in this agency.")
+        else:
+            assert p.external_person_id is not None
+            key = ("external", p.external_person_id)
+            if p.external_person_id not in externals:
+                errors.setdefault(f"{prefix}.external_person", []).append(
+                    "No such external person in this agency.")
+        if key in seen:
+            errors.setdefault(prefix, []).append("This person is listed twice.")
+        seen.add(key)
+        participations.append(Participation(employee_id=p.employee_id,
+                                            external_person_id=p.external_person_id,
+                                            role=p.role))
+    return locations, participations
+
+
+def _topics_for(names: Sequence[str]) -> list[Topic]:
+    topics = []
+    for name in names:
+        topic = Topic.objects.filter(name__iexact=name).first()
+        if topic is None:
+            topic = Topic.objects.create(name=name)
+        topics.append(topic)
+    return topics
+
+
+def _save_children(*, actor: Any, activity: Activity, data: ActivityInput,
+                   locations: list[Location], participations: list[Participation]) -> None:
+    topic_names = _clean_topics(data.topics)
+    activity.search_text = build_search_text(title=activity.title, topics=topic_names,
+                                             purpose=activity.purpose)
+    save_audited(activity, actor=actor, validate=False)
+    activity.topics.set(_topics_for(topic_names))
+
+    # Replace locations wholesale (they have no identity of their own).
+    for old in list(activity.locations.all()):
+        delete_audited(old, actor=actor)
+    for location in locations:
+        location.activity = activity
+        save_audited(location, actor=actor, validate=False)
+
+    # Participations keep their identity (later reports hang off them): update in place.
+    existing = {(p.employee_id, p.external_person_id): p for p in activity.participations.all()}
+    wanted = {(p.employee_id, p.external_person_id): p for p in participations}
+    for key, old_p in existing.items():
+        if key not in wanted:
+            delete_audited(old_p, actor=actor)
+    for key, new_p in wanted.items():
+        current = existing.get(key)
+        if current is None:
+            new_p.activity = activity
+            save_audited(new_p, actor=actor, validate=False)
+        elif current.role != new_p.role:
+            current.role = new_p.role
+            save_audited(current, actor=actor, validate=False)
+
+
+@transaction.atomic
+def activity_create(*, actor: Any, agency: Agency, data: ActivityInput,
+                    status: str = Status.DRAFT) -> Activity:
+    """Create an activity with its topics, locations and participants, all or nothing.
+
+    Raises ``Forbidden`` if the actor may not create activities in ``agency`` and
+    ``ValidationError`` (keyed by field, ``locations[i].country`` for rows) if any part is
+    wrong; in both cases nothing is written. New activities start as drafts; only
+    ``load_demo`` and imports pass another ``status`` for historical records.
+    """
+    if not can_create_activity_in(actor, agency.pk):
+        raise Forbidden("You may not create activities for this agency.")
+    errors: dict[str, list[str]] = {}
+    activity = Activity(status=status, created_by=actor)
+    locations, participations = _validate(agency=agency, data=data, instance=activity,
+                                          errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    _save_children(actor=actor, activity=activity, data=data, locations=locations,
+                   participations=participations)
+    return activity
+
+
+@transaction.atomic
+def activity_update(*, actor: Any, activity: Activity, data: ActivityInput) -> Activity:
+    """Replace an activity's fields, topics, locations and participants with ``data``.
+
+    The caller has already passed ``access_activity(..., action="change")``. The agency
+    and status are never changed here (status moves only through ``activity_transition``).
+    """
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    errors: dict[str, list[str]] = {}
+    locations, participations = _validate(agency=activity.agency, data=data,
+                                          instance=activity, errors=errors)
+    if errors:
+        raise ValidationError(errors)
+    _save_children(actor=actor, activity=activity, data=data, locations=locations,
+                   participations=participations)
+    return activity
+
+
+@transaction.atomic
+def activity_transition(*, actor: Any, activity: Activity, name: str,
+                        reason: str = "") -> Activity:
+    """Move ``activity`` along the declared transition named ``name`` (e.g. "submit").
+
+    Raises ``InvalidTransition`` when the table has no such move from the current status
+    and ``Forbidden`` when the actor's roles do not allow it.
+    """
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    transition = find_transition(activity.status, name)
+    if transition is None:
+        allowed = ", ".join(sorted({t.name for t in transitions_from(activity.status)}))
+        raise InvalidTransition(
+            f"Cannot {name} an activity that is {activity.get_status_display().lower()}"
+            + (f"; allowed: {allowed}." if allowed else "; no further moves are allowed."))
+    if not can_make_transition(actor, activity, transition):
+        raise Forbidden(f"Your role does not allow you to {transition.label.lower()} "
+                        "this activity.")
+    activity.status = transition.target
+    save_audited(activity, actor=actor, validate=False,
+                 reason=reason or f"{transition.name}: {transition.source} → {transition.target}")
+    return activity
+
+
+@transaction.atomic
+def category_create(*, actor: Any, name: str, description: str = "") -> Category:
+    """Add a category to the vocabulary (coordinators and administrators)."""
+    from liaison.accounts.access import REFERENCE_EDITORS, scope_for
+
+    if scope_for(actor, *REFERENCE_EDITORS) == frozenset():
+        raise Forbidden("Only coordinators and administrators maintain categories.")
+    name = " ".join(name.split())
+    if Category.objects.filter(name__iexact=name).exists():
+        raise ValidationError({"name": [f"A category named “{name}” already exists."]})
+    category = Category(name=name, slug=slugify(name)[:100], description=description)
+    save_audited(category, actor=actor)
+    return category

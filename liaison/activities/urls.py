@@ -1,0 +1,6 @@
+from django.urls import path
+
+from liaison.core.views import home
+
+app_name = "activities"
+urlpatterns = [path("", home, name="list")]  # placeholder
