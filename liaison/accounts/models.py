@@ -19,6 +19,7 @@ class Agency(models.Model):
     # ORI: the FBI's nine-character Originating Agency Identifier, e.g. CA0194200.
     ori_code = models.CharField("ORI code", max_length=9, unique=True)
     state = models.CharField(max_length=2, help_text="Two-letter postal code, e.g. CA.")
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name_plural = "agencies"

@@ -46,11 +46,9 @@ def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, st
 
 @transaction.atomic
 def api_token_revoke(*, actor: Any, token_id: int) -> ApiToken:
-    """Revoke one of the actor's own tokens (administrators may revoke anyone's)."""
-    qs = ApiToken.objects.select_for_update()
-    if not actor.is_superuser:
-        qs = qs.filter(user=actor)
-    token = qs.filter(pk=token_id).first()
+    """Revoke one of the actor's own tokens. (Administrators revoke other people's tokens,
+    or deactivate the account, in the Django admin.)"""
+    token = ApiToken.objects.select_for_update().filter(user=actor, pk=token_id).first()
     if token is None:
         raise NotFound("No such token.")
     if token.revoked_at is None:

@@ -2,9 +2,35 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+
+from liaison.core.errors import Forbidden, NotFound
+
+ViewFunc = Callable[..., HttpResponse]
+
+
+def domain_errors_as_http(view: ViewFunc) -> ViewFunc:
+    """Let page views call ``access_*`` and services without try/except: ``NotFound``
+    becomes a 404 page and ``Forbidden`` a 403 page, each with the domain's own message,
+    the same statuses the API answers for the same errors."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+        except Forbidden as exc:
+            raise PermissionDenied(exc.message) from exc
+
+    return wrapper
 
 
 def home(request: HttpRequest) -> HttpResponse:
