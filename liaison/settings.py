@@ -83,7 +83,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "liaison.core.context_processors.site",
+                "liaison.accounts.context_processors.site",
             ],
         },
     },
