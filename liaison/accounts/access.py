@@ -6,12 +6,15 @@ A scope is either ``ALL_AGENCIES`` or a frozenset of agency ids.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
 
-from liaison.accounts.models import Role, RoleGrant
+from liaison.accounts.models import Agency, ApiToken, Role, RoleGrant
+from liaison.core.errors import Forbidden
 
 
 class _AllAgencies:
@@ -61,7 +64,10 @@ def scope_for(user: Any, *roles: str) -> Scope:
 def scope_q(scope: Scope, field: str = "agency_id") -> Q:
     """A filter that keeps rows whose ``field`` is inside ``scope``."""
     if isinstance(scope, _AllAgencies):
-        return Q()
+        # Not ``Q()``: an empty Q vanishes when OR-ed (``Q(a) | Q()`` is ``Q(a)``), which
+        # would turn "every agency" into "nothing" inside a disjunction. Every scoped row
+        # has an agency, so this is always true and still combines correctly.
+        return Q(**{f"{field}__isnull": False})
     if not scope:
         return Q(pk__in=[])
     return Q(**{f"{field}__in": sorted(scope)})
@@ -83,6 +89,41 @@ def agencies_where(user: Any, *roles: str) -> list[int] | None:
     """Agency ids for form choices; ``None`` means every agency."""
     scope = scope_for(user, *roles)
     return None if isinstance(scope, _AllAgencies) else sorted(scope)
+
+
+def grants_of(user: Any) -> QuerySet[RoleGrant]:
+    """The user's own role grants, for "who am I" answers (agency empty: every agency)."""
+    if not getattr(user, "is_authenticated", False):
+        return RoleGrant.objects.none()
+    return (RoleGrant.objects.filter(user_id=user.pk).select_related("agency")
+            .order_by("role", "agency__name"))
+
+
+def api_tokens_visible_to(user: Any) -> QuerySet[ApiToken]:
+    """A user sees only their own tokens (revoked ones too, so the list explains itself)."""
+    if not getattr(user, "is_authenticated", False):
+        return ApiToken.objects.none()
+    return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
+
+
+def agency_for_new_record(user: Any, *, agency_id: int | None,
+                          roles: Sequence[str]) -> Agency:
+    """The agency a new record goes into: the one named or, when none is named, the only
+    agency in which the user holds one of ``roles``. Naming an agency is not permission to
+    write there: the service still checks that (403). An unknown id, or no id from a user
+    with several agencies, is bad input on ``agency_id``; a user with none is refused."""
+    if agency_id is not None:
+        agency = Agency.objects.filter(pk=agency_id).first()
+        if agency is None:
+            raise ValidationError({"agency_id": ["Unknown agency."]})
+        return agency
+    ids = agencies_where(user, *roles)
+    if ids == []:
+        raise Forbidden("Your roles do not allow you to add this record to any agency.")
+    if ids is None or len(ids) != 1:
+        raise ValidationError({"agency_id": [
+            "You may add records to more than one agency: name the agency."]})
+    return Agency.objects.get(pk=ids[0])
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from liaison.accounts.access import (
 )
 from liaison.accounts.models import Role
 from liaison.activities.models import Activity, Participation
-from liaison.activities.workflow import EDITABLE_STATUSES, Status, Transition
+from liaison.activities.workflow import EDITABLE_STATUSES, Status, Transition, transitions_from
 from liaison.core.errors import Forbidden, NotFound
 
 ActivityAction = Literal["view", "change", "view_history"]
@@ -68,6 +68,13 @@ def can_view_history(user: Any, activity: Activity) -> bool:
 
 def can_make_transition(user: Any, activity: Activity, transition: Transition) -> bool:
     return any(has_role(user, r, activity.agency_id) for r in transition.roles)
+
+
+def allowed_transitions(user: Any, activity: Activity) -> list[Transition]:
+    """The moves the user may make on ``activity`` now, in table order: what a page offers
+    as buttons and the API lists as ``allowed_transitions``."""
+    return [t for t in transitions_from(activity.status)
+            if can_make_transition(user, activity, t)]
 
 
 def can_create_activity_in(user: Any, agency_id: int) -> bool:

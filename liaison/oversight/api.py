@@ -1,3 +1,31 @@
-from ninja import Router
+"""Oversight figures over the API. Mounted at /oversight.
+
+The same selector and the same permission as the page at /oversight/: overseers and
+coordinators read the figures of their agencies; anyone else gets 403.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from liaison.oversight.access import require_oversight
+from liaison.oversight.schemas import ErrorOut, SummaryOut
+from liaison.oversight.selectors import registry_summary
 
 router = Router(tags=["oversight"])
+
+
+@router.get("/summary", response={200: SummaryOut, 403: ErrorOut, 404: ErrorOut},
+            operation_id="oversight_summary", url_name="oversight_summary",
+            summary="The registry in figures (overseers and coordinators)")
+def summary(request: HttpRequest,
+            agency: int | None = Query(None, description="Only this agency's figures "
+                                       "(an agency the caller oversees).")) -> dict[str, Any]:
+    """Activities, distinct employees, and counts by year, country, category, direction
+    and status, over every agency the caller oversees, or only ``agency`` (404 if the
+    caller does not oversee it)."""
+    require_oversight(request.user)
+    return registry_summary(user=request.user, agency_id=agency)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from liaison.core.views import home
+from liaison.oversight import views
 
 app_name = "oversight"
-urlpatterns = [path("", home, name="summary")]  # placeholder
+urlpatterns = [path("", views.summary, name="summary")]

@@ -11,7 +11,17 @@ from typing import Any, Literal
 
 from django.db.models import Q, QuerySet
 
-from liaison.accounts.access import PEOPLE_EDITORS, PEOPLE_READERS, has_role, scope_for, scope_q
+from liaison.accounts.access import (
+    ALL_AGENCIES,
+    PEOPLE_EDITORS,
+    PEOPLE_READERS,
+    REFERENCE_EDITORS,
+    Scope,
+    has_role,
+    scope_for,
+    scope_q,
+)
+from liaison.accounts.models import Agency
 from liaison.core.errors import Forbidden, NotFound
 from liaison.people.models import Employee, ExternalPerson, Organisation
 
@@ -70,3 +80,28 @@ def access_organisation(user: Any, pk: int) -> Organisation:
     if organisation is None:
         raise NotFound("No organisation with that id.")
     return organisation
+
+
+def require_people_reader(user: Any) -> Scope:
+    """The agencies whose people lists the user may read; ``Forbidden`` when none.
+
+    An employee without a reading role may still open their own record
+    (``access_employee``), but the agency's lists are not theirs to browse."""
+    scope = scope_for(user, *PEOPLE_READERS)
+    if scope == frozenset():
+        raise Forbidden("Your role does not give access to the agency's people lists.")
+    return scope
+
+
+def agencies_for_new_people(user: Any) -> QuerySet[Agency]:
+    """Agencies in which the user may add employees and external persons (empty: none)."""
+    scope = scope_for(user, *PEOPLE_EDITORS)
+    if scope == frozenset():
+        return Agency.objects.none()
+    return Agency.objects.filter(scope_q(scope, "id")).order_by("name")
+
+
+def can_add_organisations(user: Any) -> bool:
+    """The organisation registry is shared by every agency; editors of reference data in
+    any agency may add to it (``services.organisation_create`` enforces the same rule)."""
+    return scope_for(user, *REFERENCE_EDITORS) != frozenset()

@@ -1,7 +1,20 @@
+"""Pages for employees, external persons and organisations (names are a contract: other
+apps' templates and tests reverse them)."""
+
 from django.urls import path
 
-from liaison.core.views import home
+from liaison.people import views
 
 app_name = "people"
-urlpatterns = [path("employees/", home, name="employee_list"),
-               path("organisations/", home, name="organisation_list")]  # placeholder
+urlpatterns = [
+    path("employees/", views.employee_list_page, name="employee_list"),
+    path("employees/new/", views.employee_create_page, name="employee_create"),
+    path("employees/<int:pk>/", views.employee_detail, name="employee_detail"),
+    path("employees/<int:pk>/edit/", views.employee_edit, name="employee_edit"),
+    path("external/", views.external_list, name="external_list"),
+    path("external/new/", views.external_create, name="external_create"),
+    path("external/<int:pk>/", views.external_detail, name="external_detail"),
+    path("organisations/", views.organisation_list_page, name="organisation_list"),
+    path("organisations/new/", views.organisation_create_page, name="organisation_create"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from liaison.accounts.access import ALL_AGENCIES, has_role, role_scopes, scope_for
 from liaison.accounts.models import Agency, RoleGrant, User
@@ -47,3 +48,17 @@ def test_an_inactive_user_holds_no_roles(clerk: User) -> None:
 def test_agency_codes_are_checked_by_the_database(db: None) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
         Agency.objects.create(name="Bad", ori_code="bad", state="CA")
+
+
+def test_an_all_agency_scope_survives_being_combined_with_another_condition(
+        agency: Agency, other_agency: Agency) -> None:
+    # Regression: scope_q(ALL_AGENCIES) used to be an empty Q(), which disappears in an OR
+    # and made a statewide overseer see nothing.
+    from liaison.accounts.access import scope_q
+    from liaison.activities.models import Activity
+    from liaison.activities.tests.factories import ActivityFactory
+
+    ActivityFactory(agency=agency)
+    ActivityFactory(agency=other_agency)
+    combined = Q(pk__in=[]) | scope_q(ALL_AGENCIES)
+    assert Activity.objects.filter(combined).count() == 2

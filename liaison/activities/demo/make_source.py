@@ -1,0 +1,1036 @@
+"""Write the demo department's source CSVs (run once; the CSVs are committed).
+
+    python -m liaison.activities.demo.make_source
+
+The activity table below is hand-written from the Inspector General's published figures
+(seed 000): 117 activities from January 2014 to August 2024, 243 distinct employees,
+nine trips to Israel with 18 employees costing $87,000, the "Command and Control
+Counter-Terrorism" trip (a deputy chief and seven others, $52,470 federal grant), about a
+quarter in Canada, about 80% paid by outside sources, few evaluation reports, and the
+summer-2023 academy course for five officers of the UAE Ministry of Interior. What the
+report does not say (names, ranks, exact dates, other costs) is invented here with a
+fixed seed, so re-running the script rewrites byte-identical files.
+
+Everything about people is invented. Organisations are real public institutions named
+only as hosts and organisers; the funders other than federal programmes are invented.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import random
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+SEED = 20260207  # the date of the news report; any fixed number would do
+
+# ---------------------------------------------------------------------------------------
+# Vocabulary and registry
+# ---------------------------------------------------------------------------------------
+
+CATEGORIES = [
+    # slug, name, description
+    ("counterterrorism", "Counterterrorism",
+     "Preventing, investigating and responding to terrorist attacks."),
+    ("human-trafficking", "Human trafficking",
+     "Sex and labour trafficking investigations and victim services."),
+    ("clandestine-drug-labs", "Clandestine drug labs",
+     "Finding, dismantling and investigating illicit drug production sites."),
+    ("crowd-control-public-order", "Crowd control / public order",
+     "Policing demonstrations and large crowds; public-order units."),
+    ("aviation", "Aviation", "Police air operations, flight safety and maintenance."),
+    ("crimes-against-children", "Crimes against children",
+     "Child sexual exploitation, victim identification and online offending."),
+    ("major-event-security", "Major-event security",
+     "Security planning for Olympic Games, World Cups and similar events."),
+    ("investigative-techniques", "Investigative techniques",
+     "Interviewing, major case management, forensics and fugitive work."),
+    ("executive-development", "Executive development",
+     "Leadership and command training for senior staff."),
+    ("cybercrime", "Cybercrime", "Online crime, darknet markets and digital evidence."),
+    ("gangs-and-organised-crime", "Gangs and organised crime",
+     "Gang intelligence, cartels, extortion and money laundering."),
+    ("community-policing", "Community policing",
+     "Community engagement, procedural justice and violence reduction."),
+    ("de-escalation-and-crisis-response", "De-escalation and crisis response",
+     "De-escalation, mental-health crisis response and use-of-force alternatives."),
+    ("emergency-management", "Emergency management",
+     "Disaster response and continuity of police operations."),
+    ("academy-and-tactical-training", "Academy and tactical training",
+     "Recruit academy curricula, tactics and officer safety."),
+]
+
+ORGANISATIONS = [
+    # key, name, country, type, website
+    ("metro-academy", "Metro City Police Academy", "US", "academic", ""),
+    ("inp", "Israel National Police", "IL", "police", "https://www.gov.il/en/departments/israel_police"),
+    ("mda", "Magen David Adom", "IL", "ngo", "https://www.mdais.org/en"),
+    ("rcmp", "Royal Canadian Mounted Police", "CA", "police", "https://www.rcmp-grc.gc.ca"),
+    ("cpc", "Canadian Police College", "CA", "academic", "https://www.cpc-ccp.gc.ca"),
+    ("tps", "Toronto Police Service", "CA", "police", "https://www.tps.ca"),
+    ("vpd", "Vancouver Police Department", "CA", "police", "https://vpd.ca"),
+    ("opp", "Ontario Provincial Police", "CA", "police", "https://www.opp.ca"),
+    ("spvm", "Service de police de la Ville de Montréal", "CA", "police", "https://spvm.qc.ca"),
+    ("cps", "Calgary Police Service", "CA", "police", "https://www.calgary.ca/cps.html"),
+    ("wps", "Winnipeg Police Service", "CA", "police", "https://www.winnipeg.ca/police"),
+    ("health-canada", "Health Canada", "CA", "ministry", "https://www.canada.ca/en/health-canada.html"),
+    ("cacp", "Canadian Association of Chiefs of Police", "CA", "ngo", "https://www.cacp.ca"),
+    ("ccteht", "Canadian Centre to End Human Trafficking", "CA", "ngo",
+     "https://www.canadiancentretoendhumantrafficking.ca"),
+    ("polizia", "Polizia di Stato", "IT", "police", "https://www.poliziadistato.it"),
+    ("carabinieri", "Arma dei Carabinieri", "IT", "police", "https://www.carabinieri.it"),
+    ("coespu", "Center of Excellence for Stability Police Units", "IT", "international",
+     "https://www.coespu.org"),
+    ("pn-fr", "Police nationale", "FR", "police", ""),
+    ("pp-paris", "Préfecture de police de Paris", "FR", "police", "https://www.prefecturedepolice.interieur.gouv.fr"),
+    ("interpol", "INTERPOL", "FR", "international", "https://www.interpol.int"),
+    ("interpol-igci", "INTERPOL Global Complex for Innovation", "SG", "international",
+     "https://www.interpol.int"),
+    ("rtp", "Royal Thai Police", "TH", "police", "https://www.royalthaipolice.go.th"),
+    ("lpd-wien", "Vienna Provincial Police Directorate", "AT", "police", ""),
+    ("bmi-at", "Federal Ministry of the Interior", "AT", "ministry", "https://www.bmi.gv.at"),
+    ("alea", "Airborne Law Enforcement Association", "US", "ngo", "https://www.alea.org"),
+    ("pn-co", "Policía Nacional de Colombia", "CO", "police", "https://www.policia.gov.co"),
+    ("npas", "National Police Air Service", "GB", "police", ""),
+    ("ssc-mx", "Secretaría de Seguridad Ciudadana de la Ciudad de México", "MX", "police", ""),
+    ("gn-mx", "Guardia Nacional", "MX", "police", ""),
+    ("fgr-mx", "Fiscalía General de la República", "MX", "ministry", "https://www.gob.mx/fgr"),
+    ("bpol", "Bundespolizei", "DE", "police", "https://www.bundespolizei.de"),
+    ("bka", "Bundeskriminalamt", "DE", "police", "https://www.bka.de"),
+    ("bay-pol", "Bavarian State Police", "DE", "police", "https://www.polizei.bayern.de"),
+    ("policja", "Polish National Police", "PL", "police", "https://policja.pl"),
+    ("nca", "National Crime Agency", "GB", "police", "https://www.nationalcrimeagency.gov.uk"),
+    ("met", "Metropolitan Police Service", "GB", "police", "https://www.met.police.uk"),
+    ("college-policing", "College of Policing", "GB", "academic", "https://www.college.police.uk"),
+    ("police-scotland", "Police Scotland", "GB", "police", "https://www.scotland.police.uk"),
+    ("npa-jp", "National Police Agency", "JP", "police", "https://www.npa.go.jp"),
+    ("mpd-tokyo", "Tokyo Metropolitan Police Department", "JP", "police", ""),
+    ("nsw", "New South Wales Police Force", "AU", "police", "https://www.police.nsw.gov.au"),
+    ("qps", "Queensland Police Service", "AU", "police", "https://www.police.qld.gov.au"),
+    ("afp", "Australian Federal Police", "AU", "police", "https://www.afp.gov.au"),
+    ("europol", "Europol", "NL", "international", "https://www.europol.europa.eu"),
+    ("politie", "Dutch National Police", "NL", "police", "https://www.politie.nl"),
+    ("nfi", "Netherlands Forensic Institute", "NL", "ministry", "https://www.forensicinstitute.nl"),
+    ("pn-es", "Policía Nacional", "ES", "police", "https://www.policia.es"),
+    ("guardia-civil", "Guardia Civil", "ES", "police", "https://www.guardiacivil.es"),
+    ("mossos", "Mossos d'Esquadra", "ES", "police", ""),
+    ("knpa", "Korean National Police Agency", "KR", "police", "https://www.police.go.kr"),
+    ("pnc-sv", "Policía Nacional Civil", "SV", "police", ""),
+    ("pnc-gt", "Policía Nacional Civil", "GT", "police", ""),
+    ("pnp", "Philippine National Police", "PH", "police", "https://www.pnp.gov.ph"),
+    ("pf-br", "Polícia Federal", "BR", "police", "https://www.gov.br/pf"),
+    ("moi-qa", "Ministry of Interior", "QA", "ministry", ""),
+    ("garda", "An Garda Síochána", "IE", "police", "https://www.garda.ie"),
+    ("pol-be", "Belgian Federal Police", "BE", "police", ""),
+    ("pol-se", "Swedish Police Authority", "SE", "police", "https://polisen.se"),
+    ("pol-dk", "Danish National Police", "DK", "police", "https://politi.dk"),
+    ("phs-no", "Norwegian Police University College", "NO", "academic", ""),
+    ("nzp", "New Zealand Police", "NZ", "police", "https://www.police.govt.nz"),
+    ("hta", "Home Team Academy", "SG", "academic", ""),
+    ("kasotc", "King Abdullah II Special Operations Training Center", "JO", "military", ""),
+    ("psp", "Polícia de Segurança Pública", "PT", "police", "https://www.psp.pt"),
+    ("carabineros", "Carabineros de Chile", "CL", "police", ""),
+    ("moi-ae", "Ministry of Interior", "AE", "ministry", "https://www.moi.gov.ae"),
+]
+
+# ---------------------------------------------------------------------------------------
+# The activities
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spec:
+    start: str
+    days: int
+    where: str  # "CC:City; CC:City"
+    title: str
+    kind: str
+    category: str
+    topics: str
+    host: str
+    organiser: str
+    n: int  # number of our employees taking part
+    pool: str  # which group of employees goes (see POOLS)
+    fund: str  # D department, F foundation, A anonymous via foundation, G federal grant,
+    #            H host agency paid, N association, C company sponsor
+    direction: str = "outbound"
+    cost: int | None = None
+    evaluation: str | None = None
+    purpose: str | None = None
+    justification: str | None = None
+
+
+S = Spec
+SPECS: list[Spec] = [
+    # --- Israel: nine activities, 18 employees, $87,000 combined --------------------------
+    S("2014-05-11", 6, "IL:Jerusalem", "Counter-Terrorism Seminar for Senior Police Executives",
+      "seminar", "counterterrorism", "counterterrorism; intelligence sharing; executive leadership",
+      "inp", "inp", 2, "israel", "A", cost=4180),
+    S("2015-03-15", 5, "IL:Tel Aviv", "Mass-Casualty Terrorist Incident Response Course",
+      "course", "counterterrorism", "mass-casualty response; emergency medical coordination",
+      "inp", "mda", 2, "israel", "F", cost=4960),
+    S("2016-06-05", 8, "IL:Jerusalem; IL:Tel Aviv", "Command and Control Counter-Terrorism",
+      "course", "executive-development", "counterterrorism; command and control",
+      "inp", "inp", 8, "israel", "G", cost=52470, evaluation="none",
+      # All the report could say about it: it was meant to promote "executive development".
+      purpose="Executive development.", justification=""),
+    S("2017-02-19", 5, "IL:Tel Aviv", "Suspicious Object and Explosive Device Response Exchange",
+      "exchange", "counterterrorism", "explosive ordnance disposal; suspicious objects",
+      "inp", "inp", 1, "israel", "F", cost=3240),
+    S("2018-04-22", 6, "IL:Tel Aviv; IL:Jerusalem",
+      "Public Transit and Border Crossing Security Site Visit", "site_visit", "counterterrorism",
+      "transit security; border security; passenger screening", "inp", "inp", 2, "israel", "F",
+      cost=4620),
+    S("2019-01-13", 5, "IL:Jerusalem", "Intelligence-Led Policing Seminar", "seminar",
+      "counterterrorism", "intelligence-led policing; information sharing", "inp", "inp", 1,
+      "israel", "A", cost=2870),
+    S("2022-05-15", 6, "IL:Tel Aviv", "Counter-Terrorism Leadership Exchange", "exchange",
+      "counterterrorism", "executive leadership; crisis management", "inp", "inp", 2, "israel",
+      "F", cost=5410),
+    S("2023-02-26", 5, "IL:Jerusalem", "Crisis Negotiation and Hostage Incident Course",
+      "course", "counterterrorism", "crisis negotiation; hostage incidents", "inp", "inp", 2,
+      "israel", "F", cost=5980),
+    S("2023-06-18", 5, "IL:Tel Aviv", "Cyber-Enabled Terrorism Investigations Seminar",
+      "seminar", "cybercrime", "online radicalisation; cyber investigations; counterterrorism",
+      "inp", "inp", 2, "israel", "F", cost=3270),
+    # --- Canada: 28 activities, mostly human trafficking and clandestine drug labs ---------
+    S("2014-01-13", 4, "CA:Toronto", "Human Trafficking Investigations Course", "course",
+      "human-trafficking", "human trafficking; victim-centred interviewing", "tps", "tps", 3,
+      "trafficking", "G"),
+    S("2014-09-15", 3, "CA:Vancouver", "Sex Trafficking and Online Advertising Workshop",
+      "seminar", "human-trafficking", "sex trafficking; online advertising; digital evidence",
+      "vpd", "vpd", 2, "trafficking", "G"),
+    S("2015-05-04", 5, "CA:Ottawa", "Human Trafficking Investigator Course", "course",
+      "human-trafficking", "human trafficking; case building; victim services", "rcmp", "cpc", 3,
+      "trafficking", "G"),
+    S("2016-04-18", 3, "CA:Toronto", "Canadian Human Trafficking Conference 2016", "conference",
+      "human-trafficking", "human trafficking; survivor support", "ccteht", "ccteht", 2,
+      "trafficking", "F"),
+    S("2017-03-20", 4, "CA:Montreal", "Labour Trafficking Investigations Seminar", "seminar",
+      "human-trafficking", "labour trafficking; migrant workers", "spvm", "spvm", 2,
+      "trafficking", "D"),
+    S("2017-10-16", 5, "CA:Ottawa", "Advanced Human Trafficking Investigator Course", "course",
+      "human-trafficking", "human trafficking; financial indicators; wiretap evidence", "rcmp",
+      "cpc", 3, "trafficking", "G"),
+    S("2018-06-11", 3, "CA:Calgary", "Trafficking Survivor Support and Victim Services Workshop",
+      "seminar", "human-trafficking", "victim services; trauma-informed interviewing", "cps",
+      "cps", 2, "trafficking", "G"),
+    S("2019-02-25", 4, "CA:Toronto", "Financial Investigation of Trafficking Networks",
+      "course", "human-trafficking", "money laundering; human trafficking", "tps", "tps", 2,
+      "trafficking", "G"),
+    S("2019-11-04", 3, "CA:Vancouver", "Pacific Human Trafficking Task Force Exchange",
+      "exchange", "human-trafficking", "task force models; cross-border cases", "vpd", "vpd", 3,
+      "trafficking", "H"),
+    S("2021-10-18", 2, "CA:Toronto", "Canadian Human Trafficking Conference 2021", "conference",
+      "human-trafficking", "human trafficking; online exploitation", "ccteht", "ccteht", 2,
+      "trafficking", "F"),
+    S("2022-09-12", 4, "CA:Ottawa", "Human Trafficking Investigations Course", "course",
+      "human-trafficking", "human trafficking; victim-centred interviewing", "rcmp", "cpc", 3,
+      "trafficking", "G"),
+    S("2023-11-06", 3, "CA:Winnipeg", "Indigenous Communities and Human Trafficking Seminar",
+      "seminar", "human-trafficking", "human trafficking; missing persons; community liaison",
+      "wps", "wps", 2, "trafficking", "D"),
+    S("2014-06-09", 5, "CA:Ottawa", "Clandestine Laboratory Investigator Course", "course",
+      "clandestine-drug-labs", "clandestine labs; methamphetamine; hazardous materials", "rcmp",
+      "cpc", 3, "druglabs", "G"),
+    S("2015-09-21", 4, "CA:Vancouver", "Synthetic Drug Production and Lab Dismantling Course",
+      "course", "clandestine-drug-labs", "synthetic drugs; lab dismantling", "rcmp", "rcmp", 2,
+      "druglabs", "G"),
+    S("2016-09-12", 3, "CA:Toronto", "Clandestine Lab Safety and Hazardous Materials Workshop",
+      "seminar", "clandestine-drug-labs", "hazardous materials; officer safety", "opp", "opp", 3,
+      "druglabs", "G"),
+    S("2017-05-15", 5, "CA:Ottawa", "Clandestine Laboratory Investigator Recertification",
+      "course", "clandestine-drug-labs", "clandestine labs; recertification", "rcmp", "cpc", 2,
+      "druglabs", "D"),
+    S("2018-03-19", 4, "CA:Vancouver", "Fentanyl Pill Press and Precursor Chemical Course",
+      "course", "clandestine-drug-labs", "fentanyl; pill presses; precursor chemicals", "rcmp",
+      "rcmp", 3, "druglabs", "G"),
+    S("2018-11-05", 3, "CA:Calgary", "Clandestine Lab Response Exchange", "exchange",
+      "clandestine-drug-labs", "clandestine labs; joint response", "cps", "cps", 2, "druglabs",
+      "H"),
+    S("2019-09-23", 4, "CA:Ottawa", "Precursor Chemical Diversion Seminar", "seminar",
+      "clandestine-drug-labs", "precursor chemicals; regulatory controls", "health-canada",
+      "health-canada", 2, "druglabs", "G"),
+    S("2021-11-15", 3, "CA:Vancouver", "Synthetic Opioid Clandestine Lab Course", "course",
+      "clandestine-drug-labs", "synthetic opioids; clandestine labs", "rcmp", "rcmp", 2,
+      "druglabs", "G"),
+    S("2022-06-13", 5, "CA:Ottawa", "Clandestine Laboratory Investigator Course", "course",
+      "clandestine-drug-labs", "clandestine labs; methamphetamine; hazardous materials", "rcmp",
+      "cpc", 3, "druglabs", "G"),
+    S("2023-04-17", 3, "CA:Ottawa", "Illicit Drug Analysis and Lab Evidence Workshop",
+      "seminar", "clandestine-drug-labs", "drug analysis; evidence handling", "health-canada",
+      "health-canada", 2, "druglabs", "D"),
+    S("2014-10-20", 5, "CA:Ottawa", "Executive Development in Policing Course", "course",
+      "executive-development", "executive leadership; strategic planning", "cpc", "cpc", 1,
+      "executive", "D"),
+    S("2015-11-02", 3, "CA:Toronto", "Major Case Management Course", "course",
+      "investigative-techniques", "major case management; investigative planning", "opp", "cpc",
+      2, "investigations", "D"),
+    S("2016-11-14", 4, "CA:Montreal", "Cybercrime Investigations Conference", "conference",
+      "cybercrime", "cybercrime; digital evidence", "spvm", "spvm", 2, "cyber", "F"),
+    S("2018-09-24", 3, "CA:Vancouver", "Mental Health Crisis Response Exchange", "exchange",
+      "de-escalation-and-crisis-response", "de-escalation; mental health; crisis intervention",
+      "vpd", "vpd", 2, "community", "F"),
+    S("2019-06-03", 4, "CA:Toronto", "Canadian Association of Chiefs of Police Conference 2019",
+      "conference", "executive-development", "police leadership; public trust", "cacp", "cacp",
+      2, "executive", "F"),
+    S("2022-10-24", 3, "CA:Vancouver", "Gang Violence Suppression and Intelligence Seminar",
+      "seminar", "gangs-and-organised-crime", "gang intelligence; violence suppression", "vpd",
+      "vpd", 2, "gangs", "D"),
+    # --- Italy and France: Olympics preparation; Interpol in Lyon --------------------------
+    S("2019-10-14", 4, "IT:Rome", "Major-Event Security Planning Exchange", "exchange",
+      "major-event-security", "major-event security; Olympic preparation; crowd management",
+      "polizia", "polizia", 3, "events", "F"),
+    S("2023-05-08", 5, "IT:Vicenza", "Stability Policing and Public Order Course", "course",
+      "crowd-control-public-order", "public order; crowd control", "carabinieri", "coespu", 2,
+      "crowd", "F"),
+    S("2024-02-12", 5, "IT:Milan; IT:Cortina d'Ampezzo",
+      "Milano Cortina 2026 Olympic Security Planning Visit", "site_visit",
+      "major-event-security", "Olympic preparation; venue security; major-event security",
+      "polizia", "polizia", 4, "events", "F"),
+    S("2023-03-20", 5, "FR:Paris", "Paris 2024 Olympic Security Planning Exchange", "exchange",
+      "major-event-security", "Olympic preparation; major-event security; command centres",
+      "pp-paris", "pp-paris", 4, "events", "F"),
+    S("2023-09-11", 6, "FR:Paris; FR:Marseille",
+      "Rugby World Cup 2023 Major-Event Security Observation", "site_visit",
+      "major-event-security", "major-event security; fan zones; Olympic preparation", "pn-fr",
+      "pn-fr", 3, "events", "F"),
+    S("2024-07-22", 21, "FR:Paris", "Paris 2024 Olympic Games Observer Delegation",
+      "site_visit", "major-event-security", "Olympic preparation; major-event security",
+      "pp-paris", "pp-paris", 5, "events", "A"),
+    S("2016-04-04", 5, "FR:Lyon", "Interpol Specialists Group on Crimes against Children",
+      "seminar", "crimes-against-children", "child sexual exploitation; victim identification",
+      "interpol", "interpol", 2, "children", "G"),
+    S("2019-03-25", 5, "FR:Lyon", "Interpol Victim Identification Course", "course",
+      "crimes-against-children", "victim identification; child sexual exploitation database",
+      "interpol", "interpol", 2, "children", "G"),
+    # --- Crowd control: Royal Thai Police, Austria ------------------------------------------
+    S("2018-08-13", 5, "TH:Bangkok", "Crowd Control and Public Order Training with the Royal "
+      "Thai Police", "course", "crowd-control-public-order", "crowd control; public order",
+      "rtp", "rtp", 3, "crowd", "H"),
+    S("2022-11-07", 4, "TH:Bangkok", "Crowd Management Instructor Exchange", "exchange",
+      "crowd-control-public-order", "crowd control; instructor development", "rtp", "rtp", 2,
+      "crowd", "F"),
+    S("2017-06-19", 4, "AT:Vienna", "Public Order Policing and Crowd Control Seminar",
+      "seminar", "crowd-control-public-order", "crowd control; public order; demonstrations",
+      "lpd-wien", "bmi-at", 2, "crowd", "F"),
+    S("2019-05-20", 4, "AT:Vienna", "Managing Large Demonstrations: Crowd Control Exchange",
+      "exchange", "crowd-control-public-order", "crowd control; demonstrations", "lpd-wien",
+      "lpd-wien", 3, "crowd", "D"),
+    # --- Police aviation conventions -------------------------------------------------------
+    S("2015-10-05", 4, "CO:Bogotá", "Latin American Police Aviation Convention", "convention",
+      "aviation", "police aviation; helicopter operations", "pn-co", "alea", 2, "aviation",
+      "N"),
+    S("2016-07-11", 4, "GB:Farnborough", "European Police Aviation Convention", "convention",
+      "aviation", "police aviation; flight safety", "npas", "alea", 2, "aviation", "C"),
+    S("2017-04-24", 4, "MX:Mexico City", "International Police Aviation Convention",
+      "convention", "aviation", "police aviation; night-vision operations", "ssc-mx", "alea",
+      2, "aviation", "C"),
+    S("2018-09-17", 4, "DE:Berlin", "Police Aviation Convention and Exhibition", "convention",
+      "aviation", "police aviation; maintenance; unmanned aircraft", "bpol", "alea", 2,
+      "aviation", "F"),
+    S("2019-09-09", 4, "PL:Warsaw", "Police Aviation Convention and Helicopter Safety Forum",
+      "convention", "aviation", "police aviation; flight safety", "policja", "alea", 2,
+      "aviation", "D"),
+    # --- Interpol on crimes against children: Singapore and England ------------------------
+    S("2017-08-07", 5, "SG:Singapore", "Interpol Online Child Sexual Exploitation "
+      "Investigations Course", "course", "crimes-against-children",
+      "online child sexual exploitation; undercover operations", "interpol-igci", "interpol",
+      2, "children", "G"),
+    S("2022-08-22", 5, "SG:Singapore", "Interpol Darknet and Child Abuse Material Course",
+      "course", "crimes-against-children", "darknet; child abuse material", "interpol-igci",
+      "interpol", 2, "children", "G"),
+    S("2018-02-12", 5, "GB:London", "Interpol Victim Identification Taskforce", "course",
+      "crimes-against-children", "victim identification; image analysis", "nca", "interpol", 2,
+      "children", "G"),
+    S("2023-01-16", 5, "GB:London", "Interpol Crimes against Children Investigator Training",
+      "course", "crimes-against-children", "child sexual exploitation; offender interviews",
+      "nca", "interpol", 2, "children", "G"),
+    # --- Inbound: the UAE Ministry of Interior course at our academy, summer 2023 -----------
+    S("2023-07-10", 26, "US:Metro City",
+      "Police Academy Course for United Arab Emirates Ministry of Interior Officers", "course",
+      "academy-and-tactical-training",
+      "recruit academy curriculum; use of force; de-escalation; patrol tactics",
+      "metro-academy", "metro-academy", 3, "academy", "D", direction="inbound", cost=0),
+    # --- The rest of the world -------------------------------------------------------------
+    S("2014-08-24", 3, "GB:London", "Notting Hill Carnival Public Order Observation",
+      "site_visit", "crowd-control-public-order", "public order; carnival policing", "met",
+      "met", 2, "crowd", "F"),
+    S("2015-06-22", 4, "GB:London", "London 2012 Olympic Security Legacy Briefing", "exchange",
+      "major-event-security", "Olympic preparation; major-event security", "met", "met", 2,
+      "events", "F"),
+    S("2016-10-10", 4, "GB:London", "Counter-Terrorism Policing Network Seminar", "seminar",
+      "counterterrorism", "counterterrorism; protective security", "met", "met", 2, "ct", "G"),
+    S("2018-05-14", 10, "GB:Ryton-on-Dunsmore", "Strategic Command Course", "course",
+      "executive-development", "strategic command; executive leadership", "college-policing",
+      "college-policing", 1, "executive", "D"),
+    S("2022-03-21", 4, "GB:Glasgow", "Violence Reduction Unit Study Visit", "site_visit",
+      "community-policing", "violence reduction; knife crime; public health approach",
+      "police-scotland", "police-scotland", 2, "community", "F"),
+    S("2019-11-18", 3, "GB:London", "Hate Crime Investigation and Community Tensions Seminar",
+      "seminar", "community-policing", "hate crime; community tensions", "met", "met", 2,
+      "community", "F"),
+    S("2014-11-10", 4, "MX:Mexico City", "Kidnapping and Extortion Investigations Seminar",
+      "seminar", "investigative-techniques", "kidnapping; extortion; negotiation", "fgr-mx",
+      "fgr-mx", 2, "investigations", "H"),
+    S("2016-02-22", 3, "MX:Tijuana", "Cross-Border Fugitive Apprehension Working Group",
+      "exchange", "investigative-techniques", "fugitive apprehension; cross-border cooperation",
+      "fgr-mx", "fgr-mx", 2, "investigations", "D"),
+    S("2019-07-15", 4, "MX:Mexico City", "Cartel Financing and Money Laundering Investigations",
+      "course", "gangs-and-organised-crime", "cartels; money laundering", "fgr-mx", "fgr-mx", 2,
+      "gangs", "G"),
+    S("2021-08-16", 3, "MX:Mexico City", "Firearms Trafficking Investigations Working Group",
+      "exchange", "investigative-techniques", "firearms trafficking; tracing", "fgr-mx",
+      "fgr-mx", 2, "investigations", "G"),
+    S("2023-06-05", 4, "MX:Guadalajara", "FIFA World Cup 2026 Host City Security Planning "
+      "Meeting", "exchange", "major-event-security", "major-event security; host city planning",
+      "gn-mx", "gn-mx", 3, "events", "F"),
+    S("2014-09-29", 4, "DE:Frankfurt", "Airport Security and Counter-Terrorism Exchange",
+      "exchange", "counterterrorism", "airport security; counterterrorism", "bpol", "bpol", 2,
+      "ct", "F"),
+    S("2016-11-21", 3, "DE:Wiesbaden", "Bundeskriminalamt Autumn Conference on Organised Crime",
+      "conference", "gangs-and-organised-crime", "organised crime; international cooperation",
+      "bka", "bka", 1, "gangs", "H"),
+    S("2024-06-17", 8, "DE:Munich", "UEFA Euro 2024 Major-Event Security Observation",
+      "site_visit", "major-event-security", "major-event security; fan zones; Olympic "
+      "preparation", "bay-pol", "bay-pol", 3, "events", "F"),
+    S("2015-02-16", 5, "JP:Tokyo", "Koban Community Policing Study Visit", "site_visit",
+      "community-policing", "koban; community policing; neighbourhood patrol", "mpd-tokyo",
+      "mpd-tokyo", 2, "community", "H"),
+    S("2017-11-13", 4, "JP:Tokyo", "Earthquake Disaster Response and Police Emergency "
+      "Management Exchange", "exchange", "emergency-management",
+      "disaster response; continuity of operations", "npa-jp", "npa-jp", 2, "events", "F"),
+    S("2019-09-23", 6, "JP:Tokyo; JP:Yokohama", "Rugby World Cup 2019 and Tokyo 2020 Security "
+      "Planning Visit", "site_visit", "major-event-security",
+      "Olympic preparation; major-event security", "mpd-tokyo", "mpd-tokyo", 3, "events", "F"),
+    S("2021-07-19", 3, "JP:", "Tokyo 2020 Olympic Security Virtual Briefing Series", "seminar",
+      "major-event-security", "Olympic preparation; spectator-free events", "npa-jp", "npa-jp",
+      3, "events", "D", direction="virtual", cost=0),
+    S("2016-08-08", 4, "AU:Sydney", "Counter-Terrorism and Crowded Places Security Seminar",
+      "seminar", "counterterrorism", "counterterrorism; crowded places", "nsw", "nsw", 2, "ct",
+      "F"),
+    S("2018-04-02", 8, "AU:Gold Coast", "Commonwealth Games 2018 Major-Event Security "
+      "Observation", "site_visit", "major-event-security", "major-event security; venue security",
+      "qps", "qps", 3, "events", "F"),
+    S("2020-02-17", 4, "AU:Brisbane", "Child Exploitation Investigations Workshop", "seminar",
+      "crimes-against-children", "online child sexual exploitation; victim identification",
+      "afp", "afp", 2, "children", "G"),
+    S("2023-08-21", 4, "AU:Brisbane", "Brisbane 2032 Olympic Security Planning Exchange",
+      "exchange", "major-event-security", "Olympic preparation; major-event security", "qps",
+      "qps", 2, "events", "F"),
+    S("2015-04-13", 3, "NL:The Hague", "Europol Cybercrime Conference 2015", "conference",
+      "cybercrime", "cybercrime; international cooperation", "europol", "europol", 2, "cyber",
+      "F"),
+    S("2016-05-30", 5, "NL:The Hague", "Forensic Investigations Course", "course",
+      "investigative-techniques", "forensic science; crime scene management", "nfi", "nfi", 2,
+      "investigations", "D"),
+    S("2018-10-08", 3, "NL:The Hague", "Europol Police Chiefs Convention", "convention",
+      "executive-development", "police leadership; international cooperation", "europol",
+      "europol", 2, "executive", "H"),
+    S("2022-04-04", 5, "NL:Amsterdam", "Darknet Marketplace Investigations Course", "course",
+      "cybercrime", "darknet markets; cryptocurrency tracing", "politie", "politie", 2, "cyber",
+      "G"),
+    S("2014-04-07", 4, "ES:Madrid", "Counter-Terrorism Investigations Seminar", "seminar",
+      "counterterrorism", "counterterrorism; investigations", "guardia-civil", "guardia-civil",
+      2, "ct", "F"),
+    S("2018-01-22", 3, "ES:Barcelona", "Vehicle-Ramming Attack Response Seminar", "seminar",
+      "counterterrorism", "vehicle-ramming attacks; hostile vehicle mitigation", "mossos",
+      "mossos", 2, "ct", "F"),
+    S("2021-09-20", 4, "ES:Madrid", "Public Order Units Exchange", "exchange",
+      "crowd-control-public-order", "public order units; crowd control", "pn-es", "pn-es", 2,
+      "crowd", "D"),
+    S("2018-02-12", 6, "KR:Pyeongchang", "PyeongChang 2018 Winter Olympics Security "
+      "Observation", "site_visit", "major-event-security",
+      "Olympic preparation; winter venue security", "knpa", "knpa", 3, "events", "H"),
+    S("2019-04-15", 4, "KR:Seoul", "Cyber Investigations Exchange", "exchange", "cybercrime",
+      "cyber investigations; ransomware", "knpa", "knpa", 2, "cyber", "D"),
+    S("2023-09-04", 3, "KR:Seoul", "Crowd Safety and Crowd-Crush Prevention Seminar",
+      "seminar", "crowd-control-public-order", "crowd safety; crowd density", "knpa", "knpa",
+      2, "crowd", "F"),
+    S("2015-08-10", 4, "SV:San Salvador", "Transnational Anti-Gang Investigations Exchange",
+      "exchange", "gangs-and-organised-crime", "transnational gangs; intelligence sharing",
+      "pnc-sv", "pnc-sv", 2, "gangs", "G"),
+    S("2018-07-09", 4, "SV:San Salvador", "Gang Intelligence Sharing Working Group",
+      "exchange", "gangs-and-organised-crime", "gang intelligence; extradition", "pnc-sv",
+      "pnc-sv", 2, "gangs", "G"),
+    S("2017-01-23", 4, "GT:Guatemala City", "Gang Extortion Investigations Course", "course",
+      "gangs-and-organised-crime", "extortion; gang intelligence", "pnc-gt", "pnc-gt", 2,
+      "gangs", "G"),
+    S("2019-10-21", 4, "PH:Manila", "Online Sexual Exploitation of Children Workshop",
+      "seminar", "crimes-against-children", "online sexual exploitation of children; "
+      "livestreamed abuse", "pnp", "pnp", 2, "children", "G"),
+    S("2014-06-16", 6, "BR:Rio de Janeiro", "FIFA World Cup 2014 Security Observation",
+      "site_visit", "major-event-security", "major-event security; stadium security", "pf-br",
+      "pf-br", 2, "events", "F"),
+    S("2016-08-08", 8, "BR:Rio de Janeiro", "Rio 2016 Olympic Games Security Observation",
+      "site_visit", "major-event-security", "Olympic preparation; major-event security",
+      "pf-br", "pf-br", 3, "events", "F"),
+    S("2022-11-21", 6, "QA:Doha", "FIFA World Cup 2022 Major-Event Security Observation",
+      "site_visit", "major-event-security", "major-event security; fan zones", "moi-qa",
+      "moi-qa", 3, "events", "F"),
+    S("2017-09-18", 4, "IE:Dublin", "Community Engagement Exchange", "exchange",
+      "community-policing", "community engagement; neighbourhood policing", "garda", "garda", 2,
+      "community", "F"),
+    S("2016-12-05", 3, "BE:Brussels", "Post-Attack Investigations Seminar", "seminar",
+      "counterterrorism", "post-attack investigations; victim identification", "pol-be",
+      "pol-be", 2, "ct", "G"),
+    S("2019-08-26", 4, "SE:Stockholm", "Dialogue Police and Protest Management Study Visit",
+      "site_visit", "crowd-control-public-order", "dialogue policing; protest management",
+      "pol-se", "pol-se", 2, "crowd", "F"),
+    S("2022-05-30", 3, "DK:Copenhagen", "Hostile Vehicle Mitigation in Public Spaces Seminar",
+      "seminar", "major-event-security", "hostile vehicle mitigation; public spaces", "pol-dk",
+      "pol-dk", 1, "events", "D"),
+    S("2014-10-06", 4, "NO:Oslo", "Active Shooter Response and Lessons Learned Seminar",
+      "seminar", "counterterrorism", "active shooter response; lessons learned", "phs-no",
+      "phs-no", 2, "ct", "F"),
+    S("2020-01-27", 4, "NZ:Wellington", "Mass-Casualty Attack Response Seminar", "seminar",
+      "counterterrorism", "mass-casualty attacks; community reassurance", "nzp", "nzp", 2, "ct",
+      "G"),
+    S("2015-07-13", 10, "SG:Singapore", "Home Team Academy Leadership Programme", "course",
+      "executive-development", "executive leadership; public safety", "hta", "hta", 2,
+      "executive", "H"),
+    S("2016-04-25", 6, "JO:Amman", "Annual Warrior Competition", "exchange",
+      "academy-and-tactical-training", "tactical teams; special weapons and tactics", "kasotc",
+      "kasotc", 4, "crowd", "F"),
+    S("2023-08-01", 6, "PT:Lisbon", "World Youth Day 2023 Major-Event Security Observation",
+      "site_visit", "major-event-security", "major-event security; crowd management", "psp",
+      "psp", 2, "events", "D"),
+    S("2017-07-10", 4, "CL:Santiago", "Quadrant Community Policing Model Exchange", "exchange",
+      "community-policing", "community policing; patrol beats", "carabineros", "carabineros",
+      2, "community", "D"),
+    S("2017-10-02", 4, "CO:Bogotá", "Counter-Narcotics Investigations Exchange", "exchange",
+      "gangs-and-organised-crime", "counter-narcotics; cartels", "pn-co", "pn-co", 2, "gangs",
+      "G"),
+    # --- Foreign trainers teaching our staff at home ---------------------------------------
+    S("2015-01-26", 5, "US:Metro City", "Procedural Justice Instructor Course", "course",
+      "community-policing", "procedural justice; instructor development", "metro-academy",
+      "college-policing", 12, "community", "F", direction="foreign_trainers"),
+    S("2017-09-25", 4, "US:Metro City", "De-escalation Training by Police Scotland Instructors",
+      "course", "de-escalation-and-crisis-response", "de-escalation; tactical communication",
+      "metro-academy", "police-scotland", 12, "community", "F", direction="foreign_trainers"),
+    S("2019-02-04", 4, "US:Metro City", "Crowd Management Training by Dutch National Police "
+      "Instructors", "course", "crowd-control-public-order", "crowd management; mobile units",
+      "metro-academy", "politie", 10, "crowd", "G", direction="foreign_trainers"),
+    S("2022-01-24", 3, "US:Metro City", "Human Trafficking Indicators Train-the-Trainer Course",
+      "course", "human-trafficking", "human trafficking indicators; instructor development",
+      "metro-academy", "rcmp", 10, "trafficking", "G", direction="foreign_trainers"),
+    # --- Virtual, during the pandemic -------------------------------------------------------
+    S("2020-05-11", 3, "NL:", "Europol Webinar Series on Pandemic-Era Cybercrime", "seminar",
+      "cybercrime", "cybercrime; fraud; pandemic", "europol", "europol", 3, "cyber", "D",
+      direction="virtual", cost=0),
+    S("2020-09-14", 5, "GB:", "Online Leadership Programme", "course", "executive-development",
+      "executive leadership; crisis leadership", "college-policing", "college-policing", 2,
+      "executive", "D", direction="virtual", cost=1200),
+    S("2020-11-09", 2, "AU:", "Virtual Counter-Terrorism Roundtable", "seminar",
+      "counterterrorism", "counterterrorism; online radicalisation", "afp", "afp", 2, "ct", "D",
+      direction="virtual", cost=0),
+    S("2021-03-08", 2, "GB:", "Public Order Policing during the Pandemic Virtual Conference",
+      "conference", "crowd-control-public-order", "public order; pandemic restrictions",
+      "police-scotland", "police-scotland", 2, "crowd", "D", direction="virtual", cost=0),
+]
+
+# ---------------------------------------------------------------------------------------
+# People
+# ---------------------------------------------------------------------------------------
+
+SWORN_ORDER = [
+    "Assistant Chief", "Deputy Chief", "Commander", "Captain III", "Captain II", "Captain I",
+    "Lieutenant II", "Lieutenant I", "Sergeant II", "Sergeant I", "Detective III",
+    "Detective II", "Detective I", "Police Officer III", "Police Officer II",
+]
+CIVILIAN_ORDER = [
+    "Senior Criminalist", "Criminalist II", "Senior Management Analyst",
+    "Emergency Management Coordinator", "Computer Forensics Examiner",
+    "Senior Helicopter Mechanic", "Management Analyst", "Police Service Representative",
+]
+SENIORITY = {rank: i for i, rank in enumerate(SWORN_ORDER + CIVILIAN_ORDER)}
+
+JUNIOR: dict[str, float] = {
+    "Police Officer II": 3, "Police Officer III": 3, "Detective I": 2, "Detective II": 2,
+    "Detective III": 1, "Sergeant I": 2, "Sergeant II": 1, "Lieutenant I": 1,
+    "Lieutenant II": 1,
+}
+
+# pool: (size, units, rank weights)
+POOLS: dict[str, tuple[int, list[str], dict[str, float]]] = {
+    "israel": (18, [], {}),  # built explicitly below
+    "trafficking": (32, ["Human Trafficking Task Force", "Vice Division", "Juvenile Division"],
+                    JUNIOR),
+    "druglabs": (19, ["Narcotics Division — Clandestine Laboratory Squad",
+                      "Hazardous Materials Unit", "Scientific Investigation Division"],
+                 {**JUNIOR, "Senior Criminalist": 1, "Criminalist II": 2}),
+    "children": (12, ["Juvenile Division — Internet Crimes Against Children Unit"],
+                 {"Detective I": 3, "Detective II": 3, "Detective III": 2, "Sergeant II": 1,
+                  "Lieutenant I": 1}),
+    "aviation": (8, ["Air Support Division"],
+                 {"Police Officer III": 4, "Sergeant I": 1, "Sergeant II": 1, "Lieutenant I": 1,
+                  "Senior Helicopter Mechanic": 1}),
+    "crowd": (30, ["Metropolitan Division", "Emergency Services Division", "Training Division"],
+              {**JUNIOR, "Captain I": 0.5}),
+    "events": (42, ["Major Events Group", "Emergency Operations Division",
+                    "Office of Special Operations", "Counter-Terrorism and Special Operations "
+                    "Bureau"],
+               {**JUNIOR, "Captain I": 1, "Captain II": 0.5, "Commander": 0.3,
+                "Emergency Management Coordinator": 1, "Senior Management Analyst": 0.5}),
+    "executive": (8, ["Office of the Chief of Police", "Office of Operations",
+                      "Office of Administrative Services"],
+                  {"Captain II": 2, "Captain III": 2, "Commander": 2, "Deputy Chief": 1,
+                   "Assistant Chief": 0.5}),
+    "ct": (15, ["Counter-Terrorism and Special Operations Bureau", "Major Crimes Division",
+                "Emergency Services Division"], JUNIOR),
+    "gangs": (11, ["Gang and Narcotics Division", "Robbery-Homicide Division"], JUNIOR),
+    "community": (28, ["Community Relationship Division", "Training Division",
+                       "Mental Evaluation Unit", "Central Area Patrol", "Harbor Area Patrol"],
+                  {**JUNIOR, "Management Analyst": 0.5}),
+    "cyber": (9, ["Commercial Crimes Division — Cyber Crimes Section", "Major Crimes Division"],
+              {"Detective I": 2, "Detective II": 2, "Detective III": 1, "Sergeant II": 1,
+               "Computer Forensics Examiner": 1}),
+    "investigations": (8, ["Robbery-Homicide Division", "Detective Bureau",
+                           "Commercial Crimes Division"],
+                       {"Detective I": 2, "Detective II": 3, "Detective III": 2,
+                        "Sergeant II": 1, "Lieutenant II": 1}),
+    "academy": (3, ["Training Division"], {"Police Officer III": 2, "Sergeant II": 1}),
+    # Employees who never travelled: the registry is of the department, not of the trips.
+    "none": (12, ["Central Area Patrol", "Valley Area Patrol", "Records and Identification "
+                  "Division", "Training Division"],
+             {**JUNIOR, "Police Service Representative": 1}),
+}
+
+# The Israel group: the eight on "Command and Control Counter-Terrorism" come first.
+ISRAEL_GROUP = [
+    ("Deputy Chief", "Counter-Terrorism and Special Operations Bureau"),
+    ("Commander", "Counter-Terrorism and Special Operations Bureau"),
+    ("Captain III", "Major Crimes Division"),
+    ("Captain II", "Metropolitan Division"),
+    ("Lieutenant II", "Emergency Services Division"),
+    ("Lieutenant II", "Major Crimes Division"),
+    ("Sergeant II", "Counter-Terrorism and Special Operations Bureau"),
+    ("Detective III", "Major Crimes Division"),
+    ("Lieutenant I", "Counter-Terrorism and Special Operations Bureau"),
+    ("Sergeant II", "Emergency Services Division"),
+    ("Sergeant I", "Metropolitan Division"),
+    ("Detective III", "Major Crimes Division"),
+    ("Detective II", "Major Crimes Division"),
+    ("Detective II", "Counter-Terrorism and Special Operations Bureau"),
+    ("Police Officer III", "Metropolitan Division"),
+    ("Police Officer III", "Emergency Services Division"),
+    ("Sergeant I", "Counter-Terrorism and Special Operations Bureau"),
+    ("Detective I", "Major Crimes Division"),
+]
+CC_TITLE = "Command and Control Counter-Terrorism"
+
+FIRST_NAMES = [
+    "James", "Maria", "Jose", "Michael", "David", "Jennifer", "Daniel", "Carlos", "Luis",
+    "Angela", "Robert", "Patricia", "Anthony", "Christopher", "Juan", "Jessica", "Kevin",
+    "Brian", "Sarah", "Eric", "Stephanie", "Steven", "Laura", "Mark", "Monica", "Jason",
+    "Andrew", "Michelle", "Ricardo", "Teresa", "Thomas", "Linda", "Richard", "Veronica",
+    "Paul", "Diana", "Raymond", "Gabriela", "Jorge", "Nicole", "Edward", "Elena", "Sean",
+    "Karen", "Timothy", "Rosa", "Gregory", "Alicia", "Victor", "Denise", "Kenneth", "Sandra",
+    "Miguel", "Hector", "Adriana", "Peter", "Jonathan", "Lisa", "Martin", "Erika", "Samuel",
+    "Vanessa", "Omar", "Grace", "Derek", "Julie", "Ivan", "Tanya", "Marcus", "Yolanda",
+    "Tyrone", "Helen", "Minjun", "Jiwoo", "Kenji", "Mei", "Hiroshi", "Lan", "Thanh", "Arash",
+    "Narges", "Tigran", "Ani", "Oscar", "Leticia", "Rafael", "Claudia", "Dennis", "Carmen",
+    "Frank", "Irene", "Ramon", "Beatriz", "Gilbert", "Sofia", "Wesley", "Amanda", "Curtis",
+    "Renee",
+]
+LAST_NAMES = [
+    "Garcia", "Martinez", "Hernandez", "Lopez", "Gonzalez", "Rodriguez", "Perez", "Sanchez",
+    "Ramirez", "Torres", "Flores", "Rivera", "Gomez", "Diaz", "Reyes", "Morales", "Cruz",
+    "Ortiz", "Gutierrez", "Chavez", "Ramos", "Ruiz", "Alvarez", "Mendoza", "Castillo",
+    "Jimenez", "Moreno", "Romero", "Herrera", "Medina", "Aguilar", "Vargas", "Guzman",
+    "Salazar", "Delgado", "Castro", "Contreras", "Navarro", "Soto", "Vega", "Smith", "Johnson",
+    "Williams", "Brown", "Jones", "Miller", "Davis", "Wilson", "Anderson", "Taylor", "Thomas",
+    "Moore", "Jackson", "Martin", "Lee", "Thompson", "White", "Harris", "Clark", "Lewis",
+    "Robinson", "Walker", "Young", "Allen", "King", "Wright", "Scott", "Hill", "Green",
+    "Adams", "Baker", "Nelson", "Carter", "Mitchell", "Roberts", "Turner", "Phillips",
+    "Campbell", "Parker", "Evans", "Edwards", "Collins", "Stewart", "Morris", "Murphy", "Cook",
+    "Rogers", "Morgan", "Cooper", "Peterson", "Bailey", "Reed", "Kelly", "Howard", "Kim",
+    "Park", "Nguyen", "Tran", "Chen", "Wong", "Nakamura", "Tanaka", "Yamamoto", "Patel",
+    "Singh", "Khan", "Sarkisian", "Petrosyan", "Hovsepian", "O'Brien", "Sullivan", "Murray",
+    "Brennan", "Washington", "Coleman", "Brooks", "Bell", "Hughes", "Price", "Foster",
+    "Sanders", "Bryant", "Russell", "Griffin", "Hayes", "Myers", "Ford", "Hamilton", "Graham",
+    "Wallace", "Woods", "Cole", "West", "Jordan", "Owens", "Reynolds", "Fisher", "Ellis",
+    "Harrison", "Gibson", "McDonald", "Marshall",
+]
+
+# Five invented trainees from the UAE Ministry of Interior, and invented foreign instructors.
+EXTERNAL_PEOPLE = [
+    # key, full name, organisation key, position, country
+    ("uae-1", "Saeed Rashed Al Hammadi", "moi-ae", "First Lieutenant", "AE"),
+    ("uae-2", "Omar Khalfan Al Ketbi", "moi-ae", "Captain", "AE"),
+    ("uae-3", "Hamad Obaid Al Nuaimi", "moi-ae", "Lieutenant", "AE"),
+    ("uae-4", "Yousef Salem Al Marri", "moi-ae", "First Lieutenant", "AE"),
+    ("uae-5", "Ahmed Juma Al Shamsi", "moi-ae", "Warrant Officer", "AE"),
+    ("cop-1", "Gareth Pennington", "college-policing", "Curriculum Lead", "GB"),
+    ("cop-2", "Fiona Aldridge", "college-policing", "Senior Trainer", "GB"),
+    ("psc-1", "Callum Baird", "police-scotland", "Inspector", "GB"),
+    ("psc-2", "Morag Sinclair", "police-scotland", "Sergeant", "GB"),
+    ("pol-1", "Joris van Dalen", "politie", "Chief Inspector", "NL"),
+    ("pol-2", "Sanne Vermeulen", "politie", "Inspector", "NL"),
+    ("rcmp-1", "Danielle Tremblay", "rcmp", "Corporal", "CA"),
+    ("rcmp-2", "Kyle Whitehorse", "rcmp", "Sergeant", "CA"),
+]
+EXTERNAL_PARTICIPATIONS = {
+    "Police Academy Course for United Arab Emirates Ministry of Interior Officers":
+        [("uae-1", "trainee"), ("uae-2", "trainee"), ("uae-3", "trainee"),
+         ("uae-4", "trainee"), ("uae-5", "trainee")],
+    "Procedural Justice Instructor Course": [("cop-1", "instructor"), ("cop-2", "instructor")],
+    "De-escalation Training by Police Scotland Instructors":
+        [("psc-1", "instructor"), ("psc-2", "instructor")],
+    "Crowd Management Training by Dutch National Police Instructors":
+        [("pol-1", "instructor"), ("pol-2", "instructor")],
+    "Human Trafficking Indicators Train-the-Trainer Course":
+        [("rcmp-1", "instructor"), ("rcmp-2", "instructor")],
+}
+
+# ---------------------------------------------------------------------------------------
+# Funding
+# ---------------------------------------------------------------------------------------
+
+FOUNDATION = "Metro City Police Foundation"
+DEPARTMENT = "Metro City Police Department"
+GRANTS = {  # category → (programme, grant id pattern with the fiscal year)
+    "human-trafficking": ("U.S. Department of Justice, Office for Victims of Crime — "
+                          "Enhanced Collaborative Model Task Force", "{fy}-VT-BX-K0{n:02d}"),
+    "clandestine-drug-labs": ("Office of National Drug Control Policy — High Intensity Drug "
+                              "Trafficking Areas program", "G{yy}MC0{n:03d}A"),
+    "gangs-and-organised-crime": ("Office of National Drug Control Policy — High Intensity "
+                                  "Drug Trafficking Areas program", "G{yy}MC0{n:03d}A"),
+    "crimes-against-children": ("U.S. Department of Justice, OJJDP — Internet Crimes Against "
+                                "Children Task Force program", "{fy}-MC-FX-K0{n:02d}"),
+    "_security": ("U.S. Department of Homeland Security — Urban Area Security Initiative",
+                  "EMW-{fy}-SS-000{n:02d}"),
+    "_justice": ("U.S. Department of Justice, Bureau of Justice Assistance",
+                 "{fy}-DG-BX-00{n:02d}"),
+}
+SECURITY_CATEGORIES = {"counterterrorism", "executive-development", "major-event-security",
+                       "crowd-control-public-order"}
+PAID_FOR = {
+    "D": "transport; lodging; meals; registration",
+    "G": "transport; lodging; meals; registration",
+    "F": "transport; lodging",
+    "A": "transport; lodging; meals",
+    "H": "lodging; meals; in_kind",
+    "N": "registration; in_kind",
+    "C": "registration; lodging",
+}
+# US dollars per traveller (range) by where the activity was.
+PER_PERSON = {
+    "CA": (900, 1900), "MX": (1200, 2300), "CO": (1500, 2600), "SV": (1300, 2200),
+    "GT": (1300, 2200), "CL": (2200, 3400), "BR": (2600, 4200),
+    "GB": (2600, 4400), "FR": (2800, 4600), "IT": (2600, 4300), "DE": (2500, 4100),
+    "AT": (2500, 4000), "PL": (2100, 3300), "NL": (2500, 4100), "ES": (2400, 3900),
+    "IE": (2400, 3800), "BE": (2500, 3900), "SE": (2700, 4300), "DK": (2800, 4400),
+    "NO": (2900, 4600), "PT": (2300, 3700),
+    "JP": (3200, 5000), "KR": (3000, 4700), "TH": (2600, 4000), "SG": (3000, 4800),
+    "PH": (2500, 3800), "AU": (3400, 5400), "NZ": (3400, 5400), "QA": (3600, 5600),
+    "JO": (3000, 4600),
+}
+
+
+@dataclass
+class Person:
+    pool: str
+    rank: str
+    unit: str
+    first_name: str = ""
+    last_name: str = ""
+    serial_number: str = ""
+    demo_login: str = ""
+
+    @property
+    def employment_type(self) -> str:
+        return "civilian" if self.rank in CIVILIAN_ORDER else "sworn"
+
+
+def make_people(rng: random.Random) -> dict[str, list[Person]]:
+    pools: dict[str, list[Person]] = {}
+    for name, (size, units, weights) in POOLS.items():
+        if name == "israel":
+            pools[name] = [Person(name, rank, unit) for rank, unit in ISRAEL_GROUP]
+            continue
+        ranks = list(weights)
+        pools[name] = [Person(name, rng.choices(ranks, [weights[r] for r in ranks])[0],
+                              rng.choice(units)) for _ in range(size)]
+    assert len(pools["israel"]) == 18
+    everyone = [p for members in pools.values() for p in members]
+    names: set[tuple[str, str]] = set()
+    for person in everyone:
+        while True:
+            candidate = (rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES))
+            if candidate not in names:
+                names.add(candidate)
+                person.first_name, person.last_name = candidate
+                break
+    # Senior people joined earlier and so carry lower serial numbers.
+    serials = sorted(rng.sample(range(21000, 44000), len(everyone)))
+    by_seniority = sorted(everyone, key=lambda p: (SENIORITY[p.rank], rng.random()))
+    for person, serial in zip(by_seniority, serials, strict=True):
+        person.serial_number = str(serial)
+    return pools
+
+
+def assign(rng: random.Random, specs: list[Spec],
+           pools: dict[str, list[Person]]) -> dict[str, list[Person]]:
+    """Choose who went on each activity. Within a pool, every member travels at least once
+    (so the distinct count is exactly the pool sizes); the rest are repeat travellers."""
+    chosen: dict[str, list[Person]] = {}
+    by_pool: dict[str, list[Spec]] = defaultdict(list)
+    for spec in specs:
+        by_pool[spec.pool].append(spec)
+    for pool, pool_specs in by_pool.items():
+        members = pools[pool]
+        used: set[int] = set()
+        pool_specs = sorted(pool_specs, key=lambda s: s.start)
+        if pool == "israel":
+            cc = next(s for s in pool_specs if s.title == CC_TITLE)
+            chosen[cc.title] = members[:8]
+            used.update(range(8))
+            pool_specs = [s for s in pool_specs if s is not cc]
+        remaining = sum(s.n for s in pool_specs)
+        assert remaining >= len(members) - len(used), f"pool {pool} has too few seats"
+        for spec in pool_specs:
+            picked: list[int] = []
+            for _ in range(spec.n):
+                unused = [i for i in range(len(members)) if i not in used]
+                repeats = [i for i in sorted(used) if i not in picked]
+                must_take_new = len(unused) >= remaining
+                if unused and (must_take_new or not repeats
+                               or rng.random() < len(unused) / remaining):
+                    index = rng.choice(unused)
+                else:
+                    index = rng.choice(repeats)
+                picked.append(index)
+                used.add(index)
+                remaining -= 1
+            chosen[spec.title + spec.start] = [members[i] for i in picked]
+        assert len(used) == len(members), f"pool {pool}: {len(used)} of {len(members)} went"
+    cc_spec = next(s for s in specs if s.title == CC_TITLE)
+    chosen[cc_spec.title + cc_spec.start] = chosen.pop(cc_spec.title)
+    return chosen
+
+
+def participant_role(spec: Spec, person: Person, lead: Person | None) -> str:
+    if spec.direction == "inbound":
+        return "instructor"
+    if person is lead:
+        return "delegation_lead"
+    return "attendee"
+
+
+def funding(spec: Spec, grant_counter: Counter[str], cost: int) -> dict[str, str]:
+    fy = int(spec.start[:4]) - (0 if spec.start[5:7] >= "10" else 1)
+    grant_id = ""
+    anonymous = "no"
+    if spec.fund == "D":
+        funder, funder_type = DEPARTMENT, "department"
+    elif spec.fund == "F":
+        funder, funder_type = FOUNDATION, "police_foundation"
+    elif spec.fund == "A":
+        funder, funder_type = f"Undisclosed donor through the {FOUNDATION}", "police_foundation"
+        anonymous = "yes"
+    elif spec.fund == "G":
+        key = (spec.category if spec.category in GRANTS else
+               "_security" if spec.category in SECURITY_CATEGORIES else "_justice")
+        funder, pattern = GRANTS[key]
+        funder_type = "federal_grant"
+        # One award per programme and fiscal year, numbered in order of first use.
+        award = f"{key}:{fy}"
+        if award not in grant_counter:
+            grant_counter[award] = len(grant_counter) % 40 + 11
+        grant_id = pattern.format(fy=fy, yy=str(fy)[2:], n=grant_counter[award])
+    elif spec.fund == "H":
+        funder, funder_type = ORG_NAMES[spec.host], "other_agency"
+    elif spec.fund == "N":
+        funder, funder_type = ORG_NAMES[spec.organiser], "nonprofit"
+    elif spec.fund == "C":
+        funder, funder_type = "Skyline Rotorcraft Inc.", "company"
+    else:
+        raise ValueError(spec.fund)
+    paid_for = PAID_FOR[spec.fund]
+    if spec.direction == "inbound":
+        paid_for = "in_kind"  # the academy's own instructors and facilities; nothing spent
+    elif spec.direction == "virtual":
+        paid_for = "registration" if cost else ""
+    return {"funder": funder, "funder_type": funder_type, "funder_anonymous": anonymous,
+            "grant_id": grant_id, "paid_for": paid_for}
+
+
+ORG_NAMES = {key: name for key, name, *_ in ORGANISATIONS}
+CATEGORY_NAMES = {slug: name for slug, name, _ in CATEGORIES}
+
+
+def cost_for(rng: random.Random, spec: Spec, country: str) -> int:
+    if spec.cost is not None:
+        return spec.cost
+    if spec.direction == "foreign_trainers":
+        return round(rng.randint(9000, 24000), -1)
+    low, high = PER_PERSON[country]
+    per_person = rng.randint(low, high) + spec.days * rng.randint(60, 140)
+    return round(per_person * spec.n, -1)
+
+
+def evaluation_for(rng: random.Random, spec: Spec) -> str:
+    """Few reports: mostly a one-line "brief statement" or nothing; a full report only
+    now and then after 2021, and less often when someone else paid."""
+    if spec.evaluation:
+        return spec.evaluation
+    outside = spec.fund != "D"
+    recent = spec.start >= "2021"
+    p_full = (0.3 if not outside else 0.12) if recent else 0.0
+    p_none = 0.42 if outside else 0.2
+    roll = rng.random()
+    if roll < p_full:
+        return "full"
+    if roll < p_full + p_none:
+        return "none"
+    return "brief_statement"
+
+
+KIND_WORDS = {"course": "course", "seminar": "seminar", "conference": "conference",
+              "exchange": "exchange", "site_visit": "site visit", "convention": "convention"}
+
+
+def purpose_for(spec: Spec) -> str:
+    if spec.purpose:
+        return spec.purpose
+    host = ORG_NAMES[spec.host]
+    topics = [t.strip() for t in spec.topics.split(";")]
+    if spec.direction == "inbound":
+        return ("Academy course at the Metro City Police Academy for five officers of the "
+                "United Arab Emirates Ministry of Interior: " + ", ".join(topics) + ".")
+    if spec.direction == "foreign_trainers":
+        return (f"Instructors from {ORG_NAMES[spec.organiser]} teach our staff at the academy: "
+                + ", ".join(topics) + ".")
+    what = KIND_WORDS[spec.kind]
+    lead = f"Attend the {what} hosted by {host}" if spec.kind != "exchange" else \
+        f"Exchange practice with {host}"
+    if spec.direction == "virtual":
+        lead = f"Take part online in the {what} run by {host}"
+    return f"{lead} on {', '.join(topics[:-1]) + ' and ' if len(topics) > 1 else ''}" \
+        f"{topics[-1]}."
+
+
+def justification_for(rng: random.Random, spec: Spec, senior: Person) -> str:
+    """The IG found no expectation to justify outside-paid travel: most such rows are blank."""
+    if spec.justification is not None:
+        return spec.justification
+    if spec.fund != "D" and rng.random() < 0.7:
+        return ""
+    area = CATEGORY_NAMES[spec.category].lower()
+    return f"Requested by {senior.unit}; relevant to the unit's current {area} work."
+
+
+def main(out_dir: Path = HERE) -> None:
+    rng = random.Random(SEED)
+    assert len(SPECS) == 117, len(SPECS)
+    keys = {(s.title, s.start) for s in SPECS}
+    assert len(keys) == len(SPECS), "title + start date must be unique"
+    pools = make_people(rng)
+    chosen = assign(rng, SPECS, pools)
+    grant_counter: Counter[str] = Counter()
+
+    activities, participations = [], []
+    for number, spec in enumerate(sorted(SPECS, key=lambda s: (s.start, s.title)), start=1):
+        key = f"A{number:03d}"
+        people = chosen[spec.title + spec.start]
+        senior = min(people, key=lambda p: (SENIORITY[p.rank], p.serial_number))
+        # The most senior of three or more travellers leads the delegation.
+        lead = senior if len(people) >= 3 and spec.direction == "outbound" else None
+        start = dt.date.fromisoformat(spec.start)
+        end = start + dt.timedelta(days=spec.days - 1)
+        evaluation = evaluation_for(rng, spec)
+        locations = [w.strip() for w in spec.where.split(";")]
+        cost = cost_for(rng, spec, locations[0].split(":")[0])
+        activities.append({
+            "key": key, "title": spec.title, "direction": spec.direction, "kind": spec.kind,
+            "category": spec.category, "topics": spec.topics,
+            "purpose": purpose_for(spec), "justification": justification_for(rng, spec, senior),
+            "host": spec.host, "organiser": spec.organiser, "locations": "; ".join(locations),
+            "start_date": start.isoformat(), "end_date": end.isoformat(),
+            # A full evaluation report lets the coordinator close the file; the others
+            # stay "completed" with the report still missing, as the IG found them.
+            "status": "closed" if evaluation == "full" else "completed",
+            "cost_usd": str(cost),
+            **funding(spec, grant_counter, cost),
+            "evaluation_report": evaluation,
+            # Records before 2021 were deleted under the retention schedule; what is
+            # here for them was reconstructed for the IG review.
+            "travel_records": "on_file" if end.year >= 2021 else "destroyed_under_retention",
+        })
+        for person in people:
+            participations.append({"activity": key, "serial_number": person.serial_number,
+                                   "external_person": "",
+                                   "role": participant_role(spec, person, lead)})
+        for ext_key, role in EXTERNAL_PARTICIPATIONS.get(spec.title, []):
+            participations.append({"activity": key, "serial_number": "",
+                                   "external_person": ext_key, "role": role})
+
+    # The "employee" demo login: the most-travelled investigator of crimes against children.
+    trips = Counter(p["serial_number"] for p in participations if p["serial_number"])
+    login = max(pools["children"], key=lambda p: (trips[p.serial_number], p.serial_number))
+    login.demo_login = "employee"
+
+    everyone = sorted((p for members in pools.values() for p in members),
+                      key=lambda p: p.serial_number)
+    check(activities, participations, everyone)
+    write(out_dir, "categories.csv", ["slug", "name", "description"],
+          [dict(zip(["slug", "name", "description"], row, strict=True)) for row in CATEGORIES])
+    org_fields = ["key", "name", "country", "org_type", "website"]
+    write(out_dir, "organisations.csv", org_fields,
+          [dict(zip(org_fields, row, strict=True)) for row in ORGANISATIONS])
+    write(out_dir, "people.csv", ["serial_number", "first_name", "last_name", "rank", "unit",
+                         "employment_type", "demo_login"],
+          [{"serial_number": p.serial_number, "first_name": p.first_name,
+            "last_name": p.last_name, "rank": p.rank, "unit": p.unit,
+            "employment_type": p.employment_type, "demo_login": p.demo_login}
+           for p in everyone])
+    ext_fields = ["key", "full_name", "organisation", "position", "country"]
+    write(out_dir, "external_people.csv", ext_fields,
+          [dict(zip(ext_fields, row, strict=True)) for row in EXTERNAL_PEOPLE])
+    write(out_dir, "activities.csv", list(activities[0]), activities)
+    write(out_dir, "participations.csv", list(participations[0]), participations)
+
+
+def check(activities: list[dict[str, str]], participations: list[dict[str, str]],
+          everyone: list[Person]) -> None:
+    """The published figures, asserted before anything is written."""
+    by_key = {a["key"]: a for a in activities}
+    assert len(activities) == 117
+    assert min(a["start_date"] for a in activities) >= "2014-01-01"
+    assert max(a["start_date"] for a in activities) <= "2024-08-01"
+    employees = {p["serial_number"] for p in participations if p["serial_number"]}
+    assert len(employees) == 243, len(employees)
+    assert len(everyone) > 243
+    israel = [a for a in activities if a["locations"].startswith("IL:")]
+    assert len(israel) == 9
+    assert sum(int(a["cost_usd"]) for a in israel) == 87000
+    israel_keys = {a["key"] for a in israel}
+    israel_people = {p["serial_number"] for p in participations
+                     if p["activity"] in israel_keys and p["serial_number"]}
+    assert len(israel_people) == 18, len(israel_people)
+    canada = sum(a["locations"].startswith("CA:") for a in activities) / len(activities)
+    assert 0.22 <= canada <= 0.26, canada
+    outside = sum(a["funder_type"] != "department" for a in activities) / len(activities)
+    assert 0.78 <= outside <= 0.82, outside
+    cc = [a for a in activities if a["title"] == CC_TITLE]
+    assert len(cc) == 1 and cc[0]["cost_usd"] == "52470"
+    assert sum(p["activity"] == cc[0]["key"] for p in participations) == 8
+    full = sum(a["evaluation_report"] == "full" for a in activities)
+    assert full <= 12, full
+    assert all(a["key"] in by_key for a in activities)
+
+
+def write(out_dir: Path, name: str, fields: list[str], rows: list[dict[str, str]]) -> None:
+    with (out_dir / name).open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    print(f"wrote {name}: {len(rows)} rows")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,254 @@
+"""``load_demo``: the demo department reproduces the IG review's published figures.
+
+The demo is loaded once for this module, inside a transaction that is rolled back when the
+module ends, so no other test sees it; each test still runs in its own savepoint.
+"""
+
+from __future__ import annotations
+
+import filecmp
+from collections.abc import Iterator
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.db.models import Model
+from django.test import override_settings
+from simple_history.models import HistoricalChanges
+
+from liaison.accounts.models import Agency, Role, RoleGrant, User
+from liaison.activities.access import activities_visible_to
+from liaison.activities.demo import build, make_source
+from liaison.activities.models import Activity, Category, Location, Participation, Topic
+from liaison.activities.workflow import Status
+from liaison.people.models import Employee, ExternalPerson, Organisation
+
+DEMO_LOGINS = {"employee": Role.EMPLOYEE, "commander": Role.APPROVER,
+               "coordinator": Role.COORDINATOR, "security": Role.SECURITY,
+               "reviewer": Role.REVIEWER, "inspector": Role.OVERSEER, "admin": Role.ADMIN}
+CC_TITLE = "Command and Control Counter-Terrorism"
+UAE_TITLE = "Police Academy Course for United Arab Emirates Ministry of Interior Officers"
+
+
+# Real password hashing costs ~0.7 s per check; these tests check passwords, not hashing.
+FAST_HASHING = override_settings(
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+
+
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    with django_db_blocker.unblock(), FAST_HASHING, transaction.atomic():
+        out = StringIO()
+        with override_settings(DEBUG=True):
+            call_command("load_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(demo_output: str, db: None) -> Agency:
+    return Agency.objects.get(ori_code=build.AGENCY_ORI)
+
+
+def employee_participations(agency: Agency, **filters: Any) -> Any:
+    return Participation.objects.filter(activity__agency=agency, employee__isnull=False,
+                                        **filters)
+
+
+def source(name: str) -> list[dict[str, str]]:
+    return build.read_rows(name)
+
+
+# --- the published figures, from the database ---------------------------------------------
+
+def test_it_loads_117_activities_between_january_2014_and_august_2024(demo: Agency) -> None:
+    activities = Activity.objects.filter(agency=demo)
+    assert activities.count() == 117
+    starts = sorted(activities.values_list("start_date", flat=True))
+    assert starts[0].isoformat() >= "2014-01-01"
+    assert starts[-1].isoformat() <= "2024-08-01"
+    assert set(activities.values_list("status", flat=True)) <= {Status.COMPLETED, Status.CLOSED}
+
+
+def test_243_distinct_employees_took_part(demo: Agency) -> None:
+    assert employee_participations(demo).values("employee").distinct().count() == 243
+    # The department has employees who never travelled, too.
+    assert Employee.objects.filter(agency=demo).count() > 243
+
+
+def test_israel_has_nine_activities_and_18_employees(demo: Agency) -> None:
+    israel = Activity.objects.filter(agency=demo, locations__country="IL").distinct()
+    assert israel.count() >= 9
+    travellers = employee_participations(demo, activity__in=israel)
+    assert travellers.values("employee").distinct().count() == 18
+
+
+def test_command_and_control_went_to_a_deputy_chief_and_seven_others(demo: Agency) -> None:
+    cc = Activity.objects.get(agency=demo, title=CC_TITLE)
+    assert cc.category.slug == "executive-development"
+    assert {t.name for t in cc.topics.all()} == {"counterterrorism", "command and control"}
+    assert set(cc.locations.values_list("country", flat=True)) == {"IL"}
+    ranks = list(employee_participations(demo, activity=cc).values_list("employee__rank",
+                                                                         flat=True))
+    assert len(ranks) == 8
+    assert ranks.count("Deputy Chief") == 1
+
+
+def test_nearly_a_quarter_of_activities_were_in_canada(demo: Agency) -> None:
+    canada = Activity.objects.filter(agency=demo, locations__country="CA").distinct().count()
+    assert 0.22 <= canada / 117 <= 0.26
+    categories = set(Activity.objects.filter(agency=demo, locations__country="CA")
+                     .values_list("category__slug", flat=True))
+    assert {"human-trafficking", "clandestine-drug-labs"} <= categories
+
+
+@pytest.mark.parametrize(("category", "countries"), [
+    ("crowd-control-public-order", {"TH", "AT"}),
+    ("aviation", {"CO", "GB", "MX", "DE", "PL"}),
+    ("crimes-against-children", {"SG", "FR", "GB"}),
+    ("major-event-security", {"IT", "FR"}),
+])
+def test_the_reported_destinations_are_there(demo: Agency, category: str,
+                                             countries: set[str]) -> None:
+    found = set(Location.objects.filter(activity__agency=demo,
+                                        activity__category__slug=category)
+                .values_list("country", flat=True))
+    assert countries <= found
+
+
+def test_the_inbound_uae_course_has_five_ministry_trainees(demo: Agency) -> None:
+    course = Activity.objects.get(agency=demo, title=UAE_TITLE)
+    assert course.direction == "inbound"
+    assert course.start_date.year == 2023 and course.start_date.month in (6, 7, 8)
+    trainees = ExternalPerson.objects.filter(participations__activity=course,
+                                             participations__role="trainee")
+    assert trainees.count() == 5
+    assert {(p.organisation.name, str(p.country), str(p.organisation.country))
+            for p in trainees if p.organisation} == {("Ministry of Interior", "AE", "AE")}
+
+
+def test_it_fills_the_vocabulary_and_the_registry(demo: Agency) -> None:
+    slugs = set(Category.objects.values_list("slug", flat=True))
+    assert {"counterterrorism", "human-trafficking", "clandestine-drug-labs",
+            "crowd-control-public-order", "aviation", "crimes-against-children",
+            "major-event-security", "investigative-techniques",
+            "executive-development"} <= slugs
+    for name, country in [("Israel National Police", "IL"), ("Royal Thai Police", "TH"),
+                          ("INTERPOL", "FR"), ("Airborne Law Enforcement Association", "US")]:
+        assert Organisation.objects.filter(name=name, country=country).exists()
+
+
+def test_records_are_attributed_to_the_loader_in_the_history(demo: Agency) -> None:
+    cc = Activity.objects.get(agency=demo, title=CC_TITLE)
+    first = cc.history.earliest()  # type: ignore[attr-defined]
+    assert first.history_user.username == build.LOADER_USERNAME
+    assert first.history_type == "+"
+
+
+# --- the sign-ins ---------------------------------------------------------------------------
+
+def test_each_demo_login_exists_with_its_role(demo: Agency) -> None:
+    for username, role in DEMO_LOGINS.items():
+        user = User.objects.get(username=username)
+        assert RoleGrant.objects.filter(user=user, role=role, agency=demo).exists(), username
+        assert user.check_password(build.DEFAULT_PASSWORD)
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and admin.is_superuser
+    assert not User.objects.get(username="inspector").is_staff
+    assert not User.objects.get(username=build.LOADER_USERNAME).has_usable_password()
+
+
+def test_the_employee_login_sees_their_own_trips(demo: Agency) -> None:
+    user = User.objects.get(username="employee")
+    employee = Employee.objects.get(user=user)
+    own = activities_visible_to(user)
+    assert own.count() >= 2
+    assert own.count() == Participation.objects.filter(employee=employee).count()
+
+
+def test_it_prints_the_logins_and_the_password(demo_output: str) -> None:
+    assert build.DEFAULT_PASSWORD in demo_output
+    for username in DEMO_LOGINS:
+        assert f"  {username} " in demo_output
+
+
+# --- idempotence and the safety catch -------------------------------------------------------
+
+COUNTED: list[type[Model]] = [Agency, User, RoleGrant, Category, Topic, Organisation, Employee,
+                              ExternalPerson, Activity, Location, Participation]
+
+
+def counts() -> dict[str, int]:
+    result = {model.__name__: model._default_manager.count() for model in COUNTED}
+    for model in COUNTED:
+        history = getattr(model, "history", None)
+        if history is not None and issubclass(history.model, HistoricalChanges):
+            result[f"history of {model.__name__}"] = history.count()
+    return result
+
+
+def test_running_it_twice_creates_nothing_new(demo: Agency) -> None:
+    before = counts()
+    out = StringIO()
+    with override_settings(DEBUG=True):
+        call_command("load_demo", stdout=out)
+    assert counts() == before
+    assert "Nothing new" in out.getvalue()
+
+
+def test_it_refuses_to_run_when_debug_is_off(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LIAISON_ALLOW_DEMO", raising=False)
+    before = Activity.objects.count()
+    with override_settings(DEBUG=False), pytest.raises(CommandError, match="DEBUG"):
+        call_command("load_demo", stdout=StringIO())
+    assert Activity.objects.count() == before
+
+
+def test_it_runs_with_debug_off_when_forced(demo: Agency,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LIAISON_ALLOW_DEMO", raising=False)
+    with override_settings(DEBUG=False):
+        call_command("load_demo", "--force", stdout=StringIO())
+        monkeypatch.setenv("LIAISON_ALLOW_DEMO", "1")
+        call_command("load_demo", stdout=StringIO())
+    assert Activity.objects.filter(agency=demo).count() == 117
+
+
+def test_it_rejects_a_weak_demo_password(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DEMO_PASSWORD", "1234")
+    with override_settings(DEBUG=True), pytest.raises(CommandError, match="DEMO_PASSWORD"):
+        call_command("load_demo", stdout=StringIO())
+
+
+# --- the source CSVs (no database) ----------------------------------------------------------
+
+def test_the_source_israel_costs_add_up_to_87000() -> None:
+    israel = [r for r in source("activities.csv") if r["locations"].startswith("IL:")]
+    assert len(israel) == 9
+    assert sum(int(r["cost_usd"]) for r in israel) == 87000
+    cc = next(r for r in israel if r["title"] == CC_TITLE)
+    assert (cc["cost_usd"], cc["funder_type"]) == ("52470", "federal_grant")
+    assert cc["grant_id"]
+
+
+def test_about_80_percent_of_the_source_activities_were_paid_by_others() -> None:
+    rows = source("activities.csv")
+    outside = sum(r["funder_type"] != "department" for r in rows) / len(rows)
+    assert 0.75 <= outside <= 0.85
+
+
+def test_few_source_activities_have_a_full_evaluation_report() -> None:
+    reports = [r["evaluation_report"] for r in source("activities.csv")]
+    assert set(reports) == {"none", "brief_statement", "full"}
+    assert reports.count("full") / len(reports) < 0.1
+
+
+def test_the_source_csvs_are_what_make_source_writes(tmp_path: Path) -> None:
+    make_source.main(out_dir=tmp_path)
+    names = sorted(p.name for p in tmp_path.glob("*.csv"))
+    assert names == sorted(p.name for p in build.DATA_DIR.glob("*.csv"))
+    _same, mismatch, errors = filecmp.cmpfiles(tmp_path, build.DATA_DIR, names, shallow=False)
+    assert (mismatch, errors) == ([], [])
