@@ -8,6 +8,8 @@ security, reviewer, admin, and outsider (coordinator of ``other_agency``).
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
@@ -17,6 +19,12 @@ from liaison.people.models import Employee
 from liaison.people.tests.factories import EmployeeFactory
 
 PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Any) -> None:
+    # Full-strength hashing costs ~0.3 s per persona; tests check access, not hash strength.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

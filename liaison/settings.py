@@ -129,6 +129,7 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 # USWDS comes from the npm registry (package-lock.json) and is served from node_modules
 # under /static/uswds/: nothing is loaded from a CDN at run time.
 STATICFILES_DIRS = [
+    BASE_DIR / "liaison" / "static",
     ("uswds", BASE_DIR / "node_modules" / "@uswds" / "uswds" / "dist"),
 ]
 STORAGES = {

@@ -93,7 +93,7 @@ def test_a_coordinator_records_an_activity_and_finds_it_again(
 
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Trafficking Victim Interview Methods Exchange")
-    expect(page.get_by_text("Vancouver")).to_be_visible()
+    expect(page.get_by_role("cell", name="Vancouver", exact=True)).to_be_visible()
 
     page.goto(f"{live_server.url}/activities/")
     page.get_by_label("Search").fill("victim interview")

@@ -1,10 +1,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from liaison.accounts import views
+
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="accounts/login.html"),
-         name="login"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    # Django's LogoutView accepts POST only: signing out is a state change.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("tokens/", auth_views.LoginView.as_view(), name="tokens"),  # placeholder
+    path("tokens/", views.token_list, name="tokens"),
+    path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
 ]

@@ -87,10 +87,35 @@ def with_detail_relations(qs: QuerySet[Activity]) -> QuerySet[Activity]:
             "employee", "external_person__organisation").order_by("id")))
 
 
+def _readable(model: type, field_name: str, value: Any,
+              names: dict[tuple[type, Any], str]) -> Any:
+    """Show a history value as a person reads it: a related record by its name rather
+    than its id, the topics list as names rather than link rows."""
+    if value is None or value == "":
+        return value
+    field = model._meta.get_field(field_name)  # type: ignore[attr-defined]
+    if field.many_to_many:
+        related = field.related_model
+        ids = [row.get(related._meta.model_name) for row in value if isinstance(row, dict)]
+        return sorted(_name_of(related, pk, names) for pk in ids if pk is not None)
+    if field.is_relation:
+        return _name_of(field.related_model, value, names)
+    return value
+
+
+def _name_of(model: type, pk: Any, names: dict[tuple[type, Any], str]) -> str:
+    key = (model, pk)
+    if key not in names:
+        obj = model._default_manager.filter(pk=pk).first()  # type: ignore[attr-defined]
+        names[key] = str(obj) if obj is not None else f"#{pk} (no longer exists)"
+    return names[key]
+
+
 def activity_history(*, activity: Activity) -> list[dict[str, Any]]:
     """The change log of an activity and its locations and participants, newest first:
     who, when, what kind of change, and which fields changed from what to what."""
     entries: list[dict[str, Any]] = []
+    names: dict[tuple[type, Any], str] = {}
     sources: list[tuple[str, Any]] = [
         ("Activity", activity.history.select_related("history_user").order_by(
             "history_date", "history_id")),
@@ -106,7 +131,10 @@ def activity_history(*, activity: Activity) -> list[dict[str, Any]]:
             before = previous.get(record.id)
             if before is not None and record.history_type == "~":
                 delta = record.diff_against(before)
-                changes = [{"field": c.field, "old": c.old, "new": c.new}
+                model = type(record.instance)
+                changes = [{"field": c.field,
+                            "old": _readable(model, c.field, c.old, names),
+                            "new": _readable(model, c.field, c.new, names)}
                            for c in delta.changes]
             entries.append({
                 "when": record.history_date,
@@ -125,6 +153,13 @@ def activity_history(*, activity: Activity) -> list[dict[str, Any]]:
 
 def category_choices() -> QuerySet[Category]:
     return Category.objects.filter(active=True).order_by("name")
+
+
+def category_list(*, active: bool | None = None) -> QuerySet[Category]:
+    """The whole vocabulary (retired categories too, unless ``active`` says otherwise):
+    every signed-in user may read it."""
+    qs = Category.objects.order_by("name", "id")
+    return qs if active is None else qs.filter(active=active)
 
 
 def year_range(*, user: Any) -> list[int]:

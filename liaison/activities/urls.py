@@ -1,6 +1,13 @@
 from django.urls import path
 
-from liaison.core.views import home
+from liaison.activities import views
 
 app_name = "activities"
-urlpatterns = [path("", home, name="list")]  # placeholder
+urlpatterns = [
+    path("", views.activity_list, name="list"),
+    path("new/", views.activity_create, name="create"),
+    path("<int:pk>/", views.activity_detail, name="detail"),
+    path("<int:pk>/edit/", views.activity_edit, name="edit"),
+    path("<int:pk>/history/", views.activity_history, name="history"),
+    path("<int:pk>/transition/", views.activity_transition, name="transition"),
+]

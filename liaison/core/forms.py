@@ -50,7 +50,7 @@ class UswdsBoundField(BoundField):
         widget = widget or self.field.widget
         css = uswds_class(widget)
         if css:
-            classes = [attrs.get("class") or widget.attrs.get("class") or "", css]
+            classes = [str(attrs.get("class") or widget.attrs.get("class") or ""), css]
             if self.errors and css not in _NO_ERROR_MODIFIER:
                 classes.append(f"{css}--error")
             attrs["class"] = " ".join(c for c in classes if c)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django_countries import countries
 
 from liaison.accounts.access import REFERENCE_EDITORS, scope_for
 from liaison.accounts.models import Agency
@@ -90,8 +91,9 @@ def organisation_create(*, actor: Any, name: str, country: str, org_type: str,
     organisation = Organisation(name=name, country=(country or "").upper(), org_type=org_type,
                                 website=website.strip(), notes=notes.strip())
     organisation.full_clean(validate_constraints=False)
-    if Organisation.objects.filter(name__iexact=name, country=organisation.country).exists():
+    code = str(organisation.country)
+    if Organisation.objects.filter(name__iexact=name, country=code).exists():
         raise ValidationError({"name": [
-            f"“{name}” is already in the registry for {organisation.country.name}."]})
+            f"“{name}” is already in the registry for {countries.name(code)}."]})
     save_audited(organisation, actor=actor, validate=False)
     return organisation

@@ -5,7 +5,7 @@ import factory
 from liaison.accounts.models import Agency, RoleGrant, User
 
 
-class AgencyFactory(factory.django.DjangoModelFactory):
+class AgencyFactory(factory.django.DjangoModelFactory[Agency]):
     class Meta:
         model = Agency
         django_get_or_create = ("ori_code",)
@@ -15,7 +15,7 @@ class AgencyFactory(factory.django.DjangoModelFactory):
     state = "CA"
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)
@@ -32,7 +32,7 @@ class UserFactory(factory.django.DjangoModelFactory):
             self.save()
 
 
-class RoleGrantFactory(factory.django.DjangoModelFactory):
+class RoleGrantFactory(factory.django.DjangoModelFactory[RoleGrant]):
     class Meta:
         model = RoleGrant
 

@@ -10,7 +10,7 @@ from liaison.activities.services import build_search_text
 from liaison.people.tests.factories import EmployeeFactory
 
 
-class CategoryFactory(factory.django.DjangoModelFactory):
+class CategoryFactory(factory.django.DjangoModelFactory[Category]):
     class Meta:
         model = Category
         django_get_or_create = ("slug",)
@@ -19,7 +19,7 @@ class CategoryFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"category-{n}")
 
 
-class ActivityFactory(factory.django.DjangoModelFactory):
+class ActivityFactory(factory.django.DjangoModelFactory[Activity]):
     """An activity written straight to the database (tests of services use the services)."""
 
     class Meta:
@@ -38,7 +38,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
         lambda o: build_search_text(title=o.title, topics=[], purpose=o.purpose))
 
 
-class LocationFactory(factory.django.DjangoModelFactory):
+class LocationFactory(factory.django.DjangoModelFactory[Location]):
     class Meta:
         model = Location
 
@@ -47,7 +47,7 @@ class LocationFactory(factory.django.DjangoModelFactory):
     city = "Toronto"
 
 
-class ParticipationFactory(factory.django.DjangoModelFactory):
+class ParticipationFactory(factory.django.DjangoModelFactory[Participation]):
     class Meta:
         model = Participation
 

@@ -6,7 +6,7 @@ from liaison.accounts.tests.factories import AgencyFactory
 from liaison.people.models import Employee, ExternalPerson, Organisation
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class OrganisationFactory(factory.django.DjangoModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -15,7 +15,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     org_type = "police"
 
 
-class EmployeeFactory(factory.django.DjangoModelFactory):
+class EmployeeFactory(factory.django.DjangoModelFactory[Employee]):
     class Meta:
         model = Employee
 
@@ -27,7 +27,7 @@ class EmployeeFactory(factory.django.DjangoModelFactory):
     unit = "Training Division"
 
 
-class ExternalPersonFactory(factory.django.DjangoModelFactory):
+class ExternalPersonFactory(factory.django.DjangoModelFactory[ExternalPerson]):
     class Meta:
         model = ExternalPerson
 

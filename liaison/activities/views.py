@@ -1,0 +1,271 @@
+"""Activity pages: list with filters, detail, create, edit and status moves.
+
+Thin by rule: each view parses input, asks ``access`` / ``selectors`` / ``services`` and
+renders. ``domain_errors_as_http`` turns ``NotFound`` into 404 and ``Forbidden`` into 403.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_POST
+from django_htmx.middleware import HtmxDetails
+
+from liaison.accounts.access import ACTIVITY_CREATORS, agencies_where
+from liaison.accounts.models import Agency
+from liaison.activities import selectors, services
+from liaison.activities.access import (
+    access_activity,
+    allowed_transitions,
+    can_change_activity,
+    can_view_history,
+)
+from liaison.activities.forms import (
+    ActivityFilterForm,
+    ActivityForm,
+    LocationFormSet,
+    ParticipantFormSet,
+    activity_input,
+    apply_service_errors,
+    external_person_choices,
+    location_formset,
+    location_initial,
+    participant_formset,
+    participant_initial,
+)
+from liaison.activities.models import Activity
+from liaison.core.errors import InvalidTransition, NotFound
+from liaison.core.forms import error_items
+from liaison.core.pagination import paginate
+from liaison.core.views import domain_errors_as_http
+from liaison.people.access import (
+    access_employee,
+    access_organisation,
+    employees_visible_to,
+    external_persons_visible_to,
+    organisations_visible_to,
+)
+from liaison.people.models import ExternalPerson
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
+
+
+def _page_number(request: HttpRequest) -> int:
+    value = request.GET.get("page", "1")
+    return int(value) if value.isdigit() else 1
+
+
+def _filter_subjects(request: HttpRequest, form: ActivityFilterForm) -> dict[str, str]:
+    """Names for the person and organisation filters, which arrive as bare ids from links
+    on the people and organisation pages; ids the user may not see stay unnamed."""
+    names: dict[str, str] = {}
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    if data.get("person"):
+        with contextlib.suppress(NotFound):
+            names["person"] = access_employee(request.user, data["person"]).full_name
+    if data.get("organisation"):
+        with contextlib.suppress(NotFound):
+            names["organisation"] = str(access_organisation(request.user,
+                                                            data["organisation"]))
+    return names
+
+
+@login_required
+@domain_errors_as_http
+def activity_list(request: HtmxHttpRequest) -> HttpResponse:
+    form = ActivityFilterForm(request.GET, years=selectors.year_range(user=request.user))
+    filters = form.filters()
+    queryset = selectors.with_list_relations(
+        selectors.activity_list(user=request.user, filters=filters))
+    page = paginate(queryset, page=_page_number(request))
+    context = {
+        "nav": "activities",
+        "form": form,
+        "page": page,
+        # The table shows the short name ("Outbound"); the filter and detail, the long one.
+        "rows": [(a, a.get_direction_display().split(" (")[0]) for a in page.items],
+        "filters_applied": not filters.is_empty(),
+        "subjects": _filter_subjects(request, form),
+        "filter_errors": error_items(form),
+    }
+    # htmx swaps only the results region; without JavaScript the same URL renders the
+    # whole page, so both answer the same query the same way. A history-restore request
+    # (Back after a cache miss) needs the whole page.
+    partial = request.htmx and not request.htmx.history_restore_request
+    template = "activities/_results.html" if partial else "activities/list.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
+
+
+@login_required
+@domain_errors_as_http
+def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = access_activity(request.user, pk)
+    activity = selectors.with_detail_relations(Activity.objects.filter(pk=activity.pk)).get()
+    participations = list(activity.participations.all())
+    employee_ids = [p.employee_id for p in participations if p.employee_id]
+    external_ids = [p.external_person_id for p in participations if p.external_person_id]
+    context = {
+        "nav": "activities",
+        "activity": activity,
+        "participations": participations,
+        # Link a person only when their page would open for this user.
+        "linkable_employees": set(employees_visible_to(request.user)
+                                  .filter(pk__in=employee_ids).values_list("pk", flat=True)),
+        "linkable_externals": set(external_persons_visible_to(request.user)
+                                  .filter(pk__in=external_ids).values_list("pk", flat=True)),
+        "transitions": allowed_transitions(request.user, activity),
+        "can_edit": can_change_activity(request.user, activity),
+        "history": (selectors.activity_history(activity=activity)
+                    if can_view_history(request.user, activity) else None),
+        "reason_max_length": services.TRANSITION_REASON_MAX_LENGTH,
+    }
+    return render(request, "activities/detail.html", context)
+
+
+@login_required
+@domain_errors_as_http
+def activity_history(request: HttpRequest, pk: int) -> HttpResponse:
+    """The whole change log (the detail page shows the latest entries): coordinators and
+    overseers only — others who may see the activity get 403, like the API."""
+    activity = access_activity(request.user, pk, action="view_history")
+    context = {"nav": "activities", "activity": activity,
+               "history": selectors.activity_history(activity=activity)}
+    return render(request, "activities/history.html", context)
+
+
+def _render_form(request: HttpRequest, *, form: ActivityForm, locations: LocationFormSet,
+                 participants: ParticipantFormSet, activity: Activity | None,
+                 status: int = 200) -> HttpResponse:
+    context = {
+        "nav": "activities",
+        "form": form,
+        "locations": locations,
+        "participants": participants,
+        "activity": activity,
+        "errors": error_items(form, locations, participants) if form.is_bound else [],
+    }
+    return render(request, "activities/form.html", context, status=status)
+
+
+def _creator_agencies(request: HttpRequest) -> QuerySet[Agency]:
+    ids = agencies_where(request.user, *ACTIVITY_CREATORS)
+    if ids == []:
+        raise PermissionDenied("Your roles do not allow you to create activities.")
+    return Agency.objects.all() if ids is None else Agency.objects.filter(pk__in=ids)
+
+
+@login_required
+@domain_errors_as_http
+def activity_create(request: HttpRequest) -> HttpResponse:
+    agencies = _creator_agencies(request)
+    several = agencies.count() > 1
+    externals = (external_persons_visible_to(request.user).filter(agency__in=agencies)
+                 .select_related("organisation", "agency"))
+    external_choices = external_person_choices(externals, with_agency=several)
+    data = request.POST if request.method == "POST" else None
+    form = ActivityForm(data, agencies=agencies if several else None,
+                        organisations=organisations_visible_to(request.user))
+    locations = location_formset(data)
+    participants = participant_formset(data, external_choices=external_choices)
+    if data is None:
+        return _render_form(request, form=form, locations=locations,
+                            participants=participants, activity=None)
+
+    # "&", not "and": validate all three so every error shows at once.
+    if form.is_valid() & locations.is_valid() & participants.is_valid():
+        agency_id = form.selected_agency_id() if several else agencies.get().pk
+        agency = agencies.filter(pk=agency_id).first() if agency_id else None
+        if agency is None:
+            form.add_error("agency", "Choose the agency this activity belongs to.")
+        else:
+            try:
+                activity = services.activity_create(
+                    actor=request.user, agency=agency,
+                    data=activity_input(form, locations, participants))
+            except ValidationError as exc:
+                apply_service_errors(exc, form, locations, participants)
+            else:
+                messages.success(request, f"Activity “{activity.title}” saved as a draft.")
+                return redirect("activities:detail", pk=activity.pk)
+    return _render_form(request, form=form, locations=locations, participants=participants,
+                        activity=None, status=422)
+
+
+@login_required
+@domain_errors_as_http
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = access_activity(request.user, pk, action="change")
+    # The external persons the user may pick, plus those already on the activity (the
+    # detail page names them anyway): without them, an employee editing their own request
+    # would silently drop a trainee a coordinator had added.
+    externals = (ExternalPerson.objects
+                 .filter(Q(pk__in=external_persons_visible_to(request.user).values("pk"))
+                         | Q(participations__activity=activity), agency=activity.agency_id)
+                 .distinct().select_related("organisation", "agency").order_by("full_name"))
+    external_choices = external_person_choices(externals, with_agency=False)
+    data = request.POST if request.method == "POST" else None
+    form_kwargs: dict[str, Any] = {
+        "agencies": None,
+        "organisations": organisations_visible_to(request.user),
+        "current_category": activity.category,
+    }
+    if data is None:
+        form = ActivityForm(initial=ActivityForm.initial_for(activity), **form_kwargs)
+    else:
+        form = ActivityForm(data, **form_kwargs)
+    # The rows keep their original count on POST (the management form says how many).
+    locations = location_formset(data, initial=location_initial(activity))
+    participants = participant_formset(data, initial=participant_initial(activity),
+                                       external_choices=external_choices)
+    if data is None:
+        return _render_form(request, form=form, locations=locations,
+                            participants=participants, activity=activity)
+
+    # "&", not "and": validate all three so every error shows at once.
+    if form.is_valid() & locations.is_valid() & participants.is_valid():
+        try:
+            activity = services.activity_update(
+                actor=request.user, activity=activity,
+                data=activity_input(form, locations, participants))
+        except ValidationError as exc:
+            apply_service_errors(exc, form, locations, participants)
+        else:
+            messages.success(request, f"Activity “{activity.title}” updated.")
+            return redirect("activities:detail", pk=activity.pk)
+    return _render_form(request, form=form, locations=locations, participants=participants,
+                        activity=activity, status=422)
+
+
+@login_required
+@require_POST
+@domain_errors_as_http
+def activity_transition(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = access_activity(request.user, pk)
+    name = request.POST.get("name", "").strip()
+    if not name:
+        messages.error(request, "Choose what to do with the activity.")
+        return redirect("activities:detail", pk=activity.pk)
+    try:
+        activity = services.activity_transition(actor=request.user, activity=activity,
+                                                name=name,
+                                                reason=request.POST.get("reason", ""))
+    except InvalidTransition as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, "Done: the activity is now "
+                                  f"{activity.get_status_display().lower()}.")
+    return redirect("activities:detail", pk=activity.pk)
