@@ -40,9 +40,13 @@ class LocationInput:
 
 @dataclass(frozen=True)
 class ParticipantInput:
+    """One participant, named by exactly one of: employee id, employee serial number (as
+    legacy records and API clients know people), or external person id."""
+
     employee_id: int | None = None
     external_person_id: int | None = None
     role: str = ParticipantRole.ATTENDEE
+    serial_number: str = ""
 
 
 @dataclass
@@ -62,6 +66,8 @@ class ActivityInput:
     organiser_organisation_id: int | None = None
     locations: Sequence[LocationInput] = ()
     participants: Sequence[ParticipantInput] = field(default_factory=list)
+    # Alternative to category_id for callers that know the vocabulary by slug (API, imports).
+    category_slug: str = ""
 
 
 def _clean_topics(raw: Sequence[str]) -> list[str]:
@@ -90,8 +96,12 @@ def _validate(*, agency: Agency, data: ActivityInput, instance: Activity,
     instance.start_date = data.start_date  # type: ignore[assignment]
     instance.end_date = data.end_date  # type: ignore[assignment]
 
-    category = Category.objects.filter(pk=data.category_id).first() if data.category_id else None
-    if data.category_id and category is None:
+    category: Category | None = None
+    if data.category_id:
+        category = Category.objects.filter(pk=data.category_id).first()
+    elif data.category_slug:
+        category = Category.objects.filter(slug=data.category_slug).first()
+    if (data.category_id or data.category_slug) and category is None:
         errors.setdefault("category", []).append("Unknown category.")
     elif category is not None and not category.active and instance.category_id != category.pk:
         errors.setdefault("category", []).append(
@@ -132,34 +142,47 @@ def _validate(*, agency: Agency, data: ActivityInput, instance: Activity,
         locations.append(location)
 
     participations: list[Participation] = []
+    # Serial numbers are unique only within an agency, so they resolve within this one.
+    serials = {p.serial_number.strip() for p in data.participants if p.serial_number.strip()}
+    by_serial = dict(Employee.objects.filter(agency=agency, serial_number__in=serials)
+                     .values_list("serial_number", "pk"))
     employee_ids = [p.employee_id for p in data.participants if p.employee_id]
     external_ids = [p.external_person_id for p in data.participants if p.external_person_id]
     employees = Employee.objects.filter(agency=agency, pk__in=employee_ids).in_bulk()
     externals = ExternalPerson.objects.filter(agency=agency, pk__in=external_ids).in_bulk()
-    seen: set[tuple[str, int]] = set()
+    seen: set[tuple[str, int | None]] = set()
     for index, p in enumerate(data.participants):
         prefix = f"participants[{index}]"
-        if bool(p.employee_id) == bool(p.external_person_id):
+        serial = p.serial_number.strip()
+        if sum(map(bool, (p.employee_id, serial, p.external_person_id))) != 1:
             errors.setdefault(prefix, []).append(
                 "Name either an employee or an external person, not both or neither.")
             continue
         if p.role not in ParticipantRole.values:
             errors.setdefault(f"{prefix}.role", []).append(f"Unknown role “{p.role}”.")
-        if p.employee_id:
-            key = ("employee", p.employee_id)
+        employee_id = p.employee_id
+        if serial:
+            employee_id = by_serial.get(serial)
+            person_key: tuple[str, int | None] = ("employee", employee_id)
+            if employee_id is None:
+                person_key = ("serial", index)
+                errors.setdefault(f"{prefix}.serial_number", []).append(
+                    f"No employee of {agency.name} has serial number {serial}.")
+        elif p.employee_id:
+            person_key = ("employee", p.employee_id)
             if p.employee_id not in employees:
                 errors.setdefault(f"{prefix}.employee", []).append(
                     "No such employee in this agency.")
         else:
             assert p.external_person_id is not None
-            key = ("external", p.external_person_id)
+            person_key = ("external", p.external_person_id)
             if p.external_person_id not in externals:
                 errors.setdefault(f"{prefix}.external_person", []).append(
                     "No such external person in this agency.")
-        if key in seen:
+        if person_key in seen:
             errors.setdefault(prefix, []).append("This person is listed twice.")
-        seen.add(key)
-        participations.append(Participation(employee_id=p.employee_id,
+        seen.add(person_key)
+        participations.append(Participation(employee_id=employee_id,
                                             external_person_id=p.external_person_id,
                                             role=p.role))
     return locations, participations
@@ -247,14 +270,25 @@ def activity_update(*, actor: Any, activity: Activity, data: ActivityInput) -> A
     return activity
 
 
+# django-simple-history keeps the reason in a 100-character column; longer text would
+# fail in the database (PostgreSQL) instead of coming back as a sentence.
+TRANSITION_REASON_MAX_LENGTH = 100
+
+
 @transaction.atomic
 def activity_transition(*, actor: Any, activity: Activity, name: str,
                         reason: str = "") -> Activity:
     """Move ``activity`` along the declared transition named ``name`` (e.g. "submit").
 
-    Raises ``InvalidTransition`` when the table has no such move from the current status
-    and ``Forbidden`` when the actor's roles do not allow it.
+    Raises ``InvalidTransition`` when the table has no such move from the current status,
+    ``Forbidden`` when the actor's roles do not allow it, and ``ValidationError`` (key
+    ``reason``) when the reason is longer than the history's change-reason column.
     """
+    reason = reason.strip()
+    if len(reason) > TRANSITION_REASON_MAX_LENGTH:
+        raise ValidationError({"reason": [
+            f"Keep the reason to {TRANSITION_REASON_MAX_LENGTH} characters or fewer "
+            f"(it has {len(reason)})."]})
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     transition = find_transition(activity.status, name)
     if transition is None:
