@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
-from ninja.security import HttpBearer, django_auth
+from ninja.security import APIKeyCookie, HttpBearer
 
 from liaison.accounts.services import api_token_authenticate
 from liaison.core.errors import DomainError, validation_messages
@@ -31,6 +32,26 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class SessionAuth(APIKeyCookie):
+    """The browser session, with Django's CSRF check on unsafe methods.
+
+    Unlike ninja's ``django_auth`` it steps aside *before* the CSRF check when nobody is
+    signed in, so a request with no session (say, a script whose token was revoked)
+    answers 401 "authenticate", not 403 "CSRF check failed". Bearer-token requests never
+    reach this class and need no CSRF token: a browser cannot forge that header.
+    """
+
+    param_name = settings.SESSION_COOKIE_NAME
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Any:
+        return request.user if request.user.is_authenticated else None
+
+
 api = NinjaAPI(
     title="Liaison API",
     version="1",
@@ -39,7 +60,7 @@ api = NinjaAPI(
         "data is available here under the same permissions. List endpoints answer "
         '`{"items": [...], "count": N}` and take `page` (1-based).'
     ),
-    auth=[TokenAuth(), django_auth],
+    auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
 )
 
@@ -60,13 +81,25 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
                             validation_messages(exc)), status=422)
 
 
+def field_key(loc: Any) -> str:
+    """Name a schema error's location the way services name fields: ``("body", "data",
+    "locations", 0, "country")`` → ``locations[0].country``. The leading source and the
+    handler's parameter name (body parameters are called ``data``) are dropped."""
+    key = ""
+    for part in loc:
+        if isinstance(part, int):
+            key += f"[{part}]"
+        elif part not in ("body", "query", "path", "data"):
+            key += f".{part}" if key else str(part)
+    return key or "__all__"
+
+
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", []) if p not in ("body", "query", "path", "data")]
-        field = ".".join(loc) or "__all__"
-        errors.setdefault(field, []).append(err.get("msg", "Invalid value."))
+        errors.setdefault(field_key(err.get("loc", ())), []).append(
+            err.get("msg", "Invalid value."))
     return api.create_response(
         request, error_body("The input is not valid; nothing was saved.", errors), status=422)
 
@@ -78,16 +111,30 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
         status=401)
 
 
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    # ninja's own refusals (e.g. a failed CSRF check) in the same shape as ours.
+    return api.create_response(request, error_body(str(exc)), status=exc.status_code)
+
+
+@api.exception_handler(Http404)
+def on_http404(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, error_body("Not found."), status=404)
+
+
 def _register_routers() -> None:
     # Imported here so that each app's api module may import helpers from this one.
     from liaison.accounts.api import router as accounts_router
+    from liaison.activities.api import root_router as activities_root_router
     from liaison.activities.api import router as activities_router
     from liaison.oversight.api import router as oversight_router
     from liaison.people.api import router as people_router
 
     api.add_router("/activities", activities_router)
+    # /categories, /employees/{id}/activities, /organisations/{id}/activities
+    api.add_router("/", activities_root_router)
     api.add_router("/", people_router)
-    api.add_router("/tokens", accounts_router)
+    api.add_router("/", accounts_router)
     api.add_router("/oversight", oversight_router)
 
 

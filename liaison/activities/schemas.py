@@ -1,0 +1,248 @@
+"""API shapes for activities, their history, transitions and categories.
+
+Keys documented in docs/api.md are a stability promise: add keys freely, never rename
+or remove one within /api/v1/. Enumerations are the model's own choices (or, for
+transition names, checked against the workflow table by a test), so the OpenAPI document
+lists exactly the values the services accept.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.urls import reverse
+from ninja import Field, Schema
+from pydantic import field_validator
+
+from liaison.accounts.schemas import AgencyRef, PageParams
+from liaison.activities.access import allowed_transitions
+from liaison.activities.models import Direction, Kind, ParticipantRole
+from liaison.activities.services import ActivityInput, LocationInput, ParticipantInput
+from liaison.activities.workflow import Status
+from liaison.people.schemas import EmployeeRef, ExternalPersonRef, OrganisationRef
+
+# The verbs of workflow.TRANSITIONS (tests/test_api.py checks they match).
+TransitionName = Literal["submit", "return", "approve", "deny", "cancel", "complete", "close"]
+# The keys of selectors.SORTS (checked the same way).
+Sort = Literal["-start_date", "start_date", "title", "-title"]
+
+# --- categories ------------------------------------------------------------------------
+
+
+class CategoryRef(Schema):
+    slug: str
+    name: str
+
+
+class CategoryOut(CategoryRef):
+    id: int
+    description: str
+    active: bool = Field(description="Retired categories stay on old records but are not "
+                         "accepted for new ones.")
+
+
+class CategoryIn(Schema):
+    name: str = Field(max_length=100)
+    description: str = ""
+
+
+class CategoryListParams(PageParams):
+    active: bool | None = Field(None, description="true: current categories only.")
+
+
+class CategoryList(Schema):
+    items: list[CategoryOut]
+    count: int
+
+
+# --- activities: output ----------------------------------------------------------------
+
+
+class LocationOut(Schema):
+    country: str = Field(description="ISO 3166-1 alpha-2 code.")
+    country_name: str
+    city: str
+
+    @staticmethod
+    def resolve_country(obj: Any) -> str:
+        return str(obj.country.code)
+
+    @staticmethod
+    def resolve_country_name(obj: Any) -> str:
+        return str(obj.country.name)
+
+
+class ActivityItem(Schema):
+    """One row of an activity list."""
+
+    id: int
+    agency: AgencyRef
+    title: str
+    direction: Direction
+    kind: Kind
+    category: CategoryRef
+    start_date: dt.date
+    end_date: dt.date
+    status: Status
+    locations: list[LocationOut]
+    url: str = Field(description="This activity in the API.")
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        return reverse("api:activity_detail", kwargs={"activity_id": obj.pk})
+
+
+class ParticipantOut(Schema):
+    """Exactly one of ``employee`` and ``external_person`` is set."""
+
+    id: int
+    employee: EmployeeRef | None
+    external_person: ExternalPersonRef | None
+    role: ParticipantRole
+
+
+class ActivityDetail(ActivityItem):
+    topics: list[str]
+    purpose: str
+    justification: str
+    host_organisation: OrganisationRef | None
+    organiser_organisation: OrganisationRef | None
+    participants: list[ParticipantOut]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    allowed_transitions: list[TransitionName] = Field(
+        description="The transition names the caller may perform now.")
+
+    @staticmethod
+    def resolve_topics(obj: Any) -> list[str]:
+        return [topic.name for topic in obj.topics.all()]
+
+    @staticmethod
+    def resolve_participants(obj: Any) -> list[Any]:
+        return list(obj.participations.all())
+
+    @staticmethod
+    def resolve_allowed_transitions(obj: Any, context: Any) -> list[str]:
+        user = context["request"].user
+        # One name per verb: "cancel" is declared from several statuses.
+        return list(dict.fromkeys(t.name for t in allowed_transitions(user, obj)))
+
+
+class ActivityList(Schema):
+    items: list[ActivityItem]
+    count: int
+
+
+# --- activities: input -----------------------------------------------------------------
+
+
+class LocationIn(Schema):
+    country: str = Field(description="ISO 3166-1 alpha-2 code, e.g. CA.")
+    city: str = ""
+
+
+class ParticipantIn(Schema):
+    """Name the person by exactly one of ``employee_id``, ``serial_number`` (an employee of
+    the activity's agency) or ``external_person_id``."""
+
+    employee_id: int | None = None
+    serial_number: str | None = None
+    external_person_id: int | None = None
+    role: ParticipantRole = ParticipantRole.ATTENDEE
+
+
+class ActivityIn(Schema):
+    agency_id: int | None = Field(
+        None, description="Required only when the caller may create activities in more "
+        "than one agency. Ignored on update: an activity never changes agency.")
+    title: str = Field(max_length=300)
+    direction: Direction
+    kind: Kind
+    category: str | None = Field(None, description="Category slug (or give category_id).")
+    category_id: int | None = None
+    topics: list[str] = []
+    purpose: str
+    justification: str = ""
+    host_organisation_id: int | None = None
+    organiser_organisation_id: int | None = None
+    start_date: dt.date
+    end_date: dt.date
+    locations: list[LocationIn] = Field(description="At least one.")
+    participants: list[ParticipantIn] = []
+
+    def to_input(self) -> ActivityInput:
+        return ActivityInput(
+            title=self.title, direction=self.direction, kind=self.kind,
+            category_id=self.category_id, category_slug=self.category or "",
+            purpose=self.purpose, justification=self.justification, topics=self.topics,
+            start_date=self.start_date, end_date=self.end_date,
+            host_organisation_id=self.host_organisation_id,
+            organiser_organisation_id=self.organiser_organisation_id,
+            locations=[LocationInput(country=loc.country, city=loc.city)
+                       for loc in self.locations],
+            participants=[ParticipantInput(employee_id=p.employee_id,
+                                           serial_number=p.serial_number or "",
+                                           external_person_id=p.external_person_id,
+                                           role=p.role)
+                          for p in self.participants],
+        )
+
+
+class ActivityListParams(PageParams):
+    q: str = Field("", description="Full-text search over title, topics and purpose.")
+    country: str = Field("", description="ISO 3166-1 alpha-2 code of any location.")
+    category: str = Field("", description="Category slug.")
+    direction: Direction | None = None
+    year: int | None = Field(None, ge=1900, le=2999, description="Year of the start date.")
+    status: Status | None = None
+    person: int | None = Field(None, description="Employee id of a participant.")
+    organisation: int | None = Field(None, description="Host or organiser id.")
+    agency: int | None = Field(None, description="Agency id.")
+    sort: Sort = "-start_date"
+
+
+class RelatedActivityParams(PageParams):
+    sort: Sort = "-start_date"
+
+
+class TransitionIn(Schema):
+    name: TransitionName
+    reason: str = Field("", description="Why; kept in the history.")
+
+
+# --- history ---------------------------------------------------------------------------
+
+JsonScalar = str | int | float | bool | None
+
+
+class FieldChange(Schema):
+    field: str
+    old: JsonScalar
+    new: JsonScalar
+
+    @field_validator("old", "new", mode="before")
+    @classmethod
+    def _as_json_scalar(cls, value: Any) -> Any:
+        # History values can be dates, countries, lazy strings: give clients plain text.
+        if value is None or isinstance(value, str | int | float | bool):
+            return value
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        return str(value)
+
+
+class HistoryEntry(Schema):
+    when: dt.datetime
+    who: str
+    object: Literal["Activity", "Location", "Participant"]
+    object_id: int
+    action: Literal["created", "changed", "deleted"]
+    summary: str
+    changes: list[FieldChange]
+    reason: str
+
+
+class HistoryList(Schema):
+    items: list[HistoryEntry]
+    count: int

@@ -1,0 +1,184 @@
+"""API shapes for employees, external persons and organisations.
+
+Keys documented in docs/api.md are a stability promise: add keys freely, never rename
+or remove one within /api/v1/. Enumerations are the model's own choices, so the OpenAPI
+document lists exactly the values the database accepts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from ninja import Field, Schema
+
+from liaison.accounts.schemas import AgencyRef, PageParams
+from liaison.people.models import EmploymentType, OrganisationType
+
+# --- organisations ---------------------------------------------------------------------
+
+
+class OrganisationRef(Schema):
+    """An organisation as other records name it (host, organiser, employer)."""
+
+    id: int
+    name: str
+    country: str = Field(description="ISO 3166-1 alpha-2 code.")
+    type: OrganisationType
+
+    @staticmethod
+    def resolve_country(obj: Any) -> str:
+        return str(obj.country.code)
+
+    @staticmethod
+    def resolve_type(obj: Any) -> str:
+        return str(obj.org_type)
+
+
+class OrganisationOut(OrganisationRef):
+    country_name: str
+    website: str
+    notes: str
+    url: str = Field(description="This record in the API.")
+
+    @staticmethod
+    def resolve_country_name(obj: Any) -> str:
+        return str(obj.country.name)
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        return reverse("api:organisation_detail", kwargs={"organisation_id": obj.pk})
+
+
+class OrganisationIn(Schema):
+    name: str = Field(max_length=200)
+    country: str = Field(description="ISO 3166-1 alpha-2 code, e.g. CA.")
+    type: OrganisationType
+    website: str = ""
+    notes: str = ""
+
+
+class OrganisationListParams(PageParams):
+    q: str = Field("", description="Words that must all appear in the name.")
+    country: str = Field("", description="ISO 3166-1 alpha-2 code.")
+    type: OrganisationType | None = None
+
+
+class OrganisationList(Schema):
+    items: list[OrganisationOut]
+    count: int
+
+
+# --- employees -------------------------------------------------------------------------
+
+
+class EmployeeRef(Schema):
+    """An employee as an activity's participant list names them."""
+
+    id: int
+    serial_number: str
+    name: str
+    rank: str
+    unit: str
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return f"{obj.first_name} {obj.last_name}".strip()
+
+
+class EmployeeOut(EmployeeRef):
+    agency: AgencyRef
+    first_name: str
+    last_name: str
+    employment_type: EmploymentType
+    active: bool
+    url: str = Field(description="This record in the API.")
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        return reverse("api:employee_detail", kwargs={"employee_id": obj.pk})
+
+
+class EmployeeIn(Schema):
+    agency_id: int | None = Field(None, description="May be left out by a user who adds "
+                                  "people to exactly one agency.")
+    serial_number: str = Field(max_length=20)
+    first_name: str = Field(max_length=100)
+    last_name: str = Field(max_length=100)
+    rank: str = Field("", max_length=100)
+    unit: str = Field("", max_length=200)
+    employment_type: EmploymentType = EmploymentType.SWORN
+    active: bool = True
+
+
+class EmployeePatch(Schema):
+    """Only the keys sent are changed."""
+
+    serial_number: str | None = Field(None, max_length=20)
+    first_name: str | None = Field(None, max_length=100)
+    last_name: str | None = Field(None, max_length=100)
+    rank: str | None = Field(None, max_length=100)
+    unit: str | None = Field(None, max_length=200)
+    employment_type: EmploymentType | None = None
+    active: bool | None = None
+
+
+class EmployeeListParams(PageParams):
+    q: str = Field("", description="Words matched against names and serial number.")
+    unit: str = Field("", description="Part of the unit's name.")
+    active: bool | None = None
+    agency: int | None = Field(None, description="Agency id.")
+
+
+class EmployeeList(Schema):
+    items: list[EmployeeOut]
+    count: int
+
+
+# --- external persons ------------------------------------------------------------------
+
+
+class ExternalPersonRef(Schema):
+    id: int
+    full_name: str
+    country: str = Field(description="ISO 3166-1 alpha-2 code.")
+    organisation: OrganisationRef | None
+
+    @staticmethod
+    def resolve_country(obj: Any) -> str:
+        return str(obj.country.code)
+
+
+class ExternalPersonOut(ExternalPersonRef):
+    agency: AgencyRef
+    country_name: str
+    position: str
+    url: str = Field(description="This record in the API.")
+
+    @staticmethod
+    def resolve_country_name(obj: Any) -> str:
+        return str(obj.country.name)
+
+    @staticmethod
+    def resolve_url(obj: Any) -> str:
+        return reverse("api:external_person_detail", kwargs={"person_id": obj.pk})
+
+
+class ExternalPersonIn(Schema):
+    agency_id: int | None = Field(None, description="May be left out by a user who adds "
+                                  "people to exactly one agency.")
+    full_name: str = Field(max_length=200)
+    country: str = Field(description="ISO 3166-1 alpha-2 code of nationality or service.")
+    organisation_id: int | None = None
+    position: str = Field("", max_length=200)
+
+
+class ExternalPersonListParams(PageParams):
+    q: str = Field("", description="Words matched against name, position, organisation.")
+    country: str = Field("", description="ISO 3166-1 alpha-2 code.")
+    agency: int | None = Field(None, description="Agency id.")
+
+
+class ExternalPersonList(Schema):
+    items: list[ExternalPersonOut]
+    count: int

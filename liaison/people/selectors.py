@@ -1,0 +1,64 @@
+"""Reads for employees, external persons and organisations: the filtered lists that pages
+and the API share. Each starts from the ``*_visible_to`` choke point in ``people.access``
+so that no filter can widen what a user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from liaison.people.access import (
+    employees_visible_to,
+    external_persons_visible_to,
+    organisations_visible_to,
+)
+from liaison.people.models import Employee, ExternalPerson, Organisation
+
+
+def _words(q: str) -> list[str]:
+    return q.split()[:10]
+
+
+def employee_list(*, user: Any, q: str = "", unit: str = "", active: bool | None = None,
+                  agency: int | None = None) -> QuerySet[Employee]:
+    """Employees the user may see. ``q`` matches every word against name or serial number;
+    ``unit`` is a case-insensitive substring (units are free text)."""
+    qs = employees_visible_to(user).select_related("agency")
+    for word in _words(q):
+        qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
+                       | Q(serial_number__iexact=word))
+    if unit:
+        qs = qs.filter(unit__icontains=unit.strip())
+    if active is not None:
+        qs = qs.filter(active=active)
+    if agency:
+        qs = qs.filter(agency_id=agency)
+    return qs.order_by("last_name", "first_name", "serial_number", "id")
+
+
+def external_person_list(*, user: Any, q: str = "", country: str = "",
+                         agency: int | None = None) -> QuerySet[ExternalPerson]:
+    """External persons the user may see; ``q`` matches name, position or organisation."""
+    qs = external_persons_visible_to(user).select_related("agency", "organisation")
+    for word in _words(q):
+        qs = qs.filter(Q(full_name__icontains=word) | Q(position__icontains=word)
+                       | Q(organisation__name__icontains=word))
+    if country:
+        qs = qs.filter(country=country.strip().upper())
+    if agency:
+        qs = qs.filter(agency_id=agency)
+    return qs.order_by("full_name", "id")
+
+
+def organisation_list(*, user: Any, q: str = "", country: str = "",
+                      org_type: str = "") -> QuerySet[Organisation]:
+    """The organisation registry, filtered; ``q`` matches every word against the name."""
+    qs = organisations_visible_to(user)
+    for word in _words(q):
+        qs = qs.filter(name__icontains=word)
+    if country:
+        qs = qs.filter(country=country.strip().upper())
+    if org_type:
+        qs = qs.filter(org_type=org_type)
+    return qs.order_by("name", "id")
