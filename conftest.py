@@ -29,12 +29,12 @@ def fast_password_hashing(settings: Any) -> None:
 
 @pytest.fixture
 def agency(db: None) -> Agency:
-    return AgencyFactory(name="Metro Police Department", ori_code="CA0194200")
+    return AgencyFactory.create(name="Metro Police Department", ori_code="CA0194200")
 
 
 @pytest.fixture
 def other_agency(db: None) -> Agency:
-    return AgencyFactory(name="County Sheriff's Department", ori_code="CA0190000")
+    return AgencyFactory.create(name="County Sheriff's Department", ori_code="CA0190000")
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ def employee_user(agency: Agency) -> User:
 
 @pytest.fixture
 def employee_record(agency: Agency, employee_user: User) -> Employee:
-    return EmployeeFactory(agency=agency, user=employee_user, first_name="Dana",
+    return EmployeeFactory.create(agency=agency, user=employee_user, first_name="Dana",
                            last_name="Reyes", serial_number="41234")
 
 

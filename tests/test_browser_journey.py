@@ -55,13 +55,13 @@ def test_a_coordinator_records_an_activity_and_finds_it_again(
         page: Any, live_server: Any, clerk: User, agency: Agency) -> None:
     from playwright.sync_api import expect
 
-    CategoryFactory(name="Human trafficking", slug="human-trafficking")
+    CategoryFactory.create(name="Human trafficking", slug="human-trafficking")
     people = [
-        EmployeeFactory(agency=agency, serial_number="10001", first_name="Ada",
+        EmployeeFactory.create(agency=agency, serial_number="10001", first_name="Ada",
                         last_name="Lindqvist", rank="Detective"),
-        EmployeeFactory(agency=agency, serial_number="10002", first_name="Bo",
+        EmployeeFactory.create(agency=agency, serial_number="10002", first_name="Bo",
                         last_name="Marchetti", rank="Sergeant"),
-        EmployeeFactory(agency=agency, serial_number="10003", first_name="Cy",
+        EmployeeFactory.create(agency=agency, serial_number="10003", first_name="Cy",
                         last_name="Okonkwo", rank="Lieutenant"),
     ]
 

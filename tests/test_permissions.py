@@ -45,22 +45,22 @@ class World:
 
 @pytest.fixture
 def world(db: None) -> World:
-    agency = AgencyFactory(name="Metro Police Department", ori_code="CA0194200")
-    other = AgencyFactory(name="County Sheriff", ori_code="CA0190000")
+    agency = AgencyFactory.create(name="Metro Police Department", ori_code="CA0194200")
+    other = AgencyFactory.create(name="County Sheriff", ori_code="CA0190000")
     users = {role: user_with_role(role, agency, role) for role in PERSONAS[:-1]}
     users["outsider"] = user_with_role("coordinator", other, "outsider")
-    me = EmployeeFactory(agency=agency, user=users["employee"], serial_number="7")
-    category = CategoryFactory(name="Aviation", slug="aviation")
-    draft = ActivityFactory(agency=agency, status="draft", created_by=users["employee"],
+    me = EmployeeFactory.create(agency=agency, user=users["employee"], serial_number="7")
+    category = CategoryFactory.create(name="Aviation", slug="aviation")
+    draft = ActivityFactory.create(agency=agency, status="draft", created_by=users["employee"],
                             category=category, title="Police Aviation Convention")
-    LocationFactory(activity=draft, country="PL", city="Warsaw")
-    ParticipationFactory(activity=draft, employee=me)
-    submitted = ActivityFactory(agency=agency, status="submitted", category=category,
+    LocationFactory.create(activity=draft, country="PL", city="Warsaw")
+    ParticipationFactory.create(activity=draft, employee=me)
+    submitted = ActivityFactory.create(agency=agency, status="submitted", category=category,
                                 title="Airborne Tactics Seminar")
-    LocationFactory(activity=submitted, country="DE", city="Berlin")
-    ParticipationFactory(activity=submitted)
+    LocationFactory.create(activity=submitted, country="DE", city="Berlin")
+    ParticipationFactory.create(activity=submitted)
     return World(agency=agency, users=users, me=me, draft=draft, submitted=submitted,
-                 colleague=EmployeeFactory(agency=agency, serial_number="8"))
+                 colleague=EmployeeFactory.create(agency=agency, serial_number="8"))
 
 
 def activity_body(world: World, title: str = "Police Aviation Convention") -> dict[str, Any]:
@@ -177,9 +177,9 @@ def test_an_overseer_spanning_all_agencies_sees_every_agencys_activity(world: Wo
     from liaison.accounts.models import RoleGrant
     from liaison.accounts.tests.factories import UserFactory
 
-    state_ig = UserFactory(username="state-ig")
+    state_ig = UserFactory.create(username="state-ig")
     RoleGrant.objects.create(user=state_ig, role="overseer", agency=None)
-    foreign = ActivityFactory(agency=AgencyFactory(ori_code="CA0370000"),
+    foreign = ActivityFactory.create(agency=AgencyFactory.create(ori_code="CA0370000"),
                               start_date=dt.date(2020, 1, 1), end_date=dt.date(2020, 1, 2))
     client = Client()
     client.force_login(state_ig)

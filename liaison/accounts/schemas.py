@@ -14,6 +14,7 @@ from ninja import Field, Schema
 
 from liaison.accounts.models import Role
 from liaison.core.pagination import paginate
+from liaison.core.schemas import ErrorOut
 
 MAX_PAGE_SIZE = 100
 
@@ -34,13 +35,6 @@ def page_of(queryset: QuerySet[Any], params: PageParams) -> dict[str, Any]:
     return {"items": page.items, "count": page.count}
 
 
-class ErrorOut(Schema):
-    """The body of every error answer (docs/api.md, "Errors")."""
-
-    message: str
-    errors: dict[str, list[str]] = Field(
-        default_factory=dict, description="Messages per offending field, e.g. "
-        "`locations[1].country`; empty when the error is not about a field.")
 
 
 def errors(*codes: int) -> dict[int, type[ErrorOut]]:

@@ -11,8 +11,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
+from liaison.core.schemas import ErrorOut
 from liaison.oversight.access import require_oversight
-from liaison.oversight.schemas import ErrorOut, SummaryOut
+from liaison.oversight.schemas import SummaryOut
 from liaison.oversight.selectors import registry_summary
 
 router = Router(tags=["oversight"])

@@ -15,11 +15,6 @@ from liaison.activities.models import Direction
 from liaison.activities.workflow import Status
 
 
-class ErrorOut(Schema):
-    message: str
-    errors: dict[str, list[str]] = Field(default_factory=dict)
-
-
 class YearCount(Schema):
     year: int = Field(description="Calendar year in which activities started.")
     activities: int

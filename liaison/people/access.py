@@ -12,7 +12,6 @@ from typing import Any, Literal
 from django.db.models import Q, QuerySet
 
 from liaison.accounts.access import (
-    ALL_AGENCIES,
     PEOPLE_EDITORS,
     PEOPLE_READERS,
     REFERENCE_EDITORS,

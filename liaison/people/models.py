@@ -49,7 +49,8 @@ class Organisation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.country.code})" if self.country else self.name
+        # CountryField values are Country objects; str() is the ISO code.
+        return f"{self.name} ({self.country})" if self.country else self.name
 
 
 class EmploymentType(models.TextChoices):

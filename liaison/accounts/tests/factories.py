@@ -27,9 +27,9 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
 
     @factory.post_generation
-    def save_password(self, create: bool, extracted: object, **kwargs: object) -> None:
+    def save_password(obj: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
-            self.save()
+            obj.save()
 
 
 class RoleGrantFactory(factory.django.DjangoModelFactory[RoleGrant]):
@@ -42,6 +42,6 @@ class RoleGrantFactory(factory.django.DjangoModelFactory[RoleGrant]):
 
 
 def user_with_role(role: str, agency: Agency | None, username: str) -> User:
-    user = UserFactory(username=username)
+    user = UserFactory.create(username=username)
     RoleGrant.objects.get_or_create(user=user, role=role, agency=agency)
     return user

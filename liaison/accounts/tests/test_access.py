@@ -20,20 +20,20 @@ def test_a_role_covers_only_the_agency_it_was_granted_in(
 
 def test_an_overseer_grant_without_agency_spans_every_agency(
         agency: Agency, other_agency: Agency) -> None:
-    statewide = UserFactory(username="state-ig")
+    statewide = UserFactory.create(username="state-ig")
     RoleGrant.objects.create(user=statewide, role="overseer", agency=None)
     assert scope_for(statewide, "overseer") is ALL_AGENCIES
     assert has_role(statewide, "overseer", other_agency.pk)
 
 
 def test_only_overseers_and_administrators_may_span_agencies(agency: Agency) -> None:
-    user = UserFactory(username="wide-clerk")
+    user = UserFactory.create(username="wide-clerk")
     with pytest.raises(IntegrityError), transaction.atomic():
         RoleGrant.objects.create(user=user, role="coordinator", agency=None)
 
 
 def test_a_user_may_hold_several_roles(agency: Agency, other_agency: Agency) -> None:
-    user = UserFactory(username="two-hats")
+    user = UserFactory.create(username="two-hats")
     RoleGrant.objects.create(user=user, role="coordinator", agency=agency)
     RoleGrant.objects.create(user=user, role="overseer", agency=other_agency)
     assert set(role_scopes(user)) == {"coordinator", "overseer"}
@@ -58,7 +58,7 @@ def test_an_all_agency_scope_survives_being_combined_with_another_condition(
     from liaison.activities.models import Activity
     from liaison.activities.tests.factories import ActivityFactory
 
-    ActivityFactory(agency=agency)
-    ActivityFactory(agency=other_agency)
+    ActivityFactory.create(agency=agency)
+    ActivityFactory.create(agency=other_agency)
     combined = Q(pk__in=[]) | scope_q(ALL_AGENCIES)
     assert Activity.objects.filter(combined).count() == 2

@@ -7,6 +7,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import ProtectedError
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase as HypothesisTestCase
@@ -31,8 +32,8 @@ from liaison.people.tests.factories import EmployeeFactory, ExternalPersonFactor
 
 
 def valid_input(agency: Agency, **overrides: object) -> ActivityInput:
-    category = CategoryFactory(name="Human trafficking", slug="human-trafficking")
-    people = [EmployeeFactory(agency=agency) for _ in range(3)]
+    category = CategoryFactory.create(name="Human trafficking", slug="human-trafficking")
+    people = [EmployeeFactory.create(agency=agency) for _ in range(3)]
     values: dict[str, object] = dict(
         title="Human Trafficking Investigations Course",
         direction="outbound", kind="course", category_id=category.pk,
@@ -109,7 +110,7 @@ class TestActivityCreate:
 
     def test_it_rejects_an_employee_of_another_agency(
             self, clerk: User, agency: Agency, other_agency: Agency) -> None:
-        stranger = EmployeeFactory(agency=other_agency)
+        stranger = EmployeeFactory.create(agency=other_agency)
         data = valid_input(agency, participants=[ParticipantInput(employee_id=stranger.pk)])
         with pytest.raises(ValidationError) as exc:
             activity_create(actor=clerk, agency=agency, data=data)
@@ -117,7 +118,7 @@ class TestActivityCreate:
         assert_nothing_saved()
 
     def test_it_rejects_the_same_person_listed_twice(self, clerk: User, agency: Agency) -> None:
-        person = EmployeeFactory(agency=agency)
+        person = EmployeeFactory.create(agency=agency)
         data = valid_input(agency, participants=[ParticipantInput(employee_id=person.pk),
                                                  ParticipantInput(employee_id=person.pk,
                                                                   role="instructor")])
@@ -128,7 +129,7 @@ class TestActivityCreate:
 
     def test_it_accepts_external_trainees_for_an_inbound_course(
             self, clerk: User, agency: Agency) -> None:
-        trainees = [ExternalPersonFactory(agency=agency) for _ in range(5)]
+        trainees = [ExternalPersonFactory.create(agency=agency) for _ in range(5)]
         data = valid_input(agency, direction="inbound", participants=[
             ParticipantInput(external_person_id=t.pk, role="trainee") for t in trainees])
         activity = activity_create(actor=clerk, agency=agency, data=data)
@@ -198,12 +199,12 @@ class TestTransitions:
         assert activity.status == Status.DRAFT
 
     def test_a_coordinator_may_not_approve(self, clerk: User, agency: Agency) -> None:
-        activity = ActivityFactory(agency=agency, status=Status.SUBMITTED)
+        activity = ActivityFactory.create(agency=agency, status=Status.SUBMITTED)
         with pytest.raises(Forbidden):
             activity_transition(actor=clerk, activity=activity, name="approve")
 
     def test_a_closed_activity_has_no_way_out(self, commander: User, agency: Agency) -> None:
-        activity = ActivityFactory(agency=agency, status=Status.CLOSED)
+        activity = ActivityFactory.create(agency=agency, status=Status.CLOSED)
         for name in {t.name for t in TRANSITIONS}:
             with pytest.raises(InvalidTransition):
                 activity_transition(actor=commander, activity=activity, name=name)
@@ -222,17 +223,17 @@ class TestDatabaseConstraints:
 
     def test_end_before_start_is_refused_by_the_database(self, agency: Agency) -> None:
         with pytest.raises(IntegrityError), transaction.atomic():
-            ActivityFactory(agency=agency, start_date=dt.date(2020, 1, 2),
+            ActivityFactory.create(agency=agency, start_date=dt.date(2020, 1, 2),
                             end_date=dt.date(2020, 1, 1))
 
     def test_a_participation_needs_exactly_one_person(self, agency: Agency) -> None:
-        activity = ActivityFactory(agency=agency)
+        activity = ActivityFactory.create(agency=agency)
         with pytest.raises(IntegrityError), transaction.atomic():
             Participation.objects.create(activity=activity, role="attendee")
 
     def test_an_unknown_status_is_refused_by_the_database(self, agency: Agency) -> None:
         with pytest.raises(IntegrityError), transaction.atomic():
-            ActivityFactory(agency=agency, status="teleported")
+            ActivityFactory.create(agency=agency, status="teleported")
 
 
 class TestCategories:
@@ -259,7 +260,7 @@ class TestDateProperty(HypothesisTestCase):
            days=st.integers(min_value=-400, max_value=400))
     def test_it_saves_exactly_when_the_end_is_not_before_the_start(
             self, start: dt.date, days: int) -> None:
-        agency = AgencyFactory(ori_code="CA0000077")
+        agency = AgencyFactory.create(ori_code="CA0000077")
         clerk = user_with_role("coordinator", agency, "prop-clerk")
         end = start + dt.timedelta(days=days)
         data = valid_input(agency, start_date=start, end_date=end, participants=[])
@@ -276,8 +277,9 @@ class TestDateProperty(HypothesisTestCase):
 def test_employees_are_not_deleted_while_they_have_participations(
         clerk: User, agency: Agency) -> None:
     activity = activity_create(actor=clerk, agency=agency, data=valid_input(agency))
-    employee = Employee.objects.get(pk=activity.participations.first().employee_id)  # type: ignore[union-attr]
-    from django.db.models import ProtectedError
+    participation = activity.participations.first()
+    assert participation is not None and participation.employee_id is not None
+    employee = Employee.objects.get(pk=participation.employee_id)
 
     with pytest.raises(ProtectedError):
         employee.delete()

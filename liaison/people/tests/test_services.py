@@ -28,7 +28,7 @@ def test_a_coordinator_adds_an_employee(clerk: User, agency: Agency) -> None:
 
 def test_it_rejects_a_duplicate_serial_number_in_the_same_agency(
         clerk: User, agency: Agency) -> None:
-    EmployeeFactory(agency=agency, serial_number="38211")
+    EmployeeFactory.create(agency=agency, serial_number="38211")
     with pytest.raises(ValidationError) as exc:
         employee_create(actor=clerk, agency=agency, serial_number="38211",
                         first_name="Ana", last_name="Diaz")
@@ -39,16 +39,16 @@ def test_it_rejects_a_duplicate_serial_number_in_the_same_agency(
 
 def test_the_same_serial_number_is_fine_in_another_agency(
         clerk: User, agency: Agency, other_agency: Agency) -> None:
-    EmployeeFactory(agency=other_agency, serial_number="38211")
+    EmployeeFactory.create(agency=other_agency, serial_number="38211")
     employee_create(actor=clerk, agency=agency, serial_number="38211", first_name="Ana",
                     last_name="Diaz")
     assert Employee.objects.filter(serial_number="38211").count() == 2
 
 
 def test_the_database_refuses_a_duplicate_serial_number(agency: Agency) -> None:
-    EmployeeFactory(agency=agency, serial_number="1")
+    EmployeeFactory.create(agency=agency, serial_number="1")
     with pytest.raises(IntegrityError), transaction.atomic():
-        EmployeeFactory(agency=agency, serial_number="1")
+        EmployeeFactory.create(agency=agency, serial_number="1")
 
 
 def test_it_names_missing_fields(clerk: User, agency: Agency) -> None:
@@ -60,8 +60,8 @@ def test_it_names_missing_fields(clerk: User, agency: Agency) -> None:
 
 
 def test_an_update_cannot_take_another_employees_serial(clerk: User, agency: Agency) -> None:
-    EmployeeFactory(agency=agency, serial_number="1")
-    second = EmployeeFactory(agency=agency, serial_number="2")
+    EmployeeFactory.create(agency=agency, serial_number="1")
+    second = EmployeeFactory.create(agency=agency, serial_number="2")
     with pytest.raises(ValidationError):
         employee_update(actor=clerk, employee=second, serial_number="1")
     second.refresh_from_db()
@@ -75,7 +75,7 @@ def test_an_approver_may_not_add_employees(commander: User, agency: Agency) -> N
 
 
 def test_another_agencys_employee_looks_missing(outsider: User, agency: Agency) -> None:
-    employee = EmployeeFactory(agency=agency)
+    employee = EmployeeFactory.create(agency=agency)
     with pytest.raises(NotFound):
         access_employee(outsider, employee.pk)
     assert not employees_visible_to(outsider).exists()
@@ -83,7 +83,7 @@ def test_another_agencys_employee_looks_missing(outsider: User, agency: Agency) 
 
 def test_an_employee_sees_only_their_own_record(
         employee_user: User, employee_record: Employee, agency: Agency) -> None:
-    colleague = EmployeeFactory(agency=agency)
+    colleague = EmployeeFactory.create(agency=agency)
     assert list(employees_visible_to(employee_user)) == [employee_record]
     with pytest.raises(NotFound):
         access_employee(employee_user, colleague.pk)
