@@ -7,7 +7,8 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
-PYTEST_ARGS ?=
+# Two workers: the machines have two cores; pytest-xdist gives each its own test database.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: help demo serve test test-pg lint typecheck install install-dev assets migrate clean
 
@@ -66,7 +67,8 @@ test: lint
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 test-pg: install-dev
-	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/liaison} $(VENV)/bin/pytest $(PYTEST_ARGS)
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/liaison} DATABASE_CONN_MAX_AGE=0 \
+	  $(VENV)/bin/pytest $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) node_modules var .mypy_cache .ruff_cache
