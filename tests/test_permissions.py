@@ -204,3 +204,13 @@ def test_an_employee_lists_only_their_own_activities(world: World) -> None:
     page = client.get("/activities/")
     assert b"Police Aviation Convention" in page.content
     assert b"Airborne Tactics Seminar" not in page.content
+
+
+def test_an_employee_may_not_browse_the_people_lists_through_either_door(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["employee"])
+    assert client.get("/people/employees/").status_code == 403
+    assert client.get("/api/v1/employees").status_code == 403
+    # ...but opens their own record through both.
+    assert client.get(f"/people/employees/{world.me.pk}/").status_code == 200
+    assert client.get(f"/api/v1/employees/{world.me.pk}").status_code == 200

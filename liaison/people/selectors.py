@@ -12,6 +12,7 @@ from liaison.people.access import (
     employees_visible_to,
     external_persons_visible_to,
     organisations_visible_to,
+    require_people_reader,
 )
 from liaison.people.models import Employee, ExternalPerson, Organisation
 
@@ -23,7 +24,11 @@ def _words(q: str) -> list[str]:
 def employee_list(*, user: Any, q: str = "", unit: str = "", active: bool | None = None,
                   agency: int | None = None) -> QuerySet[Employee]:
     """Employees the user may see. ``q`` matches every word against name or serial number;
-    ``unit`` is a case-insensitive substring (units are free text)."""
+    ``unit`` is a case-insensitive substring (units are free text).
+
+    Browsing the list needs a people-reading role (``Forbidden`` otherwise), on the page and
+    in the API alike; an employee opens their own record through ``access_employee``."""
+    require_people_reader(user)
     qs = employees_visible_to(user).select_related("agency")
     for word in _words(q):
         qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
