@@ -58,7 +58,7 @@ api = NinjaAPI(
     description=(
         "The registry of a police department's foreign and outside training. Every page's "
         "data is available here under the same permissions. List endpoints answer "
-        '`{"items": [...], "count": N}` and take `page` (1-based).'
+        '`{"items": [...], "count": N, "count_is_exact": true}` and take `page` (1-based).'
     ),
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",

@@ -148,6 +148,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Page size for HTML lists and API list endpoints.
 PAGE_SIZE = int(env("PAGE_SIZE", "25"))
+# Lists count matches up to this many and then say "more than N" (core/pagination.py).
+LIST_COUNT_LIMIT = int(env("LIST_COUNT_LIMIT", "1000"))
 
 LOGGING = {
     "version": 1,

@@ -32,7 +32,7 @@ def page_of(queryset: QuerySet[Any], params: PageParams) -> dict[str, Any]:
     """The ``{"items", "count"}`` envelope for one page of ``queryset``. A page past the
     end is empty (not the last page again), so a client walking pages always stops."""
     page = paginate(queryset, page=params.page, page_size=params.page_size, clamp=False)
-    return {"items": page.items, "count": page.count}
+    return {"items": page.items, "count": page.count, "count_is_exact": page.count_is_exact}
 
 
 
@@ -94,3 +94,5 @@ class TokenCreatedOut(_TokenFields):
 class TokenList(Schema):
     items: list[TokenOut]
     count: int
+    count_is_exact: bool = Field(True, description="False when `count` is the cap "
+                                 "(LIST_COUNT_LIMIT): there are more matches than that.")

@@ -54,6 +54,8 @@ class CategoryListParams(PageParams):
 class CategoryList(Schema):
     items: list[CategoryOut]
     count: int
+    count_is_exact: bool = Field(True, description="False when `count` is the cap "
+                                 "(LIST_COUNT_LIMIT): there are more matches than that.")
 
 
 # --- activities: output ----------------------------------------------------------------
@@ -132,6 +134,8 @@ class ActivityDetail(ActivityItem):
 class ActivityList(Schema):
     items: list[ActivityItem]
     count: int
+    count_is_exact: bool = Field(True, description="False when `count` is the cap "
+                                 "(LIST_COUNT_LIMIT): there are more matches than that.")
 
 
 # --- activities: input -----------------------------------------------------------------
@@ -246,3 +250,5 @@ class HistoryEntry(Schema):
 class HistoryList(Schema):
     items: list[HistoryEntry]
     count: int
+    count_is_exact: bool = Field(True, description="False when `count` is the cap "
+                                 "(LIST_COUNT_LIMIT): there are more matches than that.")

@@ -1,4 +1,11 @@
-"""One pagination rule for pages and API lists, so both count and slice the same way."""
+"""One pagination rule for pages and API lists, so both count and slice the same way.
+
+Counting is capped (``LIST_COUNT_LIMIT``, default 1,000): an exact ``COUNT(*)`` of a broad
+filter over a million activities is a scan of every match (150+ ms on PostgreSQL, seconds
+on SQLite; bench/README.md), while "more than 1,000" answers the reader's question just as
+well. Beyond the cap, pages are still served; ``has_next`` comes from fetching one row
+more than the page holds.
+"""
 
 from __future__ import annotations
 
@@ -12,35 +19,56 @@ from django.db.models import QuerySet
 @dataclass(frozen=True)
 class Page:
     items: list[Any]
-    count: int
+    count: int  # exact, or the cap when ``count_is_exact`` is false
     number: int
     page_size: int
+    count_is_exact: bool = True
+    has_more: bool = False  # only meaningful when the count is capped
 
     @property
     def num_pages(self) -> int:
-        return max(1, -(-self.count // self.page_size))
+        counted = max(1, -(-self.count // self.page_size))
+        if self.count_is_exact:
+            return counted
+        return max(counted, self.number + (1 if self.has_more else 0))
 
     @property
     def has_next(self) -> bool:
-        return self.number < self.num_pages
+        return self.has_more if not self.count_is_exact else self.number < self.num_pages
 
     @property
     def has_previous(self) -> bool:
         return self.number > 1
 
+    @property
+    def count_display(self) -> str:
+        return f"{self.count:,}" if self.count_is_exact else f"more than {self.count:,}"
+
+    @property
+    def num_pages_display(self) -> str:
+        return str(self.num_pages) if self.count_is_exact else f"at least {self.num_pages}"
+
 
 def paginate(queryset: QuerySet[Any], *, page: int, page_size: int | None = None,
-             clamp: bool = True) -> Page:
+             clamp: bool = True, count_limit: int | None = None) -> Page:
     """Slice ``queryset`` to page ``page`` (1-based; out-of-range pages clamp).
 
     ``clamp=False`` is for the API: a page past the end is empty rather than the last
     page again, so a client that walks pages until it gets none always stops."""
     size = page_size or settings.PAGE_SIZE
-    count = queryset.count()
-    last = max(1, -(-count // size))
+    limit = settings.LIST_COUNT_LIMIT if count_limit is None else count_limit
+    # COUNT over at most limit + 1 rows: the database stops as soon as it knows.
+    counted = queryset.order_by()[: limit + 1].count()
+    if counted > limit:
+        number = max(1, page)
+        start = (number - 1) * size
+        rows = list(queryset[start : start + size + 1])
+        return Page(items=rows[:size], count=limit, number=number, page_size=size,
+                    count_is_exact=False, has_more=len(rows) > size)
+    last = max(1, -(-counted // size))
     number = max(1, page) if not clamp else min(max(1, page), last)
     if number > last:
-        return Page(items=[], count=count, number=number, page_size=size)
+        return Page(items=[], count=counted, number=number, page_size=size)
     start = (number - 1) * size
-    return Page(items=list(queryset[start : start + size]), count=count, number=number,
+    return Page(items=list(queryset[start : start + size]), count=counted, number=number,
                 page_size=size)

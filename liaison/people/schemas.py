@@ -67,6 +67,8 @@ class OrganisationListParams(PageParams):
 class OrganisationList(Schema):
     items: list[OrganisationOut]
     count: int
+    count_is_exact: bool = Field(True, description="False when `count` is the cap "
+                                 "(LIST_COUNT_LIMIT): there are more matches than that.")
 
 
 # --- employees -------------------------------------------------------------------------
@@ -133,6 +135,8 @@ class EmployeeListParams(PageParams):
 class EmployeeList(Schema):
     items: list[EmployeeOut]
     count: int
+    count_is_exact: bool = Field(True, description="False when `count` is the cap "
+                                 "(LIST_COUNT_LIMIT): there are more matches than that.")
 
 
 # --- external persons ------------------------------------------------------------------
@@ -182,3 +186,5 @@ class ExternalPersonListParams(PageParams):
 class ExternalPersonList(Schema):
     items: list[ExternalPersonOut]
     count: int
+    count_is_exact: bool = Field(True, description="False when `count` is the cap "
+                                 "(LIST_COUNT_LIMIT): there are more matches than that.")

@@ -102,13 +102,13 @@ def test_the_list_answers_items_and_count_one_page_at_a_time(clerk: User, agency
         LocationFactory.create(activity=activity)
     client = client_for(clerk)
     first = client.get(f"{API}/activities", {"page_size": 2}).json()
-    assert set(first) == {"items", "count"}
+    assert set(first) == {"items", "count", "count_is_exact"}
     assert first["count"] == 3
     assert [a["start_date"] for a in first["items"]] == ["2023-05-03", "2023-05-02"]
     second = client.get(f"{API}/activities", {"page_size": 2, "page": 2}).json()
     assert [a["start_date"] for a in second["items"]] == ["2023-05-01"]
     past_the_end = client.get(f"{API}/activities", {"page_size": 2, "page": 3}).json()
-    assert past_the_end == {"items": [], "count": 3}
+    assert past_the_end == {"items": [], "count": 3, "count_is_exact": True}
 
 
 def test_a_list_item_has_the_documented_keys(clerk: User, agency: Agency) -> None:
@@ -432,7 +432,7 @@ def test_another_agencys_activity_is_invisible_to_an_outsider(outsider: User, cl
                      client.get(f"/activities/{activity.pk}/history")):
         assert response.status_code == 404
         assert response.json() == {"message": "No activity with that id.", "errors": {}}
-    assert client.get("/activities").json() == {"items": [], "count": 0}
+    assert client.get("/activities").json() == {"items": [], "count": 0, "count_is_exact": True}
     assert client.get("/activities", {"agency": agency.pk}).json()["count"] == 0
 
 
@@ -554,3 +554,20 @@ def test_the_openapi_document_is_valid_and_lists_enumerations(db: None) -> None:
         "responses"]
     assert {"200", "401", "403", "404", "409", "422"} <= set(responses)
     assert set(schemas["ErrorOut"]["properties"]) == {"message", "errors"}
+
+
+def test_a_count_beyond_the_limit_is_reported_as_capped(
+        clerk: User, agency: Agency, settings: Any) -> None:
+    settings.LIST_COUNT_LIMIT = 3
+    settings.PAGE_SIZE = 2
+    for n in range(5):
+        ActivityFactory.create(agency=agency, title=f"Capped {n}")
+    client = client_for(clerk)
+    first = client.get(f"{API}/activities").json()
+    assert (first["count"], first["count_is_exact"], len(first["items"])) == (3, False, 2)
+    # Pages past the capped count are still served, until the rows run out.
+    third = client.get(f"{API}/activities", {"page": 3}).json()
+    assert [item["title"] for item in third["items"]] == ["Capped 0"]
+    assert client.get(f"{API}/activities", {"page": 4}).json()["items"] == []
+    page = client.get("/activities/")
+    assert b"more than 3 activities match" in page.content

@@ -1,0 +1,1 @@
+"""Benchmarks: scripts that print figures. Never collected as tests (see bench/README.md)."""
