@@ -98,6 +98,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A fresh checkout has no var/: create it so every manage.py command works at once.
+    DEFAULT_SQLITE_PATH.parent.mkdir(exist_ok=True)
     # WAL lets the server read while a import or task writes; IMMEDIATE avoids
     # "database is locked" upgrades in write transactions.
     DATABASES["default"]["OPTIONS"] = {
