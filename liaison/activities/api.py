@@ -35,10 +35,10 @@ from liaison.activities.schemas import (
 )
 from liaison.activities.selectors import (
     ActivityFilters,
+    activity_detail,
     activity_history,
     activity_list,
     category_list,
-    with_detail_relations,
     with_list_relations,
 )
 from liaison.activities.services import (
@@ -51,12 +51,6 @@ from liaison.people.access import access_employee, access_organisation
 
 router = Router(tags=["activities"])
 root_router = Router()
-
-
-def _detail(activity: Activity) -> Activity:
-    """Reload ``activity`` (already passed through access_activity) with everything the
-    detail shape shows, in a fixed number of queries."""
-    return with_detail_relations(Activity.objects.filter(pk=activity.pk)).get()
 
 
 def _related_page(request: HttpRequest, filters: ActivityFilters,
@@ -88,14 +82,14 @@ def create_activity(request: HttpRequest, data: ActivityIn) -> HttpStatus[Activi
     agency = agency_for_new_record(request.user, agency_id=data.agency_id,
                                    roles=ACTIVITY_CREATORS)
     activity = activity_create(actor=request.user, agency=agency, data=data.to_input())
-    return HttpStatus(201, _detail(activity))
+    return HttpStatus(201, activity_detail(activity=activity))
 
 
 @router.get(
     "/{activity_id}", response={200: ActivityDetail, **errors(404)}, operation_id="activity_detail",
     url_name="activity_detail", summary="One activity")
 def get_activity(request: HttpRequest, activity_id: int) -> Activity:
-    return _detail(access_activity(request.user, activity_id))
+    return activity_detail(activity=access_activity(request.user, activity_id))
 
 
 @router.put(
@@ -104,8 +98,8 @@ def get_activity(request: HttpRequest, activity_id: int) -> Activity:
     summary="Replace an activity's fields, locations and participants")
 def update_activity(request: HttpRequest, activity_id: int, data: ActivityIn) -> Activity:
     activity = access_activity(request.user, activity_id, action="change")
-    return _detail(activity_update(actor=request.user, activity=activity,
-                                   data=data.to_input()))
+    updated = activity_update(actor=request.user, activity=activity, data=data.to_input())
+    return activity_detail(activity=updated)
 
 
 @router.post(
@@ -114,8 +108,9 @@ def update_activity(request: HttpRequest, activity_id: int, data: ActivityIn) ->
     summary="Move an activity along its workflow (submit, approve, …)")
 def transition_activity(request: HttpRequest, activity_id: int, data: TransitionIn) -> Activity:
     activity = access_activity(request.user, activity_id)
-    return _detail(activity_transition(actor=request.user, activity=activity, name=data.name,
-                                       reason=data.reason))
+    moved = activity_transition(actor=request.user, activity=activity, name=data.name,
+                                reason=data.reason)
+    return activity_detail(activity=moved)
 
 
 @router.get(

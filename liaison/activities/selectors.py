@@ -15,6 +15,8 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from liaison.activities.access import activities_visible_to
 from liaison.activities.models import Activity, Category, Location, Participation
 from liaison.activities.search import activity_search
+from liaison.people.access import external_persons_visible_to
+from liaison.people.models import ExternalPerson
 
 SORTS: dict[str, tuple[str, ...]] = {
     "-start_date": ("-start_date", "-id"),
@@ -82,6 +84,22 @@ def with_list_relations(qs: QuerySet[Activity]) -> QuerySet[Activity]:
     return qs.prefetch_related(
         "category", "agency",
         Prefetch("locations", queryset=Location.objects.order_by("position", "id")))
+
+
+def activity_detail(*, activity: Activity) -> Activity:
+    """Reload ``activity`` (already passed through ``access_activity``) with everything the
+    detail page and the API's detail shape show, in a fixed number of queries."""
+    return with_detail_relations(Activity.objects.filter(pk=activity.pk)).get()
+
+
+def external_person_choices_for(*, user: Any, activity: Activity) -> QuerySet[ExternalPerson]:
+    """External persons an editor of ``activity`` may pick: those of its agency the user may
+    see, plus those already on it. Without the latter, an employee editing their own
+    request would silently drop a trainee a coordinator had added."""
+    return (ExternalPerson.objects
+            .filter(Q(pk__in=external_persons_visible_to(user).values("pk"))
+                    | Q(participations__activity=activity), agency=activity.agency_id)
+            .distinct().select_related("organisation", "agency").order_by("full_name"))
 
 
 def with_detail_relations(qs: QuerySet[Activity]) -> QuerySet[Activity]:

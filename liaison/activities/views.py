@@ -12,7 +12,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
@@ -53,7 +53,6 @@ from liaison.people.access import (
     external_persons_visible_to,
     organisations_visible_to,
 )
-from liaison.people.models import ExternalPerson
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -112,7 +111,7 @@ def activity_list(request: HtmxHttpRequest) -> HttpResponse:
 @domain_errors_as_http
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access_activity(request.user, pk)
-    activity = selectors.with_detail_relations(Activity.objects.filter(pk=activity.pk)).get()
+    activity = selectors.activity_detail(activity=activity)
     participations = list(activity.participations.all())
     employee_ids = [p.employee_id for p in participations if p.employee_id]
     external_ids = [p.external_person_id for p in participations if p.external_person_id]
@@ -207,13 +206,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 @domain_errors_as_http
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access_activity(request.user, pk, action="change")
-    # The external persons the user may pick, plus those already on the activity (the
-    # detail page names them anyway): without them, an employee editing their own request
-    # would silently drop a trainee a coordinator had added.
-    externals = (ExternalPerson.objects
-                 .filter(Q(pk__in=external_persons_visible_to(request.user).values("pk"))
-                         | Q(participations__activity=activity), agency=activity.agency_id)
-                 .distinct().select_related("organisation", "agency").order_by("full_name"))
+    externals = selectors.external_person_choices_for(user=request.user, activity=activity)
     external_choices = external_person_choices(externals, with_agency=False)
     data = request.POST if request.method == "POST" else None
     form_kwargs: dict[str, Any] = {
