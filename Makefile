@@ -59,6 +59,7 @@ serve: migrate
 
 lint: install-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy liaison bench tests conftest.py
 	$(VENV)/bin/lint-imports
 

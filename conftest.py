@@ -74,8 +74,13 @@ def employee_user(agency: Agency) -> User:
 
 @pytest.fixture
 def employee_record(agency: Agency, employee_user: User) -> Employee:
-    return EmployeeFactory.create(agency=agency, user=employee_user, first_name="Dana",
-                           last_name="Reyes", serial_number="41234")
+    return EmployeeFactory.create(
+        agency=agency,
+        user=employee_user,
+        first_name="Dana",
+        last_name="Reyes",
+        serial_number="41234",
+    )
 
 
 @pytest.fixture

@@ -100,8 +100,10 @@ def _pseudo_words(count: int, *, exclude: set[str]) -> list[str]:
     seen = set(exclude)
     words: list[str] = []
     while len(words) < count:
-        word = "".join(rng.choice(onsets) + rng.choice(vowels) + rng.choice(codas)
-                       for _ in range(rng.randint(2, 3)))
+        word = "".join(
+            rng.choice(onsets) + rng.choice(vowels) + rng.choice(codas)
+            for _ in range(rng.randint(2, 3))
+        )
         if word not in seen:
             seen.add(word)
             words.append(word)
@@ -114,8 +116,9 @@ def _dedupe(words: Iterable[str]) -> list[str]:
 
 VOCABULARY = _dedupe(DOMAIN_WORDS) + _pseudo_words(6000, exclude=set(DOMAIN_WORDS))
 # Zipf (s ≈ 1.07): rank 1 is in most purposes, rank 6000 in a few hundred of a million.
-VOCABULARY_CW = list(itertools.accumulate(1 / (rank ** 1.07)
-                                          for rank in range(1, len(VOCABULARY) + 1)))
+VOCABULARY_CW = list(
+    itertools.accumulate(1 / (rank**1.07) for rank in range(1, len(VOCABULARY) + 1))
+)
 COMMON_WORD = VOCABULARY[21]  # ≈ 1 activity in 8
 SECOND_WORD = VOCABULARY[90]  # ≈ 1 in 40; with COMMON_WORD for the two-word search
 RARE_WORD = VOCABULARY[3000]  # ≈ 1 in 1,500
@@ -138,15 +141,66 @@ BENCH_CATEGORY = "forensics"  # a mid-sized category for the category + year fil
 
 # Host countries: a handful of close partners, a long tail of others.
 COUNTRIES: tuple[tuple[str, int], ...] = (
-    ("CA", 120), ("GB", 100), ("IL", 80), ("FR", 70), ("MX", 70), ("DE", 40), ("NL", 30),
-    ("ES", 30), ("IT", 30), ("AU", 28), ("JP", 20), ("KR", 18), ("CO", 18), ("BR", 15),
-    ("IE", 15), ("BE", 14), ("SE", 12), ("NO", 10), ("DK", 10), ("FI", 8), ("PL", 10),
-    ("CZ", 6), ("AT", 8), ("CH", 10), ("PT", 8), ("GR", 7), ("TR", 8), ("AE", 10),
-    ("SA", 6), ("JO", 7), ("EG", 5), ("MA", 5), ("KE", 5), ("ZA", 6), ("NG", 4),
-    ("GH", 3), ("IN", 8), ("PK", 3), ("TH", 6), ("PH", 6), ("SG", 8), ("MY", 4),
-    ("ID", 4), ("VN", 3), ("TW", 4), ("HK", 4), ("NZ", 8), ("AR", 5), ("CL", 5),
-    ("PE", 4), ("PA", 5), ("GT", 5), ("SV", 5), ("HN", 4), ("CR", 4), ("DO", 4),
-    ("JM", 3), ("UA", 4), ("RO", 3), ("EE", 3),
+    ("CA", 120),
+    ("GB", 100),
+    ("IL", 80),
+    ("FR", 70),
+    ("MX", 70),
+    ("DE", 40),
+    ("NL", 30),
+    ("ES", 30),
+    ("IT", 30),
+    ("AU", 28),
+    ("JP", 20),
+    ("KR", 18),
+    ("CO", 18),
+    ("BR", 15),
+    ("IE", 15),
+    ("BE", 14),
+    ("SE", 12),
+    ("NO", 10),
+    ("DK", 10),
+    ("FI", 8),
+    ("PL", 10),
+    ("CZ", 6),
+    ("AT", 8),
+    ("CH", 10),
+    ("PT", 8),
+    ("GR", 7),
+    ("TR", 8),
+    ("AE", 10),
+    ("SA", 6),
+    ("JO", 7),
+    ("EG", 5),
+    ("MA", 5),
+    ("KE", 5),
+    ("ZA", 6),
+    ("NG", 4),
+    ("GH", 3),
+    ("IN", 8),
+    ("PK", 3),
+    ("TH", 6),
+    ("PH", 6),
+    ("SG", 8),
+    ("MY", 4),
+    ("ID", 4),
+    ("VN", 3),
+    ("TW", 4),
+    ("HK", 4),
+    ("NZ", 8),
+    ("AR", 5),
+    ("CL", 5),
+    ("PE", 4),
+    ("PA", 5),
+    ("GT", 5),
+    ("SV", 5),
+    ("HN", 4),
+    ("CR", 4),
+    ("DO", 4),
+    ("JM", 3),
+    ("UA", 4),
+    ("RO", 3),
+    ("EE", 3),
 )
 CITIES: dict[str, tuple[str, ...]] = {
     "CA": ("Ottawa", "Toronto", "Vancouver", "Montreal", "Calgary"),
@@ -158,42 +212,98 @@ CITIES: dict[str, tuple[str, ...]] = {
     "NL": ("The Hague", "Amsterdam"),
 }
 DIRECTIONS = (("outbound", 45), ("inbound", 25), ("foreign_trainers", 15), ("virtual", 15))
-KINDS = (("course", 35), ("seminar", 20), ("conference", 20), ("exchange", 10),
-         ("site_visit", 10), ("convention", 5))
-STATUSES = (("completed", 70), ("closed", 10), ("approved", 6), ("cancelled", 5),
-            ("denied", 3), ("submitted", 3), ("draft", 3))
-YEARS = ((2014, 6), (2015, 7), (2016, 8), (2017, 9), (2018, 10), (2019, 11), (2020, 4),
-         (2021, 6), (2022, 10), (2023, 12), (2024, 13))
+KINDS = (
+    ("course", 35),
+    ("seminar", 20),
+    ("conference", 20),
+    ("exchange", 10),
+    ("site_visit", 10),
+    ("convention", 5),
+)
+STATUSES = (
+    ("completed", 70),
+    ("closed", 10),
+    ("approved", 6),
+    ("cancelled", 5),
+    ("denied", 3),
+    ("submitted", 3),
+    ("draft", 3),
+)
+YEARS = (
+    (2014, 6),
+    (2015, 7),
+    (2016, 8),
+    (2017, 9),
+    (2018, 10),
+    (2019, 11),
+    (2020, 4),
+    (2021, 6),
+    (2022, 10),
+    (2023, 12),
+    (2024, 13),
+)
 DURATIONS = ((0, 15), (1, 15), (2, 15), (4, 25), (9, 15), (13, 10), (27, 5))
 LOCATION_COUNTS = ((1, 70), (2, 22), (3, 8))
 TOPIC_COUNTS = ((0, 10), (1, 25), (2, 30), (3, 25), (4, 10))
-ADJECTIVES = ("Advanced", "Basic", "International", "Regional", "Annual", "Joint",
-              "Executive", "Specialised", "Introductory", "Practical")
-KIND_TITLES = {"course": "course", "seminar": "seminar", "conference": "conference",
-               "exchange": "exchange", "site_visit": "site visit",
-               "convention": "convention"}
+ADJECTIVES = (
+    "Advanced",
+    "Basic",
+    "International",
+    "Regional",
+    "Annual",
+    "Joint",
+    "Executive",
+    "Specialised",
+    "Introductory",
+    "Practical",
+)
+KIND_TITLES = {
+    "course": "course",
+    "seminar": "seminar",
+    "conference": "conference",
+    "exchange": "exchange",
+    "site_visit": "site visit",
+    "convention": "convention",
+}
 FIRST_NAMES = (  # noqa: SIM905
     "James Maria Robert Linda Michael Sarah David Karen Daniel Ana Thomas Laura "
     "Carlos Emily Mark Rachel Paul Sofia Kevin Nadia Brian Grace Luis Hannah "
-    "Steven Olivia Jason Chloe Eric Fatima").split()
+    "Steven Olivia Jason Chloe Eric Fatima"
+).split()
 LAST_NAMES = (  # noqa: SIM905
     "Smith Garcia Johnson Nguyen Brown Martinez Davis Lopez Miller Wilson Kim "
     "Anderson Taylor Thomas Hernandez Moore Martin Jackson Lee Perez White Harris "
     "Clark Lewis Robinson Walker Young Allen King Wright Cohen Levi Dubois "
-    "Moreau").split()
+    "Moreau"
+).split()
 RANKS = ("Officer", "Detective", "Sergeant", "Lieutenant", "Captain", "Commander", "")
-ORG_KINDS = (("National Police", "police"), ("Police Academy", "academic"),
-             ("Ministry of the Interior", "ministry"), ("Border Guard", "police"),
-             ("Forensic Institute", "academic"), ("Gendarmerie", "military"),
-             ("Counter-Terrorism Centre", "intelligence"), ("Police Foundation", "foundation"),
-             ("Security Training Ltd", "company"), ("Institute of Criminology", "academic"))
+ORG_KINDS = (
+    ("National Police", "police"),
+    ("Police Academy", "academic"),
+    ("Ministry of the Interior", "ministry"),
+    ("Border Guard", "police"),
+    ("Forensic Institute", "academic"),
+    ("Gendarmerie", "military"),
+    ("Counter-Terrorism Centre", "intelligence"),
+    ("Police Foundation", "foundation"),
+    ("Security Training Ltd", "company"),
+    ("Institute of Criminology", "academic"),
+)
 
 BENCH_USERNAME = "bench"
 BENCH_ORI_PREFIX = "BX"  # agencies BX0000001… so a bench run recognises its own
-ACTIVITY_TABLES = ("activities_participation", "activities_location",
-                   "activities_activity_topics", "activities_activity")
-HISTORY_TABLES = ("activities_historicalparticipation", "activities_historicallocation",
-                  "activities_historicalactivity_topics", "activities_historicalactivity")
+ACTIVITY_TABLES = (
+    "activities_participation",
+    "activities_location",
+    "activities_activity_topics",
+    "activities_activity",
+)
+HISTORY_TABLES = (
+    "activities_historicalparticipation",
+    "activities_historicallocation",
+    "activities_historicalactivity_topics",
+    "activities_historicalactivity",
+)
 FTS_TABLE = "activities_activity_fts"
 
 
@@ -235,14 +345,16 @@ def ensure_reference(*, agencies: int, employees: int, rng: random.Random) -> Re
     for i in range(1, agencies + 1):
         agency, _ = Agency.objects.get_or_create(
             ori_code=f"{BENCH_ORI_PREFIX}{i:07d}",
-            defaults={"name": f"Bench Police Department {i}", "state": "CA"})
+            defaults={"name": f"Bench Police Department {i}", "state": "CA"},
+        )
         agency_objs.append(agency)
     # The first agency is the big one (the department under test), the others smaller.
     agency_weights = [6] + [max(1, 4 // i) for i in range(1, agencies)]
 
     existing_cats = {c.slug: c for c in Category.objects.all()}
-    Category.objects.bulk_create([Category(name=n, slug=s) for n, s, _ in CATEGORIES
-                                  if s not in existing_cats])
+    Category.objects.bulk_create(
+        [Category(name=n, slug=s) for n, s, _ in CATEGORIES if s not in existing_cats]
+    )
     cats = {c.slug: c.pk for c in Category.objects.filter(slug__in=[s for _, s, _ in CATEGORIES])}
 
     topic_rng = random.Random(7)  # topics are vocabulary, not data: same every run
@@ -252,20 +364,23 @@ def ensure_reference(*, agencies: int, employees: int, rng: random.Random) -> Re
         name = f"{a.capitalize()} {b}"
         wanted_topics.setdefault(name.lower(), name)
     have_topics = {t.name.lower() for t in Topic.objects.all()}
-    Topic.objects.bulk_create([Topic(name=n) for k, n in wanted_topics.items()
-                               if k not in have_topics])
+    Topic.objects.bulk_create(
+        [Topic(name=n) for k, n in wanted_topics.items() if k not in have_topics]
+    )
     topics = {t.pk: t.name for t in Topic.objects.all() if t.name.lower() in wanted_topics}
 
     if not Organisation.objects.filter(name__startswith="Bench ").exists():
         orgs = []
         for code, weight in COUNTRIES:
             for base, org_type in ORG_KINDS[: max(2, min(len(ORG_KINDS), weight // 8))]:
-                orgs.append(Organisation(name=f"Bench {base} {code}", country=code,
-                                         org_type=org_type))
+                orgs.append(
+                    Organisation(name=f"Bench {base} {code}", country=code, org_type=org_type)
+                )
         Organisation.objects.bulk_create(orgs)
     orgs_by_country: dict[str, list[int]] = {}
     for pk, country in Organisation.objects.filter(name__startswith="Bench ").values_list(
-            "pk", "country"):
+        "pk", "country"
+    ):
         orgs_by_country.setdefault(str(country), []).append(pk)
 
     ref = Reference(
@@ -273,22 +388,35 @@ def ensure_reference(*, agencies: int, employees: int, rng: random.Random) -> Re
         agency_cw=list(itertools.accumulate(agency_weights)),
         category_ids=[cats[s] for _, s, _ in CATEGORIES],
         category_cw=list(itertools.accumulate(w for _, _, w in CATEGORIES)),
-        topic_ids=sorted(topics), topic_names=topics, orgs_by_country=orgs_by_country,
-        all_org_ids=sorted(itertools.chain.from_iterable(orgs_by_country.values())))
+        topic_ids=sorted(topics),
+        topic_names=topics,
+        orgs_by_country=orgs_by_country,
+        all_org_ids=sorted(itertools.chain.from_iterable(orgs_by_country.values())),
+    )
 
     # Employees split between agencies like the activities are.
     total_weight = sum(agency_weights)
     for agency, weight in zip(agency_objs, agency_weights, strict=True):
         want = max(10, employees * weight // total_weight)
-        have = set(Employee.objects.filter(agency=agency).values_list("serial_number",
-                                                                      flat=True))
-        new = [Employee(agency=agency, serial_number=f"B{n:07d}",
-                        first_name=rng.choice(FIRST_NAMES), last_name=rng.choice(LAST_NAMES),
-                        rank=rng.choice(RANKS), unit="Bench unit")
-               for n in range(1, want + 1) if f"B{n:07d}" not in have]
+        have = set(Employee.objects.filter(agency=agency).values_list("serial_number", flat=True))
+        new = [
+            Employee(
+                agency=agency,
+                serial_number=f"B{n:07d}",
+                first_name=rng.choice(FIRST_NAMES),
+                last_name=rng.choice(LAST_NAMES),
+                rank=rng.choice(RANKS),
+                unit="Bench unit",
+            )
+            for n in range(1, want + 1)
+            if f"B{n:07d}" not in have
+        ]
         Employee.objects.bulk_create(new, batch_size=5000)
-        ids = sorted(Employee.objects.filter(agency=agency, serial_number__startswith="B")
-                     .values_list("pk", flat=True))
+        ids = sorted(
+            Employee.objects.filter(agency=agency, serial_number__startswith="B").values_list(
+                "pk", flat=True
+            )
+        )
         # One in twenty is a frequent traveller with ten times the trips of the others:
         # the person filter then has someone with hundreds of activities to find.
         weights = [10.0 if i % 20 == 0 else 1.0 for i in range(len(ids))]
@@ -300,16 +428,22 @@ def ensure_reference(*, agencies: int, employees: int, rng: random.Random) -> Re
         ext = []
         for _ in range(have_ext, want_ext):
             country = rng.choices(country_values, cum_weights=country_cw)[0]
-            ext.append(ExternalPerson(
-                agency=agency, country=country,
-                full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
-                organisation_id=rng.choice(orgs_by_country.get(country) or ref.all_org_ids)))
+            ext.append(
+                ExternalPerson(
+                    agency=agency,
+                    country=country,
+                    full_name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                    organisation_id=rng.choice(orgs_by_country.get(country) or ref.all_org_ids),
+                )
+            )
         ExternalPerson.objects.bulk_create(ext, batch_size=5000)
         ref.externals[agency.pk] = sorted(
-            ExternalPerson.objects.filter(agency=agency).values_list("pk", flat=True))
+            ExternalPerson.objects.filter(agency=agency).values_list("pk", flat=True)
+        )
 
     user, created = User.objects.get_or_create(
-        username=BENCH_USERNAME, defaults={"first_name": "Bench", "last_name": "User"})
+        username=BENCH_USERNAME, defaults={"first_name": "Bench", "last_name": "User"}
+    )
     if created:
         user.set_unusable_password()
         user.save()
@@ -332,14 +466,30 @@ class Chunk:
     topics: list[tuple[Any, ...]] = field(default_factory=list)
 
     def rows(self) -> int:
-        return (len(self.activities) + len(self.locations) + len(self.participations)
-                + len(self.topics))
+        return (
+            len(self.activities) + len(self.locations) + len(self.participations) + len(self.topics)
+        )
 
 
-ACTIVITY_COLUMNS = ("id", "agency_id", "title", "direction", "kind", "category_id",
-                    "purpose", "justification", "host_organisation_id",
-                    "organiser_organisation_id", "start_date", "end_date", "status",
-                    "search_text", "created_by_id", "created_at", "updated_at")
+ACTIVITY_COLUMNS = (
+    "id",
+    "agency_id",
+    "title",
+    "direction",
+    "kind",
+    "category_id",
+    "purpose",
+    "justification",
+    "host_organisation_id",
+    "organiser_organisation_id",
+    "start_date",
+    "end_date",
+    "status",
+    "search_text",
+    "created_by_id",
+    "created_at",
+    "updated_at",
+)
 LOCATION_COLUMNS = ("activity_id", "country", "city", "position")
 PARTICIPATION_COLUMNS = ("activity_id", "employee_id", "external_person_id", "role")
 TOPIC_COLUMNS = ("activity_id", "topic_id")
@@ -354,8 +504,7 @@ PARTICIPANT_MIX = {
 }
 
 
-def participant_counts(activities: int, participations: int,
-                       rng: random.Random) -> array[int]:
+def participant_counts(activities: int, participations: int, rng: random.Random) -> array[int]:
     """How many participants each activity gets, summing to exactly ``participations``:
     one each (when there are enough), the rest spread at random so that some activities
     are large delegations and some have a single traveller."""
@@ -407,13 +556,11 @@ class RowMaker:
         statuses = rng.choices(self.statuses[0], cum_weights=self.statuses[1], k=n)
         years = rng.choices(self.years[0], cum_weights=self.years[1], k=n)
         durations = rng.choices(self.durations[0], cum_weights=self.durations[1], k=n)
-        n_locations = rng.choices(self.location_counts[0],
-                                  cum_weights=self.location_counts[1], k=n)
+        n_locations = rng.choices(self.location_counts[0], cum_weights=self.location_counts[1], k=n)
         n_topics = rng.choices(self.topic_counts[0], cum_weights=self.topic_counts[1], k=n)
         words = rng.choices(VOCABULARY, cum_weights=VOCABULARY_CW, k=n * 30)
         title_words = rng.choices(DOMAIN_WORDS, k=n * 2)
-        country_draws = rng.choices(self.countries[0], cum_weights=self.countries[1],
-                                    k=n * 3)
+        country_draws = rng.choices(self.countries[0], cum_weights=self.countries[1], k=n * 3)
         topic_ids, topic_names = ref.topic_ids, ref.topic_names
         for i in range(n):
             pk = first_id + i
@@ -423,13 +570,16 @@ class RowMaker:
             end = start + dt.timedelta(durations[i])
             kind = kinds[i]
             direction = directions[i]
-            title = (f"{ADJECTIVES[pk % len(ADJECTIVES)]} {title_words[2 * i]} "
-                     f"{title_words[2 * i + 1]} {KIND_TITLES[kind]}")
+            title = (
+                f"{ADJECTIVES[pk % len(ADJECTIVES)]} {title_words[2 * i]} "
+                f"{title_words[2 * i + 1]} {KIND_TITLES[kind]}"
+            )
             length = 12 + (pk * 7919) % 19  # 12 to 30 words, cheaply varied
             purpose = " ".join(words[30 * i : 30 * i + length]).capitalize() + "."
             chosen_topics = sorted(set(rng.sample(topic_ids, n_topics[i])))
             search_text = self.build_search_text(
-                title=title, topics=[topic_names[t] for t in chosen_topics], purpose=purpose)
+                title=title, topics=[topic_names[t] for t in chosen_topics], purpose=purpose
+            )
             countries = list(dict.fromkeys(country_draws[3 * i : 3 * i + n_locations[i]]))
             host_pool = ref.orgs_by_country.get(countries[0]) or ref.all_org_ids
             host = rng.choice(host_pool) if rng.random() < 0.7 else None
@@ -437,11 +587,27 @@ class RowMaker:
             # UTC without an offset: how Django stores it on SQLite, and the connection's
             # time zone on PostgreSQL (Django sets it to UTC).
             stamp = f"{(start - dt.timedelta(60)).isoformat()} 09:30:00"
-            out.activities.append((
-                pk, agency, title, direction, kind, categories[i], purpose,
-                "To bring practice back to the department." if pk % 2 else "",
-                host, organiser, start.isoformat(), end.isoformat(), statuses[i], search_text,
-                None, stamp, stamp))
+            out.activities.append(
+                (
+                    pk,
+                    agency,
+                    title,
+                    direction,
+                    kind,
+                    categories[i],
+                    purpose,
+                    "To bring practice back to the department." if pk % 2 else "",
+                    host,
+                    organiser,
+                    start.isoformat(),
+                    end.isoformat(),
+                    statuses[i],
+                    search_text,
+                    None,
+                    stamp,
+                    stamp,
+                )
+            )
             for position, country in enumerate(countries):
                 cities = CITIES.get(country)
                 city = cities[(pk + position) % len(cities)] if cities else ""
@@ -451,8 +617,7 @@ class RowMaker:
             self._participants(out, pk, agency, direction, counts[i])
         return out
 
-    def _participants(self, out: Chunk, pk: int, agency: int, direction: str,
-                      count: int) -> None:
+    def _participants(self, out: Chunk, pk: int, agency: int, direction: str, count: int) -> None:
         if count == 0:
             return
         rng = self.rng
@@ -463,12 +628,14 @@ class RowMaker:
         n_employee = min(len(employee_ids), count - n_external)
         chosen: set[int] = set()
         while len(chosen) < n_employee:
-            chosen.update(rng.choices(employee_ids, cum_weights=employee_cw,
-                                      k=n_employee - len(chosen)))
+            chosen.update(
+                rng.choices(employee_ids, cum_weights=employee_cw, k=n_employee - len(chosen))
+            )
         lead = n_employee > 2 and direction == "outbound"
         for j, employee in enumerate(sorted(chosen)):
             out.participations.append(
-                (pk, employee, None, "delegation_lead" if lead and j == 0 else employee_role))
+                (pk, employee, None, "delegation_lead" if lead and j == 0 else employee_role)
+            )
         for external in rng.sample(externals, n_external):
             out.participations.append((pk, None, external, external_role))
 
@@ -492,8 +659,12 @@ def _copy_text(value: Any) -> str:
         return "\\N"
     if isinstance(value, str):
         if "\\" in value or "\n" in value or "\t" in value or "\r" in value:
-            return (value.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
-                    .replace("\r", "\\r"))
+            return (
+                value.replace("\\", "\\\\")
+                .replace("\n", "\\n")
+                .replace("\t", "\\t")
+                .replace("\r", "\\r")
+            )
         return value
     return str(value)
 
@@ -552,8 +723,10 @@ class PostgresLoader(Loader):
         if not rows:
             return
         text = "".join("\t".join(map(_copy_text, row)) + "\n" for row in rows)
-        with self.connection.cursor() as cursor, cursor.copy(
-                f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+        with (
+            self.connection.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
+        ):
             copy.write(text)
 
     def _tables_sql(self) -> str:
@@ -568,13 +741,15 @@ class PostgresLoader(Loader):
             cursor.execute(
                 "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
                 f"FROM pg_constraint WHERE conrelid IN ({self._tables_sql()}) "
-                "AND contype IN ('f', 'u') ORDER BY contype DESC")  # f first, u after
+                "AND contype IN ('f', 'u') ORDER BY contype DESC"
+            )  # f first, u after
             self.dropped_constraints = list(cursor.fetchall())
             cursor.execute(
                 "SELECT indexname, indexdef FROM pg_indexes "
                 f"WHERE tablename IN ({', '.join(repr(t) for t in ACTIVITY_TABLES)}) "
                 "AND indexname NOT IN (SELECT conname FROM pg_constraint "
-                "WHERE contype IN ('p', 'u', 'x'))")
+                "WHERE contype IN ('p', 'u', 'x'))"
+            )
             self.dropped_indexes = list(cursor.fetchall())
             for table, name, _ in self.dropped_constraints:
                 cursor.execute(f'ALTER TABLE {table} DROP CONSTRAINT "{name}"')
@@ -590,10 +765,16 @@ class PostgresLoader(Loader):
             # foreign key validates every row in one anti-join, not one lookup per row.
             for table, name, definition in reversed(self.dropped_constraints):
                 cursor.execute(f'ALTER TABLE {table} ADD CONSTRAINT "{name}" {definition}')
-            for table in ("activities_activity", "activities_location",
-                          "activities_participation", "activities_activity_topics"):
-                cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                               f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)")
+            for table in (
+                "activities_activity",
+                "activities_location",
+                "activities_participation",
+                "activities_activity_topics",
+            ):
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                    f"(SELECT coalesce(max(id), 0) + 1 FROM {table}), false)"
+                )
         if self.dropped_indexes or self.dropped_constraints:
             timer.add("rebuild indexes and constraints", time.perf_counter() - started)
 
@@ -654,7 +835,8 @@ class SqliteLoader(Loader):
                 cursor.execute(
                     "SELECT name, sql FROM sqlite_master WHERE type = 'index' "
                     f"AND sql IS NOT NULL AND tbl_name IN "
-                    f"({', '.join(repr(t) for t in ACTIVITY_TABLES)})")
+                    f"({', '.join(repr(t) for t in ACTIVITY_TABLES)})"
+                )
                 self.dropped_indexes = list(cursor.fetchall())
             for name, _ in self.dropped_indexes:
                 self.execute(f'DROP INDEX "{name}"')
@@ -697,29 +879,48 @@ class SqliteLoader(Loader):
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else "",
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0] if __doc__ else "",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--activities", type=int, default=1_000_000)
     parser.add_argument("--participations", type=int, default=3_000_000)
     parser.add_argument("--agencies", type=int, default=3)
     parser.add_argument("--employees", type=int, default=50_000)
     parser.add_argument("--seed", type=int, default=1)
     mode = parser.add_mutually_exclusive_group()
-    mode.add_argument("--append", action="store_true",
-                      help="add to the activities already there")
-    mode.add_argument("--reset", action="store_true",
-                      help="empty the activity tables first (bench reference data stays)")
-    parser.add_argument("--fts", choices=("rebuild", "triggers"), default="rebuild",
-                        help="SQLite: rebuild the FTS5 index once after loading (default) "
-                             "or let the triggers index row by row")
-    parser.add_argument("--indexes", choices=("auto", "keep", "rebuild"), default="auto",
-                        help="drop and rebuild secondary indexes around the load: auto = "
-                             "when the load at least doubles the activity table")
-    parser.add_argument("--sqlite-journal", default="MEMORY",
-                        choices=("MEMORY", "OFF", "WAL", "DELETE"),
-                        help="SQLite journal mode during the load")
-    parser.add_argument("--chunk", type=int, default=50_000,
-                        help="activities per generated batch (and per SQLite transaction)")
+    mode.add_argument("--append", action="store_true", help="add to the activities already there")
+    mode.add_argument(
+        "--reset",
+        action="store_true",
+        help="empty the activity tables first (bench reference data stays)",
+    )
+    parser.add_argument(
+        "--fts",
+        choices=("rebuild", "triggers"),
+        default="rebuild",
+        help="SQLite: rebuild the FTS5 index once after loading (default) "
+        "or let the triggers index row by row",
+    )
+    parser.add_argument(
+        "--indexes",
+        choices=("auto", "keep", "rebuild"),
+        default="auto",
+        help="drop and rebuild secondary indexes around the load: auto = "
+        "when the load at least doubles the activity table",
+    )
+    parser.add_argument(
+        "--sqlite-journal",
+        default="MEMORY",
+        choices=("MEMORY", "OFF", "WAL", "DELETE"),
+        help="SQLite journal mode during the load",
+    )
+    parser.add_argument(
+        "--chunk",
+        type=int,
+        default=50_000,
+        help="activities per generated batch (and per SQLite transaction)",
+    )
     return parser.parse_args(argv)
 
 
@@ -756,8 +957,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     existing = Activity.objects.count()
     if existing and not (args.append or args.reset):
-        print(f"The database already holds {existing:,} activities. Use --append to add to "
-              "them or --reset to empty the activity tables first.", file=sys.stderr)
+        print(
+            f"The database already holds {existing:,} activities. Use --append to add to "
+            "them or --reset to empty the activity tables first.",
+            file=sys.stderr,
+        )
         return 1
     timer = Timer()
     if args.reset and existing:
@@ -772,17 +976,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     rng = random.Random(args.seed)
     t = time.perf_counter()
     with transaction.atomic():
-        ref = ensure_reference(agencies=args.agencies, employees=args.employees,
-                               rng=random.Random(f"reference/{args.seed}"))
+        ref = ensure_reference(
+            agencies=args.agencies,
+            employees=args.employees,
+            rng=random.Random(f"reference/{args.seed}"),
+        )
     timer.add("reference data", time.perf_counter() - t)
 
     first_id = (Activity.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
-    drop_indexes = {"auto": args.activities >= max(existing, 1), "keep": False,
-                    "rebuild": True}[args.indexes]
-    print(f"Generating {args.activities:,} activities and {args.participations:,} "
-          f"participations from id {first_id:,} (seed {args.seed}); secondary indexes "
-          f"{'dropped and rebuilt' if drop_indexes else 'kept'}"
-          + (f"; FTS5 by {args.fts}" if vendor == "sqlite" else "") + ".")
+    drop_indexes = {"auto": args.activities >= max(existing, 1), "keep": False, "rebuild": True}[
+        args.indexes
+    ]
+    print(
+        f"Generating {args.activities:,} activities and {args.participations:,} "
+        f"participations from id {first_id:,} (seed {args.seed}); secondary indexes "
+        f"{'dropped and rebuilt' if drop_indexes else 'kept'}"
+        + (f"; FTS5 by {args.fts}" if vendor == "sqlite" else "")
+        + "."
+    )
 
     if first_id > 1:
         # Appending with the same --seed must not replay the first run's activities.
@@ -793,8 +1004,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     tables: list[tuple[str, str, tuple[str, ...], Callable[[Chunk], list[Any]]]] = [
         ("activities", "activities_activity", ACTIVITY_COLUMNS, lambda c: c.activities),
         ("locations", "activities_location", LOCATION_COLUMNS, lambda c: c.locations),
-        ("participations", "activities_participation", PARTICIPATION_COLUMNS,
-         lambda c: c.participations),
+        (
+            "participations",
+            "activities_participation",
+            PARTICIPATION_COLUMNS,
+            lambda c: c.participations,
+        ),
         ("topic links", "activities_activity_topics", TOPIC_COLUMNS, lambda c: c.topics),
     ]
 
@@ -842,10 +1057,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     _print_figures(timer, time.perf_counter() - started)
     total = Activity.objects.count()
-    print(f"\nThe registry now holds {total:,} activities. Bench user: "
-          f"{BENCH_USERNAME!r} (coordinator of {ref.agency_ids[0]}, overseer of all).")
-    print(f"Search words: common {COMMON_WORD!r}, second {SECOND_WORD!r}, "
-          f"rare {RARE_WORD!r}.")
+    print(
+        f"\nThe registry now holds {total:,} activities. Bench user: "
+        f"{BENCH_USERNAME!r} (coordinator of {ref.agency_ids[0]}, overseer of all)."
+    )
+    print(f"Search words: common {COMMON_WORD!r}, second {SECOND_WORD!r}, rare {RARE_WORD!r}.")
     return 0
 
 

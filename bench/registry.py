@@ -65,10 +65,12 @@ def build_cases(person: int | None) -> list[Case]:
     cases = [
         Case("no filter", {}),
         Case("country=CA", {"country": "CA"}),
-        Case(f"category+year ({BENCH_CATEGORY}, 2019)",
-             {"category": BENCH_CATEGORY, "year": "2019"}),
-        Case("status+direction (completed, inbound)",
-             {"status": "completed", "direction": "inbound"}),
+        Case(
+            f"category+year ({BENCH_CATEGORY}, 2019)", {"category": BENCH_CATEGORY, "year": "2019"}
+        ),
+        Case(
+            "status+direction (completed, inbound)", {"status": "completed", "direction": "inbound"}
+        ),
     ]
     cases.append(Case("sort=title", {"sort": "title"}))
     if person is not None:
@@ -76,8 +78,7 @@ def build_cases(person: int | None) -> list[Case]:
     cases += [
         Case(f"q={COMMON_WORD} (common)", {"q": COMMON_WORD}),
         Case(f"q={RARE_WORD} (rare)", {"q": RARE_WORD}),
-        Case(f"q={COMMON_WORD} {SECOND_WORD} (two words)",
-             {"q": f"{COMMON_WORD} {SECOND_WORD}"}),
+        Case(f"q={COMMON_WORD} {SECOND_WORD} (two words)", {"q": f"{COMMON_WORD} {SECOND_WORD}"}),
     ]
     return cases
 
@@ -115,8 +116,10 @@ def selected(only: list[str], door: str, case: Case) -> bool:
 
 
 def print_header(width: int) -> None:
-    header = (f"{'door':<9} {'case':<{width}} {'matches':>10} {'queries':>7} "
-              f"{'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    header = (
+        f"{'door':<9} {'case':<{width}} {'matches':>10} {'queries':>7} "
+        f"{'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}"
+    )
     print(header)
     print("-" * len(header), flush=True)
 
@@ -125,8 +128,10 @@ def print_row(r: Result, width: int) -> None:
     matches = f"{r.matches:,}" if r.matches is not None else "?"
     queries = str(r.queries) if r.queries is not None else "?"
     if r.samples:
-        figures = (f"{percentile(r.samples, 0.5):>8.1f} {percentile(r.samples, 0.95):>8.1f} "
-                   f"{max(r.samples):>8.1f}")
+        figures = (
+            f"{percentile(r.samples, 0.5):>8.1f} {percentile(r.samples, 0.95):>8.1f} "
+            f"{max(r.samples):>8.1f}"
+        )
     else:
         figures = f"{'—':>8} {'—':>8} {'—':>8}"
     line = f"{r.door:<9} {r.case:<{width}} {matches:>10} {queries:>7} {figures}"
@@ -137,12 +142,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else "")
     parser.add_argument("--runs", type=int, default=50)
     parser.add_argument("--warmup", type=int, default=5)
-    parser.add_argument("--only", default="",
-                        help="comma-separated substrings of 'door:case' to run, e.g. "
-                             "'selector', 'api:q=', 'country'")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="comma-separated substrings of 'door:case' to run, e.g. "
+        "'selector', 'api:q=', 'country'",
+    )
     parser.add_argument("--user", default=BENCH_USERNAME)
-    parser.add_argument("--explain", action="store_true",
-                        help="print the plan of each query of each selected selector case")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="print the plan of each query of each selected selector case",
+    )
     args = parser.parse_args(argv)
 
     # WhiteNoise warns once that STATIC_ROOT is empty; collectstatic is not needed here.
@@ -164,26 +175,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     user_pk = User.objects.get(username=args.user).pk
     total = Activity.objects.count()
     visible = activities_visible_to(User.objects.get(pk=user_pk)).count()
-    person = (Participation.objects.filter(employee__isnull=False).values("employee_id")
-              .annotate(n=Count("id")).order_by("-n", "employee_id")
-              .values_list("employee_id", flat=True).first())
+    person = (
+        Participation.objects.filter(employee__isnull=False)
+        .values("employee_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "employee_id")
+        .values_list("employee_id", flat=True)
+        .first()
+    )
     db = connection.settings_dict
     print(f"Liaison registry benchmark, {dt.datetime.now():%Y-%m-%d %H:%M}")
-    print(f"Database: {connection.vendor} {db.get('NAME')} — {total:,} activities, "
-          f"{visible:,} visible to {args.user!r}; page size {settings.PAGE_SIZE}")
+    print(
+        f"Database: {connection.vendor} {db.get('NAME')} — {total:,} activities, "
+        f"{visible:,} visible to {args.user!r}; page size {settings.PAGE_SIZE}"
+    )
     cores = os.cpu_count() or 1
     load = os.getloadavg()[0]
-    print(f"Machine: {platform.machine()}, {cores} cores, load average {load:.1f}, Python "
-          f"{platform.python_version()}; {args.runs} runs after {args.warmup} warm-ups per row")
+    print(
+        f"Machine: {platform.machine()}, {cores} cores, load average {load:.1f}, Python "
+        f"{platform.python_version()}; {args.runs} runs after {args.warmup} warm-ups per row"
+    )
     if load > cores:
-        print(f"WARNING: the load average ({load:.1f}) exceeds the cores ({cores}): something "
-              "else is running and these figures will be inflated.")
-    print("Doors 'page' and 'api' are in-process (django.test.Client, force_login): "
-          "Django + database, no server, no network.\n")
+        print(
+            f"WARNING: the load average ({load:.1f}) exceeds the cores ({cores}): something "
+            "else is running and these figures will be inflated."
+        )
+    print(
+        "Doors 'page' and 'api' are in-process (django.test.Client, force_login): "
+        "Django + database, no server, no network.\n"
+    )
     if total and not visible:
-        print(f"The user {args.user!r} sees none of the {total:,} activities, so every "
-              "figure would be meaningless. Check its role grants and "
-              "liaison/activities/access.py:activity_visibility_q.", file=sys.stderr)
+        print(
+            f"The user {args.user!r} sees none of the {total:,} activities, so every "
+            "figure would be meaningless. Check its role grants and "
+            "liaison/activities/access.py:activity_visibility_q.",
+            file=sys.stderr,
+        )
         return 1
 
     def filters_for(params: dict[str, str]) -> ActivityFilters:
@@ -201,8 +228,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             # A fresh copy per run, as per request: the role grants (cached on the user
             # object) are read again, the user row is not.
             user = copy.copy(base_user)
-            page = paginate(with_list_relations(activity_list(user=user, filters=filters)),
-                            page=1)
+            page = paginate(with_list_relations(activity_list(user=user, filters=filters)), page=1)
             return page.count
 
         return run
@@ -210,8 +236,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Django refuses requests for hosts not in ALLOWED_HOSTS; use one it allows.
     # A failing page is reported in the table; its traceback would bury the figures.
     logging.getLogger("django.request").setLevel(logging.CRITICAL)
-    client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS
-                    else "localhost")
+    client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost")
     client.force_login(User.objects.get(pk=user_pk))
 
     def http_run(url: str) -> Callable[[], Any]:
@@ -233,7 +258,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 fn: Callable[[], Any] = selector_run(case.params)
             else:
                 url = (PAGE_URL if door == "page" else API_URL) + (
-                    f"?{urlencode(case.params)}" if case.params else "")
+                    f"?{urlencode(case.params)}" if case.params else ""
+                )
                 fn = http_run(url)
             try:
                 with CaptureQueriesContext(connection) as captured:
@@ -266,8 +292,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def explain(connection: Any, statements: list[str], label: str) -> None:
     print(f"\n=== plans for {label}")
-    prefix = ("EXPLAIN (ANALYZE, BUFFERS) " if connection.vendor == "postgresql"
-              else "EXPLAIN QUERY PLAN ")
+    prefix = (
+        "EXPLAIN (ANALYZE, BUFFERS) "
+        if connection.vendor == "postgresql"
+        else "EXPLAIN QUERY PLAN "
+    )
     for sql in statements:
         if not sql.lstrip().upper().startswith("SELECT"):
             continue

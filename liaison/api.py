@@ -77,8 +77,10 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(
-        request, error_body("The input is not valid; nothing was saved.",
-                            validation_messages(exc)), status=422)
+        request,
+        error_body("The input is not valid; nothing was saved.", validation_messages(exc)),
+        status=422,
+    )
 
 
 def field_key(loc: Any) -> str:
@@ -99,16 +101,18 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
     errors: dict[str, list[str]] = {}
     for err in exc.errors:
         errors.setdefault(field_key(err.get("loc", ())), []).append(
-            err.get("msg", "Invalid value."))
+            err.get("msg", "Invalid value.")
+        )
     return api.create_response(
-        request, error_body("The input is not valid; nothing was saved.", errors), status=422)
+        request, error_body("The input is not valid; nothing was saved.", errors), status=422
+    )
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(
-        request, error_body("Authentication required: sign in or send a bearer token."),
-        status=401)
+        request, error_body("Authentication required: sign in or send a bearer token."), status=401
+    )
 
 
 @api.exception_handler(HttpError)

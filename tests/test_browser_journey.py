@@ -19,8 +19,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HAVE_BROWSER = os.path.exists(CHROMIUM)
 
 if not HAVE_BROWSER and os.environ.get("LIAISON_REQUIRE_BROWSER"):
-    raise RuntimeError("LIAISON_REQUIRE_BROWSER is set but Chromium is not installed "
-                       "(apt-get install chromium).")
+    raise RuntimeError(
+        "LIAISON_REQUIRE_BROWSER is set but Chromium is not installed (apt-get install chromium)."
+    )
 
 pytestmark = [
     pytest.mark.browser,
@@ -32,9 +33,15 @@ pytestmark = [
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 # Flags for a sandboxed, offline machine: no first-run, no background network chatter.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture
@@ -42,8 +49,9 @@ def page() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=CHROMIUM_ARGS)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
         context = browser.new_context()
         context.set_default_timeout(15_000)
         yield context.new_page()
@@ -52,17 +60,33 @@ def page() -> Iterator[Any]:
 
 
 def test_a_coordinator_records_an_activity_and_finds_it_again(
-        page: Any, live_server: Any, clerk: User, agency: Agency) -> None:
+    page: Any, live_server: Any, clerk: User, agency: Agency
+) -> None:
     from playwright.sync_api import expect
 
     CategoryFactory.create(name="Human trafficking", slug="human-trafficking")
     people = [
-        EmployeeFactory.create(agency=agency, serial_number="10001", first_name="Ada",
-                        last_name="Lindqvist", rank="Detective"),
-        EmployeeFactory.create(agency=agency, serial_number="10002", first_name="Bo",
-                        last_name="Marchetti", rank="Sergeant"),
-        EmployeeFactory.create(agency=agency, serial_number="10003", first_name="Cy",
-                        last_name="Okonkwo", rank="Lieutenant"),
+        EmployeeFactory.create(
+            agency=agency,
+            serial_number="10001",
+            first_name="Ada",
+            last_name="Lindqvist",
+            rank="Detective",
+        ),
+        EmployeeFactory.create(
+            agency=agency,
+            serial_number="10002",
+            first_name="Bo",
+            last_name="Marchetti",
+            rank="Sergeant",
+        ),
+        EmployeeFactory.create(
+            agency=agency,
+            serial_number="10003",
+            first_name="Cy",
+            last_name="Okonkwo",
+            rank="Lieutenant",
+        ),
     ]
 
     page.goto(f"{live_server.url}/accounts/login/")
@@ -77,8 +101,9 @@ def test_a_coordinator_records_an_activity_and_finds_it_again(
     page.get_by_label("Kind").select_option("exchange")
     page.get_by_label("Category").select_option(label="Human trafficking")
     page.get_by_label("Topics").fill("victim interviews, shelters")
-    page.get_by_label("Purpose").fill("Learn how partner agencies interview trafficking "
-                                      "victims without re-traumatising them.")
+    page.get_by_label("Purpose").fill(
+        "Learn how partner agencies interview trafficking victims without re-traumatising them."
+    )
     page.get_by_label("Start date").fill("2024-03-04")
     page.get_by_label("End date").fill("2024-03-08")
     page.get_by_label("Country (location 1)").select_option("CA")
@@ -87,12 +112,14 @@ def test_a_coordinator_records_an_activity_and_finds_it_again(
     page.get_by_label("City (location 2)").fill("Vancouver")
     for index, person in enumerate(people, start=1):
         page.get_by_label(f"Employee serial number (participant {index})").fill(
-            person.serial_number)
+            person.serial_number
+        )
     page.get_by_label("Role (participant 1)").select_option("delegation_lead")
     page.get_by_role("button", name="Save activity").click()
 
     expect(page.get_by_role("heading", level=1)).to_have_text(
-        "Trafficking Victim Interview Methods Exchange")
+        "Trafficking Victim Interview Methods Exchange"
+    )
     expect(page.get_by_role("cell", name="Vancouver", exact=True)).to_be_visible()
 
     page.goto(f"{live_server.url}/activities/")
@@ -104,5 +131,6 @@ def test_a_coordinator_records_an_activity_and_finds_it_again(
 
     page.get_by_role("link", name="Bo Marchetti").first.click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Marchetti")
-    expect(page.get_by_role("link", name="Trafficking Victim Interview Methods Exchange")
-           ).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Trafficking Victim Interview Methods Exchange")
+    ).to_be_visible()

@@ -43,9 +43,12 @@ def test_every_api_operation_is_in_docs_api_md() -> None:
 def test_every_model_with_history_is_in_docs_audit_events_md() -> None:
     audit_doc = _read("docs/audit-events.md")
     historical = sorted(
-        f"{m._meta.app_label}.{m.__name__}" for m in apps.get_models()
-        if m.__name__.startswith("Historical") and m._meta.app_label != "simple_history"
-        and "_" not in m.__name__)
+        f"{m._meta.app_label}.{m.__name__}"
+        for m in apps.get_models()
+        if m.__name__.startswith("Historical")
+        and m._meta.app_label != "simple_history"
+        and "_" not in m.__name__
+    )
     assert historical
     missing = [name for name in historical if f"`{name}`" not in audit_doc]
     assert not missing, f"history models missing from docs/audit-events.md: {missing}"

@@ -27,8 +27,16 @@ from liaison.activities.tests.factories import (
 from liaison.people.models import Employee
 from liaison.people.tests.factories import EmployeeFactory
 
-PERSONAS = ["employee", "approver", "coordinator", "security", "reviewer", "overseer",
-            "admin", "outsider"]
+PERSONAS = [
+    "employee",
+    "approver",
+    "coordinator",
+    "security",
+    "reviewer",
+    "overseer",
+    "admin",
+    "outsider",
+]
 
 ALLOWED, FORBIDDEN, MISSING = "allowed", "forbidden", "missing"
 
@@ -51,24 +59,42 @@ def world(db: None) -> World:
     users["outsider"] = user_with_role("coordinator", other, "outsider")
     me = EmployeeFactory.create(agency=agency, user=users["employee"], serial_number="7")
     category = CategoryFactory.create(name="Aviation", slug="aviation")
-    draft = ActivityFactory.create(agency=agency, status="draft", created_by=users["employee"],
-                            category=category, title="Police Aviation Convention")
+    draft = ActivityFactory.create(
+        agency=agency,
+        status="draft",
+        created_by=users["employee"],
+        category=category,
+        title="Police Aviation Convention",
+    )
     LocationFactory.create(activity=draft, country="PL", city="Warsaw")
     ParticipationFactory.create(activity=draft, employee=me)
-    submitted = ActivityFactory.create(agency=agency, status="submitted", category=category,
-                                title="Airborne Tactics Seminar")
+    submitted = ActivityFactory.create(
+        agency=agency, status="submitted", category=category, title="Airborne Tactics Seminar"
+    )
     LocationFactory.create(activity=submitted, country="DE", city="Berlin")
     ParticipationFactory.create(activity=submitted)
-    return World(agency=agency, users=users, me=me, draft=draft, submitted=submitted,
-                 colleague=EmployeeFactory.create(agency=agency, serial_number="8"))
+    return World(
+        agency=agency,
+        users=users,
+        me=me,
+        draft=draft,
+        submitted=submitted,
+        colleague=EmployeeFactory.create(agency=agency, serial_number="8"),
+    )
 
 
 def activity_body(world: World, title: str = "Police Aviation Convention") -> dict[str, Any]:
-    return {"title": title, "direction": "outbound", "kind": "convention",
-            "category": "aviation", "purpose": "Compare helicopter crew training.",
-            "start_date": "2024-06-01", "end_date": "2024-06-03",
-            "locations": [{"country": "PL", "city": "Warsaw"}],
-            "participants": []}
+    return {
+        "title": title,
+        "direction": "outbound",
+        "kind": "convention",
+        "category": "aviation",
+        "purpose": "Compare helicopter crew training.",
+        "start_date": "2024-06-01",
+        "end_date": "2024-06-03",
+        "locations": [{"country": "PL", "city": "Warsaw"}],
+        "participants": [],
+    }
 
 
 Request = Callable[[Client, World], Any]
@@ -82,61 +108,90 @@ class Action:
     outcomes: dict[str, str]  # persona → expected outcome
 
 
-def only(allowed: set[str], *, others: str = MISSING, outsider: str = MISSING
-         ) -> dict[str, str]:
+def only(allowed: set[str], *, others: str = MISSING, outsider: str = MISSING) -> dict[str, str]:
     result = {p: (ALLOWED if p in allowed else others) for p in PERSONAS}
     result["outsider"] = outsider
     return result
 
 
 ACTIONS = [
-    Action("view an activity",
-           lambda c, w: c.get(f"/activities/{w.submitted.pk}/"),
-           lambda c, w: c.get(f"/api/v1/activities/{w.submitted.pk}"),
-           only({"approver", "coordinator", "security", "reviewer", "overseer", "admin"})),
-    Action("view own activity",
-           lambda c, w: c.get(f"/activities/{w.draft.pk}/"),
-           lambda c, w: c.get(f"/api/v1/activities/{w.draft.pk}"),
-           only(set(PERSONAS) - {"outsider"})),
-    Action("open the new-activity form / create an activity",
-           lambda c, w: c.get("/activities/new/"),
-           lambda c, w: c.post("/api/v1/activities", activity_body(w),
-                               content_type="application/json"),
-           # The outsider may create in their own agency (the body names no agency).
-           only({"employee", "coordinator"}, others=FORBIDDEN, outsider=ALLOWED)),
-    Action("edit a draft",
-           lambda c, w: c.get(f"/activities/{w.draft.pk}/edit/"),
-           lambda c, w: c.put(f"/api/v1/activities/{w.draft.pk}", activity_body(w),
-                              content_type="application/json"),
-           only({"employee", "coordinator"}, others=FORBIDDEN)),
-    Action("submit a draft",
-           lambda c, w: c.post(f"/activities/{w.draft.pk}/transition/", {"name": "submit"}),
-           lambda c, w: c.post(f"/api/v1/activities/{w.draft.pk}/transitions",
-                               {"name": "submit"}, content_type="application/json"),
-           only({"employee", "coordinator"}, others=FORBIDDEN)),
-    Action("approve a submitted activity",
-           lambda c, w: c.post(f"/activities/{w.submitted.pk}/transition/",
-                               {"name": "approve"}),
-           lambda c, w: c.post(f"/api/v1/activities/{w.submitted.pk}/transitions",
-                               {"name": "approve"}, content_type="application/json"),
-           {**only({"approver"}, others=FORBIDDEN), "employee": MISSING}),
-    Action("see an activity's history",
-           lambda c, w: c.get(f"/activities/{w.draft.pk}/history/"),
-           lambda c, w: c.get(f"/api/v1/activities/{w.draft.pk}/history"),
-           only({"coordinator", "overseer"}, others=FORBIDDEN)),
-    Action("view a colleague's employee record",
-           lambda c, w: c.get(f"/people/employees/{w.colleague.pk}/"),
-           lambda c, w: c.get(f"/api/v1/employees/{w.colleague.pk}"),
-           only({"approver", "coordinator", "security", "reviewer", "overseer", "admin"})),
-    Action("edit an employee record",
-           lambda c, w: c.get(f"/people/employees/{w.colleague.pk}/edit/"),
-           lambda c, w: c.patch(f"/api/v1/employees/{w.colleague.pk}", {"unit": "Air Support"},
-                                content_type="application/json"),
-           {**only({"coordinator", "admin"}, others=FORBIDDEN), "employee": MISSING}),
-    Action("see the oversight summary",
-           lambda c, w: c.get("/oversight/"),
-           lambda c, w: c.get("/api/v1/oversight/summary"),
-           only({"coordinator", "overseer"}, others=FORBIDDEN, outsider=ALLOWED)),
+    Action(
+        "view an activity",
+        lambda c, w: c.get(f"/activities/{w.submitted.pk}/"),
+        lambda c, w: c.get(f"/api/v1/activities/{w.submitted.pk}"),
+        only({"approver", "coordinator", "security", "reviewer", "overseer", "admin"}),
+    ),
+    Action(
+        "view own activity",
+        lambda c, w: c.get(f"/activities/{w.draft.pk}/"),
+        lambda c, w: c.get(f"/api/v1/activities/{w.draft.pk}"),
+        only(set(PERSONAS) - {"outsider"}),
+    ),
+    Action(
+        "open the new-activity form / create an activity",
+        lambda c, w: c.get("/activities/new/"),
+        lambda c, w: c.post(
+            "/api/v1/activities", activity_body(w), content_type="application/json"
+        ),
+        # The outsider may create in their own agency (the body names no agency).
+        only({"employee", "coordinator"}, others=FORBIDDEN, outsider=ALLOWED),
+    ),
+    Action(
+        "edit a draft",
+        lambda c, w: c.get(f"/activities/{w.draft.pk}/edit/"),
+        lambda c, w: c.put(
+            f"/api/v1/activities/{w.draft.pk}", activity_body(w), content_type="application/json"
+        ),
+        only({"employee", "coordinator"}, others=FORBIDDEN),
+    ),
+    Action(
+        "submit a draft",
+        lambda c, w: c.post(f"/activities/{w.draft.pk}/transition/", {"name": "submit"}),
+        lambda c, w: c.post(
+            f"/api/v1/activities/{w.draft.pk}/transitions",
+            {"name": "submit"},
+            content_type="application/json",
+        ),
+        only({"employee", "coordinator"}, others=FORBIDDEN),
+    ),
+    Action(
+        "approve a submitted activity",
+        lambda c, w: c.post(f"/activities/{w.submitted.pk}/transition/", {"name": "approve"}),
+        lambda c, w: c.post(
+            f"/api/v1/activities/{w.submitted.pk}/transitions",
+            {"name": "approve"},
+            content_type="application/json",
+        ),
+        {**only({"approver"}, others=FORBIDDEN), "employee": MISSING},
+    ),
+    Action(
+        "see an activity's history",
+        lambda c, w: c.get(f"/activities/{w.draft.pk}/history/"),
+        lambda c, w: c.get(f"/api/v1/activities/{w.draft.pk}/history"),
+        only({"coordinator", "overseer"}, others=FORBIDDEN),
+    ),
+    Action(
+        "view a colleague's employee record",
+        lambda c, w: c.get(f"/people/employees/{w.colleague.pk}/"),
+        lambda c, w: c.get(f"/api/v1/employees/{w.colleague.pk}"),
+        only({"approver", "coordinator", "security", "reviewer", "overseer", "admin"}),
+    ),
+    Action(
+        "edit an employee record",
+        lambda c, w: c.get(f"/people/employees/{w.colleague.pk}/edit/"),
+        lambda c, w: c.patch(
+            f"/api/v1/employees/{w.colleague.pk}",
+            {"unit": "Air Support"},
+            content_type="application/json",
+        ),
+        {**only({"coordinator", "admin"}, others=FORBIDDEN), "employee": MISSING},
+    ),
+    Action(
+        "see the oversight summary",
+        lambda c, w: c.get("/oversight/"),
+        lambda c, w: c.get("/api/v1/oversight/summary"),
+        only({"coordinator", "overseer"}, others=FORBIDDEN, outsider=ALLOWED),
+    ),
 ]
 
 
@@ -155,13 +210,17 @@ def outcome_of(response: Any, *, api: bool) -> str:
     return ALLOWED
 
 
-CASES = [pytest.param(action, persona, id=f"{action.name} × {persona}")
-         for action in ACTIONS for persona in PERSONAS]
+CASES = [
+    pytest.param(action, persona, id=f"{action.name} × {persona}")
+    for action in ACTIONS
+    for persona in PERSONAS
+]
 
 
 @pytest.mark.parametrize(("action", "persona"), CASES)
 def test_the_page_and_the_api_agree_with_the_permission_table(
-        world: World, action: Action, persona: str) -> None:
+    world: World, action: Action, persona: str
+) -> None:
     expected = action.outcomes[persona]
     client = Client()
     client.force_login(world.users[persona])
@@ -179,8 +238,11 @@ def test_an_overseer_spanning_all_agencies_sees_every_agencys_activity(world: Wo
 
     state_ig = UserFactory.create(username="state-ig")
     RoleGrant.objects.create(user=state_ig, role="overseer", agency=None)
-    foreign = ActivityFactory.create(agency=AgencyFactory.create(ori_code="CA0370000"),
-                              start_date=dt.date(2020, 1, 1), end_date=dt.date(2020, 1, 2))
+    foreign = ActivityFactory.create(
+        agency=AgencyFactory.create(ori_code="CA0370000"),
+        start_date=dt.date(2020, 1, 1),
+        end_date=dt.date(2020, 1, 2),
+    )
     client = Client()
     client.force_login(state_ig)
     assert client.get(f"/api/v1/activities/{foreign.pk}").status_code == 200

@@ -53,8 +53,14 @@ ALL_URLS = sorted({_concrete(r) for r in _walk(get_resolver().url_patterns)})
 
 def test_the_walk_finds_the_routes_we_know() -> None:
     # Guards the walker itself: if it found nothing, every other assertion would be vacuous.
-    for expected in ("/activities/", "/activities/1/", "/api/v1/activities", "/oversight/",
-                     "/people/employees/1/", "/api/v1/oversight/summary"):
+    for expected in (
+        "/activities/",
+        "/activities/1/",
+        "/api/v1/activities",
+        "/oversight/",
+        "/people/employees/1/",
+        "/api/v1/oversight/summary",
+    ):
         assert expected in ALL_URLS, expected
 
 

@@ -95,8 +95,11 @@ def grants_of(user: Any) -> QuerySet[RoleGrant]:
     """The user's own role grants, for "who am I" answers (agency empty: every agency)."""
     if not getattr(user, "is_authenticated", False):
         return RoleGrant.objects.none()
-    return (RoleGrant.objects.filter(user_id=user.pk).select_related("agency")
-            .order_by("role", "agency__name"))
+    return (
+        RoleGrant.objects.filter(user_id=user.pk)
+        .select_related("agency")
+        .order_by("role", "agency__name")
+    )
 
 
 def api_tokens_visible_to(user: Any) -> QuerySet[ApiToken]:
@@ -106,8 +109,7 @@ def api_tokens_visible_to(user: Any) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
 
 
-def agency_for_new_record(user: Any, *, agency_id: int | None,
-                          roles: Sequence[str]) -> Agency:
+def agency_for_new_record(user: Any, *, agency_id: int | None, roles: Sequence[str]) -> Agency:
     """The agency a new record goes into: the one named or, when none is named, the only
     agency in which the user holds one of ``roles``. Naming an agency is not permission to
     write there: the service still checks that (403). An unknown id, or no id from a user
@@ -121,8 +123,9 @@ def agency_for_new_record(user: Any, *, agency_id: int | None,
     if ids == []:
         raise Forbidden("Your roles do not allow you to add this record to any agency.")
     if ids is None or len(ids) != 1:
-        raise ValidationError({"agency_id": [
-            "You may add records to more than one agency: name the agency."]})
+        raise ValidationError(
+            {"agency_id": ["You may add records to more than one agency: name the agency."]}
+        )
     return Agency.objects.get(pk=ids[0])
 
 
@@ -138,8 +141,14 @@ class Capabilities:
 
 
 # Roles that may read every activity of their agency (employees see only their own).
-AGENCY_READERS = (Role.APPROVER, Role.COORDINATOR, Role.SECURITY, Role.REVIEWER,
-                  Role.OVERSEER, Role.ADMIN)
+AGENCY_READERS = (
+    Role.APPROVER,
+    Role.COORDINATOR,
+    Role.SECURITY,
+    Role.REVIEWER,
+    Role.OVERSEER,
+    Role.ADMIN,
+)
 ACTIVITY_CREATORS = (Role.EMPLOYEE, Role.COORDINATOR)
 OVERSIGHT_READERS = (Role.OVERSEER, Role.COORDINATOR)
 HISTORY_READERS = (Role.COORDINATOR, Role.OVERSEER)

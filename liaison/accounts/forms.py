@@ -17,5 +17,8 @@ class LoginForm(AuthenticationForm):
 
 class ApiTokenForm(UswdsForm):
     name = forms.CharField(
-        label="Token name", max_length=100, required=False,
-        help_text="Optional. What the token is for, e.g. “nightly export script”.")
+        label="Token name",
+        max_length=100,
+        required=False,
+        help_text="Optional. What the token is for, e.g. “nightly export script”.",
+    )

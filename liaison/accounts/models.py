@@ -28,8 +28,9 @@ class Agency(models.Model):
             models.CheckConstraint(
                 condition=Q(ori_code__regex=r"^[A-Z]{2}[A-Z0-9]{7}$"), name="agency_ori_format"
             ),
-            models.CheckConstraint(condition=Q(state__regex=r"^[A-Z]{2}$"),
-                                   name="agency_state_format"),
+            models.CheckConstraint(
+                condition=Q(state__regex=r"^[A-Z]{2}$"), name="agency_state_format"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -51,7 +52,11 @@ AGENCY_SPANNING_ROLES = (Role.OVERSEER, Role.ADMIN)
 
 
 class User(AbstractUser):
-    """A person who signs in. Roles come from RoleGrant rows, not from Django groups."""
+    """A person who signs in. Roles come from RoleGrant rows, not from Django groups.
+
+    Users are deactivated, never deleted: history rows point at them as the actor."""
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
@@ -61,7 +66,11 @@ class RoleGrant(models.Model):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField(max_length=20, choices=Role.choices)
     agency = models.ForeignKey(
-        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="role_grants",
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="role_grants",
         help_text="Empty means every agency; only overseers and administrators may span agencies.",
     )
     granted_at = models.DateTimeField(auto_now_add=True)
@@ -69,13 +78,17 @@ class RoleGrant(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "role", "agency"],
-                                    name="rolegrant_unique_per_agency"),
-            models.UniqueConstraint(fields=["user", "role"], condition=Q(agency__isnull=True),
-                                    name="rolegrant_unique_spanning"),
+            models.UniqueConstraint(
+                fields=["user", "role", "agency"], name="rolegrant_unique_per_agency"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(agency__isnull=True),
+                name="rolegrant_unique_spanning",
+            ),
             models.CheckConstraint(
-                condition=Q(agency__isnull=False) | Q(role__in=[r.value for r in
-                                                               AGENCY_SPANNING_ROLES]),
+                condition=Q(agency__isnull=False)
+                | Q(role__in=[r.value for r in AGENCY_SPANNING_ROLES]),
                 name="rolegrant_only_overseer_admin_span",
             ),
         ]
@@ -106,4 +119,3 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
-

@@ -23,9 +23,12 @@ class PageParams(Schema):
     """``page`` and ``page_size``, taken by every list endpoint."""
 
     page: int = Field(1, ge=1, description="1-based page number.")
-    page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE,
-                                  description="Items per page (default: the PAGE_SIZE "
-                                  "setting, 25 unless configured).")
+    page_size: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_PAGE_SIZE,
+        description="Items per page (default: the PAGE_SIZE setting, 25 unless configured).",
+    )
 
 
 def page_of(queryset: QuerySet[Any], params: PageParams) -> dict[str, Any]:
@@ -33,8 +36,6 @@ def page_of(queryset: QuerySet[Any], params: PageParams) -> dict[str, Any]:
     end is empty (not the last page again), so a client walking pages always stops."""
     page = paginate(queryset, page=params.page, page_size=params.page_size, clamp=False)
     return {"items": page.items, "count": page.count, "count_is_exact": page.count_is_exact}
-
-
 
 
 def errors(*codes: int) -> dict[int, type[ErrorOut]]:
@@ -87,12 +88,17 @@ class TokenOut(_TokenFields):
 class TokenCreatedOut(_TokenFields):
     """Built from a TokenOut plus the raw token (which the model never holds)."""
 
-    token: str = Field(description="The raw bearer token. Shown once, never stored: only "
-                       "its SHA-256 digest is kept.")
+    token: str = Field(
+        description="The raw bearer token. Shown once, never stored: only "
+        "its SHA-256 digest is kept."
+    )
 
 
 class TokenList(Schema):
     items: list[TokenOut]
     count: int
-    count_is_exact: bool = Field(True, description="False when `count` is the cap "
-                                 "(LIST_COUNT_LIMIT): there are more matches than that.")
+    count_is_exact: bool = Field(
+        True,
+        description="False when `count` is the cap "
+        "(LIST_COUNT_LIMIT): there are more matches than that.",
+    )

@@ -38,8 +38,9 @@ def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, st
     """Create a bearer token for ``user``. The raw token is returned once and never stored:
     only its SHA-256 digest is kept."""
     raw = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(user=user, name=name.strip() or "API token", prefix=raw[:12],
-                     digest=token_digest(raw))
+    token = ApiToken(
+        user=user, name=name.strip() or "API token", prefix=raw[:12], digest=token_digest(raw)
+    )
     save_audited(token, actor=actor)
     return token, raw
 
@@ -62,8 +63,11 @@ def api_token_authenticate(raw: str) -> User | None:
     the lookup is by digest, never by comparing raw strings."""
     if not raw.startswith(TOKEN_PREFIX):
         return None
-    token = (ApiToken.objects.select_related("user")
-             .filter(digest=token_digest(raw), revoked_at__isnull=True).first())
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=token_digest(raw), revoked_at__isnull=True)
+        .first()
+    )
     if token is None or not token.user.is_active:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())

@@ -36,7 +36,8 @@ def token_list(request: HttpRequest) -> HttpResponse:
     if form.is_bound and form.is_valid():
         user = cast(User, request.user)  # login_required: never anonymous here
         new_token, raw_token = services.api_token_create(
-            actor=user, user=user, name=form.cleaned_data["name"])
+            actor=user, user=user, name=form.cleaned_data["name"]
+        )
         form = ApiTokenForm()
     context = {
         "nav": "account",
@@ -46,8 +47,12 @@ def token_list(request: HttpRequest) -> HttpResponse:
         "new_token": new_token,
         "raw_token": raw_token,
     }
-    return render(request, "accounts/tokens.html", context,
-                  status=422 if form.is_bound and form.errors else 200)
+    return render(
+        request,
+        "accounts/tokens.html",
+        context,
+        status=422 if form.is_bound and form.errors else 200,
+    )
 
 
 @login_required
@@ -55,6 +60,9 @@ def token_list(request: HttpRequest) -> HttpResponse:
 @domain_errors_as_http
 def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     token = services.api_token_revoke(actor=request.user, token_id=pk)
-    messages.success(request, f"Token “{token.name}” ({token.prefix}…) is revoked; "
-                              "scripts using it can no longer sign in.")
+    messages.success(
+        request,
+        f"Token “{token.name}” ({token.prefix}…) is revoked; "
+        "scripts using it can no longer sign in.",
+    )
     return redirect("accounts:tokens")

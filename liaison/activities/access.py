@@ -57,9 +57,11 @@ def can_change_activity(user: Any, activity: Activity) -> bool:
     if has_role(user, Role.COORDINATOR, activity.agency_id):
         return True
     # An employee may edit their own request until it is decided.
-    return (has_role(user, Role.EMPLOYEE, activity.agency_id)
-            and activity.created_by_id == user.pk
-            and activity.status in (Status.DRAFT, Status.SUBMITTED))
+    return (
+        has_role(user, Role.EMPLOYEE, activity.agency_id)
+        and activity.created_by_id == user.pk
+        and activity.status in (Status.DRAFT, Status.SUBMITTED)
+    )
 
 
 def can_view_history(user: Any, activity: Activity) -> bool:
@@ -73,8 +75,7 @@ def can_make_transition(user: Any, activity: Activity, transition: Transition) -
 def allowed_transitions(user: Any, activity: Activity) -> list[Transition]:
     """The moves the user may make on ``activity`` now, in table order: what a page offers
     as buttons and the API lists as ``allowed_transitions``."""
-    return [t for t in transitions_from(activity.status)
-            if can_make_transition(user, activity, t)]
+    return [t for t in transitions_from(activity.status) if can_make_transition(user, activity, t)]
 
 
 def can_create_activity_in(user: Any, agency_id: int) -> bool:
@@ -82,16 +83,21 @@ def can_create_activity_in(user: Any, agency_id: int) -> bool:
 
 
 def access_activity(user: Any, pk: int, *, action: ActivityAction = "view") -> Activity:
-    activity = (activities_visible_to(user)
-                .select_related("agency", "category", "host_organisation",
-                                "organiser_organisation", "created_by")
-                .filter(pk=pk).first())
+    activity = (
+        activities_visible_to(user)
+        .select_related(
+            "agency", "category", "host_organisation", "organiser_organisation", "created_by"
+        )
+        .filter(pk=pk)
+        .first()
+    )
     if activity is None:
         raise NotFound("No activity with that id.")
     if action == "change" and not can_change_activity(user, activity):
         if activity.status not in EDITABLE_STATUSES:
-            raise Forbidden(f"A {activity.get_status_display().lower()} activity can no "
-                            "longer be edited.")
+            raise Forbidden(
+                f"A {activity.get_status_display().lower()} activity can no longer be edited."
+            )
         raise Forbidden("You may view this activity but not edit it.")
     if action == "view_history" and not can_view_history(user, activity):
         raise Forbidden("Only coordinators and overseers may see an activity's history.")

@@ -53,49 +53,67 @@ router = Router(tags=["activities"])
 root_router = Router()
 
 
-def _related_page(request: HttpRequest, filters: ActivityFilters,
-                  params: RelatedActivityParams) -> dict[str, Any]:
-    return page_of(with_list_relations(activity_list(user=request.user, filters=filters)),
-                   params)
+def _related_page(
+    request: HttpRequest, filters: ActivityFilters, params: RelatedActivityParams
+) -> dict[str, Any]:
+    return page_of(with_list_relations(activity_list(user=request.user, filters=filters)), params)
 
 
 # --- /activities -----------------------------------------------------------------------
 
 
 @router.get(
-    "", response={200: ActivityList, **errors(422)}, operation_id="activity_list",
-    url_name="activity_list", summary="Activities I may see, filtered, searched and sorted")
+    "",
+    response={200: ActivityList, **errors(422)},
+    operation_id="activity_list",
+    url_name="activity_list",
+    summary="Activities I may see, filtered, searched and sorted",
+)
 def list_activities(request: HttpRequest, params: Query[ActivityListParams]) -> dict[str, Any]:
     filters = ActivityFilters(
-        q=params.q, country=params.country, category=params.category,
-        direction=params.direction or "", year=params.year, status=params.status or "",
-        person=params.person, organisation=params.organisation, agency=params.agency,
-        sort=params.sort)
-    return page_of(with_list_relations(activity_list(user=request.user, filters=filters)),
-                   params)
+        q=params.q,
+        country=params.country,
+        category=params.category,
+        direction=params.direction or "",
+        year=params.year,
+        status=params.status or "",
+        person=params.person,
+        organisation=params.organisation,
+        agency=params.agency,
+        sort=params.sort,
+    )
+    return page_of(with_list_relations(activity_list(user=request.user, filters=filters)), params)
 
 
 @router.post(
-    "", response={201: ActivityDetail, **errors(403, 422)}, operation_id="activity_create",
-    summary="Create an activity (as a draft) with its locations and participants")
+    "",
+    response={201: ActivityDetail, **errors(403, 422)},
+    operation_id="activity_create",
+    summary="Create an activity (as a draft) with its locations and participants",
+)
 def create_activity(request: HttpRequest, data: ActivityIn) -> HttpStatus[Activity]:
-    agency = agency_for_new_record(request.user, agency_id=data.agency_id,
-                                   roles=ACTIVITY_CREATORS)
+    agency = agency_for_new_record(request.user, agency_id=data.agency_id, roles=ACTIVITY_CREATORS)
     activity = activity_create(actor=request.user, agency=agency, data=data.to_input())
     return HttpStatus(201, activity_detail(activity=activity))
 
 
 @router.get(
-    "/{activity_id}", response={200: ActivityDetail, **errors(404)}, operation_id="activity_detail",
-    url_name="activity_detail", summary="One activity")
+    "/{activity_id}",
+    response={200: ActivityDetail, **errors(404)},
+    operation_id="activity_detail",
+    url_name="activity_detail",
+    summary="One activity",
+)
 def get_activity(request: HttpRequest, activity_id: int) -> Activity:
     return activity_detail(activity=access_activity(request.user, activity_id))
 
 
 @router.put(
-    "/{activity_id}", response={200: ActivityDetail, **errors(403, 404, 422)},
+    "/{activity_id}",
+    response={200: ActivityDetail, **errors(403, 404, 422)},
     operation_id="activity_update",
-    summary="Replace an activity's fields, locations and participants")
+    summary="Replace an activity's fields, locations and participants",
+)
 def update_activity(request: HttpRequest, activity_id: int, data: ActivityIn) -> Activity:
     activity = access_activity(request.user, activity_id, action="change")
     updated = activity_update(actor=request.user, activity=activity, data=data.to_input())
@@ -103,20 +121,27 @@ def update_activity(request: HttpRequest, activity_id: int, data: ActivityIn) ->
 
 
 @router.post(
-    "/{activity_id}/transitions", response={200: ActivityDetail, **errors(403, 404, 409, 422)},
-    operation_id="activity_transition", url_name="activity_transition",
-    summary="Move an activity along its workflow (submit, approve, …)")
+    "/{activity_id}/transitions",
+    response={200: ActivityDetail, **errors(403, 404, 409, 422)},
+    operation_id="activity_transition",
+    url_name="activity_transition",
+    summary="Move an activity along its workflow (submit, approve, …)",
+)
 def transition_activity(request: HttpRequest, activity_id: int, data: TransitionIn) -> Activity:
     activity = access_activity(request.user, activity_id)
-    moved = activity_transition(actor=request.user, activity=activity, name=data.name,
-                                reason=data.reason)
+    moved = activity_transition(
+        actor=request.user, activity=activity, name=data.name, reason=data.reason
+    )
     return activity_detail(activity=moved)
 
 
 @router.get(
-    "/{activity_id}/history", response={200: HistoryList, **errors(403, 404)},
-    operation_id="activity_history", url_name="activity_history",
-    summary="Every change to an activity, newest first (coordinators, overseers)")
+    "/{activity_id}/history",
+    response={200: HistoryList, **errors(403, 404)},
+    operation_id="activity_history",
+    url_name="activity_history",
+    summary="Every change to an activity, newest first (coordinators, overseers)",
+)
 def get_activity_history(request: HttpRequest, activity_id: int) -> dict[str, Any]:
     activity = access_activity(request.user, activity_id, action="view_history")
     entries = activity_history(activity=activity)
@@ -127,39 +152,56 @@ def get_activity_history(request: HttpRequest, activity_id: int) -> dict[str, An
 
 
 @root_router.get(
-    "/categories", response={200: CategoryList, **errors(422)}, operation_id="category_list",
-    url_name="category_list", tags=["categories"], summary="The category vocabulary")
+    "/categories",
+    response={200: CategoryList, **errors(422)},
+    operation_id="category_list",
+    url_name="category_list",
+    tags=["categories"],
+    summary="The category vocabulary",
+)
 def list_categories(request: HttpRequest, params: Query[CategoryListParams]) -> dict[str, Any]:
     return page_of(category_list(active=params.active), params)
 
 
 @root_router.post(
-    "/categories", response={201: CategoryOut, **errors(403, 422)}, operation_id="category_create",
-    tags=["categories"], summary="Add a category (coordinators, administrators)")
+    "/categories",
+    response={201: CategoryOut, **errors(403, 422)},
+    operation_id="category_create",
+    tags=["categories"],
+    summary="Add a category (coordinators, administrators)",
+)
 def create_category(request: HttpRequest, data: CategoryIn) -> HttpStatus[Any]:
-    category = category_create(actor=request.user, name=data.name,
-                               description=data.description)
+    category = category_create(actor=request.user, name=data.name, description=data.description)
     return HttpStatus(201, category)
 
 
 @root_router.get(
-    "/employees/{employee_id}/activities", response={200: ActivityList, **errors(404, 422)},
-    operation_id="employee_activities", url_name="employee_activities", tags=["employees"],
-    summary="Activities I may see in which this employee took part")
-def list_employee_activities(request: HttpRequest, employee_id: int,
-                             params: Query[RelatedActivityParams]) -> dict[str, Any]:
+    "/employees/{employee_id}/activities",
+    response={200: ActivityList, **errors(404, 422)},
+    operation_id="employee_activities",
+    url_name="employee_activities",
+    tags=["employees"],
+    summary="Activities I may see in which this employee took part",
+)
+def list_employee_activities(
+    request: HttpRequest, employee_id: int, params: Query[RelatedActivityParams]
+) -> dict[str, Any]:
     employee = access_employee(request.user, employee_id)
-    return _related_page(request, ActivityFilters(person=employee.pk, sort=params.sort),
-                         params)
+    return _related_page(request, ActivityFilters(person=employee.pk, sort=params.sort), params)
 
 
 @root_router.get(
-    "/organisations/{organisation_id}/activities", response={200: ActivityList, **errors(404, 422)},
-    operation_id="organisation_activities", url_name="organisation_activities",
+    "/organisations/{organisation_id}/activities",
+    response={200: ActivityList, **errors(404, 422)},
+    operation_id="organisation_activities",
+    url_name="organisation_activities",
     tags=["organisations"],
-    summary="Activities I may see that this organisation hosted or organised")
-def list_organisation_activities(request: HttpRequest, organisation_id: int,
-                                 params: Query[RelatedActivityParams]) -> dict[str, Any]:
+    summary="Activities I may see that this organisation hosted or organised",
+)
+def list_organisation_activities(
+    request: HttpRequest, organisation_id: int, params: Query[RelatedActivityParams]
+) -> dict[str, Any]:
     organisation = access_organisation(request.user, organisation_id)
-    return _related_page(request, ActivityFilters(organisation=organisation.pk,
-                                                  sort=params.sort), params)
+    return _related_page(
+        request, ActivityFilters(organisation=organisation.pk, sort=params.sort), params
+    )

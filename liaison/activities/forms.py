@@ -49,25 +49,44 @@ def country_choices(blank: str) -> Choices:
 # The list filters
 # ---------------------------------------------------------------------------------------
 
+
 class ActivityFilterForm(UswdsForm):
     """The GET form of the activity list. Every field is optional; a value that does not
     parse is reported on its field and left out of the filters (see ``filters()``)."""
 
-    q = forms.CharField(label="Search", required=False, max_length=200,
-                        help_text="Words in the title, topics or purpose.")
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        help_text="Words in the title, topics or purpose.",
+    )
     country = forms.ChoiceField(label="Country", required=False)
     category = forms.ChoiceField(label="Category", required=False)
-    direction = forms.ChoiceField(label="Direction", required=False,
-                                  choices=_with_blank(Direction.choices, "Any direction"))
-    year = forms.IntegerField(label="Year", required=False, min_value=1900, max_value=2100,
-                              error_messages={"invalid": "Choose a year from the list."})
-    status = forms.ChoiceField(label="Status", required=False,
-                               choices=_with_blank(Status.choices, "Any status"))
-    person = forms.IntegerField(label="Employee id", required=False, min_value=1,
-                                error_messages={"invalid": "An employee id is a number."})
+    direction = forms.ChoiceField(
+        label="Direction", required=False, choices=_with_blank(Direction.choices, "Any direction")
+    )
+    year = forms.IntegerField(
+        label="Year",
+        required=False,
+        min_value=1900,
+        max_value=2100,
+        error_messages={"invalid": "Choose a year from the list."},
+    )
+    status = forms.ChoiceField(
+        label="Status", required=False, choices=_with_blank(Status.choices, "Any status")
+    )
+    person = forms.IntegerField(
+        label="Employee id",
+        required=False,
+        min_value=1,
+        error_messages={"invalid": "An employee id is a number."},
+    )
     organisation = forms.IntegerField(
-        label="Organisation id", required=False, min_value=1,
-        error_messages={"invalid": "An organisation id is a number."})
+        label="Organisation id",
+        required=False,
+        min_value=1,
+        error_messages={"invalid": "An organisation id is a number."},
+    )
     sort = forms.ChoiceField(label="Sort by", required=False, choices=SORT_CHOICES)
 
     def __init__(self, data: Any, *, years: list[int]) -> None:
@@ -78,16 +97,21 @@ class ActivityFilterForm(UswdsForm):
         super().__init__(data)
         cast(forms.ChoiceField, self.fields["country"]).choices = country_choices("Any country")
         cast(forms.ChoiceField, self.fields["category"]).choices = _with_blank(
-            ((c.slug, c.name) for c in category_choices()), "Any category")
+            ((c.slug, c.name) for c in category_choices()), "Any category"
+        )
         # A year outside the list (e.g. from a bookmarked link) is still a valid filter:
         # offer it so the select shows what is being applied.
         year_options = list(years)
         submitted = str(self.data.get("year", "")).strip()
-        if submitted.isdigit() and 1900 <= int(submitted) <= 2100 \
-                and int(submitted) not in year_options:
+        if (
+            submitted.isdigit()
+            and 1900 <= int(submitted) <= 2100
+            and int(submitted) not in year_options
+        ):
             year_options = sorted([*year_options, int(submitted)], reverse=True)
         self.fields["year"].widget = forms.Select(
-            choices=_with_blank(((y, y) for y in year_options), "Any year"))
+            choices=_with_blank(((y, y) for y in year_options), "Any year")
+        )
         for name in ("person", "organisation"):
             self.fields[name].widget.attrs.update({"inputmode": "numeric"})
 
@@ -122,8 +146,11 @@ _REQUIRED_MESSAGES = {
     "start_date": "Enter the start date.",
     "end_date": "Enter the end date.",
 }
-_GENERIC_REQUIRED = {"This field cannot be blank.", "This field cannot be null.",
-                     "This field is required."}
+_GENERIC_REQUIRED = {
+    "This field cannot be blank.",
+    "This field cannot be null.",
+    "This field is required.",
+}
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -133,9 +160,14 @@ def _select(choices: Choices | None = None) -> forms.Select:
 
 def _id_field(label: str, **kwargs: Any) -> forms.IntegerField:
     # An id chosen from a select: parsed here, checked (exists, right agency) by the service.
-    return forms.IntegerField(label=label, required=False, widget=_select(), min_value=1,
-                              error_messages={"invalid": "Choose an option from the list."},
-                              **kwargs)
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        widget=_select(),
+        min_value=1,
+        error_messages={"invalid": "Choose an option from the list."},
+        **kwargs,
+    )
 
 
 class ActivityForm(UswdsForm):
@@ -143,47 +175,86 @@ class ActivityForm(UswdsForm):
     # is the service's rule, so a bad value comes back with the service's sentence.
     agency = _id_field("Agency")
     title = forms.CharField(label="Title", required=False, max_length=300)
-    direction = forms.CharField(label="Direction", required=False,
-                                widget=_select(_with_blank(Direction.choices, "- Select -")))
-    kind = forms.CharField(label="Kind", required=False,
-                           widget=_select(_with_blank(Kind.choices, "- Select -")))
+    direction = forms.CharField(
+        label="Direction",
+        required=False,
+        widget=_select(_with_blank(Direction.choices, "- Select -")),
+    )
+    kind = forms.CharField(
+        label="Kind", required=False, widget=_select(_with_blank(Kind.choices, "- Select -"))
+    )
     category = _id_field("Category")
-    topics = forms.CharField(label="Topics", required=False, max_length=2000,
-                             help_text="Optional. Separate topics with commas, e.g. "
-                                       "“victim interviews, financial tracing”.")
-    purpose = forms.CharField(label="Purpose", required=False, widget=forms.Textarea(
-        attrs={"rows": 4}), help_text="What the department expects to learn or teach.")
+    topics = forms.CharField(
+        label="Topics",
+        required=False,
+        max_length=2000,
+        help_text="Optional. Separate topics with commas, e.g. "
+        "“victim interviews, financial tracing”.",
+    )
+    purpose = forms.CharField(
+        label="Purpose",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What the department expects to learn or teach.",
+    )
     justification = forms.CharField(
-        label="Justification", required=False, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Optional. Why the department should take part.")
+        label="Justification",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Optional. Why the department should take part.",
+    )
     host_organisation = _id_field("Host organisation", help_text="Optional.")
     organiser_organisation = _id_field("Organiser organisation", help_text="Optional.")
-    start_date = forms.DateField(label="Start date", required=False, widget=DATE_WIDGET,
-                                 error_messages={"invalid": "Enter a real date."})
-    end_date = forms.DateField(label="End date", required=False, widget=DATE_WIDGET,
-                               error_messages={"invalid": "Enter a real date."})
+    start_date = forms.DateField(
+        label="Start date",
+        required=False,
+        widget=DATE_WIDGET,
+        error_messages={"invalid": "Enter a real date."},
+    )
+    end_date = forms.DateField(
+        label="End date",
+        required=False,
+        widget=DATE_WIDGET,
+        error_messages={"invalid": "Enter a real date."},
+    )
 
     # Required fields are checked by the service (one rule for page and API); the
     # attribute only tells assistive technology. Pages render the form ``novalidate``.
-    REQUIRED = ("agency", "title", "direction", "kind", "category", "purpose",
-                "start_date", "end_date")
+    REQUIRED = (
+        "agency",
+        "title",
+        "direction",
+        "kind",
+        "category",
+        "purpose",
+        "start_date",
+        "end_date",
+    )
 
-    def __init__(self, data: Any = None, *, agencies: QuerySet[Agency] | None,
-                 organisations: QuerySet[Organisation],
-                 current_category: Category | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        agencies: QuerySet[Agency] | None,
+        organisations: QuerySet[Organisation],
+        current_category: Category | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(data, **kwargs)
         if agencies is None:
             # Editing, or only one agency: the agency is implicit.
             del self.fields["agency"]
         else:
             self.fields["agency"].widget.choices = _with_blank(
-                ((a.pk, a.name) for a in agencies), "- Select -")
+                ((a.pk, a.name) for a in agencies), "- Select -"
+            )
         categories = list(category_choices())
         if current_category is not None and current_category not in categories:
             # A retired category stays selectable on the records that already carry it.
             categories.append(current_category)
         self.fields["category"].widget.choices = _with_blank(
-            ((c.pk, c.name) for c in categories), "- Select -")
+            ((c.pk, c.name) for c in categories), "- Select -"
+        )
         org_choices = [(o.pk, str(o)) for o in organisations]
         for name in ("host_organisation", "organiser_organisation"):
             self.fields[name].widget.choices = _with_blank(org_choices, "None")
@@ -194,13 +265,17 @@ class ActivityForm(UswdsForm):
     @staticmethod
     def initial_for(activity: Activity) -> dict[str, Any]:
         return {
-            "title": activity.title, "direction": activity.direction, "kind": activity.kind,
+            "title": activity.title,
+            "direction": activity.direction,
+            "kind": activity.kind,
             "category": activity.category_id,
             "topics": ", ".join(t.name for t in activity.topics.all()),
-            "purpose": activity.purpose, "justification": activity.justification,
+            "purpose": activity.purpose,
+            "justification": activity.justification,
             "host_organisation": activity.host_organisation_id or "",
             "organiser_organisation": activity.organiser_organisation_id or "",
-            "start_date": activity.start_date, "end_date": activity.end_date,
+            "start_date": activity.start_date,
+            "end_date": activity.end_date,
         }
 
     def selected_agency_id(self) -> int | None:
@@ -229,25 +304,28 @@ class LocationForm(forms.Form):
         return not (data.get("country") or (data.get("city") or "").strip())
 
     def to_input(self) -> LocationInput:
-        return LocationInput(country=self.cleaned_data.get("country") or "",
-                             city=(self.cleaned_data.get("city") or "").strip())
+        return LocationInput(
+            country=self.cleaned_data.get("country") or "",
+            city=(self.cleaned_data.get("city") or "").strip(),
+        )
 
 
 class ParticipantForm(forms.Form):
     bound_field_class = UswdsBoundField
 
-    serial_number = forms.CharField(label="Employee serial number", required=False,
-                                    max_length=20)
+    serial_number = forms.CharField(label="Employee serial number", required=False, max_length=20)
     external_person = _id_field("External person")
-    role = forms.CharField(label="Role", required=False, initial=ParticipantRole.ATTENDEE,
-                           widget=_select([(str(v), str(label))
-                                           for v, label in ParticipantRole.choices]))
+    role = forms.CharField(
+        label="Role",
+        required=False,
+        initial=ParticipantRole.ATTENDEE,
+        widget=_select([(str(v), str(label)) for v, label in ParticipantRole.choices]),
+    )
 
     def __init__(self, *args: Any, external_choices: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if external_choices:
-            self.fields["external_person"].widget.choices = _with_blank(external_choices,
-                                                                         "None")
+            self.fields["external_person"].widget.choices = _with_blank(external_choices, "None")
         else:
             # People who may not read external persons (employees) name colleagues only.
             del self.fields["external_person"]
@@ -260,7 +338,8 @@ class ParticipantForm(forms.Form):
         return ParticipantInput(
             serial_number=(self.cleaned_data.get("serial_number") or "").strip(),
             external_person_id=self.cleaned_data.get("external_person"),
-            role=self.cleaned_data.get("role") or ParticipantRole.ATTENDEE)
+            role=self.cleaned_data.get("role") or ParticipantRole.ATTENDEE,
+        )
 
 
 class RowFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
@@ -299,30 +378,40 @@ LOCATION_ROWS = 3
 PARTICIPANT_ROWS = 5
 
 
-def location_formset(data: Any = None, *, initial: list[dict[str, Any]] | None = None
-                     ) -> LocationFormSet:
+def location_formset(
+    data: Any = None, *, initial: list[dict[str, Any]] | None = None
+) -> LocationFormSet:
     initial = initial or []
-    cls = forms.formset_factory(LocationForm, formset=LocationFormSet,
-                                extra=max(LOCATION_ROWS - len(initial), 1), max_num=100,
-                                validate_max=True)
+    cls = forms.formset_factory(
+        LocationForm,
+        formset=LocationFormSet,
+        extra=max(LOCATION_ROWS - len(initial), 1),
+        max_num=100,
+        validate_max=True,
+    )
     return cast(LocationFormSet, cls(data, initial=initial, prefix="locations"))
 
 
-def participant_formset(data: Any = None, *, initial: list[dict[str, Any]] | None = None,
-                        external_choices: Choices) -> ParticipantFormSet:
+def participant_formset(
+    data: Any = None, *, initial: list[dict[str, Any]] | None = None, external_choices: Choices
+) -> ParticipantFormSet:
     initial = initial or []
     # Without JavaScript there is no "add a row" button: always offer a few empty rows, so
     # a long list is entered by saving and editing again.
-    cls = forms.formset_factory(ParticipantForm, formset=ParticipantFormSet,
-                                extra=max(PARTICIPANT_ROWS - len(initial), 3), max_num=500,
-                                validate_max=True)
-    formset = cast(Any, cls)(data, initial=initial, prefix="participants",
-                             external_choices=external_choices)
+    cls = forms.formset_factory(
+        ParticipantForm,
+        formset=ParticipantFormSet,
+        extra=max(PARTICIPANT_ROWS - len(initial), 3),
+        max_num=500,
+        validate_max=True,
+    )
+    formset = cast(Any, cls)(
+        data, initial=initial, prefix="participants", external_choices=external_choices
+    )
     return cast(ParticipantFormSet, formset)
 
 
-def external_person_choices(people: Iterable[ExternalPerson], *,
-                            with_agency: bool) -> Choices:
+def external_person_choices(people: Iterable[ExternalPerson], *, with_agency: bool) -> Choices:
     choices = []
     for person in people:
         label = person.full_name
@@ -342,13 +431,19 @@ def location_initial(activity: Activity) -> list[dict[str, Any]]:
 def participant_initial(activity: Activity) -> list[dict[str, Any]]:
     rows = []
     for p in activity.participations.select_related("employee").order_by("id"):
-        rows.append({"serial_number": p.employee.serial_number if p.employee else "",
-                     "external_person": str(p.external_person_id or ""), "role": p.role})
+        rows.append(
+            {
+                "serial_number": p.employee.serial_number if p.employee else "",
+                "external_person": str(p.external_person_id or ""),
+                "role": p.role,
+            }
+        )
     return rows
 
 
-def activity_input(form: ActivityForm, locations: LocationFormSet,
-                   participants: ParticipantFormSet) -> ActivityInput:
+def activity_input(
+    form: ActivityForm, locations: LocationFormSet, participants: ParticipantFormSet
+) -> ActivityInput:
     """The service input from three valid forms (blank rows left out)."""
     data = form.cleaned_data
 
@@ -371,21 +466,29 @@ def activity_input(form: ActivityForm, locations: LocationFormSet,
 
 _ROW_KEY = re.compile(r"^(locations|participants)\[(\d+)\](?:\.(\w+))?$")
 # Service field names that a row form shows under another name.
-_ROW_FIELDS = {"employee": "serial_number", "serial_number": "serial_number",
-               "external_person": "external_person", "country": "country", "city": "city",
-               "role": "role"}
+_ROW_FIELDS = {
+    "employee": "serial_number",
+    "serial_number": "serial_number",
+    "external_person": "external_person",
+    "country": "country",
+    "city": "city",
+    "role": "role",
+}
 
 
-def apply_service_errors(exc: ValidationError, form: ActivityForm,
-                         locations: LocationFormSet, participants: ParticipantFormSet) -> None:
+def apply_service_errors(
+    exc: ValidationError,
+    form: ActivityForm,
+    locations: LocationFormSet,
+    participants: ParticipantFormSet,
+) -> None:
     """Put each message of the service's ``ValidationError`` on the field that caused it:
     ``end_date`` on the form, ``locations[1].country`` on the second filled location row's
     country, ``participants[0]`` on the first filled participant row as a whole."""
     messages = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
     # Which rows were filled must be read before any add_error(), which drops the field
     # from cleaned_data and could make a row look blank.
-    filled = {"locations": locations.filled_forms(),
-              "participants": participants.filled_forms()}
+    filled = {"locations": locations.filled_forms(), "participants": participants.filled_forms()}
     for key, texts in messages.items():
         field_key = key.removesuffix("_id")
         match = _ROW_KEY.match(key)

@@ -41,8 +41,10 @@ class Category(models.Model):
     name = models.CharField(max_length=100)
     slug = models.SlugField(max_length=100, unique=True)
     description = models.TextField(blank=True)
-    active = models.BooleanField(default=True, help_text="Inactive categories stay on old "
-                                 "records but are not offered for new ones.")
+    active = models.BooleanField(
+        default=True,
+        help_text="Inactive categories stay on old records but are not offered for new ones.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -56,6 +58,8 @@ class Category(models.Model):
 
 class Topic(models.Model):
     name = models.CharField(max_length=100)
+    # A rename changes every activity that carries the topic: the history says who and when.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
@@ -65,55 +69,87 @@ class Topic(models.Model):
         return self.name
 
 
+class Origin(models.TextChoices):
+    ENTERED = "entered", "Entered in Liaison"
+    IMPORTED = "imported", "Imported from an earlier record"
+
+
 class Activity(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="activities")
     title = models.CharField(max_length=300)
     direction = models.CharField(max_length=20, choices=Direction.choices)
     kind = models.CharField(max_length=20, choices=Kind.choices)
-    category = models.ForeignKey(Category, on_delete=models.PROTECT,
-                                 related_name="activities")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="activities")
     topics = models.ManyToManyField(Topic, blank=True, related_name="activities")
     purpose = models.TextField(help_text="What the department expects to learn or teach.")
-    justification = models.TextField(blank=True,
-                                     help_text="Why the department should take part.")
-    host_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True,
-                                          blank=True, related_name="hosted_activities")
-    organiser_organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT,
-                                               null=True, blank=True,
-                                               related_name="organised_activities")
+    justification = models.TextField(blank=True, help_text="Why the department should take part.")
+    host_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="hosted_activities",
+    )
+    organiser_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organised_activities",
+    )
     start_date = models.DateField()
     end_date = models.DateField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     # Denormalised title + topics + purpose, kept by the services; what search reads.
     search_text = models.TextField(blank=True, editable=False)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT,
-                                   null=True, blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(
+        auto_now_add=True, help_text="When this row was written (a load date for imported records)."
+    )
     updated_at = models.DateTimeField(auto_now=True)
+    # "Recorded" is when the *department* first recorded the activity: the moment it was
+    # entered here, or for an imported record the date its source shows, when known
+    # (null: not on record). Never the date a loader happened to run. See ADR 0007.
+    recorded_at = models.DateTimeField(null=True, blank=True)
+    origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.ENTERED)
+    source = models.CharField(
+        max_length=300, blank=True, help_text="Where an imported record came from."
+    )
+    # Lifecycle steps the source does not document (e.g. "approval"): shown as "not on
+    # record" rather than invented. Keys are listed in ``NOT_ON_RECORD_STEPS``.
+    not_on_record = models.JSONField(default=list, blank=True)
     history = HistoricalRecords(m2m_fields=[topics], excluded_fields=["search_text"])
 
     class Meta:
         ordering = ["-start_date", "-id"]
         verbose_name_plural = "activities"
         constraints = [
-            models.CheckConstraint(condition=Q(end_date__gte=F("start_date")),
-                                   name="activity_end_not_before_start"),
-            models.CheckConstraint(condition=Q(direction__in=Direction.values),
-                                   name="activity_direction_valid"),
-            models.CheckConstraint(condition=Q(kind__in=Kind.values),
-                                   name="activity_kind_valid"),
-            models.CheckConstraint(condition=Q(status__in=Status.values),
-                                   name="activity_status_valid"),
+            models.CheckConstraint(
+                condition=Q(end_date__gte=F("start_date")), name="activity_end_not_before_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values), name="activity_direction_valid"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=Kind.values), name="activity_kind_valid"),
+            models.CheckConstraint(
+                condition=Q(status__in=Status.values), name="activity_status_valid"
+            ),
             models.CheckConstraint(condition=~Q(title=""), name="activity_title_not_blank"),
+            models.CheckConstraint(
+                condition=Q(origin__in=Origin.values), name="activity_origin_valid"
+            ),
         ]
         indexes = [
             models.Index(fields=["agency", "-start_date", "-id"], name="activity_agency_date"),
-            models.Index(fields=["agency", "status", "-start_date"],
-                         name="activity_agency_status"),
-            models.Index(fields=["agency", "category", "-start_date"],
-                         name="activity_agency_category"),
-            models.Index(fields=["agency", "direction", "-start_date"],
-                         name="activity_agency_direction"),
+            models.Index(fields=["agency", "status", "-start_date"], name="activity_agency_status"),
+            models.Index(
+                fields=["agency", "category", "-start_date"], name="activity_agency_category"
+            ),
+            models.Index(
+                fields=["agency", "direction", "-start_date"], name="activity_agency_direction"
+            ),
             models.Index(fields=["host_organisation"], name="activity_host"),
             models.Index(fields=["organiser_organisation"], name="activity_organiser"),
             # Lists that span agencies (overseers, administrators) sort by date or title
@@ -150,6 +186,17 @@ class Location(models.Model):
         return f"{self.city}, {country_name}" if self.city else country_name
 
 
+# Steps an imported record may lack, with the words a reader sees ("approval not on record").
+NOT_ON_RECORD_STEPS: dict[str, str] = {
+    "approval": "approval",
+    "request": "request to attend",
+    "evaluation_report": "evaluation report",
+    "travel_records": "travel records",
+    "funding": "funding",
+    "participants": "list of participants",
+}
+
+
 class ParticipantRole(models.TextChoices):
     ATTENDEE = "attendee", "Attendee"
     INSTRUCTOR = "instructor", "Instructor"
@@ -161,32 +208,53 @@ class ParticipantRole(models.TextChoices):
 class Participation(models.Model):
     """One person's part in an activity: an employee of ours, or an external person."""
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE,
-                                 related_name="participations")
-    employee = models.ForeignKey(Employee, on_delete=models.PROTECT, null=True, blank=True,
-                                 related_name="participations")
-    external_person = models.ForeignKey(ExternalPerson, on_delete=models.PROTECT, null=True,
-                                        blank=True, related_name="participations")
-    role = models.CharField(max_length=20, choices=ParticipantRole.choices,
-                            default=ParticipantRole.ATTENDEE)
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="participations")
+    employee = models.ForeignKey(
+        Employee, on_delete=models.PROTECT, null=True, blank=True, related_name="participations"
+    )
+    external_person = models.ForeignKey(
+        ExternalPerson,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="participations",
+    )
+    role = models.CharField(
+        max_length=20, choices=ParticipantRole.choices, default=ParticipantRole.ATTENDEE
+    )
+    # The participant as they were when added (or as the imported source says): a 2016
+    # trip keeps the 2016 rank and unit after a promotion. Set by the services, never
+    # re-derived. For an external person, ``unit_at_time`` is their position and
+    # ``agency_at_time`` their organisation.
+    name_at_time = models.CharField(max_length=200, blank=True)
+    rank_at_time = models.CharField(max_length=100, blank=True)
+    unit_at_time = models.CharField(max_length=200, blank=True)
+    agency_at_time = models.CharField(max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(employee__isnull=False, external_person__isnull=True)
-                           | Q(employee__isnull=True, external_person__isnull=False)),
+                condition=(
+                    Q(employee__isnull=False, external_person__isnull=True)
+                    | Q(employee__isnull=True, external_person__isnull=False)
+                ),
                 name="participation_exactly_one_person",
             ),
-            models.UniqueConstraint(fields=["activity", "employee"],
-                                    condition=Q(employee__isnull=False),
-                                    name="participation_employee_once"),
-            models.UniqueConstraint(fields=["activity", "external_person"],
-                                    condition=Q(external_person__isnull=False),
-                                    name="participation_external_once"),
-            models.CheckConstraint(condition=Q(role__in=ParticipantRole.values),
-                                   name="participation_role_valid"),
+            models.UniqueConstraint(
+                fields=["activity", "employee"],
+                condition=Q(employee__isnull=False),
+                name="participation_employee_once",
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "external_person"],
+                condition=Q(external_person__isnull=False),
+                name="participation_external_once",
+            ),
+            models.CheckConstraint(
+                condition=Q(role__in=ParticipantRole.values), name="participation_role_valid"
+            ),
         ]
         indexes = [models.Index(fields=["employee", "activity"], name="participation_employee")]
 
@@ -196,3 +264,13 @@ class Participation(models.Model):
     @property
     def person(self) -> Employee | ExternalPerson | None:
         return self.employee or self.external_person
+
+    @property
+    def display_name(self) -> str:
+        """The name as recorded on the activity (falls back to today's for old rows)."""
+        if self.name_at_time:
+            return self.name_at_time
+        person = self.person
+        if isinstance(person, Employee):
+            return f"{person.first_name} {person.last_name}"
+        return str(person or "")

@@ -38,8 +38,9 @@ class CategoryRef(Schema):
 class CategoryOut(CategoryRef):
     id: int
     description: str
-    active: bool = Field(description="Retired categories stay on old records but are not "
-                         "accepted for new ones.")
+    active: bool = Field(
+        description="Retired categories stay on old records but are not accepted for new ones."
+    )
 
 
 class CategoryIn(Schema):
@@ -54,8 +55,11 @@ class CategoryListParams(PageParams):
 class CategoryList(Schema):
     items: list[CategoryOut]
     count: int
-    count_is_exact: bool = Field(True, description="False when `count` is the cap "
-                                 "(LIST_COUNT_LIMIT): there are more matches than that.")
+    count_is_exact: bool = Field(
+        True,
+        description="False when `count` is the cap "
+        "(LIST_COUNT_LIMIT): there are more matches than that.",
+    )
 
 
 # --- activities: output ----------------------------------------------------------------
@@ -114,7 +118,8 @@ class ActivityDetail(ActivityItem):
     created_at: dt.datetime
     updated_at: dt.datetime
     allowed_transitions: list[TransitionName] = Field(
-        description="The transition names the caller may perform now.")
+        description="The transition names the caller may perform now."
+    )
 
     @staticmethod
     def resolve_topics(obj: Any) -> list[str]:
@@ -134,8 +139,11 @@ class ActivityDetail(ActivityItem):
 class ActivityList(Schema):
     items: list[ActivityItem]
     count: int
-    count_is_exact: bool = Field(True, description="False when `count` is the cap "
-                                 "(LIST_COUNT_LIMIT): there are more matches than that.")
+    count_is_exact: bool = Field(
+        True,
+        description="False when `count` is the cap "
+        "(LIST_COUNT_LIMIT): there are more matches than that.",
+    )
 
 
 # --- activities: input -----------------------------------------------------------------
@@ -158,8 +166,10 @@ class ParticipantIn(Schema):
 
 class ActivityIn(Schema):
     agency_id: int | None = Field(
-        None, description="Required only when the caller may create activities in more "
-        "than one agency. Ignored on update: an activity never changes agency.")
+        None,
+        description="Required only when the caller may create activities in more "
+        "than one agency. Ignored on update: an activity never changes agency.",
+    )
     title: str = Field(max_length=300)
     direction: Direction
     kind: Kind
@@ -177,19 +187,28 @@ class ActivityIn(Schema):
 
     def to_input(self) -> ActivityInput:
         return ActivityInput(
-            title=self.title, direction=self.direction, kind=self.kind,
-            category_id=self.category_id, category_slug=self.category or "",
-            purpose=self.purpose, justification=self.justification, topics=self.topics,
-            start_date=self.start_date, end_date=self.end_date,
+            title=self.title,
+            direction=self.direction,
+            kind=self.kind,
+            category_id=self.category_id,
+            category_slug=self.category or "",
+            purpose=self.purpose,
+            justification=self.justification,
+            topics=self.topics,
+            start_date=self.start_date,
+            end_date=self.end_date,
             host_organisation_id=self.host_organisation_id,
             organiser_organisation_id=self.organiser_organisation_id,
-            locations=[LocationInput(country=loc.country, city=loc.city)
-                       for loc in self.locations],
-            participants=[ParticipantInput(employee_id=p.employee_id,
-                                           serial_number=p.serial_number or "",
-                                           external_person_id=p.external_person_id,
-                                           role=p.role)
-                          for p in self.participants],
+            locations=[LocationInput(country=loc.country, city=loc.city) for loc in self.locations],
+            participants=[
+                ParticipantInput(
+                    employee_id=p.employee_id,
+                    serial_number=p.serial_number or "",
+                    external_person_id=p.external_person_id,
+                    role=p.role,
+                )
+                for p in self.participants
+            ],
         )
 
 
@@ -250,5 +269,8 @@ class HistoryEntry(Schema):
 class HistoryList(Schema):
     items: list[HistoryEntry]
     count: int
-    count_is_exact: bool = Field(True, description="False when `count` is the cap "
-                                 "(LIST_COUNT_LIMIT): there are more matches than that.")
+    count_is_exact: bool = Field(
+        True,
+        description="False when `count` is the cap "
+        "(LIST_COUNT_LIMIT): there are more matches than that.",
+    )

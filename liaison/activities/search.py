@@ -33,8 +33,10 @@ def activity_search(queryset: QuerySet[Activity], query: str) -> QuerySet[Activi
     if connection.vendor == "postgresql":
         # The column is not in the model (the database generates it), hence raw SQL; the
         # table name is a constant and the words are a bound parameter.
-        sql = (f'"activities_activity"."search_vector" @@ '
-               f"websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)")
+        sql = (
+            f'"activities_activity"."search_vector" @@ '
+            f"websearch_to_tsquery('{SEARCH_CONFIG}'::regconfig, %s)"
+        )
         match = RawSQL(sql, (" ".join(words),), output_field=BooleanField())  # noqa: S611
         return queryset.filter(match)
     # FTS5: quote every word (so user input is never FTS syntax) and match prefixes.

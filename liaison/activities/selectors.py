@@ -53,25 +53,29 @@ def activity_list(*, user: Any, filters: ActivityFilters) -> QuerySet[Activity]:
     if f.agency:
         qs = qs.filter(agency_id=f.agency)
     if f.country:
-        qs = qs.filter(Exists(Location.objects.filter(activity_id=OuterRef("pk"),
-                                                      country=f.country.upper())))
+        qs = qs.filter(
+            Exists(Location.objects.filter(activity_id=OuterRef("pk"), country=f.country.upper()))
+        )
     if f.category:
         qs = qs.filter(category__slug=f.category)
     if f.direction:
         qs = qs.filter(direction=f.direction)
     if f.year:
-        qs = qs.filter(start_date__gte=dt.date(f.year, 1, 1),
-                       start_date__lt=dt.date(f.year + 1, 1, 1))
+        qs = qs.filter(
+            start_date__gte=dt.date(f.year, 1, 1), start_date__lt=dt.date(f.year + 1, 1, 1)
+        )
     if f.status:
         qs = qs.filter(status=f.status)
     if f.person:
         # IN, not EXISTS: one person has few activities, and SQLite would otherwise probe
         # every activity with a correlated subquery (bench/README.md).
-        qs = qs.filter(pk__in=Participation.objects.filter(employee_id=f.person)
-                       .values("activity_id"))
+        qs = qs.filter(
+            pk__in=Participation.objects.filter(employee_id=f.person).values("activity_id")
+        )
     if f.organisation:
-        qs = qs.filter(Q(host_organisation_id=f.organisation)
-                       | Q(organiser_organisation_id=f.organisation))
+        qs = qs.filter(
+            Q(host_organisation_id=f.organisation) | Q(organiser_organisation_id=f.organisation)
+        )
     if f.q:
         qs = activity_search(qs, f.q)
     return qs.order_by(*SORTS.get(f.sort, SORTS[DEFAULT_SORT]))
@@ -82,8 +86,10 @@ def with_list_relations(qs: QuerySet[Activity]) -> QuerySet[Activity]:
     # Prefetched rather than joined: the page query stays single-table, which keeps
     # SQLite's planner on the activity indexes (bench/README.md); neutral on PostgreSQL.
     return qs.prefetch_related(
-        "category", "agency",
-        Prefetch("locations", queryset=Location.objects.order_by("position", "id")))
+        "category",
+        "agency",
+        Prefetch("locations", queryset=Location.objects.order_by("position", "id")),
+    )
 
 
 def activity_detail(*, activity: Activity) -> Activity:
@@ -96,22 +102,35 @@ def external_person_choices_for(*, user: Any, activity: Activity) -> QuerySet[Ex
     """External persons an editor of ``activity`` may pick: those of its agency the user may
     see, plus those already on it. Without the latter, an employee editing their own
     request would silently drop a trainee a coordinator had added."""
-    return (ExternalPerson.objects
-            .filter(Q(pk__in=external_persons_visible_to(user).values("pk"))
-                    | Q(participations__activity=activity), agency=activity.agency_id)
-            .distinct().select_related("organisation", "agency").order_by("full_name"))
+    return (
+        ExternalPerson.objects.filter(
+            Q(pk__in=external_persons_visible_to(user).values("pk"))
+            | Q(participations__activity=activity),
+            agency=activity.agency_id,
+        )
+        .distinct()
+        .select_related("organisation", "agency")
+        .order_by("full_name")
+    )
 
 
 def with_detail_relations(qs: QuerySet[Activity]) -> QuerySet[Activity]:
-    return with_list_relations(qs).select_related(
-        "host_organisation", "organiser_organisation", "created_by").prefetch_related(
-        "topics",
-        Prefetch("participations", queryset=Participation.objects.select_related(
-            "employee", "external_person__organisation").order_by("id")))
+    return (
+        with_list_relations(qs)
+        .select_related("host_organisation", "organiser_organisation", "created_by")
+        .prefetch_related(
+            "topics",
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related(
+                    "employee", "external_person__organisation"
+                ).order_by("id"),
+            ),
+        )
+    )
 
 
-def _readable(model: type, field_name: str, value: Any,
-              names: dict[tuple[type, Any], str]) -> Any:
+def _readable(model: type, field_name: str, value: Any, names: dict[tuple[type, Any], str]) -> Any:
     """Show a history value as a person reads it: a related record by its name rather
     than its id, the topics list as names rather than link rows."""
     if value is None or value == "":
@@ -140,12 +159,22 @@ def activity_history(*, activity: Activity) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     names: dict[tuple[type, Any], str] = {}
     sources: list[tuple[str, Any]] = [
-        ("Activity", activity.history.select_related("history_user").order_by(
-            "history_date", "history_id")),
-        ("Location", Location.history.filter(activity_id=activity.pk)
-            .select_related("history_user").order_by("id", "history_date", "history_id")),
-        ("Participant", Participation.history.filter(activity_id=activity.pk)
-            .select_related("history_user").order_by("id", "history_date", "history_id")),
+        (
+            "Activity",
+            activity.history.select_related("history_user").order_by("history_date", "history_id"),
+        ),
+        (
+            "Location",
+            Location.history.filter(activity_id=activity.pk)
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id"),
+        ),
+        (
+            "Participant",
+            Participation.history.filter(activity_id=activity.pk)
+            .select_related("history_user")
+            .order_by("id", "history_date", "history_id"),
+        ),
     ]
     for label, records in sources:
         previous: dict[int, Any] = {}
@@ -155,20 +184,26 @@ def activity_history(*, activity: Activity) -> list[dict[str, Any]]:
             if before is not None and record.history_type == "~":
                 delta = record.diff_against(before)
                 model = type(record.instance)
-                changes = [{"field": c.field,
-                            "old": _readable(model, c.field, c.old, names),
-                            "new": _readable(model, c.field, c.new, names)}
-                           for c in delta.changes]
-            entries.append({
-                "when": record.history_date,
-                "who": str(record.history_user) if record.history_user else "system",
-                "object": label,
-                "object_id": record.id,
-                "action": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
-                "summary": str(record.instance) if label != "Activity" else "",
-                "changes": changes,
-                "reason": record.history_change_reason or "",
-            })
+                changes = [
+                    {
+                        "field": c.field,
+                        "old": _readable(model, c.field, c.old, names),
+                        "new": _readable(model, c.field, c.new, names),
+                    }
+                    for c in delta.changes
+                ]
+            entries.append(
+                {
+                    "when": record.history_date,
+                    "who": str(record.history_user) if record.history_user else "system",
+                    "object": label,
+                    "object_id": record.id,
+                    "action": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
+                    "summary": str(record.instance) if label != "Activity" else "",
+                    "changes": changes,
+                    "reason": record.history_change_reason or "",
+                }
+            )
             previous[record.id] = record
     entries.sort(key=lambda e: e["when"], reverse=True)
     return entries

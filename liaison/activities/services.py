@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
 from liaison.accounts.models import Agency
@@ -83,8 +84,9 @@ def build_search_text(*, title: str, topics: Sequence[str], purpose: str) -> str
     return "\n".join([title, " ".join(topics), purpose])
 
 
-def _validate(*, agency: Agency, data: ActivityInput, instance: Activity,
-              errors: dict[str, list[str]]) -> tuple[list[Location], list[Participation]]:
+def _validate(
+    *, agency: Agency, data: ActivityInput, instance: Activity, errors: dict[str, list[str]]
+) -> tuple[list[Location], list[Participation]]:
     """Fill ``instance`` from ``data`` and check every part; record problems in ``errors``
     keyed by field (``locations[2].country`` for a row) and return unsaved children."""
     instance.agency = agency
@@ -105,7 +107,8 @@ def _validate(*, agency: Agency, data: ActivityInput, instance: Activity,
         errors.setdefault("category", []).append("Unknown category.")
     elif category is not None and not category.active and instance.category_id != category.pk:
         errors.setdefault("category", []).append(
-            f"The category “{category.name}” is retired; choose a current one.")
+            f"The category “{category.name}” is retired; choose a current one."
+        )
     if category is not None:
         instance.category = category
 
@@ -117,8 +120,9 @@ def _validate(*, agency: Agency, data: ActivityInput, instance: Activity,
 
     try:
         # Constraints are checked below with field-level messages (and by the database).
-        instance.full_clean(exclude=["agency", "created_by", "search_text", "status"],
-                            validate_constraints=False)
+        instance.full_clean(
+            exclude=["agency", "created_by", "search_text", "status"], validate_constraints=False
+        )
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
             errors.setdefault(name, []).extend(messages)
@@ -129,23 +133,30 @@ def _validate(*, agency: Agency, data: ActivityInput, instance: Activity,
     if not data.locations:
         errors.setdefault("locations", []).append("Give at least one location.")
     for index, loc in enumerate(data.locations):
-        location = Location(country=(loc.country or "").upper(), city=loc.city.strip(),
-                            position=index)
+        location = Location(
+            country=(loc.country or "").upper(), city=loc.city.strip(), position=index
+        )
         try:
             location.full_clean(exclude=["activity"])
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 if name == "country":
-                    messages = [f"“{loc.country}” is not an ISO 3166 country code."
-                                if loc.country else "Choose a country."]
+                    messages = [
+                        f"“{loc.country}” is not an ISO 3166 country code."
+                        if loc.country
+                        else "Choose a country."
+                    ]
                 errors.setdefault(f"locations[{index}].{name}", []).extend(messages)
         locations.append(location)
 
     participations: list[Participation] = []
     # Serial numbers are unique only within an agency, so they resolve within this one.
     serials = {p.serial_number.strip() for p in data.participants if p.serial_number.strip()}
-    by_serial = dict(Employee.objects.filter(agency=agency, serial_number__in=serials)
-                     .values_list("serial_number", "pk"))
+    by_serial = dict(
+        Employee.objects.filter(agency=agency, serial_number__in=serials).values_list(
+            "serial_number", "pk"
+        )
+    )
     employee_ids = [p.employee_id for p in data.participants if p.employee_id]
     external_ids = [p.external_person_id for p in data.participants if p.external_person_id]
     employees = Employee.objects.filter(agency=agency, pk__in=employee_ids).in_bulk()
@@ -156,7 +167,8 @@ def _validate(*, agency: Agency, data: ActivityInput, instance: Activity,
         serial = p.serial_number.strip()
         if sum(map(bool, (p.employee_id, serial, p.external_person_id))) != 1:
             errors.setdefault(prefix, []).append(
-                "Name either an employee or an external person, not both or neither.")
+                "Name either an employee or an external person, not both or neither."
+            )
             continue
         if p.role not in ParticipantRole.values:
             errors.setdefault(f"{prefix}.role", []).append(f"Unknown role “{p.role}”.")
@@ -167,25 +179,56 @@ def _validate(*, agency: Agency, data: ActivityInput, instance: Activity,
             if employee_id is None:
                 person_key = ("serial", index)
                 errors.setdefault(f"{prefix}.serial_number", []).append(
-                    f"No employee of {agency.name} has serial number {serial}.")
+                    f"No employee of {agency.name} has serial number {serial}."
+                )
         elif p.employee_id:
             person_key = ("employee", p.employee_id)
             if p.employee_id not in employees:
                 errors.setdefault(f"{prefix}.employee", []).append(
-                    "No such employee in this agency.")
+                    "No such employee in this agency."
+                )
         else:
             assert p.external_person_id is not None
             person_key = ("external", p.external_person_id)
             if p.external_person_id not in externals:
                 errors.setdefault(f"{prefix}.external_person", []).append(
-                    "No such external person in this agency.")
+                    "No such external person in this agency."
+                )
         if person_key in seen:
             errors.setdefault(prefix, []).append("This person is listed twice.")
         seen.add(person_key)
-        participations.append(Participation(employee_id=employee_id,
-                                            external_person_id=p.external_person_id,
-                                            role=p.role))
+        participation = Participation(
+            employee_id=employee_id, external_person_id=p.external_person_id, role=p.role
+        )
+        participations.append(participation)
     return locations, participations
+
+
+def snapshot_participant(participation: Participation) -> None:
+    """Record who the participant is *today* on the participation, once, when they are
+    added: the activity keeps that rank, unit and agency after the person changes
+    (``Participation.*_at_time``). Fields already set (an import's values) are kept."""
+    if participation.employee_id:
+        e = Employee.objects.select_related("agency").get(pk=participation.employee_id)
+        assert e.agency is not None
+        values = {
+            "name_at_time": f"{e.first_name} {e.last_name}",
+            "rank_at_time": e.rank,
+            "unit_at_time": e.unit,
+            "agency_at_time": e.agency.name,
+        }
+    else:
+        x = ExternalPerson.objects.select_related("organisation").get(
+            pk=participation.external_person_id or 0
+        )
+        values = {
+            "name_at_time": x.full_name,
+            "unit_at_time": x.position,
+            "agency_at_time": x.organisation.name if x.organisation else "",
+        }
+    for name, value in values.items():
+        if not getattr(participation, name):
+            setattr(participation, name, value)
 
 
 def _topics_for(names: Sequence[str]) -> list[Topic]:
@@ -198,11 +241,18 @@ def _topics_for(names: Sequence[str]) -> list[Topic]:
     return topics
 
 
-def _save_children(*, actor: Any, activity: Activity, data: ActivityInput,
-                   locations: list[Location], participations: list[Participation]) -> None:
+def _save_children(
+    *,
+    actor: Any,
+    activity: Activity,
+    data: ActivityInput,
+    locations: list[Location],
+    participations: list[Participation],
+) -> None:
     topic_names = _clean_topics(data.topics)
-    activity.search_text = build_search_text(title=activity.title, topics=topic_names,
-                                             purpose=activity.purpose)
+    activity.search_text = build_search_text(
+        title=activity.title, topics=topic_names, purpose=activity.purpose
+    )
     save_audited(activity, actor=actor, validate=False)
     activity.topics.set(_topics_for(topic_names))
 
@@ -223,6 +273,7 @@ def _save_children(*, actor: Any, activity: Activity, data: ActivityInput,
         current = existing.get(key)
         if current is None:
             new_p.activity = activity
+            snapshot_participant(new_p)
             save_audited(new_p, actor=actor, validate=False)
         elif current.role != new_p.role:
             current.role = new_p.role
@@ -230,8 +281,9 @@ def _save_children(*, actor: Any, activity: Activity, data: ActivityInput,
 
 
 @transaction.atomic
-def activity_create(*, actor: Any, agency: Agency, data: ActivityInput,
-                    status: str = Status.DRAFT) -> Activity:
+def activity_create(
+    *, actor: Any, agency: Agency, data: ActivityInput, status: str = Status.DRAFT
+) -> Activity:
     """Create an activity with its topics, locations and participants, all or nothing.
 
     Raises ``Forbidden`` if the actor may not create activities in ``agency`` and
@@ -242,13 +294,19 @@ def activity_create(*, actor: Any, agency: Agency, data: ActivityInput,
     if not can_create_activity_in(actor, agency.pk):
         raise Forbidden("You may not create activities for this agency.")
     errors: dict[str, list[str]] = {}
-    activity = Activity(status=status, created_by=actor)
-    locations, participations = _validate(agency=agency, data=data, instance=activity,
-                                          errors=errors)
+    activity = Activity(status=status, created_by=actor, recorded_at=timezone.now())
+    locations, participations = _validate(
+        agency=agency, data=data, instance=activity, errors=errors
+    )
     if errors:
         raise ValidationError(errors)
-    _save_children(actor=actor, activity=activity, data=data, locations=locations,
-                   participations=participations)
+    _save_children(
+        actor=actor,
+        activity=activity,
+        data=data,
+        locations=locations,
+        participations=participations,
+    )
     return activity
 
 
@@ -261,12 +319,18 @@ def activity_update(*, actor: Any, activity: Activity, data: ActivityInput) -> A
     """
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     errors: dict[str, list[str]] = {}
-    locations, participations = _validate(agency=activity.agency, data=data,
-                                          instance=activity, errors=errors)
+    locations, participations = _validate(
+        agency=activity.agency, data=data, instance=activity, errors=errors
+    )
     if errors:
         raise ValidationError(errors)
-    _save_children(actor=actor, activity=activity, data=data, locations=locations,
-                   participations=participations)
+    _save_children(
+        actor=actor,
+        activity=activity,
+        data=data,
+        locations=locations,
+        participations=participations,
+    )
     return activity
 
 
@@ -276,8 +340,7 @@ TRANSITION_REASON_MAX_LENGTH = 100
 
 
 @transaction.atomic
-def activity_transition(*, actor: Any, activity: Activity, name: str,
-                        reason: str = "") -> Activity:
+def activity_transition(*, actor: Any, activity: Activity, name: str, reason: str = "") -> Activity:
     """Move ``activity`` along the declared transition named ``name`` (e.g. "submit").
 
     Raises ``InvalidTransition`` when the table has no such move from the current status,
@@ -286,22 +349,33 @@ def activity_transition(*, actor: Any, activity: Activity, name: str,
     """
     reason = reason.strip()
     if len(reason) > TRANSITION_REASON_MAX_LENGTH:
-        raise ValidationError({"reason": [
-            f"Keep the reason to {TRANSITION_REASON_MAX_LENGTH} characters or fewer "
-            f"(it has {len(reason)})."]})
+        raise ValidationError(
+            {
+                "reason": [
+                    f"Keep the reason to {TRANSITION_REASON_MAX_LENGTH} characters or fewer "
+                    f"(it has {len(reason)})."
+                ]
+            }
+        )
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     transition = find_transition(activity.status, name)
     if transition is None:
         allowed = ", ".join(sorted({t.name for t in transitions_from(activity.status)}))
         raise InvalidTransition(
             f"Cannot {name} an activity that is {activity.get_status_display().lower()}"
-            + (f"; allowed: {allowed}." if allowed else "; no further moves are allowed."))
+            + (f"; allowed: {allowed}." if allowed else "; no further moves are allowed.")
+        )
     if not can_make_transition(actor, activity, transition):
-        raise Forbidden(f"Your role does not allow you to {transition.label.lower()} "
-                        "this activity.")
+        raise Forbidden(
+            f"Your role does not allow you to {transition.label.lower()} this activity."
+        )
     activity.status = transition.target
-    save_audited(activity, actor=actor, validate=False,
-                 reason=reason or f"{transition.name}: {transition.source} → {transition.target}")
+    save_audited(
+        activity,
+        actor=actor,
+        validate=False,
+        reason=reason or f"{transition.name}: {transition.source} → {transition.target}",
+    )
     return activity
 
 

@@ -74,8 +74,7 @@ def _filter_subjects(request: HttpRequest, form: ActivityFilterForm) -> dict[str
             names["person"] = access_employee(request.user, data["person"]).full_name
     if data.get("organisation"):
         with contextlib.suppress(NotFound):
-            names["organisation"] = str(access_organisation(request.user,
-                                                            data["organisation"]))
+            names["organisation"] = str(access_organisation(request.user, data["organisation"]))
     return names
 
 
@@ -85,7 +84,8 @@ def activity_list(request: HtmxHttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET, years=selectors.year_range(user=request.user))
     filters = form.filters()
     queryset = selectors.with_list_relations(
-        selectors.activity_list(user=request.user, filters=filters))
+        selectors.activity_list(user=request.user, filters=filters)
+    )
     page = paginate(queryset, page=_page_number(request))
     context = {
         "nav": "activities",
@@ -120,14 +120,23 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "activity": activity,
         "participations": participations,
         # Link a person only when their page would open for this user.
-        "linkable_employees": set(employees_visible_to(request.user)
-                                  .filter(pk__in=employee_ids).values_list("pk", flat=True)),
-        "linkable_externals": set(external_persons_visible_to(request.user)
-                                  .filter(pk__in=external_ids).values_list("pk", flat=True)),
+        "linkable_employees": set(
+            employees_visible_to(request.user)
+            .filter(pk__in=employee_ids)
+            .values_list("pk", flat=True)
+        ),
+        "linkable_externals": set(
+            external_persons_visible_to(request.user)
+            .filter(pk__in=external_ids)
+            .values_list("pk", flat=True)
+        ),
         "transitions": allowed_transitions(request.user, activity),
         "can_edit": can_change_activity(request.user, activity),
-        "history": (selectors.activity_history(activity=activity)
-                    if can_view_history(request.user, activity) else None),
+        "history": (
+            selectors.activity_history(activity=activity)
+            if can_view_history(request.user, activity)
+            else None
+        ),
         "reason_max_length": services.TRANSITION_REASON_MAX_LENGTH,
     }
     return render(request, "activities/detail.html", context)
@@ -139,14 +148,23 @@ def activity_history(request: HttpRequest, pk: int) -> HttpResponse:
     """The whole change log (the detail page shows the latest entries): coordinators and
     overseers only — others who may see the activity get 403, like the API."""
     activity = access_activity(request.user, pk, action="view_history")
-    context = {"nav": "activities", "activity": activity,
-               "history": selectors.activity_history(activity=activity)}
+    context = {
+        "nav": "activities",
+        "activity": activity,
+        "history": selectors.activity_history(activity=activity),
+    }
     return render(request, "activities/history.html", context)
 
 
-def _render_form(request: HttpRequest, *, form: ActivityForm, locations: LocationFormSet,
-                 participants: ParticipantFormSet, activity: Activity | None,
-                 status: int = 200) -> HttpResponse:
+def _render_form(
+    request: HttpRequest,
+    *,
+    form: ActivityForm,
+    locations: LocationFormSet,
+    participants: ParticipantFormSet,
+    activity: Activity | None,
+    status: int = 200,
+) -> HttpResponse:
     context = {
         "nav": "activities",
         "form": form,
@@ -170,17 +188,24 @@ def _creator_agencies(request: HttpRequest) -> QuerySet[Agency]:
 def activity_create(request: HttpRequest) -> HttpResponse:
     agencies = _creator_agencies(request)
     several = agencies.count() > 1
-    externals = (external_persons_visible_to(request.user).filter(agency__in=agencies)
-                 .select_related("organisation", "agency"))
+    externals = (
+        external_persons_visible_to(request.user)
+        .filter(agency__in=agencies)
+        .select_related("organisation", "agency")
+    )
     external_choices = external_person_choices(externals, with_agency=several)
     data = request.POST if request.method == "POST" else None
-    form = ActivityForm(data, agencies=agencies if several else None,
-                        organisations=organisations_visible_to(request.user))
+    form = ActivityForm(
+        data,
+        agencies=agencies if several else None,
+        organisations=organisations_visible_to(request.user),
+    )
     locations = location_formset(data)
     participants = participant_formset(data, external_choices=external_choices)
     if data is None:
-        return _render_form(request, form=form, locations=locations,
-                            participants=participants, activity=None)
+        return _render_form(
+            request, form=form, locations=locations, participants=participants, activity=None
+        )
 
     # "&", not "and": validate all three so every error shows at once.
     if form.is_valid() & locations.is_valid() & participants.is_valid():
@@ -191,15 +216,23 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         else:
             try:
                 activity = services.activity_create(
-                    actor=request.user, agency=agency,
-                    data=activity_input(form, locations, participants))
+                    actor=request.user,
+                    agency=agency,
+                    data=activity_input(form, locations, participants),
+                )
             except ValidationError as exc:
                 apply_service_errors(exc, form, locations, participants)
             else:
                 messages.success(request, f"Activity “{activity.title}” saved as a draft.")
                 return redirect("activities:detail", pk=activity.pk)
-    return _render_form(request, form=form, locations=locations, participants=participants,
-                        activity=None, status=422)
+    return _render_form(
+        request,
+        form=form,
+        locations=locations,
+        participants=participants,
+        activity=None,
+        status=422,
+    )
 
 
 @login_required
@@ -220,25 +253,35 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = ActivityForm(data, **form_kwargs)
     # The rows keep their original count on POST (the management form says how many).
     locations = location_formset(data, initial=location_initial(activity))
-    participants = participant_formset(data, initial=participant_initial(activity),
-                                       external_choices=external_choices)
+    participants = participant_formset(
+        data, initial=participant_initial(activity), external_choices=external_choices
+    )
     if data is None:
-        return _render_form(request, form=form, locations=locations,
-                            participants=participants, activity=activity)
+        return _render_form(
+            request, form=form, locations=locations, participants=participants, activity=activity
+        )
 
     # "&", not "and": validate all three so every error shows at once.
     if form.is_valid() & locations.is_valid() & participants.is_valid():
         try:
             activity = services.activity_update(
-                actor=request.user, activity=activity,
-                data=activity_input(form, locations, participants))
+                actor=request.user,
+                activity=activity,
+                data=activity_input(form, locations, participants),
+            )
         except ValidationError as exc:
             apply_service_errors(exc, form, locations, participants)
         else:
             messages.success(request, f"Activity “{activity.title}” updated.")
             return redirect("activities:detail", pk=activity.pk)
-    return _render_form(request, form=form, locations=locations, participants=participants,
-                        activity=activity, status=422)
+    return _render_form(
+        request,
+        form=form,
+        locations=locations,
+        participants=participants,
+        activity=activity,
+        status=422,
+    )
 
 
 @login_required
@@ -251,14 +294,15 @@ def activity_transition(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, "Choose what to do with the activity.")
         return redirect("activities:detail", pk=activity.pk)
     try:
-        activity = services.activity_transition(actor=request.user, activity=activity,
-                                                name=name,
-                                                reason=request.POST.get("reason", ""))
+        activity = services.activity_transition(
+            actor=request.user, activity=activity, name=name, reason=request.POST.get("reason", "")
+        )
     except InvalidTransition as exc:
         messages.error(request, exc.message)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        messages.success(request, "Done: the activity is now "
-                                  f"{activity.get_status_display().lower()}.")
+        messages.success(
+            request, f"Done: the activity is now {activity.get_status_display().lower()}."
+        )
     return redirect("activities:detail", pk=activity.pk)

@@ -34,25 +34,37 @@ class Transition:
 
 
 TRANSITIONS: tuple[Transition, ...] = (
-    Transition("submit", Status.DRAFT, Status.SUBMITTED,
-               (Role.EMPLOYEE, Role.COORDINATOR), "Submit for approval"),
-    Transition("return", Status.SUBMITTED, Status.DRAFT,
-               (Role.APPROVER, Role.COORDINATOR), "Return to draft"),
+    Transition(
+        "submit",
+        Status.DRAFT,
+        Status.SUBMITTED,
+        (Role.EMPLOYEE, Role.COORDINATOR),
+        "Submit for approval",
+    ),
+    Transition(
+        "return",
+        Status.SUBMITTED,
+        Status.DRAFT,
+        (Role.APPROVER, Role.COORDINATOR),
+        "Return to draft",
+    ),
     Transition("approve", Status.SUBMITTED, Status.APPROVED, (Role.APPROVER,), "Approve"),
     Transition("deny", Status.SUBMITTED, Status.DENIED, (Role.APPROVER,), "Deny"),
-    Transition("cancel", Status.DRAFT, Status.CANCELLED,
-               (Role.EMPLOYEE, Role.COORDINATOR), "Cancel"),
-    Transition("cancel", Status.SUBMITTED, Status.CANCELLED,
-               (Role.EMPLOYEE, Role.COORDINATOR), "Cancel"),
+    Transition(
+        "cancel", Status.DRAFT, Status.CANCELLED, (Role.EMPLOYEE, Role.COORDINATOR), "Cancel"
+    ),
+    Transition(
+        "cancel", Status.SUBMITTED, Status.CANCELLED, (Role.EMPLOYEE, Role.COORDINATOR), "Cancel"
+    ),
     Transition("cancel", Status.APPROVED, Status.CANCELLED, (Role.COORDINATOR,), "Cancel"),
-    Transition("complete", Status.APPROVED, Status.COMPLETED, (Role.COORDINATOR,),
-               "Mark as completed"),
+    Transition(
+        "complete", Status.APPROVED, Status.COMPLETED, (Role.COORDINATOR,), "Mark as completed"
+    ),
     Transition("close", Status.COMPLETED, Status.CLOSED, (Role.COORDINATOR,), "Close"),
 )
 
 # Statuses in which the activity's own fields may still be edited.
-EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.SUBMITTED, Status.APPROVED,
-                               Status.COMPLETED})
+EDITABLE_STATUSES = frozenset({Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.COMPLETED})
 
 
 def find_transition(source: str, name: str) -> Transition | None:

@@ -12,8 +12,14 @@ from typing import Any
 from django.db import models
 
 
-def save_audited(instance: models.Model, *, actor: Any, reason: str = "",
-                 validate: bool = True, exclude: list[str] | None = None) -> None:
+def save_audited(
+    instance: models.Model,
+    *,
+    actor: Any,
+    reason: str = "",
+    validate: bool = True,
+    exclude: list[str] | None = None,
+) -> None:
     """``full_clean()`` then save ``instance``, attributing the history row to ``actor``."""
     if validate:
         instance.full_clean(exclude=exclude)

@@ -40,6 +40,8 @@ class InvalidTransition(DomainError):
 def validation_messages(error: ValidationError) -> dict[str, list[str]]:
     """Flatten a ValidationError into ``{field: [messages]}`` ("__all__" for non-field)."""
     if hasattr(error, "error_dict"):
-        return {field: [str(m) for m in ValidationError(msgs).messages]
-                for field, msgs in error.error_dict.items()}
+        return {
+            field: [str(m) for m in ValidationError(msgs).messages]
+            for field, msgs in error.error_dict.items()
+        }
     return {"__all__": [str(m) for m in error.messages]}

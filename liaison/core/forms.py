@@ -44,8 +44,9 @@ class UswdsBoundField(BoundField):
     """A BoundField that adds the USWDS control class, and its error modifier when the
     field has errors (Django itself adds ``aria-invalid`` and ``aria-describedby``)."""
 
-    def build_widget_attrs(self, attrs: dict[str, Any],
-                           widget: forms.Widget | None = None) -> dict[str, Any]:
+    def build_widget_attrs(
+        self, attrs: dict[str, Any], widget: forms.Widget | None = None
+    ) -> dict[str, Any]:
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget
         css = uswds_class(widget)
@@ -89,6 +90,11 @@ def error_items(*forms_or_formsets: Any) -> list[ErrorItem]:
         items += [ErrorItem(anchor, "", str(m)) for m in obj.non_field_errors()]
         for field in obj:
             for message in field.errors:
-                items.append(ErrorItem(field.id_for_label or field.auto_id,
-                                       strip_tags(str(field.label)), str(message)))
+                items.append(
+                    ErrorItem(
+                        field.id_for_label or field.auto_id,
+                        strip_tags(str(field.label)),
+                        str(message),
+                    )
+                )
     return items

@@ -49,8 +49,14 @@ class Page:
         return str(self.num_pages) if self.count_is_exact else f"at least {self.num_pages}"
 
 
-def paginate(queryset: QuerySet[Any], *, page: int, page_size: int | None = None,
-             clamp: bool = True, count_limit: int | None = None) -> Page:
+def paginate(
+    queryset: QuerySet[Any],
+    *,
+    page: int,
+    page_size: int | None = None,
+    clamp: bool = True,
+    count_limit: int | None = None,
+) -> Page:
     """Slice ``queryset`` to page ``page`` (1-based; out-of-range pages clamp).
 
     ``clamp=False`` is for the API: a page past the end is empty rather than the last
@@ -63,12 +69,19 @@ def paginate(queryset: QuerySet[Any], *, page: int, page_size: int | None = None
         number = max(1, page)
         start = (number - 1) * size
         rows = list(queryset[start : start + size + 1])
-        return Page(items=rows[:size], count=limit, number=number, page_size=size,
-                    count_is_exact=False, has_more=len(rows) > size)
+        return Page(
+            items=rows[:size],
+            count=limit,
+            number=number,
+            page_size=size,
+            count_is_exact=False,
+            has_more=len(rows) > size,
+        )
     last = max(1, -(-counted // size))
     number = max(1, page) if not clamp else min(max(1, page), last)
     if number > last:
         return Page(items=[], count=counted, number=number, page_size=size)
     start = (number - 1) * size
-    return Page(items=list(queryset[start : start + size]), count=counted, number=number,
-                page_size=size)
+    return Page(
+        items=list(queryset[start : start + size]), count=counted, number=number, page_size=size
+    )

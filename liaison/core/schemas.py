@@ -10,5 +10,7 @@ class ErrorOut(Schema):
 
     message: str
     errors: dict[str, list[str]] = Field(
-        default_factory=dict, description="Messages per offending field, e.g. "
-        "`locations[1].country`; empty when the error is not about a field.")
+        default_factory=dict,
+        description="Messages per offending field, e.g. "
+        "`locations[1].country`; empty when the error is not about a field.",
+    )

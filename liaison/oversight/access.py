@@ -27,7 +27,8 @@ def require_oversight(user: Any) -> Scope:
 def oversight_agencies(user: Any) -> QuerySet[Agency]:
     """The agencies the user may report on (empty for everyone else), by name."""
     return Agency.objects.filter(scope_q(scope_for(user, *OVERSIGHT_READERS), "id")).order_by(
-        "name")
+        "name"
+    )
 
 
 def oversight_scope(user: Any, *, agency_id: int | None = None) -> Scope:

@@ -19,12 +19,19 @@ from liaison.oversight.selectors import registry_summary
 router = Router(tags=["oversight"])
 
 
-@router.get("/summary", response={200: SummaryOut, 403: ErrorOut, 404: ErrorOut},
-            operation_id="oversight_summary", url_name="oversight_summary",
-            summary="The registry in figures (overseers and coordinators)")
-def summary(request: HttpRequest,
-            agency: int | None = Query(None, description="Only this agency's figures "
-                                       "(an agency the caller oversees).")) -> dict[str, Any]:
+@router.get(
+    "/summary",
+    response={200: SummaryOut, 403: ErrorOut, 404: ErrorOut},
+    operation_id="oversight_summary",
+    url_name="oversight_summary",
+    summary="The registry in figures (overseers and coordinators)",
+)
+def summary(
+    request: HttpRequest,
+    agency: int | None = Query(
+        None, description="Only this agency's figures (an agency the caller oversees)."
+    ),
+) -> dict[str, Any]:
     """Activities, distinct employees, and counts by year, country, category, direction
     and status, over every agency the caller oversees, or only ``agency`` (404 if the
     caller does not oversee it)."""

@@ -24,10 +24,8 @@ class YearCount(Schema):
 class CountryCount(Schema):
     country: str = Field(description="ISO 3166-1 alpha-2 code.")
     name: str
-    activities: int = Field(description="Activities with at least one location in the "
-                            "country.")
-    employees: int = Field(description="Distinct employees who took part in those "
-                           "activities.")
+    activities: int = Field(description="Activities with at least one location in the country.")
+    employees: int = Field(description="Distinct employees who took part in those activities.")
 
 
 class CategoryCount(Schema):
@@ -51,20 +49,26 @@ class StatusCount(Schema):
 class SummaryOut(Schema):
     """The registry in figures, from live data, over the agencies the caller oversees."""
 
-    agency_id: int | None = Field(description="The agency asked for; empty means every "
-                                  "agency the caller may oversee.")
+    agency_id: int | None = Field(
+        description="The agency asked for; empty means every agency the caller may oversee."
+    )
     agencies: list[AgencyRef] = Field(description="The agencies these figures cover.")
     total_activities: int = Field(description="Activities in every status.")
-    distinct_employees: int = Field(description="Employees who took part in at least one "
-                                    "of them, each counted once.")
+    distinct_employees: int = Field(
+        description="Employees who took part in at least one of them, each counted once."
+    )
     first_date: dt.date | None = Field(description="Earliest start date.")
     last_date: dt.date | None = Field(description="Latest end date.")
-    by_year: list[YearCount] = Field(description="Ascending; every year from the first to "
-                                     "the last, zeros included.")
-    by_country: list[CountryCount] = Field(description="Largest first. An activity held "
-                                           "in several countries counts in each.")
+    by_year: list[YearCount] = Field(
+        description="Ascending; every year from the first to the last, zeros included."
+    )
+    by_country: list[CountryCount] = Field(
+        description="Largest first. An activity held in several countries counts in each."
+    )
     by_category: list[CategoryCount] = Field(description="Largest first.")
-    by_direction: list[DirectionCount] = Field(description="Every direction, in declared "
-                                               "order, zeros included.")
-    by_status: list[StatusCount] = Field(description="Every status, in workflow order, "
-                                         "zeros included.")
+    by_direction: list[DirectionCount] = Field(
+        description="Every direction, in declared order, zeros included."
+    )
+    by_status: list[StatusCount] = Field(
+        description="Every status, in workflow order, zeros included."
+    )

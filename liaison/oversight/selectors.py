@@ -55,8 +55,10 @@ def registry_summary(*, user: Any, agency_id: int | None = None) -> dict[str, An
     return {
         "agency_id": agency_id,
         # The agencies the figures cover, so that a reader knows what "all" means.
-        "agencies": [{"id": a.pk, "name": a.name} for a in
-                     Agency.objects.filter(scope_q(scope, "id")).order_by("name")],
+        "agencies": [
+            {"id": a.pk, "name": a.name}
+            for a in Agency.objects.filter(scope_q(scope, "id")).order_by("name")
+        ],
         "total_activities": activities.count(),
         "distinct_employees": participations.values("employee_id").distinct().count(),
         "first_date": dates["first"],
@@ -69,45 +71,74 @@ def registry_summary(*, user: Any, agency_id: int | None = None) -> dict[str, An
     }
 
 
-def _by_year(activities: QuerySet[Activity],
-             participations: QuerySet[Participation]) -> list[dict[str, Any]]:
+def _by_year(
+    activities: QuerySet[Activity], participations: QuerySet[Participation]
+) -> list[dict[str, Any]]:
     # "start_year", not "year": Activity has a ``year`` property.
-    counts = dict(activities.annotate(start_year=ExtractYear("start_date"))
-                  .values("start_year").annotate(n=Count("pk"))
-                  .values_list("start_year", "n"))
-    people = dict(participations.annotate(start_year=ExtractYear("activity__start_date"))
-                  .values("start_year").annotate(n=Count("employee_id", distinct=True))
-                  .values_list("start_year", "n"))
+    counts = dict(
+        activities.annotate(start_year=ExtractYear("start_date"))
+        .values("start_year")
+        .annotate(n=Count("pk"))
+        .values_list("start_year", "n")
+    )
+    people = dict(
+        participations.annotate(start_year=ExtractYear("activity__start_date"))
+        .values("start_year")
+        .annotate(n=Count("employee_id", distinct=True))
+        .values_list("start_year", "n")
+    )
     if not counts:
         return []
-    return [{"year": year, "activities": counts.get(year, 0), "employees": people.get(year, 0)}
-            for year in range(min(counts), max(counts) + 1)]
+    return [
+        {"year": year, "activities": counts.get(year, 0), "employees": people.get(year, 0)}
+        for year in range(min(counts), max(counts) + 1)
+    ]
 
 
-def _by_country(ids: QuerySet[Any, Any],
-                participations: QuerySet[Participation]) -> list[dict[str, Any]]:
-    counts = dict(Location.objects.filter(activity__in=ids).values("country")
-                  .annotate(n=Count("activity_id", distinct=True)).values_list("country", "n"))
-    people = dict(participations.filter(activity__locations__isnull=False)
-                  .values("activity__locations__country")
-                  .annotate(n=Count("employee_id", distinct=True))
-                  .values_list("activity__locations__country", "n"))
-    rows = [{"country": str(code), "name": str(countries.name(code)) or str(code),
-             "activities": n, "employees": people.get(code, 0)}
-            for code, n in counts.items()]
+def _by_country(
+    ids: QuerySet[Any, Any], participations: QuerySet[Participation]
+) -> list[dict[str, Any]]:
+    counts = dict(
+        Location.objects.filter(activity__in=ids)
+        .values("country")
+        .annotate(n=Count("activity_id", distinct=True))
+        .values_list("country", "n")
+    )
+    people = dict(
+        participations.filter(activity__locations__isnull=False)
+        .values("activity__locations__country")
+        .annotate(n=Count("employee_id", distinct=True))
+        .values_list("activity__locations__country", "n")
+    )
+    rows = [
+        {
+            "country": str(code),
+            "name": str(countries.name(code)) or str(code),
+            "activities": n,
+            "employees": people.get(code, 0),
+        }
+        for code, n in counts.items()
+    ]
     return sorted(rows, key=lambda r: (-r["activities"], r["name"]))
 
 
 def _by_category(activities: QuerySet[Activity]) -> list[dict[str, Any]]:
-    rows = (activities.values("category__slug", "category__name")
-            .annotate(n=Count("pk")).order_by("-n", "category__name"))
-    return [{"slug": r["category__slug"], "name": r["category__name"], "activities": r["n"]}
-            for r in rows]
+    rows = (
+        activities.values("category__slug", "category__name")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "category__name")
+    )
+    return [
+        {"slug": r["category__slug"], "name": r["category__name"], "activities": r["n"]}
+        for r in rows
+    ]
 
 
-def _by_choice(activities: QuerySet[Activity], field: str,
-               choices: list[tuple[str, str]]) -> list[dict[str, Any]]:
+def _by_choice(
+    activities: QuerySet[Activity], field: str, choices: list[tuple[str, str]]
+) -> list[dict[str, Any]]:
     counts = dict(activities.values(field).annotate(n=Count("pk")).values_list(field, "n"))
-    return [{field: str(value), "label": str(label), "activities": counts.get(value, 0)}
-            for value, label in choices]
-
+    return [
+        {field: str(value), "label": str(label), "activities": counts.get(value, 0)}
+        for value, label in choices
+    ]

@@ -18,13 +18,26 @@ from liaison.oversight.access import oversight_agencies, require_oversight
 from liaison.oversight.selectors import registry_summary
 
 
-def _chart(rows: list[dict[str, Any]], *, key: str, label: str, caption: str,
-           heading: str, employees: bool = False) -> dict[str, Any]:
+def _chart(
+    rows: list[dict[str, Any]],
+    *,
+    key: str,
+    label: str,
+    caption: str,
+    heading: str,
+    employees: bool = False,
+) -> dict[str, Any]:
     """One breakdown as the template draws it: a table whose count cell carries a bar
     as long as the count relative to the largest (the number is always printed too)."""
-    return {"key": key, "heading": heading, "caption": caption, "label": label,
-            "rows": rows, "employees": employees,
-            "max": max((row["activities"] for row in rows), default=0)}
+    return {
+        "key": key,
+        "heading": heading,
+        "caption": caption,
+        "label": label,
+        "rows": rows,
+        "employees": employees,
+        "max": max((row["activities"] for row in rows), default=0),
+    }
 
 
 @login_required
@@ -36,22 +49,53 @@ def summary(request: HttpRequest) -> HttpResponse:
     agency_id = int(raw) if raw.isdigit() else None
     figures = registry_summary(user=request.user, agency_id=agency_id)
     charts = [
-        _chart([{**r, "label": r["year"]} for r in figures["by_year"]], key="year",
-               label="Year", heading="By year", employees=True,
-               caption="Activities and distinct employees by year the activity started"),
-        _chart([{**r, "label": r["name"]} for r in figures["by_country"]], key="country",
-               label="Country", heading="By country", employees=True,
-               caption="Activities and distinct employees by country of the activity "
-               "(an activity held in several countries counts in each)"),
-        _chart([{**r, "label": r["name"]} for r in figures["by_category"]],
-               key="category", label="Category", heading="By category",
-               caption="Activities by category"),
-        _chart(figures["by_direction"], key="direction", label="Direction",
-               heading="By direction", caption="Activities by direction"),
-        _chart(figures["by_status"], key="status", label="Status", heading="By status",
-               caption="Activities by status"),
+        _chart(
+            [{**r, "label": r["year"]} for r in figures["by_year"]],
+            key="year",
+            label="Year",
+            heading="By year",
+            employees=True,
+            caption="Activities and distinct employees by year the activity started",
+        ),
+        _chart(
+            [{**r, "label": r["name"]} for r in figures["by_country"]],
+            key="country",
+            label="Country",
+            heading="By country",
+            employees=True,
+            caption="Activities and distinct employees by country of the activity "
+            "(an activity held in several countries counts in each)",
+        ),
+        _chart(
+            [{**r, "label": r["name"]} for r in figures["by_category"]],
+            key="category",
+            label="Category",
+            heading="By category",
+            caption="Activities by category",
+        ),
+        _chart(
+            figures["by_direction"],
+            key="direction",
+            label="Direction",
+            heading="By direction",
+            caption="Activities by direction",
+        ),
+        _chart(
+            figures["by_status"],
+            key="status",
+            label="Status",
+            heading="By status",
+            caption="Activities by status",
+        ),
     ]
-    return render(request, "oversight/summary.html", {
-        "nav": "oversight", "summary": figures, "charts": charts,
-        "agencies": agencies, "agency_id": agency_id,
-    })
+    return render(
+        request,
+        "oversight/summary.html",
+        {
+            "nav": "oversight",
+            "summary": figures,
+            "charts": charts,
+            "agencies": agencies,
+            "agency_id": agency_id,
+        },
+    )

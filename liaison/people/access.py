@@ -57,10 +57,13 @@ def access_employee(user: Any, pk: int, *, action: PersonAction = "view") -> Emp
     return employee
 
 
-def access_external_person(user: Any, pk: int, *,
-                           action: PersonAction = "view") -> ExternalPerson:
-    person = (external_persons_visible_to(user).select_related("agency", "organisation")
-              .filter(pk=pk).first())
+def access_external_person(user: Any, pk: int, *, action: PersonAction = "view") -> ExternalPerson:
+    person = (
+        external_persons_visible_to(user)
+        .select_related("agency", "organisation")
+        .filter(pk=pk)
+        .first()
+    )
     if person is None:
         raise NotFound("No external person with that id.")
     if action == "change" and not can_change_people_in(user, person.agency_id):

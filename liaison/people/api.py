@@ -47,17 +47,27 @@ router = Router(tags=["people"])
 
 
 @router.get(
-    "/employees", response={200: EmployeeList, **errors(422)}, operation_id="employee_list",
-    url_name="employee_list", tags=["employees"], summary="Employees I may see")
+    "/employees",
+    response={200: EmployeeList, **errors(422)},
+    operation_id="employee_list",
+    url_name="employee_list",
+    tags=["employees"],
+    summary="Employees I may see",
+)
 def list_employees(request: HttpRequest, params: Query[EmployeeListParams]) -> dict[str, Any]:
-    qs = employee_list(user=request.user, q=params.q, unit=params.unit, active=params.active,
-                       agency=params.agency)
+    qs = employee_list(
+        user=request.user, q=params.q, unit=params.unit, active=params.active, agency=params.agency
+    )
     return page_of(qs, params)
 
 
 @router.post(
-    "/employees", response={201: EmployeeOut, **errors(403, 422)}, operation_id="employee_create",
-    tags=["employees"], summary="Add an employee (coordinators, administrators)")
+    "/employees",
+    response={201: EmployeeOut, **errors(403, 422)},
+    operation_id="employee_create",
+    tags=["employees"],
+    summary="Add an employee (coordinators, administrators)",
+)
 def create_employee(request: HttpRequest, data: EmployeeIn) -> HttpStatus[Any]:
     agency = agency_for_new_record(request.user, agency_id=data.agency_id, roles=PEOPLE_EDITORS)
     fields = data.model_dump(mode="json", exclude={"agency_id"})
@@ -65,17 +75,24 @@ def create_employee(request: HttpRequest, data: EmployeeIn) -> HttpStatus[Any]:
 
 
 @router.get(
-    "/employees/{employee_id}", response={200: EmployeeOut, **errors(404)},
-    operation_id="employee_detail", url_name="employee_detail", tags=["employees"],
-    summary="One employee")
+    "/employees/{employee_id}",
+    response={200: EmployeeOut, **errors(404)},
+    operation_id="employee_detail",
+    url_name="employee_detail",
+    tags=["employees"],
+    summary="One employee",
+)
 def get_employee(request: HttpRequest, employee_id: int) -> Any:
     return access_employee(request.user, employee_id)
 
 
 @router.patch(
-    "/employees/{employee_id}", response={200: EmployeeOut, **errors(403, 404, 422)},
-    operation_id="employee_update", tags=["employees"],
-    summary="Change some of an employee's fields")
+    "/employees/{employee_id}",
+    response={200: EmployeeOut, **errors(403, 404, 422)},
+    operation_id="employee_update",
+    tags=["employees"],
+    summary="Change some of an employee's fields",
+)
 def update_employee(request: HttpRequest, employee_id: int, data: EmployeePatch) -> Any:
     employee = access_employee(request.user, employee_id, action="change")
     changes = data.model_dump(mode="json", exclude_unset=True)
@@ -86,20 +103,29 @@ def update_employee(request: HttpRequest, employee_id: int, data: EmployeePatch)
 
 
 @router.get(
-    "/external-persons", response={200: ExternalPersonList, **errors(422)},
-    operation_id="external_person_list", url_name="external_person_list", tags=["external persons"],
-    summary="External persons I may see")
-def list_external_persons(request: HttpRequest,
-                          params: Query[ExternalPersonListParams]) -> dict[str, Any]:
-    qs = external_person_list(user=request.user, q=params.q, country=params.country,
-                              agency=params.agency)
+    "/external-persons",
+    response={200: ExternalPersonList, **errors(422)},
+    operation_id="external_person_list",
+    url_name="external_person_list",
+    tags=["external persons"],
+    summary="External persons I may see",
+)
+def list_external_persons(
+    request: HttpRequest, params: Query[ExternalPersonListParams]
+) -> dict[str, Any]:
+    qs = external_person_list(
+        user=request.user, q=params.q, country=params.country, agency=params.agency
+    )
     return page_of(qs, params)
 
 
 @router.post(
-    "/external-persons", response={201: ExternalPersonOut, **errors(403, 422)},
-    operation_id="external_person_create", tags=["external persons"],
-    summary="Record a person outside the department")
+    "/external-persons",
+    response={201: ExternalPersonOut, **errors(403, 422)},
+    operation_id="external_person_create",
+    tags=["external persons"],
+    summary="Record a person outside the department",
+)
 def create_external_person(request: HttpRequest, data: ExternalPersonIn) -> HttpStatus[Any]:
     agency = agency_for_new_record(request.user, agency_id=data.agency_id, roles=PEOPLE_EDITORS)
     organisation = None
@@ -109,16 +135,25 @@ def create_external_person(request: HttpRequest, data: ExternalPersonIn) -> Http
         except NotFound:
             # A reference inside the body is bad input (422), not a missing URL (404).
             raise ValidationError({"organisation_id": ["Unknown organisation."]}) from None
-    person = external_person_create(actor=request.user, agency=agency,
-                                    full_name=data.full_name, country=data.country,
-                                    organisation=organisation, position=data.position)
+    person = external_person_create(
+        actor=request.user,
+        agency=agency,
+        full_name=data.full_name,
+        country=data.country,
+        organisation=organisation,
+        position=data.position,
+    )
     return HttpStatus(201, person)
 
 
 @router.get(
-    "/external-persons/{person_id}", response={200: ExternalPersonOut, **errors(404)},
-    operation_id="external_person_detail", url_name="external_person_detail",
-    tags=["external persons"], summary="One external person")
+    "/external-persons/{person_id}",
+    response={200: ExternalPersonOut, **errors(404)},
+    operation_id="external_person_detail",
+    url_name="external_person_detail",
+    tags=["external persons"],
+    summary="One external person",
+)
 def get_external_person(request: HttpRequest, person_id: int) -> Any:
     return access_external_person(request.user, person_id)
 
@@ -127,30 +162,48 @@ def get_external_person(request: HttpRequest, person_id: int) -> Any:
 
 
 @router.get(
-    "/organisations", response={200: OrganisationList, **errors(422)},
-    operation_id="organisation_list", url_name="organisation_list", tags=["organisations"],
-    summary="The organisation registry (shared by every agency)")
-def list_organisations(request: HttpRequest,
-                       params: Query[OrganisationListParams]) -> dict[str, Any]:
-    qs = organisation_list(user=request.user, q=params.q, country=params.country,
-                           org_type=params.type or "")
+    "/organisations",
+    response={200: OrganisationList, **errors(422)},
+    operation_id="organisation_list",
+    url_name="organisation_list",
+    tags=["organisations"],
+    summary="The organisation registry (shared by every agency)",
+)
+def list_organisations(
+    request: HttpRequest, params: Query[OrganisationListParams]
+) -> dict[str, Any]:
+    qs = organisation_list(
+        user=request.user, q=params.q, country=params.country, org_type=params.type or ""
+    )
     return page_of(qs, params)
 
 
 @router.post(
-    "/organisations", response={201: OrganisationOut, **errors(403, 422)},
-    operation_id="organisation_create", tags=["organisations"],
-    summary="Add an organisation (coordinators, administrators)")
+    "/organisations",
+    response={201: OrganisationOut, **errors(403, 422)},
+    operation_id="organisation_create",
+    tags=["organisations"],
+    summary="Add an organisation (coordinators, administrators)",
+)
 def create_organisation(request: HttpRequest, data: OrganisationIn) -> HttpStatus[Any]:
-    organisation = organisation_create(actor=request.user, name=data.name, country=data.country,
-                                       org_type=data.type, website=data.website,
-                                       notes=data.notes)
+    organisation = organisation_create(
+        actor=request.user,
+        name=data.name,
+        country=data.country,
+        org_type=data.type,
+        website=data.website,
+        notes=data.notes,
+    )
     return HttpStatus(201, organisation)
 
 
 @router.get(
-    "/organisations/{organisation_id}", response={200: OrganisationOut, **errors(404)},
-    operation_id="organisation_detail", url_name="organisation_detail", tags=["organisations"],
-    summary="One organisation")
+    "/organisations/{organisation_id}",
+    response={200: OrganisationOut, **errors(404)},
+    operation_id="organisation_detail",
+    url_name="organisation_detail",
+    tags=["organisations"],
+    summary="One organisation",
+)
 def get_organisation(request: HttpRequest, organisation_id: int) -> Any:
     return access_organisation(request.user, organisation_id)

@@ -52,8 +52,11 @@ def apply_service_errors(form: forms.Form, exc: ValidationError) -> None:
 # List filters (GET forms: every field optional, a bad value is ignored, never an error)
 # ---------------------------------------------------------------------------------------
 
-ACTIVE_CHOICES: Choices = [("", "Active and inactive"), ("yes", "Active only"),
-                           ("no", "Inactive only")]
+ACTIVE_CHOICES: Choices = [
+    ("", "Active and inactive"),
+    ("yes", "Active only"),
+    ("no", "Inactive only"),
+]
 
 
 class EmployeeFilterForm(UswdsForm):
@@ -69,8 +72,7 @@ class EmployeeFilterForm(UswdsForm):
 
 
 class ExternalPersonFilterForm(UswdsForm):
-    q = forms.CharField(label="Name, position or organisation", required=False,
-                        max_length=100)
+    q = forms.CharField(label="Name, position or organisation", required=False, max_length=100)
     country = forms.ChoiceField(label="Country", required=False)
 
     def __init__(self, data: Any = None) -> None:
@@ -85,8 +87,9 @@ class ExternalPersonFilterForm(UswdsForm):
 class OrganisationFilterForm(UswdsForm):
     q = forms.CharField(label="Name", required=False, max_length=100)
     country = forms.ChoiceField(label="Country", required=False)
-    org_type = forms.ChoiceField(label="Type", required=False,
-                                 choices=_with_blank(OrganisationType.choices, "Any type"))
+    org_type = forms.ChoiceField(
+        label="Type", required=False, choices=_with_blank(OrganisationType.choices, "Any type")
+    )
 
     def __init__(self, data: Any = None) -> None:
         super().__init__(data)
@@ -94,13 +97,17 @@ class OrganisationFilterForm(UswdsForm):
 
     def params(self) -> dict[str, Any]:
         data = self.cleaned_data if self.is_valid() else {}
-        return {"q": data.get("q", ""), "country": data.get("country", ""),
-                "org_type": data.get("org_type", "")}
+        return {
+            "q": data.get("q", ""),
+            "country": data.get("country", ""),
+            "org_type": data.get("org_type", ""),
+        }
 
 
 # ---------------------------------------------------------------------------------------
 # Create and edit forms
 # ---------------------------------------------------------------------------------------
+
 
 class AgencyChoiceMixin:
     """Offers an agency select only to a user who may write in more than one agency; with
@@ -124,58 +131,99 @@ class AgencyChoiceMixin:
 
 
 class EmployeeForm(AgencyChoiceMixin, UswdsForm):
-    agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.none(),
-                                    empty_label="Choose an agency")
-    serial_number = forms.CharField(label="Serial number", max_length=20,
-                                    help_text="Unique within the agency.")
+    agency = forms.ModelChoiceField(
+        label="Agency", queryset=Agency.objects.none(), empty_label="Choose an agency"
+    )
+    serial_number = forms.CharField(
+        label="Serial number", max_length=20, help_text="Unique within the agency."
+    )
     first_name = forms.CharField(label="First name", max_length=100)
     last_name = forms.CharField(label="Last name", max_length=100)
-    rank = forms.CharField(label="Rank", max_length=100, required=False,
-                           help_text="For example Sergeant, Captain, Deputy Chief.")
+    rank = forms.CharField(
+        label="Rank",
+        max_length=100,
+        required=False,
+        help_text="For example Sergeant, Captain, Deputy Chief.",
+    )
     unit = forms.CharField(label="Unit", max_length=200, required=False)
-    employment_type = forms.ChoiceField(label="Employment type",
-                                        choices=EmploymentType.choices,
-                                        widget=forms.RadioSelect)
+    employment_type = forms.ChoiceField(
+        label="Employment type", choices=EmploymentType.choices, widget=forms.RadioSelect
+    )
     active = forms.BooleanField(label="Currently employed", required=False)
 
-    def __init__(self, data: Any = None, *, agencies: QuerySet[Agency] | None,
-                 initial: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        agencies: QuerySet[Agency] | None,
+        initial: dict[str, Any] | None = None,
+    ) -> None:
         """``agencies``: where a new employee may go; ``None`` when editing (an
         employee's agency never changes)."""
-        super().__init__(data, initial=initial or {"employment_type": EmploymentType.SWORN,
-                                                   "active": True})
+        super().__init__(
+            data, initial=initial or {"employment_type": EmploymentType.SWORN, "active": True}
+        )
         self._set_agencies(agencies)
 
     @staticmethod
     def initial_for(employee: Employee) -> dict[str, Any]:
-        return {name: getattr(employee, name) for name in
-                ("serial_number", "first_name", "last_name", "rank", "unit",
-                 "employment_type", "active")}
+        return {
+            name: getattr(employee, name)
+            for name in (
+                "serial_number",
+                "first_name",
+                "last_name",
+                "rank",
+                "unit",
+                "employment_type",
+                "active",
+            )
+        }
 
     def employee_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {name: data[name] for name in
-                ("serial_number", "first_name", "last_name", "rank", "unit",
-                 "employment_type", "active")}
+        return {
+            name: data[name]
+            for name in (
+                "serial_number",
+                "first_name",
+                "last_name",
+                "rank",
+                "unit",
+                "employment_type",
+                "active",
+            )
+        }
 
 
 class ExternalPersonForm(AgencyChoiceMixin, UswdsForm):
-    agency = forms.ModelChoiceField(label="Agency", queryset=Agency.objects.none(),
-                                    empty_label="Choose an agency",
-                                    help_text="The agency whose records this person is in.")
+    agency = forms.ModelChoiceField(
+        label="Agency",
+        queryset=Agency.objects.none(),
+        empty_label="Choose an agency",
+        help_text="The agency whose records this person is in.",
+    )
     full_name = forms.CharField(label="Full name", max_length=200)
     organisation = forms.ModelChoiceField(
-        label="Organisation", required=False, queryset=Organisation.objects.none(),
+        label="Organisation",
+        required=False,
+        queryset=Organisation.objects.none(),
         empty_label="None or not known",
-        help_text="Not in the list? Add it to the organisation registry first.")
-    position = forms.CharField(label="Position", max_length=200, required=False,
-                               help_text="Rank or job title in their organisation.")
-    country = forms.ChoiceField(label="Country",
-                                help_text="Nationality, or the country of the person's "
-                                "service.")
+        help_text="Not in the list? Add it to the organisation registry first.",
+    )
+    position = forms.CharField(
+        label="Position",
+        max_length=200,
+        required=False,
+        help_text="Rank or job title in their organisation.",
+    )
+    country = forms.ChoiceField(
+        label="Country", help_text="Nationality, or the country of the person's service."
+    )
 
-    def __init__(self, data: Any = None, *, agencies: QuerySet[Agency],
-                 organisations: QuerySet[Organisation]) -> None:
+    def __init__(
+        self, data: Any = None, *, agencies: QuerySet[Agency], organisations: QuerySet[Organisation]
+    ) -> None:
         super().__init__(data)
         self._set_agencies(agencies)
         organisation = self.fields["organisation"]
@@ -185,18 +233,30 @@ class ExternalPersonForm(AgencyChoiceMixin, UswdsForm):
 
     def person_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {"full_name": data["full_name"], "organisation": data.get("organisation"),
-                "position": data["position"], "country": data["country"]}
+        return {
+            "full_name": data["full_name"],
+            "organisation": data.get("organisation"),
+            "position": data["position"],
+            "country": data["country"],
+        }
 
 
 class OrganisationForm(UswdsForm):
-    name = forms.CharField(label="Name", max_length=200,
-                           help_text="The organisation's own name, e.g. Royal Thai Police.")
+    name = forms.CharField(
+        label="Name",
+        max_length=200,
+        help_text="The organisation's own name, e.g. Royal Thai Police.",
+    )
     country = forms.ChoiceField(label="Country", help_text="Where it is based.")
-    org_type = forms.ChoiceField(label="Type",
-                                 choices=_with_blank(OrganisationType.choices, "Choose a type"))
-    website = forms.URLField(label="Website", required=False, assume_scheme="https",
-                             help_text="Optional, e.g. https://www.interpol.int")
+    org_type = forms.ChoiceField(
+        label="Type", choices=_with_blank(OrganisationType.choices, "Choose a type")
+    )
+    website = forms.URLField(
+        label="Website",
+        required=False,
+        assume_scheme="https",
+        help_text="Optional, e.g. https://www.interpol.int",
+    )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea)
 
     def __init__(self, data: Any = None) -> None:
@@ -205,5 +265,4 @@ class OrganisationForm(UswdsForm):
 
     def organisation_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        return {name: data[name] for name in ("name", "country", "org_type", "website",
-                                              "notes")}
+        return {name: data[name] for name in ("name", "country", "org_type", "website", "notes")}

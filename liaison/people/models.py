@@ -65,21 +65,29 @@ class Employee(models.Model):
     last_name = models.CharField(max_length=100)
     rank = models.CharField(max_length=100, blank=True)
     unit = models.CharField(max_length=200, blank=True)
-    employment_type = models.CharField(max_length=10, choices=EmploymentType.choices,
-                                       default=EmploymentType.SWORN)
+    employment_type = models.CharField(
+        max_length=10, choices=EmploymentType.choices, default=EmploymentType.SWORN
+    )
     active = models.BooleanField(default=True)
     # The login of this employee, when they have one ("sees own records").
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                null=True, blank=True, related_name="employee")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="employee",
+    )
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["last_name", "first_name", "serial_number"]
         constraints = [
-            models.UniqueConstraint(fields=["agency", "serial_number"],
-                                    name="employee_serial_unique_per_agency"),
-            models.CheckConstraint(condition=~Q(serial_number=""),
-                                   name="employee_serial_not_blank"),
+            models.UniqueConstraint(
+                fields=["agency", "serial_number"], name="employee_serial_unique_per_agency"
+            ),
+            models.CheckConstraint(
+                condition=~Q(serial_number=""), name="employee_serial_not_blank"
+            ),
         ]
         indexes = [models.Index(fields=["agency", "last_name"])]
 
@@ -94,11 +102,11 @@ class Employee(models.Model):
 class ExternalPerson(models.Model):
     """Someone who is not our employee: an inbound trainee, a foreign instructor, a contact."""
 
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT,
-                               related_name="external_persons")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="external_persons")
     full_name = models.CharField(max_length=200)
-    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, null=True,
-                                     blank=True, related_name="people")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+    )
     position = models.CharField(max_length=200, blank=True)
     country = CountryField(help_text="Nationality or country of the person's service.")
     history = HistoricalRecords()

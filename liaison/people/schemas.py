@@ -67,8 +67,11 @@ class OrganisationListParams(PageParams):
 class OrganisationList(Schema):
     items: list[OrganisationOut]
     count: int
-    count_is_exact: bool = Field(True, description="False when `count` is the cap "
-                                 "(LIST_COUNT_LIMIT): there are more matches than that.")
+    count_is_exact: bool = Field(
+        True,
+        description="False when `count` is the cap "
+        "(LIST_COUNT_LIMIT): there are more matches than that.",
+    )
 
 
 # --- employees -------------------------------------------------------------------------
@@ -102,8 +105,9 @@ class EmployeeOut(EmployeeRef):
 
 
 class EmployeeIn(Schema):
-    agency_id: int | None = Field(None, description="May be left out by a user who adds "
-                                  "people to exactly one agency.")
+    agency_id: int | None = Field(
+        None, description="May be left out by a user who adds people to exactly one agency."
+    )
     serial_number: str = Field(max_length=20)
     first_name: str = Field(max_length=100)
     last_name: str = Field(max_length=100)
@@ -135,8 +139,11 @@ class EmployeeListParams(PageParams):
 class EmployeeList(Schema):
     items: list[EmployeeOut]
     count: int
-    count_is_exact: bool = Field(True, description="False when `count` is the cap "
-                                 "(LIST_COUNT_LIMIT): there are more matches than that.")
+    count_is_exact: bool = Field(
+        True,
+        description="False when `count` is the cap "
+        "(LIST_COUNT_LIMIT): there are more matches than that.",
+    )
 
 
 # --- external persons ------------------------------------------------------------------
@@ -169,8 +176,9 @@ class ExternalPersonOut(ExternalPersonRef):
 
 
 class ExternalPersonIn(Schema):
-    agency_id: int | None = Field(None, description="May be left out by a user who adds "
-                                  "people to exactly one agency.")
+    agency_id: int | None = Field(
+        None, description="May be left out by a user who adds people to exactly one agency."
+    )
     full_name: str = Field(max_length=200)
     country: str = Field(description="ISO 3166-1 alpha-2 code of nationality or service.")
     organisation_id: int | None = None
@@ -186,5 +194,8 @@ class ExternalPersonListParams(PageParams):
 class ExternalPersonList(Schema):
     items: list[ExternalPersonOut]
     count: int
-    count_is_exact: bool = Field(True, description="False when `count` is the cap "
-                                 "(LIST_COUNT_LIMIT): there are more matches than that.")
+    count_is_exact: bool = Field(
+        True,
+        description="False when `count` is the cap "
+        "(LIST_COUNT_LIMIT): there are more matches than that.",
+    )

@@ -21,8 +21,9 @@ def _words(q: str) -> list[str]:
     return q.split()[:10]
 
 
-def employee_list(*, user: Any, q: str = "", unit: str = "", active: bool | None = None,
-                  agency: int | None = None) -> QuerySet[Employee]:
+def employee_list(
+    *, user: Any, q: str = "", unit: str = "", active: bool | None = None, agency: int | None = None
+) -> QuerySet[Employee]:
     """Employees the user may see. ``q`` matches every word against name or serial number;
     ``unit`` is a case-insensitive substring (units are free text).
 
@@ -31,8 +32,11 @@ def employee_list(*, user: Any, q: str = "", unit: str = "", active: bool | None
     require_people_reader(user)
     qs = employees_visible_to(user).select_related("agency")
     for word in _words(q):
-        qs = qs.filter(Q(first_name__icontains=word) | Q(last_name__icontains=word)
-                       | Q(serial_number__iexact=word))
+        qs = qs.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(serial_number__iexact=word)
+        )
     if unit:
         qs = qs.filter(unit__icontains=unit.strip())
     if active is not None:
@@ -42,13 +46,17 @@ def employee_list(*, user: Any, q: str = "", unit: str = "", active: bool | None
     return qs.order_by("last_name", "first_name", "serial_number", "id")
 
 
-def external_person_list(*, user: Any, q: str = "", country: str = "",
-                         agency: int | None = None) -> QuerySet[ExternalPerson]:
+def external_person_list(
+    *, user: Any, q: str = "", country: str = "", agency: int | None = None
+) -> QuerySet[ExternalPerson]:
     """External persons the user may see; ``q`` matches name, position or organisation."""
     qs = external_persons_visible_to(user).select_related("agency", "organisation")
     for word in _words(q):
-        qs = qs.filter(Q(full_name__icontains=word) | Q(position__icontains=word)
-                       | Q(organisation__name__icontains=word))
+        qs = qs.filter(
+            Q(full_name__icontains=word)
+            | Q(position__icontains=word)
+            | Q(organisation__name__icontains=word)
+        )
     if country:
         qs = qs.filter(country=country.strip().upper())
     if agency:
@@ -56,8 +64,9 @@ def external_person_list(*, user: Any, q: str = "", country: str = "",
     return qs.order_by("full_name", "id")
 
 
-def organisation_list(*, user: Any, q: str = "", country: str = "",
-                      org_type: str = "") -> QuerySet[Organisation]:
+def organisation_list(
+    *, user: Any, q: str = "", country: str = "", org_type: str = ""
+) -> QuerySet[Organisation]:
     """The organisation registry, filtered; ``q`` matches every word against the name."""
     qs = organisations_visible_to(user)
     for word in _words(q):

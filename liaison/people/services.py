@@ -16,8 +16,15 @@ from liaison.core.errors import Forbidden
 from liaison.people.access import can_change_people_in
 from liaison.people.models import Employee, ExternalPerson, Organisation
 
-EMPLOYEE_FIELDS = ("serial_number", "first_name", "last_name", "rank", "unit",
-                   "employment_type", "active")
+EMPLOYEE_FIELDS = (
+    "serial_number",
+    "first_name",
+    "last_name",
+    "rank",
+    "unit",
+    "employment_type",
+    "active",
+)
 
 
 def _strip(value: Any) -> Any:
@@ -29,23 +36,43 @@ def _check_serial(*, agency: Agency, serial_number: str, exclude_pk: int | None)
     if exclude_pk:
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
-        raise ValidationError({"serial_number": [
-            f"Serial number {serial_number} is already used by another employee of "
-            f"{agency.name}."]})
+        raise ValidationError(
+            {
+                "serial_number": [
+                    f"Serial number {serial_number} is already used by another employee of "
+                    f"{agency.name}."
+                ]
+            }
+        )
 
 
 @transaction.atomic
-def employee_create(*, actor: Any, agency: Agency, serial_number: str, first_name: str,
-                    last_name: str, rank: str = "", unit: str = "",
-                    employment_type: str = "sworn", active: bool = True) -> Employee:
+def employee_create(
+    *,
+    actor: Any,
+    agency: Agency,
+    serial_number: str,
+    first_name: str,
+    last_name: str,
+    rank: str = "",
+    unit: str = "",
+    employment_type: str = "sworn",
+    active: bool = True,
+) -> Employee:
     """Add an employee. Serial numbers are unique within an agency (checked here with a
     sentence, and by a database constraint)."""
     if not can_change_people_in(actor, agency.pk):
         raise Forbidden("You may not add employees to this agency.")
-    employee = Employee(agency=agency, serial_number=_strip(serial_number),
-                        first_name=_strip(first_name), last_name=_strip(last_name),
-                        rank=_strip(rank), unit=_strip(unit), employment_type=employment_type,
-                        active=active)
+    employee = Employee(
+        agency=agency,
+        serial_number=_strip(serial_number),
+        first_name=_strip(first_name),
+        last_name=_strip(last_name),
+        rank=_strip(rank),
+        unit=_strip(unit),
+        employment_type=employment_type,
+        active=active,
+    )
     _check_serial(agency=agency, serial_number=employee.serial_number, exclude_pk=None)
     save_audited(employee, actor=actor)
     return employee
@@ -60,40 +87,58 @@ def employee_update(*, actor: Any, employee: Employee, **changes: Any) -> Employ
     employee = Employee.objects.select_for_update().get(pk=employee.pk)
     for name, value in changes.items():
         setattr(employee, name, _strip(value))
-    _check_serial(agency=employee.agency, serial_number=employee.serial_number,
-                  exclude_pk=employee.pk)
+    _check_serial(
+        agency=employee.agency, serial_number=employee.serial_number, exclude_pk=employee.pk
+    )
     save_audited(employee, actor=actor)
     return employee
 
 
 @transaction.atomic
-def external_person_create(*, actor: Any, agency: Agency, full_name: str, country: str,
-                           organisation: Organisation | None = None,
-                           position: str = "") -> ExternalPerson:
+def external_person_create(
+    *,
+    actor: Any,
+    agency: Agency,
+    full_name: str,
+    country: str,
+    organisation: Organisation | None = None,
+    position: str = "",
+) -> ExternalPerson:
     """Record a person outside the department (trainee, instructor, contact)."""
     if not can_change_people_in(actor, agency.pk):
         raise Forbidden("You may not add people to this agency's records.")
-    person = ExternalPerson(agency=agency, full_name=_strip(full_name),
-                            country=(country or "").upper(), organisation=organisation,
-                            position=_strip(position))
+    person = ExternalPerson(
+        agency=agency,
+        full_name=_strip(full_name),
+        country=(country or "").upper(),
+        organisation=organisation,
+        position=_strip(position),
+    )
     save_audited(person, actor=actor)
     return person
 
 
 @transaction.atomic
-def organisation_create(*, actor: Any, name: str, country: str, org_type: str,
-                        website: str = "", notes: str = "") -> Organisation:
+def organisation_create(
+    *, actor: Any, name: str, country: str, org_type: str, website: str = "", notes: str = ""
+) -> Organisation:
     """Add an organisation to the shared registry. Names are unique per country,
     case-insensitively, so the registry does not fill with near-duplicates."""
     if scope_for(actor, *REFERENCE_EDITORS) == frozenset():
         raise Forbidden("Only coordinators and administrators add organisations.")
     name = " ".join((name or "").split())
-    organisation = Organisation(name=name, country=(country or "").upper(), org_type=org_type,
-                                website=website.strip(), notes=notes.strip())
+    organisation = Organisation(
+        name=name,
+        country=(country or "").upper(),
+        org_type=org_type,
+        website=website.strip(),
+        notes=notes.strip(),
+    )
     organisation.full_clean(validate_constraints=False)
     code = str(organisation.country)
     if Organisation.objects.filter(name__iexact=name, country=code).exists():
-        raise ValidationError({"name": [
-            f"“{name}” is already in the registry for {countries.name(code)}."]})
+        raise ValidationError(
+            {"name": [f"“{name}” is already in the registry for {countries.name(code)}."]}
+        )
     save_audited(organisation, actor=actor, validate=False)
     return organisation

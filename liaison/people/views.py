@@ -73,7 +73,8 @@ def _with_role(qs: QuerySet[Activity], person: Q) -> QuerySet[Activity]:
     """Annotate each activity with the person's ``role`` in it. The participation
     constraints allow one row per person and activity, so the join adds no duplicates."""
     return qs.annotate(part=FilteredRelation("participations", condition=person)).annotate(
-        role=F("part__role"))
+        role=F("part__role")
+    )
 
 
 def _role_labels() -> dict[str, str]:
@@ -90,13 +91,20 @@ def employee_list_page(request: HttpRequest) -> HttpResponse:
     # Participations link an employee only to activities of their own agency, all of
     # which a people reader of that agency may see: the count hides nothing.
     qs = employee_list(user=request.user, **form.params()).annotate(
-        activity_count=Count("participations"))
+        activity_count=Count("participations")
+    )
     page = paginate(qs, page=_page_number(request))
-    return render(request, "people/employee_list.html", {
-        "nav": "people", "form": form, "page": page,
-        "show_agency": _spans_agencies(scope),
-        "can_add": agencies_for_new_people(request.user).exists(),
-    })
+    return render(
+        request,
+        "people/employee_list.html",
+        {
+            "nav": "people",
+            "form": form,
+            "page": page,
+            "show_agency": _spans_agencies(scope),
+            "can_add": agencies_for_new_people(request.user).exists(),
+        },
+    )
 
 
 @_pages
@@ -104,12 +112,20 @@ def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     employee = access_employee(request.user, pk)
     activities = _with_role(
         activity_list(user=request.user, filters=ActivityFilters(person=employee.pk)),
-        Q(participations__employee_id=employee.pk))
+        Q(participations__employee_id=employee.pk),
+    )
     page: Page = paginate(with_list_relations(activities), page=_page_number(request))
-    return render(request, "people/employee_detail.html", {
-        "nav": "people", "employee": employee, "page": page, "role_labels": _role_labels(),
-        "can_edit": can_change_people_in(request.user, employee.agency_id),
-    })
+    return render(
+        request,
+        "people/employee_detail.html",
+        {
+            "nav": "people",
+            "employee": employee,
+            "page": page,
+            "role_labels": _role_labels(),
+            "can_edit": can_change_people_in(request.user, employee.agency_id),
+        },
+    )
 
 
 @_pages
@@ -122,35 +138,42 @@ def employee_create_page(request: HttpRequest) -> HttpResponse:
         agency = form.chosen_agency(form.cleaned_data)
         assert agency is not None
         try:
-            employee = employee_create(actor=request.user, agency=agency,
-                                       **form.employee_fields())
+            employee = employee_create(actor=request.user, agency=agency, **form.employee_fields())
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, f"Added {employee}.")
             return redirect("people:employee_detail", pk=employee.pk)
-    return render(request, "people/employee_form.html",
-                  {"nav": "people", "form": form, "employee": None},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "people/employee_form.html",
+        {"nav": "people", "form": form, "employee": None},
+        status=422 if form.errors else 200,
+    )
 
 
 @_pages
 def employee_edit(request: HttpRequest, pk: int) -> HttpResponse:
     employee = access_employee(request.user, pk, action="change")
-    form = EmployeeForm(request.POST or None, agencies=None,
-                        initial=EmployeeForm.initial_for(employee))
+    form = EmployeeForm(
+        request.POST or None, agencies=None, initial=EmployeeForm.initial_for(employee)
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            employee = employee_update(actor=request.user, employee=employee,
-                                       **form.employee_fields())
+            employee = employee_update(
+                actor=request.user, employee=employee, **form.employee_fields()
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, f"Saved {employee}.")
             return redirect("people:employee_detail", pk=employee.pk)
-    return render(request, "people/employee_form.html",
-                  {"nav": "people", "form": form, "employee": employee},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "people/employee_form.html",
+        {"nav": "people", "form": form, "employee": employee},
+        status=422 if form.errors else 200,
+    )
 
 
 # --- external persons ------------------------------------------------------------------
@@ -162,23 +185,39 @@ def external_list(request: HttpRequest) -> HttpResponse:
     form = ExternalPersonFilterForm(request.GET)
     qs = external_person_list(user=request.user, **form.params())
     page = paginate(qs, page=_page_number(request))
-    return render(request, "people/external_list.html", {
-        "nav": "people", "form": form, "page": page, "show_agency": _spans_agencies(scope),
-        "can_add": agencies_for_new_people(request.user).exists(),
-    })
+    return render(
+        request,
+        "people/external_list.html",
+        {
+            "nav": "people",
+            "form": form,
+            "page": page,
+            "show_agency": _spans_agencies(scope),
+            "can_add": agencies_for_new_people(request.user).exists(),
+        },
+    )
 
 
 @_pages
 def external_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = access_external_person(request.user, pk)
     activities = _with_role(
-        activity_list(user=request.user, filters=ActivityFilters())
-        .filter(participations__external_person_id=person.pk),
-        Q(participations__external_person_id=person.pk))
+        activity_list(user=request.user, filters=ActivityFilters()).filter(
+            participations__external_person_id=person.pk
+        ),
+        Q(participations__external_person_id=person.pk),
+    )
     page = paginate(with_list_relations(activities), page=_page_number(request))
-    return render(request, "people/external_detail.html", {
-        "nav": "people", "person": person, "page": page, "role_labels": _role_labels(),
-    })
+    return render(
+        request,
+        "people/external_detail.html",
+        {
+            "nav": "people",
+            "person": person,
+            "page": page,
+            "role_labels": _role_labels(),
+        },
+    )
 
 
 @_pages
@@ -186,21 +225,29 @@ def external_create(request: HttpRequest) -> HttpResponse:
     agencies = agencies_for_new_people(request.user)
     if not agencies.exists():
         raise Forbidden("Only coordinators and administrators may add external persons.")
-    form = ExternalPersonForm(request.POST or None, agencies=agencies,
-                              organisations=organisations_visible_to(request.user))
+    form = ExternalPersonForm(
+        request.POST or None,
+        agencies=agencies,
+        organisations=organisations_visible_to(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         agency = form.chosen_agency(form.cleaned_data)
         assert agency is not None
         try:
-            person = external_person_create(actor=request.user, agency=agency,
-                                            **form.person_fields())
+            person = external_person_create(
+                actor=request.user, agency=agency, **form.person_fields()
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, f"Added {person}.")
             return redirect("people:external_detail", pk=person.pk)
-    return render(request, "people/external_form.html", {"nav": "people", "form": form},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "people/external_form.html",
+        {"nav": "people", "form": form},
+        status=422 if form.errors else 200,
+    )
 
 
 # --- organisations ---------------------------------------------------------------------
@@ -211,25 +258,39 @@ def organisation_list_page(request: HttpRequest) -> HttpResponse:
     form = OrganisationFilterForm(request.GET)
     qs = organisation_list(user=request.user, **form.params())
     page = paginate(qs, page=_page_number(request))
-    return render(request, "people/organisation_list.html", {
-        "nav": "organisations", "form": form, "page": page,
-        "can_add": can_add_organisations(request.user),
-    })
+    return render(
+        request,
+        "people/organisation_list.html",
+        {
+            "nav": "organisations",
+            "form": form,
+            "page": page,
+            "can_add": can_add_organisations(request.user),
+        },
+    )
 
 
 @_pages
 def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = access_organisation(request.user, pk)
-    activities = activity_list(user=request.user,
-                               filters=ActivityFilters(organisation=organisation.pk))
+    activities = activity_list(
+        user=request.user, filters=ActivityFilters(organisation=organisation.pk)
+    )
     page = paginate(with_list_relations(activities), page=_page_number(request))
     # People of this organisation in the viewer's agencies (none for a user who may not
     # read people lists: external_persons_visible_to is empty for them).
     people = external_person_list(user=request.user).filter(organisation_id=organisation.pk)
-    return render(request, "people/organisation_detail.html", {
-        "nav": "organisations", "organisation": organisation, "page": page,
-        "people": people[:50], "people_count": people.count(),
-    })
+    return render(
+        request,
+        "people/organisation_detail.html",
+        {
+            "nav": "organisations",
+            "organisation": organisation,
+            "page": page,
+            "people": people[:50],
+            "people_count": people.count(),
+        },
+    )
 
 
 @_pages
@@ -239,13 +300,15 @@ def organisation_create_page(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            organisation = organisation_create(actor=request.user,
-                                               **form.organisation_fields())
+            organisation = organisation_create(actor=request.user, **form.organisation_fields())
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, f"Added {organisation} to the registry.")
             return redirect("people:organisation_detail", pk=organisation.pk)
-    return render(request, "people/organisation_form.html",
-                  {"nav": "organisations", "form": form},
-                  status=422 if form.errors else 200)
+    return render(
+        request,
+        "people/organisation_form.html",
+        {"nav": "organisations", "form": form},
+        status=422 if form.errors else 200,
+    )

@@ -12,14 +12,16 @@ from liaison.accounts.tests.factories import UserFactory
 
 
 def test_a_role_covers_only_the_agency_it_was_granted_in(
-        clerk: User, agency: Agency, other_agency: Agency) -> None:
+    clerk: User, agency: Agency, other_agency: Agency
+) -> None:
     assert has_role(clerk, "coordinator", agency.pk)
     assert not has_role(clerk, "coordinator", other_agency.pk)
     assert scope_for(clerk, "coordinator") == frozenset({agency.pk})
 
 
 def test_an_overseer_grant_without_agency_spans_every_agency(
-        agency: Agency, other_agency: Agency) -> None:
+    agency: Agency, other_agency: Agency
+) -> None:
     statewide = UserFactory.create(username="state-ig")
     RoleGrant.objects.create(user=statewide, role="overseer", agency=None)
     assert scope_for(statewide, "overseer") is ALL_AGENCIES
@@ -51,7 +53,8 @@ def test_agency_codes_are_checked_by_the_database(db: None) -> None:
 
 
 def test_an_all_agency_scope_survives_being_combined_with_another_condition(
-        agency: Agency, other_agency: Agency) -> None:
+    agency: Agency, other_agency: Agency
+) -> None:
     # Regression: scope_q(ALL_AGENCIES) used to be an empty Q(), which disappears in an OR
     # and made a statewide overseer see nothing.
     from liaison.accounts.access import scope_q

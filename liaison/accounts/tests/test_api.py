@@ -29,8 +29,11 @@ def test_me_names_the_user_and_their_roles(inspector: User, agency: Agency) -> N
     inspector.first_name, inspector.last_name = "Ines", "Park"
     inspector.save()
     body = client_for(inspector).get(f"{API}/me").json()
-    assert body == {"username": "inspector", "full_name": "Ines Park", "roles": [
-        {"role": "overseer", "agency_id": agency.pk, "agency_name": agency.name}]}
+    assert body == {
+        "username": "inspector",
+        "full_name": "Ines Park",
+        "roles": [{"role": "overseer", "agency_id": agency.pk, "agency_name": agency.name}],
+    }
 
 
 def test_a_role_over_every_agency_has_no_agency(db: None) -> None:

@@ -36,8 +36,9 @@ class TestLogin:
         assert client.get(reverse("activities:list")).status_code == 200
 
     def test_it_returns_to_the_page_that_asked_for_sign_in(self, clerk: User) -> None:
-        response = Client().post(LOGIN_URL, {"username": "clerk", "password": PASSWORD,
-                                             "next": TOKENS_URL})
+        response = Client().post(
+            LOGIN_URL, {"username": "clerk", "password": PASSWORD, "next": TOKENS_URL}
+        )
         assert response["Location"] == TOKENS_URL
 
     def test_a_wrong_password_is_an_error_not_a_sign_in(self, clerk: User) -> None:
@@ -97,8 +98,7 @@ class TestTokens:
 
     def test_another_users_token_is_not_found(self, commander: User, clerk: User) -> None:
         token, _raw = api_token_create(actor=clerk, user=clerk, name="clerk's script")
-        response = client_for(commander).post(reverse("accounts:token_revoke",
-                                                      args=[token.pk]))
+        response = client_for(commander).post(reverse("accounts:token_revoke", args=[token.pk]))
         assert response.status_code == 404
         token.refresh_from_db()
         assert token.revoked_at is None

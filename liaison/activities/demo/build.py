@@ -133,8 +133,7 @@ def _loader(agency: Agency, report: LoadReport) -> User:
     return User.objects.get(pk=loader.pk)
 
 
-def _logins(agency: Agency, loader: User, password: str,
-            report: LoadReport) -> dict[str, User]:
+def _logins(agency: Agency, loader: User, password: str, report: LoadReport) -> dict[str, User]:
     # Hashing is deliberately slow (~0.7 s); hash the one demo password once and check an
     # existing hash at most once, so the load stays fast.
     encoded = make_password(password)
@@ -143,9 +142,14 @@ def _logins(agency: Agency, loader: User, password: str,
     for login in DEMO_LOGINS:
         user = User.objects.filter(username=login.username).first()
         if user is None:
-            user = User(username=login.username, first_name=login.first_name,
-                        last_name=login.last_name, is_staff=login.superuser,
-                        is_superuser=login.superuser, password=encoded)
+            user = User(
+                username=login.username,
+                first_name=login.first_name,
+                last_name=login.last_name,
+                is_staff=login.superuser,
+                is_superuser=login.superuser,
+                password=encoded,
+            )
             user.save()
             report.count("users", True)
         else:
@@ -162,12 +166,15 @@ def _logins(agency: Agency, loader: User, password: str,
 def _categories(loader: User, report: LoadReport) -> dict[str, Category]:
     categories: dict[str, Category] = {}
     for row in read_rows("categories.csv"):
-        category = (Category.objects.filter(slug=row["slug"]).first()
-                    or Category.objects.filter(name__iexact=row["name"]).first())
+        category = (
+            Category.objects.filter(slug=row["slug"]).first()
+            or Category.objects.filter(name__iexact=row["name"]).first()
+        )
         created = category is None
         if category is None:
-            category = category_create(actor=loader, name=row["name"],
-                                       description=row["description"])
+            category = category_create(
+                actor=loader, name=row["name"], description=row["description"]
+            )
         report.count("categories", created)
         categories[row["slug"]] = category
     return categories
@@ -176,14 +183,18 @@ def _categories(loader: User, report: LoadReport) -> dict[str, Category]:
 def _organisations(loader: User, report: LoadReport) -> dict[str, Organisation]:
     organisations: dict[str, Organisation] = {}
     for row in read_rows("organisations.csv"):
-        organisation = Organisation.objects.filter(name__iexact=row["name"],
-                                                   country=row["country"]).first()
+        organisation = Organisation.objects.filter(
+            name__iexact=row["name"], country=row["country"]
+        ).first()
         created = organisation is None
         if organisation is None:
-            organisation = organisation_create(actor=loader, name=row["name"],
-                                               country=row["country"],
-                                               org_type=row["org_type"],
-                                               website=row["website"])
+            organisation = organisation_create(
+                actor=loader,
+                name=row["name"],
+                country=row["country"],
+                org_type=row["org_type"],
+                website=row["website"],
+            )
         report.count("organisations", created)
         organisations[row["key"]] = organisation
     return organisations
@@ -197,22 +208,30 @@ def _employees(agency: Agency, loader: User, report: LoadReport) -> dict[str, Em
         created = employee is None
         if employee is None:
             employee = employee_create(
-                actor=loader, agency=agency, serial_number=row["serial_number"],
-                first_name=row["first_name"], last_name=row["last_name"], rank=row["rank"],
-                unit=row["unit"], employment_type=row["employment_type"])
+                actor=loader,
+                agency=agency,
+                serial_number=row["serial_number"],
+                first_name=row["first_name"],
+                last_name=row["last_name"],
+                rank=row["rank"],
+                unit=row["unit"],
+                employment_type=row["employment_type"],
+            )
         report.count("employees", created)
         wanted[row["serial_number"]] = employee
     return wanted
 
 
-def _link_employee_login(user: User, employees: dict[str, Employee], loader: User,
-                         report: LoadReport) -> None:
+def _link_employee_login(
+    user: User, employees: dict[str, Employee], loader: User, report: LoadReport
+) -> None:
     """Give the ``employee`` login its own Employee record so "my records" shows trips.
 
     people.services has no "link a login to an employee" service yet, so this is an
     audited save of the one field (reported to the lead as a missing service)."""
-    serial = next(row["serial_number"] for row in read_rows("people.csv")
-                  if row["demo_login"] == "employee")
+    serial = next(
+        row["serial_number"] for row in read_rows("people.csv") if row["demo_login"] == "employee"
+    )
     employee = employees[serial]
     report.employee_login = employee
     if employee.user_id == user.pk:
@@ -226,51 +245,73 @@ def _link_employee_login(user: User, employees: dict[str, Employee], loader: Use
         user.save(update_fields=["first_name", "last_name"])
 
 
-def _external_people(agency: Agency, loader: User, organisations: dict[str, Organisation],
-                     report: LoadReport) -> dict[str, ExternalPerson]:
-    existing = {(p.full_name, str(p.country)): p
-                for p in ExternalPerson.objects.filter(agency=agency)}
+def _external_people(
+    agency: Agency, loader: User, organisations: dict[str, Organisation], report: LoadReport
+) -> dict[str, ExternalPerson]:
+    existing = {
+        (p.full_name, str(p.country)): p for p in ExternalPerson.objects.filter(agency=agency)
+    }
     people: dict[str, ExternalPerson] = {}
     for row in read_rows("external_people.csv"):
         person = existing.get((row["full_name"], row["country"]))
         created = person is None
         if person is None:
             person = external_person_create(
-                actor=loader, agency=agency, full_name=row["full_name"],
-                country=row["country"], organisation=organisations[row["organisation"]],
-                position=row["position"])
+                actor=loader,
+                agency=agency,
+                full_name=row["full_name"],
+                country=row["country"],
+                organisation=organisations[row["organisation"]],
+                position=row["position"],
+            )
         report.count("external people", created)
         people[row["key"]] = person
     return people
 
 
-def _activities(agency: Agency, loader: User, categories: dict[str, Category],
-                organisations: dict[str, Organisation], employees: dict[str, Employee],
-                externals: dict[str, ExternalPerson], report: LoadReport) -> None:
+def _activities(
+    agency: Agency,
+    loader: User,
+    categories: dict[str, Category],
+    organisations: dict[str, Organisation],
+    employees: dict[str, Employee],
+    externals: dict[str, ExternalPerson],
+    report: LoadReport,
+) -> None:
     existing = set(Activity.objects.filter(agency=agency).values_list("title", "start_date"))
     participants: dict[str, list[ParticipantInput]] = defaultdict(list)
     for row in read_rows("participations.csv"):
         if row["serial_number"]:
-            participants[row["activity"]].append(ParticipantInput(
-                employee_id=employees[row["serial_number"]].pk, role=row["role"]))
+            participants[row["activity"]].append(
+                ParticipantInput(employee_id=employees[row["serial_number"]].pk, role=row["role"])
+            )
         else:
-            participants[row["activity"]].append(ParticipantInput(
-                external_person_id=externals[row["external_person"]].pk, role=row["role"]))
+            participants[row["activity"]].append(
+                ParticipantInput(
+                    external_person_id=externals[row["external_person"]].pk, role=row["role"]
+                )
+            )
     for row in read_rows("activities.csv"):
         start = dt.date.fromisoformat(row["start_date"])
         if (row["title"], start) in existing:
             report.count("activities", False)
             continue
         data = ActivityInput(
-            title=row["title"], direction=row["direction"], kind=row["kind"],
-            category_id=categories[row["category"]].pk, purpose=row["purpose"],
-            justification=row["justification"], start_date=start,
-            end_date=dt.date.fromisoformat(row["end_date"]), topics=split_list(row["topics"]),
+            title=row["title"],
+            direction=row["direction"],
+            kind=row["kind"],
+            category_id=categories[row["category"]].pk,
+            purpose=row["purpose"],
+            justification=row["justification"],
+            start_date=start,
+            end_date=dt.date.fromisoformat(row["end_date"]),
+            topics=split_list(row["topics"]),
             host_organisation_id=organisations[row["host"]].pk,
             organiser_organisation_id=organisations[row["organiser"]].pk,
-            locations=[LocationInput(country=country, city=city)
-                       for country, _, city in (loc.partition(":")
-                                                for loc in split_list(row["locations"]))],
+            locations=[
+                LocationInput(country=country, city=city)
+                for country, _, city in (loc.partition(":") for loc in split_list(row["locations"]))
+            ],
             participants=participants[row["key"]],
         )
         activity_create(actor=loader, agency=agency, data=data, status=row["status"])

@@ -35,7 +35,8 @@ class ActivityFactory(factory.django.DjangoModelFactory[Activity]):
     end_date = dt.date(2023, 5, 5)
     status = "completed"
     search_text = factory.LazyAttribute(
-        lambda o: build_search_text(title=o.title, topics=[], purpose=o.purpose))
+        lambda o: build_search_text(title=o.title, topics=[], purpose=o.purpose)
+    )
 
 
 class LocationFactory(factory.django.DjangoModelFactory[Location]):
@@ -52,6 +53,7 @@ class ParticipationFactory(factory.django.DjangoModelFactory[Participation]):
         model = Participation
 
     activity = factory.SubFactory(ActivityFactory)
-    employee = factory.SubFactory(EmployeeFactory,
-                                  agency=factory.SelfAttribute("..activity.agency"))
+    employee = factory.SubFactory(
+        EmployeeFactory, agency=factory.SelfAttribute("..activity.agency")
+    )
     role = "attendee"

@@ -58,8 +58,9 @@ def category(db: None) -> Category:
 
 @pytest.fixture
 def crew(agency: Agency) -> list[Employee]:
-    return [EmployeeFactory.create(agency=agency, serial_number=s)
-            for s in ("30001", "30002", "30003")]
+    return [
+        EmployeeFactory.create(agency=agency, serial_number=s) for s in ("30001", "30002", "30003")
+    ]
 
 
 def valid_body(**overrides: Any) -> dict[str, Any]:
@@ -73,8 +74,11 @@ def valid_body(**overrides: Any) -> dict[str, Any]:
         "start_date": "2024-03-04",
         "end_date": "2024-03-08",
         "locations": [{"country": "CA", "city": "Toronto"}, {"country": "CA", "city": "Ottawa"}],
-        "participants": [{"serial_number": "30001", "role": "delegation_lead"},
-                         {"serial_number": "30002"}, {"serial_number": "30003"}],
+        "participants": [
+            {"serial_number": "30001", "role": "delegation_lead"},
+            {"serial_number": "30002"},
+            {"serial_number": "30003"},
+        ],
     }
     body.update(overrides)
     return body
@@ -85,11 +89,20 @@ def saved_counts() -> tuple[int, int, int]:
 
 
 def draft_in(agency: Agency, actor: User, category: Category, **kwargs: Any) -> Activity:
-    return activity_create(actor=actor, agency=agency, data=ActivityInput(
-        title=kwargs.get("title", "Crowd Control Seminar"), direction="outbound",
-        kind="seminar", category_id=category.pk, purpose="Learn public-order tactics.",
-        start_date=dt.date(2024, 6, 1), end_date=dt.date(2024, 6, 3),
-        locations=[LocationInput(country="AT", city="Vienna")]))
+    return activity_create(
+        actor=actor,
+        agency=agency,
+        data=ActivityInput(
+            title=kwargs.get("title", "Crowd Control Seminar"),
+            direction="outbound",
+            kind="seminar",
+            category_id=category.pk,
+            purpose="Learn public-order tactics.",
+            start_date=dt.date(2024, 6, 1),
+            end_date=dt.date(2024, 6, 3),
+            locations=[LocationInput(country="AT", city="Vienna")],
+        ),
+    )
 
 
 # --- list ------------------------------------------------------------------------------
@@ -97,8 +110,9 @@ def draft_in(agency: Agency, actor: User, category: Category, **kwargs: Any) -> 
 
 def test_the_list_answers_items_and_count_one_page_at_a_time(clerk: User, agency: Agency) -> None:
     for day in (1, 2, 3):
-        activity = ActivityFactory.create(agency=agency, start_date=dt.date(2023, 5, day),
-                                          end_date=dt.date(2023, 5, day))
+        activity = ActivityFactory.create(
+            agency=agency, start_date=dt.date(2023, 5, day), end_date=dt.date(2023, 5, day)
+        )
         LocationFactory.create(activity=activity)
     client = client_for(clerk)
     first = client.get(f"{API}/activities", {"page_size": 2}).json()
@@ -119,9 +133,12 @@ def test_a_list_item_has_the_documented_keys(clerk: User, agency: Agency) -> Non
         "id": activity.pk,
         "agency": {"id": agency.pk, "name": agency.name},
         "title": "Aviation Convention",
-        "direction": "outbound", "kind": "course",
+        "direction": "outbound",
+        "kind": "course",
         "category": {"slug": activity.category.slug, "name": activity.category.name},
-        "start_date": "2023-05-01", "end_date": "2023-05-05", "status": "completed",
+        "start_date": "2023-05-01",
+        "end_date": "2023-05-05",
+        "status": "completed",
         "locations": [{"country": "CO", "country_name": "Colombia", "city": "Bogotá"}],
         "url": f"{API}/activities/{activity.pk}",
     }
@@ -129,8 +146,7 @@ def test_a_list_item_has_the_documented_keys(clerk: User, agency: Agency) -> Non
 
 
 @override_settings(PAGE_SIZE=2)
-def test_the_page_size_defaults_to_the_setting_and_is_capped(clerk: User,
-                                                             agency: Agency) -> None:
+def test_the_page_size_defaults_to_the_setting_and_is_capped(clerk: User, agency: Agency) -> None:
     ActivityFactory.create_batch(3, agency=agency)
     client = client_for(clerk)
     assert len(client.get(f"{API}/activities").json()["items"]) == 2
@@ -140,29 +156,60 @@ def test_the_page_size_defaults_to_the_setting_and_is_capped(clerk: User,
     assert "page_size" in response.json()["errors"]
 
 
-@pytest.mark.parametrize(("params", "expected"), [
-    ({"country": "it"}, ["Olympics Security Exchange"]),
-    ({"category": "crowd-control"}, ["Crowd Control Seminar"]),
-    ({"direction": "inbound"}, ["Foreign Ministry Officers Course"]),
-    ({"year": 2019}, ["Olympics Security Exchange"]),
-    ({"status": "draft"}, ["Crowd Control Seminar"]),
-    ({"q": "olympics"}, ["Olympics Security Exchange"]),
-    ({"q": "ministry officers"}, ["Foreign Ministry Officers Course"]),
-    ({"sort": "title"}, ["Crowd Control Seminar", "Foreign Ministry Officers Course",
-                         "Olympics Security Exchange"]),
-])
-def test_the_list_filters_and_searches(clerk: User, agency: Agency, params: dict[str, Any],
-                                       expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"country": "it"}, ["Olympics Security Exchange"]),
+        ({"category": "crowd-control"}, ["Crowd Control Seminar"]),
+        ({"direction": "inbound"}, ["Foreign Ministry Officers Course"]),
+        ({"year": 2019}, ["Olympics Security Exchange"]),
+        ({"status": "draft"}, ["Crowd Control Seminar"]),
+        ({"q": "olympics"}, ["Olympics Security Exchange"]),
+        ({"q": "ministry officers"}, ["Foreign Ministry Officers Course"]),
+        (
+            {"sort": "title"},
+            [
+                "Crowd Control Seminar",
+                "Foreign Ministry Officers Course",
+                "Olympics Security Exchange",
+            ],
+        ),
+    ],
+)
+def test_the_list_filters_and_searches(
+    clerk: User, agency: Agency, params: dict[str, Any], expected: list[str]
+) -> None:
     crowd = CategoryFactory.create(name="Crowd control", slug="crowd-control")
-    LocationFactory.create(country="TH", activity=ActivityFactory.create(
-        agency=agency, title="Crowd Control Seminar", category=crowd, status="draft",
-        start_date=dt.date(2022, 1, 10), end_date=dt.date(2022, 1, 12)))
-    LocationFactory.create(country="IT", activity=ActivityFactory.create(
-        agency=agency, title="Olympics Security Exchange", start_date=dt.date(2019, 4, 1),
-        end_date=dt.date(2019, 4, 9)))
-    LocationFactory.create(country="US", activity=ActivityFactory.create(
-        agency=agency, title="Foreign Ministry Officers Course", direction="inbound",
-        start_date=dt.date(2021, 9, 1), end_date=dt.date(2021, 9, 20)))
+    LocationFactory.create(
+        country="TH",
+        activity=ActivityFactory.create(
+            agency=agency,
+            title="Crowd Control Seminar",
+            category=crowd,
+            status="draft",
+            start_date=dt.date(2022, 1, 10),
+            end_date=dt.date(2022, 1, 12),
+        ),
+    )
+    LocationFactory.create(
+        country="IT",
+        activity=ActivityFactory.create(
+            agency=agency,
+            title="Olympics Security Exchange",
+            start_date=dt.date(2019, 4, 1),
+            end_date=dt.date(2019, 4, 9),
+        ),
+    )
+    LocationFactory.create(
+        country="US",
+        activity=ActivityFactory.create(
+            agency=agency,
+            title="Foreign Ministry Officers Course",
+            direction="inbound",
+            start_date=dt.date(2021, 9, 1),
+            end_date=dt.date(2021, 9, 20),
+        ),
+    )
     response = client_for(clerk).get(f"{API}/activities", params)
     assert response.status_code == 200, response.content
     assert [a["title"] for a in response.json()["items"]] == expected
@@ -170,10 +217,12 @@ def test_the_list_filters_and_searches(clerk: User, agency: Agency, params: dict
 
 def test_the_list_filters_by_person_and_organisation(clerk: User, agency: Agency) -> None:
     interpol = OrganisationFactory.create(name="Interpol", country="FR", org_type="international")
-    hosted = ActivityFactory.create(agency=agency, title="Crimes Against Children Course",
-                                    host_organisation=interpol)
+    hosted = ActivityFactory.create(
+        agency=agency, title="Crimes Against Children Course", host_organisation=interpol
+    )
     attended = ParticipationFactory.create(
-        activity=ActivityFactory.create(agency=agency, title="Other"))
+        activity=ActivityFactory.create(agency=agency, title="Other")
+    )
     client = client_for(clerk)
     by_org = client.get(f"{API}/activities", {"organisation": interpol.pk}).json()
     assert [a["id"] for a in by_org["items"]] == [hosted.pk]
@@ -181,25 +230,28 @@ def test_the_list_filters_by_person_and_organisation(clerk: User, agency: Agency
     assert [a["id"] for a in by_person["items"]] == [attended.activity_id]
 
 
-@pytest.mark.parametrize(("params", "field"), [
-    ({"direction": "sideways"}, "direction"),
-    ({"status": "lost"}, "status"),
-    ({"sort": "cost"}, "sort"),
-    ({"year": "last"}, "year"),
-    ({"page": 0}, "page"),
-])
-def test_a_bad_filter_is_refused_naming_it(clerk: User, params: dict[str, Any],
-                                           field: str) -> None:
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"direction": "sideways"}, "direction"),
+        ({"status": "lost"}, "status"),
+        ({"sort": "cost"}, "sort"),
+        ({"year": "last"}, "year"),
+        ({"page": 0}, "page"),
+    ],
+)
+def test_a_bad_filter_is_refused_naming_it(clerk: User, params: dict[str, Any], field: str) -> None:
     response = client_for(clerk).get(f"{API}/activities", params)
     assert response.status_code == 422
     assert list(response.json()["errors"]) == [field]
 
 
-def test_an_employee_lists_only_their_own_activities(employee_user: User,
-                                                     employee_record: Employee,
-                                                     agency: Agency) -> None:
-    mine = ParticipationFactory.create(employee=employee_record,
-                                       activity=ActivityFactory.create(agency=agency)).activity
+def test_an_employee_lists_only_their_own_activities(
+    employee_user: User, employee_record: Employee, agency: Agency
+) -> None:
+    mine = ParticipationFactory.create(
+        employee=employee_record, activity=ActivityFactory.create(agency=agency)
+    ).activity
     ActivityFactory.create(agency=agency)
     body = client_for(employee_user).get(f"{API}/activities").json()
     assert [a["id"] for a in body["items"]] == [mine.pk]
@@ -210,59 +262,87 @@ def test_an_employee_lists_only_their_own_activities(employee_user: User,
 
 
 def test_a_coordinator_creates_an_activity_with_locations_and_participants_by_token(
-        clerk: User, agency: Agency, category: Category, crew: list[Employee]) -> None:
+    clerk: User, agency: Agency, category: Category, crew: list[Employee]
+) -> None:
     response = TokenClient(clerk).post("/activities", valid_body())
     assert response.status_code == 201, response.content
     body = response.json()
     activity = Activity.objects.get(pk=body["id"])
     assert (activity.agency, activity.status, activity.created_by) == (agency, "draft", clerk)
     assert [(loc["country"], loc["city"]) for loc in body["locations"]] == [
-        ("CA", "Toronto"), ("CA", "Ottawa")]
+        ("CA", "Toronto"),
+        ("CA", "Ottawa"),
+    ]
     assert [(p["employee"]["serial_number"], p["role"]) for p in body["participants"]] == [
-        ("30001", "delegation_lead"), ("30002", "attendee"), ("30003", "attendee")]
+        ("30001", "delegation_lead"),
+        ("30002", "attendee"),
+        ("30003", "attendee"),
+    ]
     assert all(p["external_person"] is None for p in body["participants"])
     assert sorted(body["topics"]) == ["financial tracing", "victim interviews"]
     assert body["category"] == {"slug": "human-trafficking", "name": "Human trafficking"}
     assert set(body["allowed_transitions"]) == {"submit", "cancel"}
     assert body["host_organisation"] is None
-    assert {"purpose", "justification", "created_at", "updated_at",
-            "organiser_organisation"} <= set(body)
+    assert {
+        "purpose",
+        "justification",
+        "created_at",
+        "updated_at",
+        "organiser_organisation",
+    } <= set(body)
     assert activity.locations.count() == 2
     assert activity.participations.count() == 3
 
 
 def test_a_category_may_be_given_by_id_and_organisations_are_shown(
-        clerk: User, category: Category, crew: list[Employee]) -> None:
+    clerk: User, category: Category, crew: list[Employee]
+) -> None:
     host = OrganisationFactory.create(name="Royal Canadian Mounted Police", country="CA")
     body = valid_body(category=None, category_id=category.pk, host_organisation_id=host.pk)
     response = TokenClient(clerk).post("/activities", body)
     assert response.status_code == 201, response.content
     assert response.json()["host_organisation"] == {
-        "id": host.pk, "name": "Royal Canadian Mounted Police", "country": "CA",
-        "type": "police"}
+        "id": host.pk,
+        "name": "Royal Canadian Mounted Police",
+        "country": "CA",
+        "type": "police",
+    }
 
 
-@pytest.mark.parametrize(("change", "field"), [
-    ({"end_date": "2024-03-01"}, "end_date"),
-    ({"locations": [{"country": "XX", "city": "Atlantis"}]}, "locations[0].country"),
-    ({"locations": []}, "locations"),
-    ({"participants": [{"serial_number": "30001"}, {"serial_number": "30001"}]},
-     "participants[1]"),
-    ({"title": None}, "title"),
-    ({"title": "   "}, "title"),
-    ({"direction": "sideways"}, "direction"),
-    ({"kind": "picnic"}, "kind"),
-    ({"participants": [{"serial_number": "30001"}, {"serial_number": "30002"},
-                       {"serial_number": "99999"}]}, "participants[2].serial_number"),
-    ({"participants": [{"serial_number": "30001", "role": "tourist"}]}, "participants[0].role"),
-    ({"participants": [{"serial_number": "30001", "employee_id": 1}]}, "participants[0]"),
-    ({"category": "astrology"}, "category"),
-    ({"host_organisation_id": 999999}, "host_organisation"),
-    ({"start_date": "someday"}, "start_date"),
-])
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"end_date": "2024-03-01"}, "end_date"),
+        ({"locations": [{"country": "XX", "city": "Atlantis"}]}, "locations[0].country"),
+        ({"locations": []}, "locations"),
+        (
+            {"participants": [{"serial_number": "30001"}, {"serial_number": "30001"}]},
+            "participants[1]",
+        ),
+        ({"title": None}, "title"),
+        ({"title": "   "}, "title"),
+        ({"direction": "sideways"}, "direction"),
+        ({"kind": "picnic"}, "kind"),
+        (
+            {
+                "participants": [
+                    {"serial_number": "30001"},
+                    {"serial_number": "30002"},
+                    {"serial_number": "99999"},
+                ]
+            },
+            "participants[2].serial_number",
+        ),
+        ({"participants": [{"serial_number": "30001", "role": "tourist"}]}, "participants[0].role"),
+        ({"participants": [{"serial_number": "30001", "employee_id": 1}]}, "participants[0]"),
+        ({"category": "astrology"}, "category"),
+        ({"host_organisation_id": 999999}, "host_organisation"),
+        ({"start_date": "someday"}, "start_date"),
+    ],
+)
 def test_bad_input_is_refused_naming_the_field_and_nothing_is_saved(
-        clerk: User, category: Category, crew: list[Employee], change: dict[str, Any],
-        field: str) -> None:
+    clerk: User, category: Category, crew: list[Employee], change: dict[str, Any], field: str
+) -> None:
     body = valid_body(**change)
     if change.get("title", "") is None:
         del body["title"]
@@ -275,11 +355,13 @@ def test_bad_input_is_refused_naming_the_field_and_nothing_is_saved(
     assert saved_counts() == before
 
 
-def test_a_serial_number_of_another_agency_is_unknown(clerk: User, other_agency: Agency,
-                                                      category: Category) -> None:
+def test_a_serial_number_of_another_agency_is_unknown(
+    clerk: User, other_agency: Agency, category: Category
+) -> None:
     EmployeeFactory.create(agency=other_agency, serial_number="77777")
     response = TokenClient(clerk).post(
-        "/activities", valid_body(participants=[{"serial_number": "77777"}]))
+        "/activities", valid_body(participants=[{"serial_number": "77777"}])
+    )
     assert response.status_code == 422
     assert "participants[0].serial_number" in response.json()["errors"]
 
@@ -287,13 +369,16 @@ def test_a_serial_number_of_another_agency_is_unknown(clerk: User, other_agency:
 # --- update ----------------------------------------------------------------------------
 
 
-def test_a_coordinator_replaces_an_activity_by_put(clerk: User, agency: Agency,
-                                                   other_agency: Agency, category: Category,
-                                                   crew: list[Employee]) -> None:
+def test_a_coordinator_replaces_an_activity_by_put(
+    clerk: User, agency: Agency, other_agency: Agency, category: Category, crew: list[Employee]
+) -> None:
     created = TokenClient(clerk).post("/activities", valid_body()).json()
-    body = valid_body(title="Human Trafficking Course (revised)", agency_id=other_agency.pk,
-                      locations=[{"country": "CA", "city": "Montreal"}],
-                      participants=[{"employee_id": crew[2].pk, "role": "presenter"}])
+    body = valid_body(
+        title="Human Trafficking Course (revised)",
+        agency_id=other_agency.pk,
+        locations=[{"country": "CA", "city": "Montreal"}],
+        participants=[{"employee_id": crew[2].pk, "role": "presenter"}],
+    )
     response = TokenClient(clerk).put(f"/activities/{created['id']}", body)
     assert response.status_code == 200, response.content
     activity = Activity.objects.get(pk=created["id"])
@@ -301,25 +386,28 @@ def test_a_coordinator_replaces_an_activity_by_put(clerk: User, agency: Agency,
     assert activity.agency == agency  # agency_id is ignored on update
     assert [loc.city for loc in activity.locations.all()] == ["Montreal"]
     assert [(p.employee_id, p.role) for p in activity.participations.all()] == [
-        (crew[2].pk, "presenter")]
+        (crew[2].pk, "presenter")
+    ]
 
 
-def test_a_bad_update_changes_nothing(clerk: User, category: Category,
-                                      crew: list[Employee]) -> None:
+def test_a_bad_update_changes_nothing(
+    clerk: User, category: Category, crew: list[Employee]
+) -> None:
     created = TokenClient(clerk).post("/activities", valid_body()).json()
-    response = TokenClient(clerk).put(f"/activities/{created['id']}",
-                                      valid_body(title="New", end_date="2020-01-01"))
+    response = TokenClient(clerk).put(
+        f"/activities/{created['id']}", valid_body(title="New", end_date="2020-01-01")
+    )
     assert response.status_code == 422
     assert "end_date" in response.json()["errors"]
     assert Activity.objects.get(pk=created["id"]).title == valid_body()["title"]
 
 
-def test_an_approver_may_read_but_not_edit(clerk: User, commander: User, agency: Agency,
-                                           category: Category) -> None:
+def test_an_approver_may_read_but_not_edit(
+    clerk: User, commander: User, agency: Agency, category: Category
+) -> None:
     activity = draft_in(agency, clerk, category)
     assert TokenClient(commander).get(f"/activities/{activity.pk}").status_code == 200
-    response = TokenClient(commander).put(f"/activities/{activity.pk}",
-                                          valid_body(participants=[]))
+    response = TokenClient(commander).put(f"/activities/{activity.pk}", valid_body(participants=[]))
     assert response.status_code == 403
     assert response.json()["message"]
 
@@ -327,8 +415,9 @@ def test_an_approver_may_read_but_not_edit(clerk: User, commander: User, agency:
 # --- transitions -----------------------------------------------------------------------
 
 
-def test_an_activity_moves_through_its_workflow(clerk: User, commander: User, agency: Agency,
-                                                category: Category) -> None:
+def test_an_activity_moves_through_its_workflow(
+    clerk: User, commander: User, agency: Agency, category: Category
+) -> None:
     activity = draft_in(agency, clerk, category)
     url = f"/activities/{activity.pk}/transitions"
     submitted = TokenClient(clerk).post(url, {"name": "submit", "reason": ""})
@@ -340,35 +429,40 @@ def test_an_activity_moves_through_its_workflow(clerk: User, commander: User, ag
     assert activity.history.first().history_change_reason == "Within budget."
 
 
-def test_a_move_the_workflow_does_not_allow_answers_409(clerk: User, agency: Agency,
-                                                        category: Category) -> None:
+def test_a_move_the_workflow_does_not_allow_answers_409(
+    clerk: User, agency: Agency, category: Category
+) -> None:
     activity = draft_in(agency, clerk, category)
-    response = TokenClient(clerk).post(f"/activities/{activity.pk}/transitions",
-                                       {"name": "approve"})
+    response = TokenClient(clerk).post(
+        f"/activities/{activity.pk}/transitions", {"name": "approve"}
+    )
     assert response.status_code == 409
     assert "allowed: cancel, submit" in response.json()["message"]
     activity.refresh_from_db()
     assert activity.status == "draft"
 
 
-def test_a_move_your_role_does_not_allow_answers_403(clerk: User, employee_user: User,
-                                                     employee_record: Employee, agency: Agency,
-                                                     category: Category) -> None:
+def test_a_move_your_role_does_not_allow_answers_403(
+    clerk: User, employee_user: User, employee_record: Employee, agency: Agency, category: Category
+) -> None:
     activity = draft_in(agency, clerk, category)
     ParticipationFactory.create(activity=activity, employee=employee_record)
     TokenClient(clerk).post(f"/activities/{activity.pk}/transitions", {"name": "submit"})
-    response = TokenClient(employee_user).post(f"/activities/{activity.pk}/transitions",
-                                               {"name": "approve"})
+    response = TokenClient(employee_user).post(
+        f"/activities/{activity.pk}/transitions", {"name": "approve"}
+    )
     assert response.status_code == 403
     activity.refresh_from_db()
     assert activity.status == "submitted"
 
 
-def test_an_unknown_transition_name_is_refused_naming_the_field(clerk: User, agency: Agency,
-                                                                category: Category) -> None:
+def test_an_unknown_transition_name_is_refused_naming_the_field(
+    clerk: User, agency: Agency, category: Category
+) -> None:
     activity = draft_in(agency, clerk, category)
-    response = TokenClient(clerk).post(f"/activities/{activity.pk}/transitions",
-                                       {"name": "teleport"})
+    response = TokenClient(clerk).post(
+        f"/activities/{activity.pk}/transitions", {"name": "teleport"}
+    )
     assert response.status_code == 422
     assert "name" in response.json()["errors"]
 
@@ -382,14 +476,25 @@ def test_the_documented_enumerations_match_the_code() -> None:
 # --- history ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("persona", "status"), [
-    ("clerk", 200), ("inspector", 200), ("commander", 403), ("reviewer", 403),
-    ("employee_user", 403), ("outsider", 404),
-])
-def test_history_is_for_coordinators_and_overseers(request: pytest.FixtureRequest,
-                                                   clerk: User, agency: Agency,
-                                                   category: Category, persona: str,
-                                                   status: int) -> None:
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("clerk", 200),
+        ("inspector", 200),
+        ("commander", 403),
+        ("reviewer", 403),
+        ("employee_user", 403),
+        ("outsider", 404),
+    ],
+)
+def test_history_is_for_coordinators_and_overseers(
+    request: pytest.FixtureRequest,
+    clerk: User,
+    agency: Agency,
+    category: Category,
+    persona: str,
+    status: int,
+) -> None:
     activity = draft_in(agency, clerk, category)
     if persona == "employee_user":
         # An employee who created the activity may see it, but not its history.
@@ -406,12 +511,13 @@ def test_history_is_for_coordinators_and_overseers(request: pytest.FixtureReques
         assert (entry["who"], entry["action"]) == (str(clerk), "created")
 
 
-def test_history_shows_changed_fields_as_plain_values(clerk: User, agency: Agency,
-                                                      category: Category,
-                                                      crew: list[Employee]) -> None:
+def test_history_shows_changed_fields_as_plain_values(
+    clerk: User, agency: Agency, category: Category, crew: list[Employee]
+) -> None:
     created = TokenClient(clerk).post("/activities", valid_body()).json()
-    TokenClient(clerk).put(f"/activities/{created['id']}",
-                           valid_body(end_date="2024-03-09", participants=[]))
+    TokenClient(clerk).put(
+        f"/activities/{created['id']}", valid_body(end_date="2024-03-09", participants=[])
+    )
     items = client_for(clerk).get(f"{API}/activities/{created['id']}/history").json()["items"]
     change = next(e for e in items if e["object"] == "Activity" and e["action"] == "changed")
     assert {"field": "end_date", "old": "2024-03-08", "new": "2024-03-09"} in change["changes"]
@@ -421,27 +527,30 @@ def test_history_shows_changed_fields_as_plain_values(clerk: User, agency: Agenc
 # --- agency isolation ------------------------------------------------------------------
 
 
-def test_another_agencys_activity_is_invisible_to_an_outsider(outsider: User, clerk: User,
-                                                              agency: Agency,
-                                                              category: Category) -> None:
+def test_another_agencys_activity_is_invisible_to_an_outsider(
+    outsider: User, clerk: User, agency: Agency, category: Category
+) -> None:
     activity = draft_in(agency, clerk, category)
     client = TokenClient(outsider)
-    for response in (client.get(f"/activities/{activity.pk}"),
-                     client.put(f"/activities/{activity.pk}", valid_body(participants=[])),
-                     client.post(f"/activities/{activity.pk}/transitions", {"name": "submit"}),
-                     client.get(f"/activities/{activity.pk}/history")):
+    for response in (
+        client.get(f"/activities/{activity.pk}"),
+        client.put(f"/activities/{activity.pk}", valid_body(participants=[])),
+        client.post(f"/activities/{activity.pk}/transitions", {"name": "submit"}),
+        client.get(f"/activities/{activity.pk}/history"),
+    ):
         assert response.status_code == 404
         assert response.json() == {"message": "No activity with that id.", "errors": {}}
     assert client.get("/activities").json() == {"items": [], "count": 0, "count_is_exact": True}
     assert client.get("/activities", {"agency": agency.pk}).json()["count"] == 0
 
 
-def test_an_outsider_cannot_create_in_another_agency(outsider: User, agency: Agency,
-                                                     other_agency: Agency,
-                                                     category: Category) -> None:
+def test_an_outsider_cannot_create_in_another_agency(
+    outsider: User, agency: Agency, other_agency: Agency, category: Category
+) -> None:
     before = saved_counts()
     response = TokenClient(outsider).post(
-        "/activities", valid_body(agency_id=agency.pk, participants=[]))
+        "/activities", valid_body(agency_id=agency.pk, participants=[])
+    )
     assert response.status_code == 403
     assert saved_counts() == before
     # Without agency_id the activity goes to the one agency the outsider works for.
@@ -451,8 +560,7 @@ def test_an_outsider_cannot_create_in_another_agency(outsider: User, agency: Age
 
 
 def test_an_unknown_agency_id_is_bad_input(clerk: User, category: Category) -> None:
-    response = TokenClient(clerk).post("/activities",
-                                       valid_body(agency_id=999999, participants=[]))
+    response = TokenClient(clerk).post("/activities", valid_body(agency_id=999999, participants=[]))
     assert response.status_code == 422
     assert "agency_id" in response.json()["errors"]
 
@@ -466,9 +574,12 @@ def test_a_role_that_may_not_create_is_refused(commander: User, category: Catego
 
 
 def test_an_anonymous_caller_gets_401_json(db: None) -> None:
-    for response in (Client().get(f"{API}/activities"),
-                     Client(enforce_csrf_checks=True).post(
-                         f"{API}/activities", "{}", content_type="application/json")):
+    for response in (
+        Client().get(f"{API}/activities"),
+        Client(enforce_csrf_checks=True).post(
+            f"{API}/activities", "{}", content_type="application/json"
+        ),
+    ):
         assert response.status_code == 401
         assert response.json()["message"].startswith("Authentication required")
 
@@ -487,8 +598,11 @@ def test_a_session_post_needs_a_csrf_token(clerk: User, category: Category) -> N
     browser = Client(enforce_csrf_checks=True)
     browser.force_login(clerk)
     assert browser.get(f"{API}/activities").status_code == 200
-    response = browser.post(f"{API}/activities", json.dumps(valid_body(participants=[])),
-                            content_type="application/json")
+    response = browser.post(
+        f"{API}/activities",
+        json.dumps(valid_body(participants=[])),
+        content_type="application/json",
+    )
     assert response.status_code == 403
     assert set(response.json()) == {"message", "errors"}
     assert Activity.objects.count() == 0
@@ -499,16 +613,19 @@ def test_a_session_post_with_a_csrf_token_works(clerk: User, category: Category)
     browser.force_login(clerk)
     browser.get("/activities/")  # any page that sets the CSRF cookie
     token = browser.cookies["csrftoken"].value
-    response = browser.post(f"{API}/activities", json.dumps(valid_body(participants=[])),
-                            content_type="application/json", headers={"X-CSRFToken": token})
+    response = browser.post(
+        f"{API}/activities",
+        json.dumps(valid_body(participants=[])),
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
     assert response.status_code == 201, response.content
 
 
 # --- categories ------------------------------------------------------------------------
 
 
-def test_every_signed_in_user_reads_the_categories(employee_user: User,
-                                                   category: Category) -> None:
+def test_every_signed_in_user_reads_the_categories(employee_user: User, category: Category) -> None:
     CategoryFactory.create(name="Aviation", slug="aviation", active=False)
     client = client_for(employee_user)
     body = client.get(f"{API}/categories").json()
@@ -518,11 +635,18 @@ def test_every_signed_in_user_reads_the_categories(employee_user: User,
     assert [c["slug"] for c in current["items"]] == ["human-trafficking"]
 
 
-@pytest.mark.parametrize(("persona", "status"), [
-    ("clerk", 201), ("administrator", 201), ("commander", 403), ("employee_user", 403),
-])
-def test_coordinators_and_administrators_add_categories(request: pytest.FixtureRequest,
-                                                        persona: str, status: int) -> None:
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("clerk", 201),
+        ("administrator", 201),
+        ("commander", 403),
+        ("employee_user", 403),
+    ],
+)
+def test_coordinators_and_administrators_add_categories(
+    request: pytest.FixtureRequest, persona: str, status: int
+) -> None:
     user = request.getfixturevalue(persona)
     response = TokenClient(user).post("/categories", {"name": "Clandestine drug labs"})
     assert response.status_code == status, response.content
@@ -531,8 +655,7 @@ def test_coordinators_and_administrators_add_categories(request: pytest.FixtureR
         assert response.json()["slug"] == "clandestine-drug-labs"
 
 
-def test_a_duplicate_category_is_refused_naming_the_field(clerk: User,
-                                                          category: Category) -> None:
+def test_a_duplicate_category_is_refused_naming_the_field(clerk: User, category: Category) -> None:
     response = TokenClient(clerk).post("/categories", {"name": "human TRAFFICKING"})
     assert response.status_code == 422
     assert "name" in response.json()["errors"]
@@ -545,19 +668,20 @@ def test_the_openapi_document_is_valid_and_lists_enumerations(db: None) -> None:
     document = Client().get(f"{API}/openapi.json").json()
     validate(document)
     schemas = document["components"]["schemas"]
-    assert schemas["Direction"]["enum"] == ["outbound", "inbound", "foreign_trainers",
-                                            "virtual"]
+    assert schemas["Direction"]["enum"] == ["outbound", "inbound", "foreign_trainers", "virtual"]
     assert "draft" in schemas["Status"]["enum"]
     transition = schemas["TransitionIn"]["properties"]["name"]
     assert set(transition["enum"]) == {t.name for t in TRANSITIONS}
     responses = document["paths"][f"{API}/activities/{{activity_id}}/transitions"]["post"][
-        "responses"]
+        "responses"
+    ]
     assert {"200", "401", "403", "404", "409", "422"} <= set(responses)
     assert set(schemas["ErrorOut"]["properties"]) == {"message", "errors"}
 
 
 def test_a_count_beyond_the_limit_is_reported_as_capped(
-        clerk: User, agency: Agency, settings: Any) -> None:
+    clerk: User, agency: Agency, settings: Any
+) -> None:
     settings.LIST_COUNT_LIMIT = 3
     settings.PAGE_SIZE = 2
     for n in range(5):

@@ -26,16 +26,21 @@ from liaison.activities.models import Activity, Category, Location, Participatio
 from liaison.activities.workflow import Status
 from liaison.people.models import Employee, ExternalPerson, Organisation
 
-DEMO_LOGINS = {"employee": Role.EMPLOYEE, "commander": Role.APPROVER,
-               "coordinator": Role.COORDINATOR, "security": Role.SECURITY,
-               "reviewer": Role.REVIEWER, "inspector": Role.OVERSEER, "admin": Role.ADMIN}
+DEMO_LOGINS = {
+    "employee": Role.EMPLOYEE,
+    "commander": Role.APPROVER,
+    "coordinator": Role.COORDINATOR,
+    "security": Role.SECURITY,
+    "reviewer": Role.REVIEWER,
+    "inspector": Role.OVERSEER,
+    "admin": Role.ADMIN,
+}
 CC_TITLE = "Command and Control Counter-Terrorism"
 UAE_TITLE = "Police Academy Course for United Arab Emirates Ministry of Interior Officers"
 
 
 # Real password hashing costs ~0.7 s per check; these tests check passwords, not hashing.
-FAST_HASHING = override_settings(
-    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
+FAST_HASHING = override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"])
 
 
 @pytest.fixture(scope="module")
@@ -54,8 +59,7 @@ def demo(demo_output: str, db: None) -> Agency:
 
 
 def employee_participations(agency: Agency, **filters: Any) -> Any:
-    return Participation.objects.filter(activity__agency=agency, employee__isnull=False,
-                                        **filters)
+    return Participation.objects.filter(activity__agency=agency, employee__isnull=False, **filters)
 
 
 def source(name: str) -> list[dict[str, str]]:
@@ -63,6 +67,7 @@ def source(name: str) -> list[dict[str, str]]:
 
 
 # --- the published figures, from the database ---------------------------------------------
+
 
 def test_it_loads_117_activities_between_january_2014_and_august_2024(demo: Agency) -> None:
     activities = Activity.objects.filter(agency=demo)
@@ -91,8 +96,9 @@ def test_command_and_control_went_to_a_deputy_chief_and_seven_others(demo: Agenc
     assert cc.category.slug == "executive-development"
     assert {t.name for t in cc.topics.all()} == {"counterterrorism", "command and control"}
     assert set(cc.locations.values_list("country", flat=True)) == {"IL"}
-    ranks = list(employee_participations(demo, activity=cc).values_list("employee__rank",
-                                                                         flat=True))
+    ranks = list(
+        employee_participations(demo, activity=cc).values_list("employee__rank", flat=True)
+    )
     assert len(ranks) == 8
     assert ranks.count("Deputy Chief") == 1
 
@@ -100,22 +106,31 @@ def test_command_and_control_went_to_a_deputy_chief_and_seven_others(demo: Agenc
 def test_nearly_a_quarter_of_activities_were_in_canada(demo: Agency) -> None:
     canada = Activity.objects.filter(agency=demo, locations__country="CA").distinct().count()
     assert 0.22 <= canada / 117 <= 0.26
-    categories = set(Activity.objects.filter(agency=demo, locations__country="CA")
-                     .values_list("category__slug", flat=True))
+    categories = set(
+        Activity.objects.filter(agency=demo, locations__country="CA").values_list(
+            "category__slug", flat=True
+        )
+    )
     assert {"human-trafficking", "clandestine-drug-labs"} <= categories
 
 
-@pytest.mark.parametrize(("category", "countries"), [
-    ("crowd-control-public-order", {"TH", "AT"}),
-    ("aviation", {"CO", "GB", "MX", "DE", "PL"}),
-    ("crimes-against-children", {"SG", "FR", "GB"}),
-    ("major-event-security", {"IT", "FR"}),
-])
-def test_the_reported_destinations_are_there(demo: Agency, category: str,
-                                             countries: set[str]) -> None:
-    found = set(Location.objects.filter(activity__agency=demo,
-                                        activity__category__slug=category)
-                .values_list("country", flat=True))
+@pytest.mark.parametrize(
+    ("category", "countries"),
+    [
+        ("crowd-control-public-order", {"TH", "AT"}),
+        ("aviation", {"CO", "GB", "MX", "DE", "PL"}),
+        ("crimes-against-children", {"SG", "FR", "GB"}),
+        ("major-event-security", {"IT", "FR"}),
+    ],
+)
+def test_the_reported_destinations_are_there(
+    demo: Agency, category: str, countries: set[str]
+) -> None:
+    found = set(
+        Location.objects.filter(
+            activity__agency=demo, activity__category__slug=category
+        ).values_list("country", flat=True)
+    )
     assert countries <= found
 
 
@@ -123,21 +138,36 @@ def test_the_inbound_uae_course_has_five_ministry_trainees(demo: Agency) -> None
     course = Activity.objects.get(agency=demo, title=UAE_TITLE)
     assert course.direction == "inbound"
     assert course.start_date.year == 2023 and course.start_date.month in (6, 7, 8)
-    trainees = ExternalPerson.objects.filter(participations__activity=course,
-                                             participations__role="trainee")
+    trainees = ExternalPerson.objects.filter(
+        participations__activity=course, participations__role="trainee"
+    )
     assert trainees.count() == 5
-    assert {(p.organisation.name, str(p.country), str(p.organisation.country))
-            for p in trainees if p.organisation} == {("Ministry of Interior", "AE", "AE")}
+    assert {
+        (p.organisation.name, str(p.country), str(p.organisation.country))
+        for p in trainees
+        if p.organisation
+    } == {("Ministry of Interior", "AE", "AE")}
 
 
 def test_it_fills_the_vocabulary_and_the_registry(demo: Agency) -> None:
     slugs = set(Category.objects.values_list("slug", flat=True))
-    assert {"counterterrorism", "human-trafficking", "clandestine-drug-labs",
-            "crowd-control-public-order", "aviation", "crimes-against-children",
-            "major-event-security", "investigative-techniques",
-            "executive-development"} <= slugs
-    for name, country in [("Israel National Police", "IL"), ("Royal Thai Police", "TH"),
-                          ("INTERPOL", "FR"), ("Airborne Law Enforcement Association", "US")]:
+    assert {
+        "counterterrorism",
+        "human-trafficking",
+        "clandestine-drug-labs",
+        "crowd-control-public-order",
+        "aviation",
+        "crimes-against-children",
+        "major-event-security",
+        "investigative-techniques",
+        "executive-development",
+    } <= slugs
+    for name, country in [
+        ("Israel National Police", "IL"),
+        ("Royal Thai Police", "TH"),
+        ("INTERPOL", "FR"),
+        ("Airborne Law Enforcement Association", "US"),
+    ]:
         assert Organisation.objects.filter(name=name, country=country).exists()
 
 
@@ -149,6 +179,7 @@ def test_records_are_attributed_to_the_loader_in_the_history(demo: Agency) -> No
 
 
 # --- the sign-ins ---------------------------------------------------------------------------
+
 
 def test_each_demo_login_exists_with_its_role(demo: Agency) -> None:
     for username, role in DEMO_LOGINS.items():
@@ -177,8 +208,19 @@ def test_it_prints_the_logins_and_the_password(demo_output: str) -> None:
 
 # --- idempotence and the safety catch -------------------------------------------------------
 
-COUNTED: list[type[Model]] = [Agency, User, RoleGrant, Category, Topic, Organisation, Employee,
-                              ExternalPerson, Activity, Location, Participation]
+COUNTED: list[type[Model]] = [
+    Agency,
+    User,
+    RoleGrant,
+    Category,
+    Topic,
+    Organisation,
+    Employee,
+    ExternalPerson,
+    Activity,
+    Location,
+    Participation,
+]
 
 
 def counts() -> dict[str, int]:
@@ -207,8 +249,7 @@ def test_it_refuses_to_run_when_debug_is_off(db: None, monkeypatch: pytest.Monke
     assert Activity.objects.count() == before
 
 
-def test_it_runs_with_debug_off_when_forced(demo: Agency,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_it_runs_with_debug_off_when_forced(demo: Agency, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("LIAISON_ALLOW_DEMO", raising=False)
     with override_settings(DEBUG=False):
         call_command("load_demo", "--force", stdout=StringIO())
@@ -224,6 +265,7 @@ def test_it_rejects_a_weak_demo_password(db: None, monkeypatch: pytest.MonkeyPat
 
 
 # --- the source CSVs (no database) ----------------------------------------------------------
+
 
 def test_the_source_israel_costs_add_up_to_87000() -> None:
     israel = [r for r in source("activities.csv") if r["locations"].startswith("IL:")]

@@ -36,9 +36,12 @@ def valid_input(agency: Agency, **overrides: object) -> ActivityInput:
     people = [EmployeeFactory.create(agency=agency) for _ in range(3)]
     values: dict[str, object] = dict(
         title="Human Trafficking Investigations Course",
-        direction="outbound", kind="course", category_id=category.pk,
+        direction="outbound",
+        kind="course",
+        category_id=category.pk,
         purpose="Learn how Canadian teams trace trafficking networks.",
-        start_date=dt.date(2023, 5, 1), end_date=dt.date(2023, 5, 5),
+        start_date=dt.date(2023, 5, 1),
+        end_date=dt.date(2023, 5, 5),
         topics=["victim interviews", "financial tracing"],
         locations=[LocationInput("CA", "Toronto"), LocationInput("CA", "Ottawa")],
         participants=[ParticipantInput(employee_id=p.pk) for p in people],
@@ -59,17 +62,21 @@ def errors_of(exc: pytest.ExceptionInfo[ValidationError]) -> dict[str, list[str]
 
 class TestActivityCreate:
     def test_it_saves_an_activity_with_its_locations_participants_and_topics(
-            self, clerk: User, agency: Agency) -> None:
+        self, clerk: User, agency: Agency
+    ) -> None:
         activity = activity_create(actor=clerk, agency=agency, data=valid_input(agency))
         assert activity.status == Status.DRAFT
         assert [str(loc.country) for loc in activity.locations.all()] == ["CA", "CA"]
         assert activity.participations.count() == 3
-        assert sorted(t.name for t in activity.topics.all()) == ["financial tracing",
-                                                                 "victim interviews"]
+        assert sorted(t.name for t in activity.topics.all()) == [
+            "financial tracing",
+            "victim interviews",
+        ]
         assert activity.created_by == clerk
 
     def test_it_records_who_created_the_activity_in_the_history(
-            self, clerk: User, agency: Agency) -> None:
+        self, clerk: User, agency: Agency
+    ) -> None:
         activity = activity_create(actor=clerk, agency=agency, data=valid_input(agency))
         # The first row is the creation; topics are attached (and recorded) just after.
         records = list(activity.history.order_by("history_date", "history_id"))
@@ -84,13 +91,14 @@ class TestActivityCreate:
         assert_nothing_saved()
 
     def test_it_rejects_an_unknown_country_naming_the_row(
-            self, clerk: User, agency: Agency) -> None:
-        data = valid_input(agency, locations=[LocationInput("CA", "Toronto"),
-                                              LocationInput("XX", "Atlantis")])
+        self, clerk: User, agency: Agency
+    ) -> None:
+        data = valid_input(
+            agency, locations=[LocationInput("CA", "Toronto"), LocationInput("XX", "Atlantis")]
+        )
         with pytest.raises(ValidationError) as exc:
             activity_create(actor=clerk, agency=agency, data=data)
-        assert errors_of(exc)["locations[1].country"] == [
-            "“XX” is not an ISO 3166 country code."]
+        assert errors_of(exc)["locations[1].country"] == ["“XX” is not an ISO 3166 country code."]
         assert_nothing_saved()
 
     def test_it_requires_at_least_one_location(self, clerk: User, agency: Agency) -> None:
@@ -100,16 +108,32 @@ class TestActivityCreate:
         assert_nothing_saved()
 
     def test_it_names_every_missing_field(self, clerk: User, agency: Agency) -> None:
-        data = valid_input(agency, title="  ", purpose="", category_id=None, direction="",
-                           kind="", start_date=None, end_date=None)
+        data = valid_input(
+            agency,
+            title="  ",
+            purpose="",
+            category_id=None,
+            direction="",
+            kind="",
+            start_date=None,
+            end_date=None,
+        )
         with pytest.raises(ValidationError) as exc:
             activity_create(actor=clerk, agency=agency, data=data)
-        assert {"title", "purpose", "category", "direction", "kind", "start_date",
-                "end_date"} <= set(errors_of(exc))
+        assert {
+            "title",
+            "purpose",
+            "category",
+            "direction",
+            "kind",
+            "start_date",
+            "end_date",
+        } <= set(errors_of(exc))
         assert_nothing_saved()
 
     def test_it_rejects_an_employee_of_another_agency(
-            self, clerk: User, agency: Agency, other_agency: Agency) -> None:
+        self, clerk: User, agency: Agency, other_agency: Agency
+    ) -> None:
         stranger = EmployeeFactory.create(agency=other_agency)
         data = valid_input(agency, participants=[ParticipantInput(employee_id=stranger.pk)])
         with pytest.raises(ValidationError) as exc:
@@ -119,45 +143,61 @@ class TestActivityCreate:
 
     def test_it_rejects_the_same_person_listed_twice(self, clerk: User, agency: Agency) -> None:
         person = EmployeeFactory.create(agency=agency)
-        data = valid_input(agency, participants=[ParticipantInput(employee_id=person.pk),
-                                                 ParticipantInput(employee_id=person.pk,
-                                                                  role="instructor")])
+        data = valid_input(
+            agency,
+            participants=[
+                ParticipantInput(employee_id=person.pk),
+                ParticipantInput(employee_id=person.pk, role="instructor"),
+            ],
+        )
         with pytest.raises(ValidationError) as exc:
             activity_create(actor=clerk, agency=agency, data=data)
         assert errors_of(exc)["participants[1]"] == ["This person is listed twice."]
         assert_nothing_saved()
 
     def test_it_accepts_external_trainees_for_an_inbound_course(
-            self, clerk: User, agency: Agency) -> None:
+        self, clerk: User, agency: Agency
+    ) -> None:
         trainees = [ExternalPersonFactory.create(agency=agency) for _ in range(5)]
-        data = valid_input(agency, direction="inbound", participants=[
-            ParticipantInput(external_person_id=t.pk, role="trainee") for t in trainees])
+        data = valid_input(
+            agency,
+            direction="inbound",
+            participants=[
+                ParticipantInput(external_person_id=t.pk, role="trainee") for t in trainees
+            ],
+        )
         activity = activity_create(actor=clerk, agency=agency, data=data)
         assert activity.participations.filter(role="trainee").count() == 5
 
     def test_it_refuses_a_user_without_a_creating_role(
-            self, commander: User, agency: Agency) -> None:
+        self, commander: User, agency: Agency
+    ) -> None:
         with pytest.raises(Forbidden):
             activity_create(actor=commander, agency=agency, data=valid_input(agency))
         assert_nothing_saved()
 
     def test_it_refuses_a_coordinator_of_another_agency(
-            self, outsider: User, agency: Agency) -> None:
+        self, outsider: User, agency: Agency
+    ) -> None:
         with pytest.raises(Forbidden):
             activity_create(actor=outsider, agency=agency, data=valid_input(agency))
         assert_nothing_saved()
 
     def test_it_merges_topics_case_insensitively(self, clerk: User, agency: Agency) -> None:
         Topic.objects.create(name="Victim Interviews")
-        activity = activity_create(actor=clerk, agency=agency, data=valid_input(
-            agency, topics=["victim interviews", "VICTIM INTERVIEWS", " "]))
+        activity = activity_create(
+            actor=clerk,
+            agency=agency,
+            data=valid_input(agency, topics=["victim interviews", "VICTIM INTERVIEWS", " "]),
+        )
         assert [t.name for t in activity.topics.all()] == ["Victim Interviews"]
         assert Topic.objects.count() == 1
 
 
 class TestActivityUpdate:
     def test_it_replaces_locations_and_keeps_surviving_participations(
-            self, clerk: User, agency: Agency) -> None:
+        self, clerk: User, agency: Agency
+    ) -> None:
         data = valid_input(agency)
         activity = activity_create(actor=clerk, agency=agency, data=data)
         kept = activity.participations.order_by("id").first()
@@ -166,8 +206,7 @@ class TestActivityUpdate:
         data.participants = [ParticipantInput(employee_id=kept.employee_id, role="presenter")]
         activity_update(actor=clerk, activity=activity, data=data)
         assert [loc.city for loc in activity.locations.all()] == ["Paris"]
-        assert list(activity.participations.values_list("id", "role")) == [(kept.pk,
-                                                                            "presenter")]
+        assert list(activity.participations.values_list("id", "role")) == [(kept.pk, "presenter")]
 
     def test_a_failed_update_changes_nothing(self, clerk: User, agency: Agency) -> None:
         data = valid_input(agency)
@@ -183,7 +222,8 @@ class TestActivityUpdate:
 
 class TestTransitions:
     def test_an_employee_submits_and_a_commander_approves(
-            self, employee_user: User, commander: User, agency: Agency) -> None:
+        self, employee_user: User, commander: User, agency: Agency
+    ) -> None:
         activity = activity_create(actor=employee_user, agency=agency, data=valid_input(agency))
         activity_transition(actor=employee_user, activity=activity, name="submit")
         activity_transition(actor=commander, activity=activity, name="approve")
@@ -191,7 +231,8 @@ class TestTransitions:
         assert activity.status == Status.APPROVED
 
     def test_it_refuses_a_move_the_table_does_not_declare(
-            self, clerk: User, agency: Agency) -> None:
+        self, clerk: User, agency: Agency
+    ) -> None:
         activity = activity_create(actor=clerk, agency=agency, data=valid_input(agency))
         with pytest.raises(InvalidTransition, match="Cannot approve an activity that is draft"):
             activity_transition(actor=clerk, activity=activity, name="approve")
@@ -223,8 +264,9 @@ class TestDatabaseConstraints:
 
     def test_end_before_start_is_refused_by_the_database(self, agency: Agency) -> None:
         with pytest.raises(IntegrityError), transaction.atomic():
-            ActivityFactory.create(agency=agency, start_date=dt.date(2020, 1, 2),
-                            end_date=dt.date(2020, 1, 1))
+            ActivityFactory.create(
+                agency=agency, start_date=dt.date(2020, 1, 2), end_date=dt.date(2020, 1, 1)
+            )
 
     def test_a_participation_needs_exactly_one_person(self, agency: Agency) -> None:
         activity = ActivityFactory.create(agency=agency)
@@ -256,10 +298,13 @@ class TestDateProperty(HypothesisTestCase):
     """For any pair of dates, the service saves exactly when end >= start."""
 
     @settings(max_examples=25, deadline=None)
-    @given(start=st.dates(dt.date(2000, 1, 1), dt.date(2035, 12, 31)),
-           days=st.integers(min_value=-400, max_value=400))
+    @given(
+        start=st.dates(dt.date(2000, 1, 1), dt.date(2035, 12, 31)),
+        days=st.integers(min_value=-400, max_value=400),
+    )
     def test_it_saves_exactly_when_the_end_is_not_before_the_start(
-            self, start: dt.date, days: int) -> None:
+        self, start: dt.date, days: int
+    ) -> None:
         agency = AgencyFactory.create(ori_code="CA0000077")
         clerk = user_with_role("coordinator", agency, "prop-clerk")
         end = start + dt.timedelta(days=days)
@@ -275,7 +320,8 @@ class TestDateProperty(HypothesisTestCase):
 
 
 def test_employees_are_not_deleted_while_they_have_participations(
-        clerk: User, agency: Agency) -> None:
+    clerk: User, agency: Agency
+) -> None:
     activity = activity_create(actor=clerk, agency=agency, data=valid_input(agency))
     participation = activity.participations.first()
     assert participation is not None and participation.employee_id is not None

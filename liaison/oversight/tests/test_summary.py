@@ -40,11 +40,24 @@ SUMMARY_URL = "/oversight/"
 API_URL = "/api/v1/oversight/summary"
 
 
-def _activity(agency: Agency, *, start: dt.date, category: Any, direction: str, status: str,
-              places: list[tuple[str, str]], employees: list[Any]) -> Activity:
-    activity = ActivityFactory.create(agency=agency, start_date=start,
-                               end_date=start + dt.timedelta(days=4), category=category,
-                               direction=direction, status=status)
+def _activity(
+    agency: Agency,
+    *,
+    start: dt.date,
+    category: Any,
+    direction: str,
+    status: str,
+    places: list[tuple[str, str]],
+    employees: list[Any],
+) -> Activity:
+    activity = ActivityFactory.create(
+        agency=agency,
+        start_date=start,
+        end_date=start + dt.timedelta(days=4),
+        category=category,
+        direction=direction,
+        status=status,
+    )
     for position, (country, city) in enumerate(places):
         LocationFactory.create(activity=activity, country=country, city=city, position=position)
     for employee in employees:
@@ -57,22 +70,45 @@ def registry(agency: Agency, other_agency: Agency) -> dict[str, Any]:
     trafficking = CategoryFactory.create(name="Human trafficking", slug="human-trafficking")
     crowd = CategoryFactory.create(name="Crowd control", slug="crowd-control")
     e1, e2, e3, e4 = (EmployeeFactory.create(agency=agency) for _ in range(4))
-    a1 = _activity(agency, start=dt.date(2022, 3, 1), category=trafficking,
-                   direction="outbound", status="completed", places=[("CA", "Toronto")],
-                   employees=[e1, e2])
-    a2 = _activity(agency, start=dt.date(2022, 9, 10), category=crowd, direction="outbound",
-                   status="approved",
-                   places=[("CA", "Montreal"), ("CA", "Vancouver"), ("FR", "Paris")],
-                   employees=[e2, e3])
-    a3 = _activity(agency, start=dt.date(2024, 5, 1), category=trafficking,
-                   direction="inbound", status="draft", places=[("FR", "Lyon")],
-                   employees=[e4])
+    a1 = _activity(
+        agency,
+        start=dt.date(2022, 3, 1),
+        category=trafficking,
+        direction="outbound",
+        status="completed",
+        places=[("CA", "Toronto")],
+        employees=[e1, e2],
+    )
+    a2 = _activity(
+        agency,
+        start=dt.date(2022, 9, 10),
+        category=crowd,
+        direction="outbound",
+        status="approved",
+        places=[("CA", "Montreal"), ("CA", "Vancouver"), ("FR", "Paris")],
+        employees=[e2, e3],
+    )
+    a3 = _activity(
+        agency,
+        start=dt.date(2024, 5, 1),
+        category=trafficking,
+        direction="inbound",
+        status="draft",
+        places=[("FR", "Lyon")],
+        employees=[e4],
+    )
     trainee = ExternalPersonFactory.create(agency=agency)
     ParticipationFactory.create(activity=a3, employee=None, external_person=trainee, role="trainee")
     theirs = [EmployeeFactory.create(agency=other_agency) for _ in range(5)]
-    x1 = _activity(other_agency, start=dt.date(2023, 6, 1), category=crowd,
-                   direction="outbound", status="completed", places=[("IT", "Rome")],
-                   employees=theirs)
+    x1 = _activity(
+        other_agency,
+        start=dt.date(2023, 6, 1),
+        category=crowd,
+        direction="outbound",
+        status="completed",
+        places=[("IT", "Rome")],
+        employees=theirs,
+    )
     return {"ours": [a1, a2, a3], "theirs": x1}
 
 
@@ -84,8 +120,9 @@ def _figures(response: Any) -> dict[str, Any]:
 # --- the figures ---------------------------------------------------------------------------
 
 
-def test_it_counts_activities_and_distinct_employees(registry: dict[str, Any],
-                                                     inspector: User) -> None:
+def test_it_counts_activities_and_distinct_employees(
+    registry: dict[str, Any], inspector: User
+) -> None:
     summary = registry_summary(user=inspector)
     assert summary["total_activities"] == 3
     assert summary["distinct_employees"] == 4
@@ -93,8 +130,9 @@ def test_it_counts_activities_and_distinct_employees(registry: dict[str, Any],
     assert summary["last_date"] == dt.date(2024, 5, 5)
 
 
-def test_it_counts_by_year_ascending_with_empty_years_shown(registry: dict[str, Any],
-                                                             inspector: User) -> None:
+def test_it_counts_by_year_ascending_with_empty_years_shown(
+    registry: dict[str, Any], inspector: User
+) -> None:
     assert registry_summary(user=inspector)["by_year"] == [
         {"year": 2022, "activities": 2, "employees": 3},
         {"year": 2023, "activities": 0, "employees": 0},
@@ -103,7 +141,8 @@ def test_it_counts_by_year_ascending_with_empty_years_shown(registry: dict[str, 
 
 
 def test_it_counts_an_activity_once_per_country_however_many_cities(
-        registry: dict[str, Any], inspector: User) -> None:
+    registry: dict[str, Any], inspector: User
+) -> None:
     # A2 has two Canadian cities and Paris: it counts once for Canada and once for France.
     assert registry_summary(user=inspector)["by_country"] == [
         {"country": "CA", "name": "Canada", "activities": 2, "employees": 3},
@@ -111,32 +150,44 @@ def test_it_counts_an_activity_once_per_country_however_many_cities(
     ]
 
 
-def test_it_counts_by_category_direction_and_status(registry: dict[str, Any],
-                                                   inspector: User) -> None:
+def test_it_counts_by_category_direction_and_status(
+    registry: dict[str, Any], inspector: User
+) -> None:
     summary = registry_summary(user=inspector)
     assert summary["by_category"] == [
         {"slug": "human-trafficking", "name": "Human trafficking", "activities": 2},
         {"slug": "crowd-control", "name": "Crowd control", "activities": 1},
     ]
     assert {r["direction"]: r["activities"] for r in summary["by_direction"]} == {
-        "outbound": 2, "inbound": 1, "foreign_trainers": 0, "virtual": 0}
+        "outbound": 2,
+        "inbound": 1,
+        "foreign_trainers": 0,
+        "virtual": 0,
+    }
     assert {r["status"]: r["activities"] for r in summary["by_status"]} == {
-        "draft": 1, "submitted": 0, "approved": 1, "denied": 0, "cancelled": 0,
-        "completed": 1, "closed": 0}
+        "draft": 1,
+        "submitted": 0,
+        "approved": 1,
+        "denied": 0,
+        "cancelled": 0,
+        "completed": 1,
+        "closed": 0,
+    }
 
 
-def test_it_counts_only_the_readers_own_agencies(registry: dict[str, Any],
-                                                 outsider: User) -> None:
+def test_it_counts_only_the_readers_own_agencies(registry: dict[str, Any], outsider: User) -> None:
     summary = registry_summary(user=outsider)
     assert summary["total_activities"] == 1
     assert summary["distinct_employees"] == 5
     assert [r["country"] for r in summary["by_country"]] == ["IT"]
-    assert summary["agencies"] == [{"id": registry["theirs"].agency_id,
-                                    "name": "County Sheriff's Department"}]
+    assert summary["agencies"] == [
+        {"id": registry["theirs"].agency_id, "name": "County Sheriff's Department"}
+    ]
 
 
-def test_an_overseer_of_every_agency_counts_all_or_one(registry: dict[str, Any],
-                                                       agency: Agency) -> None:
+def test_an_overseer_of_every_agency_counts_all_or_one(
+    registry: dict[str, Any], agency: Agency
+) -> None:
     state_inspector = user_with_role("overseer", None, "state_inspector")
     assert registry_summary(user=state_inspector)["total_activities"] == 4
     assert registry_summary(user=state_inspector)["distinct_employees"] == 9
@@ -161,24 +212,28 @@ def test_an_empty_registry_gives_zeros_not_errors(agency: Agency, inspector: Use
 
 
 @pytest.mark.parametrize("persona", ["inspector", "clerk"])
-def test_overseers_and_coordinators_see_the_summary(registry: dict[str, Any], persona: str,
-                                                    request: pytest.FixtureRequest) -> None:
+def test_overseers_and_coordinators_see_the_summary(
+    registry: dict[str, Any], persona: str, request: pytest.FixtureRequest
+) -> None:
     response = client_for(request.getfixturevalue(persona)).get(SUMMARY_URL)
     assert response.status_code == 200
     assert _figures(response)["total_activities"] == 3
     html = response.content.decode()
-    assert '<dd class="margin-left-0 font-sans-2xl text-bold" data-figure="total_activities">3' \
-        in html
+    assert (
+        '<dd class="margin-left-0 font-sans-2xl text-bold" data-figure="total_activities">3' in html
+    )
     assert "<caption>Activities by category</caption>" in html
     # Every bar has its number printed beside it, as text.
     assert '<th scope="row">Human trafficking</th>' in html
     assert 'style="width: 100%;"></span></span>\n            <span>2</span>' in html
 
 
-@pytest.mark.parametrize("persona", ["commander", "employee_user", "security_officer",
-                                     "reviewer", "administrator"])
-def test_other_roles_are_refused_the_summary(registry: dict[str, Any], persona: str,
-                                             request: pytest.FixtureRequest) -> None:
+@pytest.mark.parametrize(
+    "persona", ["commander", "employee_user", "security_officer", "reviewer", "administrator"]
+)
+def test_other_roles_are_refused_the_summary(
+    registry: dict[str, Any], persona: str, request: pytest.FixtureRequest
+) -> None:
     user = request.getfixturevalue(persona)
     assert client_for(user).get(SUMMARY_URL).status_code == 403
     assert client_for(user).get(API_URL).status_code == 403
@@ -192,7 +247,8 @@ def test_anonymous_callers_are_sent_to_sign_in(agency: Agency) -> None:
 
 
 def test_the_agency_selector_appears_only_for_several_agencies(
-        registry: dict[str, Any], agency: Agency, inspector: User) -> None:
+    registry: dict[str, Any], agency: Agency, inspector: User
+) -> None:
     assert 'name="agency"' not in client_for(inspector).get(SUMMARY_URL).content.decode()
     state_inspector = user_with_role("overseer", None, "state_inspector")
     client = client_for(state_inspector)
@@ -202,9 +258,9 @@ def test_the_agency_selector_appears_only_for_several_agencies(
     assert _figures(narrowed)["total_activities"] == 3
 
 
-def test_naming_an_agency_outside_the_scope_answers_404(registry: dict[str, Any],
-                                                        agency: Agency,
-                                                        outsider: User) -> None:
+def test_naming_an_agency_outside_the_scope_answers_404(
+    registry: dict[str, Any], agency: Agency, outsider: User
+) -> None:
     client = client_for(outsider)
     assert client.get(SUMMARY_URL, {"agency": agency.pk}).status_code == 404
     assert client.get(API_URL, {"agency": agency.pk}).status_code == 404
@@ -215,8 +271,9 @@ def test_naming_an_agency_outside_the_scope_answers_404(registry: dict[str, Any]
 
 
 @pytest.mark.parametrize("persona", ["inspector", "clerk", "outsider"])
-def test_the_api_answers_the_same_figures_as_the_page(registry: dict[str, Any], persona: str,
-                                                      request: pytest.FixtureRequest) -> None:
+def test_the_api_answers_the_same_figures_as_the_page(
+    registry: dict[str, Any], persona: str, request: pytest.FixtureRequest
+) -> None:
     client = client_for(request.getfixturevalue(persona))
     api = client.get(API_URL)
     assert api.status_code == 200
@@ -232,8 +289,9 @@ def test_the_api_takes_an_agency(registry: dict[str, Any], agency: Agency) -> No
     assert body["agencies"] == [{"id": agency.pk, "name": agency.name}]
 
 
-def test_the_api_refuses_other_roles_with_a_json_message(registry: dict[str, Any],
-                                                         commander: User) -> None:
+def test_the_api_refuses_other_roles_with_a_json_message(
+    registry: dict[str, Any], commander: User
+) -> None:
     response = client_for(commander).get(API_URL)
     assert response.status_code == 403
     assert response.json()["message"].startswith("Only overseers and coordinators")

@@ -27,12 +27,17 @@ REFUSAL = (
 
 
 class Command(BaseCommand):
-    help = ("Load the demo department (Metro City Police Department): 117 foreign training "
-            "activities, 243 travelling employees and one sign-in per role. Idempotent.")
+    help = (
+        "Load the demo department (Metro City Police Department): 117 foreign training "
+        "activities, 243 travelling employees and one sign-in per role. Idempotent."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--force", action="store_true",
-                            help="Run even though DEBUG is off (never on production).")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Run even though DEBUG is off (never on production).",
+        )
 
     def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
         allowed = settings.DEBUG or force or os.environ.get("LIAISON_ALLOW_DEMO") == "1"
@@ -53,8 +58,10 @@ class Command(BaseCommand):
         self.stdout.write(f"{agency.name} (ORI {agency.ori_code}), loaded in {elapsed:.1f} s")
         kinds = sorted(set(report.created) | set(report.existing))
         for kind in kinds:
-            self.stdout.write(f"  {kind:<16} {report.created[kind]:>4} created, "
-                              f"{report.existing[kind]:>4} already there")
+            self.stdout.write(
+                f"  {kind:<16} {report.created[kind]:>4} created, "
+                f"{report.existing[kind]:>4} already there"
+            )
         if not report.created:
             self.stdout.write("Nothing new: the demo was already loaded.")
 
