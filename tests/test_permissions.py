@@ -1,8 +1,10 @@
 """The role × action table of docs/permissions.md, run against both doors.
 
 Every action is tried by every persona twice — through its page and through its API
-endpoint — and both doors must give the same answer: allowed, refused (403), or "no such
-record" (404, for records of another agency or beyond an employee's own).
+endpoint — and both doors must give the same answer: allowed, forbidden (403), refused by
+a workflow guard (409, or a message on the page), or "no such record" (404, for records of
+another agency or beyond an employee's own). A write counts as allowed only when the
+database shows its effect; a status code alone proves nothing.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from liaison.activities.tests.factories import (
 )
 from liaison.people.models import Employee
 from liaison.people.tests.factories import EmployeeFactory
+from tests.forms_helper import form_values
 
 PERSONAS = [
     "employee",
@@ -38,7 +41,7 @@ PERSONAS = [
     "outsider",
 ]
 
-ALLOWED, FORBIDDEN, MISSING = "allowed", "forbidden", "missing"
+ALLOWED, FORBIDDEN, MISSING, REFUSED = "allowed", "forbidden", "missing", "refused"
 
 
 @dataclass
@@ -49,6 +52,7 @@ class World:
     draft: Activity  # created by the employee persona, who also attends it
     submitted: Activity
     colleague: Employee
+    colleagues_request: Activity  # a colleague's request the employee persona takes part in
 
 
 @pytest.fixture
@@ -73,13 +77,22 @@ def world(db: None) -> World:
     )
     LocationFactory.create(activity=submitted, country="DE", city="Berlin")
     ParticipationFactory.create(activity=submitted)
+    colleague = EmployeeFactory.create(agency=agency, serial_number="8")
+    requester = user_with_role("employee", agency, "requester")
+    colleagues_request = ActivityFactory.create(
+        agency=agency, status="submitted", created_by=requester, category=category,
+        title="Helicopter Hoist Rescue Course",
+    )  # fmt: skip
+    LocationFactory.create(activity=colleagues_request, country="DE", city="Bonn")
+    ParticipationFactory.create(activity=colleagues_request, employee=me)
     return World(
         agency=agency,
+        colleagues_request=colleagues_request,
         users=users,
         me=me,
         draft=draft,
         submitted=submitted,
-        colleague=EmployeeFactory.create(agency=agency, serial_number="8"),
+        colleague=colleague,
     )
 
 
@@ -98,14 +111,57 @@ def activity_body(world: World, title: str = "Police Aviation Convention") -> di
 
 
 Request = Callable[[Client, World], Any]
+NEW_TITLE = "Rotary-Wing Safety Symposium"
+
+
+def coordinator_form(world: World, url: str, **changes: str) -> dict[str, Any]:
+    """The form at ``url`` as a coordinator sees it, with ``changes`` applied: what a
+    browser would post. Every persona posts these same values, so a refusal is about who
+    asks, never about the input."""
+    client = Client()
+    client.force_login(world.users["coordinator"])
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return {**form_values(response.content, action=url), **changes}
+
+
+def post_form(url: str, **changes: str) -> Request:
+    return lambda c, w: c.post(url.format(w=w), coordinator_form(w, url.format(w=w), **changes))
+
+
+def new_activity_form(client: Client, world: World) -> Any:
+    values = coordinator_form(
+        world,
+        "/activities/new/",
+        title=NEW_TITLE,
+        direction="outbound",
+        kind="convention",
+        category=str(world.draft.category_id),
+        purpose="Compare helicopter crew training.",
+        start_date="2024-06-01",
+        end_date="2024-06-03",
+    )
+    values["locations-0-country"] = "PL"
+    values["locations-0-city"] = "Warsaw"
+    values.pop("agency", None)  # each persona's only agency is implicit
+    return client.post("/activities/new/", values)
 
 
 @dataclass
 class Action:
+    """One row of the table: the same act through the page and through the API.
+
+    ``changed`` says whether a write took effect (read from the database, never from the
+    status code); ``reset`` undoes it between the two doors. A read is allowed when the
+    answer shows ``shows``."""
+
     name: str
     page: Request
     api: Request
     outcomes: dict[str, str]  # persona → expected outcome
+    changed: Callable[[World], bool] | None = None
+    reset: Callable[[World], object] = lambda world: None
+    shows: Callable[[World], str] = lambda world: ""
 
 
 def only(allowed: set[str], *, others: str = MISSING, outsider: str = MISSING) -> dict[str, str]:
@@ -114,35 +170,54 @@ def only(allowed: set[str], *, others: str = MISSING, outsider: str = MISSING) -
     return result
 
 
+def status_of(activity: Activity) -> str:
+    return Activity.objects.values_list("status", flat=True).get(pk=activity.pk)
+
+
+def restore_statuses(world: World) -> None:
+    for activity in (world.draft, world.submitted, world.colleagues_request):
+        Activity.objects.filter(pk=activity.pk).update(status=activity.status)
+
+
 ACTIONS = [
     Action(
         "view an activity",
         lambda c, w: c.get(f"/activities/{w.submitted.pk}/"),
         lambda c, w: c.get(f"/api/v1/activities/{w.submitted.pk}"),
         only({"approver", "coordinator", "security", "reviewer", "overseer", "admin"}),
+        shows=lambda w: w.submitted.title,
     ),
     Action(
         "view own activity",
         lambda c, w: c.get(f"/activities/{w.draft.pk}/"),
         lambda c, w: c.get(f"/api/v1/activities/{w.draft.pk}"),
         only(set(PERSONAS) - {"outsider"}),
+        shows=lambda w: w.draft.title,
     ),
     Action(
-        "open the new-activity form / create an activity",
-        lambda c, w: c.get("/activities/new/"),
+        "create an activity",
+        new_activity_form,
         lambda c, w: c.post(
-            "/api/v1/activities", activity_body(w), content_type="application/json"
+            "/api/v1/activities",
+            {**activity_body(w), "title": NEW_TITLE},
+            content_type="application/json",
         ),
         # The outsider may create in their own agency (the body names no agency).
         only({"employee", "coordinator"}, others=FORBIDDEN, outsider=ALLOWED),
+        changed=lambda w: Activity.objects.filter(title=NEW_TITLE).exists(),
+        reset=lambda w: Activity.objects.filter(title=NEW_TITLE).delete(),
     ),
     Action(
         "edit a draft",
-        lambda c, w: c.get(f"/activities/{w.draft.pk}/edit/"),
+        post_form("/activities/{w.draft.pk}/edit/", title=NEW_TITLE),
         lambda c, w: c.put(
-            f"/api/v1/activities/{w.draft.pk}", activity_body(w), content_type="application/json"
+            f"/api/v1/activities/{w.draft.pk}",
+            {**activity_body(w), "title": NEW_TITLE},
+            content_type="application/json",
         ),
         only({"employee", "coordinator"}, others=FORBIDDEN),
+        changed=lambda w: Activity.objects.get(pk=w.draft.pk).title == NEW_TITLE,
+        reset=lambda w: Activity.objects.filter(pk=w.draft.pk).update(title=w.draft.title),
     ),
     Action(
         "submit a draft",
@@ -153,6 +228,8 @@ ACTIONS = [
             content_type="application/json",
         ),
         only({"employee", "coordinator"}, others=FORBIDDEN),
+        changed=lambda w: status_of(w.draft) == "submitted",
+        reset=restore_statuses,
     ),
     Action(
         "approve a submitted activity",
@@ -163,50 +240,83 @@ ACTIONS = [
             content_type="application/json",
         ),
         {**only({"approver"}, others=FORBIDDEN), "employee": MISSING},
+        changed=lambda w: status_of(w.submitted) == "approved",
+        reset=restore_statuses,
+    ),
+    Action(
+        # The employee persona takes part in a colleague's request and so may read it, but
+        # it is not theirs to cancel: the owner guard refuses, on both doors.
+        "cancel a colleague's request",
+        lambda c, w: c.post(
+            f"/activities/{w.colleagues_request.pk}/transition/",
+            {"name": "cancel", "reason": "No longer needed."},
+        ),
+        lambda c, w: c.post(
+            f"/api/v1/activities/{w.colleagues_request.pk}/transitions",
+            {"name": "cancel", "reason": "No longer needed."},
+            content_type="application/json",
+        ),
+        {**only({"coordinator"}, others=FORBIDDEN), "employee": REFUSED},
+        changed=lambda w: status_of(w.colleagues_request) == "cancelled",
+        reset=restore_statuses,
     ),
     Action(
         "see an activity's history",
         lambda c, w: c.get(f"/activities/{w.draft.pk}/history/"),
         lambda c, w: c.get(f"/api/v1/activities/{w.draft.pk}/history"),
         only({"coordinator", "overseer"}, others=FORBIDDEN),
+        shows=lambda w: "created",
     ),
     Action(
         "view a colleague's employee record",
         lambda c, w: c.get(f"/people/employees/{w.colleague.pk}/"),
         lambda c, w: c.get(f"/api/v1/employees/{w.colleague.pk}"),
         only({"approver", "coordinator", "security", "reviewer", "overseer", "admin"}),
+        shows=lambda w: w.colleague.last_name,
     ),
     Action(
         "edit an employee record",
-        lambda c, w: c.get(f"/people/employees/{w.colleague.pk}/edit/"),
+        post_form("/people/employees/{w.colleague.pk}/edit/", unit="Air Support"),
         lambda c, w: c.patch(
             f"/api/v1/employees/{w.colleague.pk}",
             {"unit": "Air Support"},
             content_type="application/json",
         ),
         {**only({"coordinator", "admin"}, others=FORBIDDEN), "employee": MISSING},
+        changed=lambda w: Employee.objects.get(pk=w.colleague.pk).unit == "Air Support",
+        reset=lambda w: Employee.objects.filter(pk=w.colleague.pk).update(unit=w.colleague.unit),
     ),
     Action(
         "see the oversight summary",
         lambda c, w: c.get("/oversight/"),
         lambda c, w: c.get("/api/v1/oversight/summary"),
         only({"coordinator", "overseer"}, others=FORBIDDEN, outsider=ALLOWED),
+        shows=lambda w: "activities",
     ),
 ]
 
 
-def outcome_of(response: Any, *, api: bool) -> str:
+def outcome_of(response: Any, world: World, action: Action, client: Client, *, api: bool) -> str:
+    """What happened, judged by the effect: a write is allowed only if the database
+    changed, whatever the status code said; a read only if the answer shows the record."""
     status = response.status_code
-    if status == 404:
-        return MISSING
-    if status == 403:
-        return FORBIDDEN
-    if api:
-        assert status in (200, 201), (status, response.content[:300])
-        return ALLOWED
-    assert status in (200, 302), status
-    if status == 302:
-        assert not response["Location"].startswith("/accounts/login/")
+    if action.changed is not None:
+        changed = action.changed(world)
+        if changed:
+            assert status in ((200, 201) if api else (200, 302)), (status, "changed anyway")
+            return ALLOWED
+        if status in (404, 403, 409):
+            return {404: MISSING, 403: FORBIDDEN, 409: REFUSED}[status]
+        if not api and status == 302:
+            # A page refusal comes back as a message on the page it returns to.
+            followed = client.get(response["Location"])
+            assert b"usa-alert--error" in followed.content, "refused without saying why"
+            return REFUSED
+        raise AssertionError(f"nothing changed, yet the answer was {status}")
+    if status in (404, 403):
+        return {404: MISSING, 403: FORBIDDEN}[status]
+    assert status == 200, (status, response.content[:300])
+    assert action.shows(world).encode() in response.content
     return ALLOWED
 
 
@@ -224,12 +334,50 @@ def test_the_page_and_the_api_agree_with_the_permission_table(
     expected = action.outcomes[persona]
     client = Client()
     client.force_login(world.users[persona])
-    page_outcome = outcome_of(action.page(client, world), api=False)
-    # The page request may have changed state (a transition): start the API try afresh.
-    for activity in (world.draft, world.submitted):
-        Activity.objects.filter(pk=activity.pk).update(status=activity.status)
-    api_outcome = outcome_of(action.api(client, world), api=True)
+    page_outcome = outcome_of(action.page(client, world), world, action, client, api=False)
+    action.reset(world)
+    api_outcome = outcome_of(action.api(client, world), world, action, client, api=True)
+    action.reset(world)
     assert (page_outcome, api_outcome) == (expected, expected)
+
+
+def test_an_approver_who_takes_part_may_not_approve_and_is_told_why(world: World) -> None:
+    approver = world.users["approver"]
+    ParticipationFactory.create(
+        activity=world.submitted,
+        employee=EmployeeFactory.create(agency=world.agency, user=approver, serial_number="9"),
+    )
+    client = Client()
+    client.force_login(approver)
+    api = client.post(
+        f"/api/v1/activities/{world.submitted.pk}/transitions",
+        {"name": "approve"},
+        content_type="application/json",
+    )
+    assert api.status_code == 409
+    assert "take part" in api.json()["message"]
+    page = client.post(
+        f"/activities/{world.submitted.pk}/transition/", {"name": "approve"}, follow=True
+    )
+    assert "take part" in page.content.decode()
+    assert status_of(world.submitted) == "submitted"
+    detail = client.get(f"/api/v1/activities/{world.submitted.pk}").json()
+    assert "approve" not in detail["allowed_transitions"]
+    assert [r["name"] for r in detail["refused_transitions"]] == ["return", "approve", "deny"]
+
+
+def test_moves_that_need_a_reason_are_refused_without_one_on_both_doors(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["coordinator"])
+    api = client.post(
+        f"/api/v1/activities/{world.submitted.pk}/transitions",
+        {"name": "cancel", "reason": "  "},
+        content_type="application/json",
+    )
+    assert api.status_code == 422
+    assert "reason" in api.json()["errors"]
+    client.post(f"/activities/{world.submitted.pk}/transition/", {"name": "cancel"})
+    assert status_of(world.submitted) == "submitted"
 
 
 def test_an_overseer_spanning_all_agencies_sees_every_agencys_activity(world: World) -> None:
@@ -262,7 +410,8 @@ def test_an_employee_lists_only_their_own_activities(world: World) -> None:
     client = Client()
     client.force_login(world.users["employee"])
     items = client.get("/api/v1/activities").json()["items"]
-    assert [item["id"] for item in items] == [world.draft.pk]
+    # Their own request, and a colleague's they take part in; nobody else's.
+    assert {item["id"] for item in items} == {world.draft.pk, world.colleagues_request.pk}
     page = client.get("/activities/")
     assert b"Police Aviation Convention" in page.content
     assert b"Airborne Tactics Seminar" not in page.content

@@ -21,8 +21,14 @@ from liaison.accounts.access import (
 )
 from liaison.accounts.models import Role
 from liaison.activities.models import Activity, Participation
-from liaison.activities.workflow import EDITABLE_STATUSES, Status, Transition, transitions_from
-from liaison.core.errors import Forbidden, NotFound
+from liaison.activities.workflow import (
+    EDITABLE_STATUSES,
+    Guard,
+    Status,
+    Transition,
+    transitions_from,
+)
+from liaison.core.errors import DomainError, Forbidden, InvalidTransition, NotFound
 
 ActivityAction = Literal["view", "change", "view_history"]
 
@@ -64,18 +70,72 @@ def can_change_activity(user: Any, activity: Activity) -> bool:
     )
 
 
+def change_refusal(user: Any, activity: Activity) -> Forbidden | None:
+    """Why ``user`` may not edit ``activity``, or ``None``: ``access_activity(change)`` and
+    ``activity_update`` (on the locked row) both ask this."""
+    if can_change_activity(user, activity):
+        return None
+    if activity.status not in EDITABLE_STATUSES:
+        return Forbidden(
+            f"A {activity.get_status_display().lower()} activity can no longer be edited."
+        )
+    return Forbidden("You may view this activity but not edit it.")
+
+
 def can_view_history(user: Any, activity: Activity) -> bool:
     return any(has_role(user, r, activity.agency_id) for r in HISTORY_READERS)
 
 
+def transition_refusal(user: Any, activity: Activity, transition: Transition) -> DomainError | None:
+    """Why ``user`` may not make ``transition`` on ``activity`` now, or ``None`` if they may.
+
+    ``Forbidden`` when none of the user's roles in the activity's agency may make the move;
+    ``InvalidTransition`` carrying the guard's own sentence when a role may but a guard
+    (its own or the move's) says no. The one rule behind the service, the page's buttons
+    and the API's ``allowed_transitions``."""
+    role_guards = [
+        guards for role, guards in transition.roles.items()
+        if has_role(user, role, activity.agency_id)
+    ]  # fmt: skip
+    if not role_guards:
+        return Forbidden(
+            f"Your role does not allow you to {transition.label.lower()} this activity."
+        )
+    # Any one of the user's roles whose own guards all pass is enough.
+    failed: Guard | None = None
+    for guards in role_guards:
+        failing = next((g for g in guards if not g.check(user, activity)), None)
+        if failing is None:
+            break
+        failed = failed or failing
+    else:
+        assert failed is not None
+        return InvalidTransition(failed.refusal)
+    for guard in transition.guards:
+        if not guard.check(user, activity):
+            return InvalidTransition(guard.refusal)
+    return None
+
+
 def can_make_transition(user: Any, activity: Activity, transition: Transition) -> bool:
-    return any(has_role(user, r, activity.agency_id) for r in transition.roles)
+    return transition_refusal(user, activity, transition) is None
 
 
 def allowed_transitions(user: Any, activity: Activity) -> list[Transition]:
     """The moves the user may make on ``activity`` now, in table order: what a page offers
     as buttons and the API lists as ``allowed_transitions``."""
     return [t for t in transitions_from(activity.status) if can_make_transition(user, activity, t)]
+
+
+def refused_transitions(user: Any, activity: Activity) -> list[tuple[Transition, str]]:
+    """Moves one of the user's roles could make but a guard refuses, with the sentence: the
+    page says why a button is missing rather than leaving the user to guess."""
+    result = []
+    for t in transitions_from(activity.status):
+        refusal = transition_refusal(user, activity, t)
+        if isinstance(refusal, InvalidTransition):
+            result.append((t, refusal.message))
+    return result
 
 
 def can_create_activity_in(user: Any, agency_id: int) -> bool:
@@ -93,12 +153,10 @@ def access_activity(user: Any, pk: int, *, action: ActivityAction = "view") -> A
     )
     if activity is None:
         raise NotFound("No activity with that id.")
-    if action == "change" and not can_change_activity(user, activity):
-        if activity.status not in EDITABLE_STATUSES:
-            raise Forbidden(
-                f"A {activity.get_status_display().lower()} activity can no longer be edited."
-            )
-        raise Forbidden("You may view this activity but not edit it.")
+    if action == "change":
+        refusal = change_refusal(user, activity)
+        if refusal is not None:
+            raise refusal
     if action == "view_history" and not can_view_history(user, activity):
         raise Forbidden("Only coordinators and overseers may see an activity's history.")
     return activity

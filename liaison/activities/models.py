@@ -111,7 +111,7 @@ class Activity(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     # "Recorded" is when the *department* first recorded the activity: the moment it was
     # entered here, or for an imported record the date its source shows, when known
-    # (null: not on record). Never the date a loader happened to run. See ADR 0007.
+    # (null: not on record). Never the date a loader happened to run (docs/adr/0004-history.md).
     recorded_at = models.DateTimeField(null=True, blank=True)
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.ENTERED)
     source = models.CharField(

@@ -16,7 +16,7 @@ from ninja import Field, Schema
 from pydantic import field_validator
 
 from liaison.accounts.schemas import AgencyRef, PageParams
-from liaison.activities.access import allowed_transitions
+from liaison.activities.access import allowed_transitions, refused_transitions
 from liaison.activities.models import Direction, Kind, ParticipantRole
 from liaison.activities.services import ActivityInput, LocationInput, ParticipantInput
 from liaison.activities.workflow import Status
@@ -108,6 +108,11 @@ class ParticipantOut(Schema):
     role: ParticipantRole
 
 
+class RefusedTransitionOut(Schema):
+    name: TransitionName
+    reason: str = Field(description="Why the caller may not make this move now.")
+
+
 class ActivityDetail(ActivityItem):
     topics: list[str]
     purpose: str
@@ -134,6 +139,17 @@ class ActivityDetail(ActivityItem):
         user = context["request"].user
         # One name per verb: "cancel" is declared from several statuses.
         return list(dict.fromkeys(t.name for t in allowed_transitions(user, obj)))
+
+    refused_transitions: list[RefusedTransitionOut] = Field(
+        default_factory=list,
+        description="Moves one of the caller's roles could make but a guard refuses now "
+        "(e.g. an approver who takes part in the activity), each with the reason.",
+    )
+
+    @staticmethod
+    def resolve_refused_transitions(obj: Any, context: Any) -> list[dict[str, str]]:
+        user = context["request"].user
+        return [{"name": t.name, "reason": reason} for t, reason in refused_transitions(user, obj)]
 
 
 class ActivityList(Schema):

@@ -18,7 +18,11 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from liaison.accounts.models import Agency
-from liaison.activities.access import can_create_activity_in, can_make_transition
+from liaison.activities.access import (
+    can_create_activity_in,
+    change_refusal,
+    transition_refusal,
+)
 from liaison.activities.models import (
     Activity,
     Category,
@@ -318,6 +322,10 @@ def activity_update(*, actor: Any, activity: Activity, data: ActivityInput) -> A
     and status are never changed here (status moves only through ``activity_transition``).
     """
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    # Re-checked on the locked row: the status may have moved since the caller looked.
+    refusal = change_refusal(actor, activity)
+    if refusal is not None:
+        raise refusal
     errors: dict[str, list[str]] = {}
     locations, participations = _validate(
         agency=activity.agency, data=data, instance=activity, errors=errors
@@ -343,9 +351,11 @@ TRANSITION_REASON_MAX_LENGTH = 100
 def activity_transition(*, actor: Any, activity: Activity, name: str, reason: str = "") -> Activity:
     """Move ``activity`` along the declared transition named ``name`` (e.g. "submit").
 
-    Raises ``InvalidTransition`` when the table has no such move from the current status,
-    ``Forbidden`` when the actor's roles do not allow it, and ``ValidationError`` (key
-    ``reason``) when the reason is longer than the history's change-reason column.
+    Raises ``InvalidTransition`` when the table has no such move from the current status
+    or one of its guards refuses (the guard's sentence is the message), ``Forbidden`` when
+    none of the actor's roles may make it, and ``ValidationError`` (key ``reason``) when a
+    move that needs a reason (deny, cancel, return) has none, or the reason is longer than
+    the history's change-reason column.
     """
     reason = reason.strip()
     if len(reason) > TRANSITION_REASON_MAX_LENGTH:
@@ -365,9 +375,14 @@ def activity_transition(*, actor: Any, activity: Activity, name: str, reason: st
             f"Cannot {name} an activity that is {activity.get_status_display().lower()}"
             + (f"; allowed: {allowed}." if allowed else "; no further moves are allowed.")
         )
-    if not can_make_transition(actor, activity, transition):
-        raise Forbidden(
-            f"Your role does not allow you to {transition.label.lower()} this activity."
+    # Roles and guards are checked here, on the locked row, whatever door the call came
+    # through: a page that offered the button a moment ago may be out of date.
+    refusal = transition_refusal(actor, activity, transition)
+    if refusal is not None:
+        raise refusal
+    if transition.needs_reason and not reason:
+        raise ValidationError(
+            {"reason": [f"Give a reason to {transition.label.lower()}: it is kept on the record."]}
         )
     activity.status = transition.target
     save_audited(

@@ -27,6 +27,7 @@ from liaison.activities.access import (
     allowed_transitions,
     can_change_activity,
     can_view_history,
+    refused_transitions,
 )
 from liaison.activities.forms import (
     ActivityFilterForm,
@@ -131,6 +132,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             .values_list("pk", flat=True)
         ),
         "transitions": allowed_transitions(request.user, activity),
+        "refused_transitions": refused_transitions(request.user, activity),
         "can_edit": can_change_activity(request.user, activity),
         "history": (
             selectors.activity_history(activity=activity)
