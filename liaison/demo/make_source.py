@@ -1,6 +1,6 @@
 """Write the demo department's source CSVs (run once; the CSVs are committed).
 
-    python -m liaison.activities.demo.make_source
+    python -m liaison.demo.make_source
 
 The activity table below is hand-written from the Inspector General's published figures
 (seed 000): 117 activities from January 2014 to August 2024, 243 distinct employees,
@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent / "data"
 SEED = 20260207  # the date of the news report; any fixed number would do
 
 # ---------------------------------------------------------------------------------------

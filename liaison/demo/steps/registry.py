@@ -36,7 +36,7 @@ from liaison.core.audit import save_audited
 from liaison.people.models import Employee, ExternalPerson, Organisation
 from liaison.people.services import employee_create, external_person_create, organisation_create
 
-DATA_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 AGENCY_NAME = "Metro City Police Department"
 AGENCY_ORI = "CA0199900"
 AGENCY_STATE = "CA"

@@ -21,9 +21,10 @@ from simple_history.models import HistoricalChanges
 
 from liaison.accounts.models import Agency, Role, RoleGrant, User
 from liaison.activities.access import activities_visible_to
-from liaison.activities.demo import build, make_source
 from liaison.activities.models import Activity, Category, Location, Participation, Topic
 from liaison.activities.workflow import Status
+from liaison.demo import make_source
+from liaison.demo.steps import registry as build
 from liaison.people.models import Employee, ExternalPerson, Organisation
 
 DEMO_LOGINS = {
