@@ -1,48 +1,55 @@
-"""Load the demo department from the CSVs beside this file, through the services.
+"""The first step: the demo department's registry, through the services.
 
-Everything goes through ``activity_create``, ``employee_create``, ``organisation_create``,
-``category_create`` and friends with a named actor, so the demo has the same history rows
-and validation as real data. The load is one transaction and idempotent: each record has
-a stable key (agency ORI, username, category name, organisation name + country, serial
-number, external person name + country, activity title + start date) and anything that
-already exists is left alone.
+The agency and the sign-ins are set up by the *system* (``actor=None``: the command is run
+by someone with shell access, as a deployer would), and everything else by the demo
+loader user (a coordinator of the agency that cannot sign in), so the history says who
+did what. The 117 activities are legacy records: they come in through ``activity_import``
+with their provenance (``SOURCE``), the date the department first recorded each one
+(``recorded_on``; empty where the travel records were destroyed), and the steps the
+source does not document (``not_on_record``).
 
-Funding, evaluation and records-retention columns of ``activities.csv`` are not loaded
-yet: no model holds them. The capabilities that add those models load them from here.
+Idempotent: each record has a stable key (agency ORI, username, category slug or name,
+organisation name + country, serial number, external person name + country, activity
+key in its ``source``) and anything that already exists is left alone.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections import defaultdict
+from dataclasses import dataclass
 
 from django.contrib.auth.hashers import check_password, make_password
-from django.db import transaction
+from django.utils import timezone
 
 from liaison.accounts.models import Agency, Role, User
-from liaison.accounts.services import role_grant
-from liaison.activities.models import Activity, Category
+from liaison.accounts.services import agency_create, role_grant, user_create
+from liaison.activities.models import Activity, Category, Origin
 from liaison.activities.services import (
     ActivityInput,
     LocationInput,
     ParticipantInput,
-    activity_create,
+    activity_import,
     category_create,
 )
-from liaison.core.audit import save_audited
+from liaison.demo.context import DemoContext, read_rows, split_list
 from liaison.people.models import Employee, ExternalPerson, Organisation
-from liaison.people.services import employee_create, external_person_create, organisation_create
+from liaison.people.services import (
+    employee_create,
+    employee_link_user,
+    external_person_create,
+    organisation_create,
+)
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 AGENCY_NAME = "Metro City Police Department"
 AGENCY_ORI = "CA0199900"
 AGENCY_STATE = "CA"
-DEFAULT_PASSWORD = "liaison-demo-2026"  # noqa: S105 — a published demo password, on purpose
 # The system user the records are attributed to in the history ("who loaded this?").
 LOADER_USERNAME = "demo-loader"
+# Where the legacy records "came from": the log the department reconstructed for the
+# Inspector General's review. The activity key makes each source unique, so it is also
+# how a second run recognises an activity it already loaded.
+SOURCE = "Foreign training log reconstructed for the Inspector General's review, entry {key}"
 
 
 @dataclass(frozen=True)
@@ -65,105 +72,92 @@ DEMO_LOGINS = (
     DemoLogin("admin", Role.ADMIN, "Sam", "Ortega", superuser=True),
 )
 
-
-@dataclass
-class LoadReport:
-    """What one run did, for the command to print and the tests to read."""
-
-    agency: Agency | None = None
-    created: Counter[str] = field(default_factory=Counter)
-    existing: Counter[str] = field(default_factory=Counter)
-    # Existing demo logins whose password is not the one given (they keep theirs).
-    password_kept: list[str] = field(default_factory=list)
-    employee_login: Employee | None = None
-
-    def count(self, kind: str, created: bool) -> None:
-        (self.created if created else self.existing)[kind] += 1
+# activities.csv column → (value meaning "not on record", the NOT_ON_RECORD_STEPS key).
+NOT_ON_RECORD_COLUMNS = (
+    ("approval", "not_on_record", "approval"),
+    ("evaluation_report", "none", "evaluation_report"),
+    ("travel_records", "destroyed_under_retention", "travel_records"),
+)
 
 
-def read_rows(name: str) -> list[dict[str, str]]:
-    with (DATA_DIR / name).open(newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
+def load(ctx: DemoContext) -> None:
+    """Agency, loader, sign-ins, vocabulary, organisations, people and activities."""
+    ctx.agency = _agency(ctx)
+    ctx.loader = _loader(ctx)
+    ctx.logins = _logins(ctx)
+    ctx.categories = _categories(ctx)
+    ctx.organisations = _organisations(ctx)
+    ctx.employees = _employees(ctx)
+    _link_employee_login(ctx)
+    ctx.external_people = _external_people(ctx)
+    ctx.activities = _activities(ctx)
 
 
-def split_list(value: str) -> list[str]:
-    return [part.strip() for part in value.split(";") if part.strip()]
-
-
-@transaction.atomic
-def load_demo(*, password: str = DEFAULT_PASSWORD) -> LoadReport:
-    """Create (or complete) the demo department, its logins and its 117 activities."""
-    report = LoadReport()
-    agency = _agency(report)
-    loader = _loader(agency, report)
-    logins = _logins(agency, loader, password, report)
-    categories = _categories(loader, report)
-    organisations = _organisations(loader, report)
-    employees = _employees(agency, loader, report)
-    _link_employee_login(logins["employee"], employees, loader, report)
-    externals = _external_people(agency, loader, organisations, report)
-    _activities(agency, loader, categories, organisations, employees, externals, report)
-    return report
-
-
-def _agency(report: LoadReport) -> Agency:
-    # No agency service exists yet (agencies are set up by a deployer); validate anyway.
+def _agency(ctx: DemoContext) -> Agency:
     agency = Agency.objects.filter(ori_code=AGENCY_ORI).first()
+    created = agency is None
     if agency is None:
-        agency = Agency(name=AGENCY_NAME, ori_code=AGENCY_ORI, state=AGENCY_STATE)
-        agency.full_clean()
-        agency.save()
-        report.count("agencies", True)
-    else:
-        report.count("agencies", False)
-    report.agency = agency
+        agency = agency_create(
+            actor=None, name=AGENCY_NAME, ori_code=AGENCY_ORI, state=AGENCY_STATE
+        )
+    ctx.report.count("agencies", created)
+    ctx.report.agency = agency
     return agency
 
 
-def _loader(agency: Agency, report: LoadReport) -> User:
+def _loader(ctx: DemoContext) -> User:
+    assert ctx.agency is not None
     loader = User.objects.filter(username=LOADER_USERNAME).first()
     if loader is None:
         # It never signs in (unusable password); it only names the actor in the history.
-        loader = User(username=LOADER_USERNAME, first_name="Demo", last_name="loader")
-        loader.set_unusable_password()
-        loader.save()
-        report.count("users", True)
-    role_grant(actor=loader, user=loader, role=Role.COORDINATOR, agency=agency)
+        loader = user_create(
+            actor=None, username=LOADER_USERNAME, first_name="Demo", last_name="loader"
+        )
+        ctx.report.count("users", True)
+    role_grant(actor=None, user=loader, role=Role.COORDINATOR, agency=ctx.agency)
     # A fresh instance: role scopes are cached on the user object at first use.
     return User.objects.get(pk=loader.pk)
 
 
-def _logins(agency: Agency, loader: User, password: str, report: LoadReport) -> dict[str, User]:
+def _employee_login_row() -> dict[str, str]:
+    return next(row for row in read_rows("people.csv") if row["demo_login"] == "employee")
+
+
+def _logins(ctx: DemoContext) -> dict[str, User]:
     # Hashing is deliberately slow (~0.7 s); hash the one demo password once and check an
     # existing hash at most once, so the load stays fast.
-    encoded = make_password(password)
+    encoded = make_password(ctx.password)
     checked: dict[str, bool] = {}
     users: dict[str, User] = {}
+    person = _employee_login_row()
     for login in DEMO_LOGINS:
         user = User.objects.filter(username=login.username).first()
         if user is None:
-            user = User(
+            first, last = login.first_name, login.last_name
+            if login.username == "employee":
+                first, last = person["first_name"], person["last_name"]
+            user = user_create(
+                actor=None,
                 username=login.username,
-                first_name=login.first_name,
-                last_name=login.last_name,
+                first_name=first,
+                last_name=last,
+                password_hash=encoded,
                 is_staff=login.superuser,
                 is_superuser=login.superuser,
-                password=encoded,
             )
-            user.save()
-            report.count("users", True)
+            ctx.report.count("users", True)
         else:
-            report.count("users", False)
+            ctx.report.count("users", False)
             if user.password not in checked:
-                checked[user.password] = check_password(password, user.password)
+                checked[user.password] = check_password(ctx.password, user.password)
             if not checked[user.password]:
-                report.password_kept.append(login.username)
-        role_grant(actor=loader, user=user, role=login.role, agency=agency)
+                ctx.report.password_kept.append(login.username)
+        role_grant(actor=None, user=user, role=login.role, agency=ctx.agency)
         users[login.username] = user
     return users
 
 
-def _categories(loader: User, report: LoadReport) -> dict[str, Category]:
+def _categories(ctx: DemoContext) -> dict[str, Category]:
     categories: dict[str, Category] = {}
     for row in read_rows("categories.csv"):
         category = (
@@ -173,14 +167,14 @@ def _categories(loader: User, report: LoadReport) -> dict[str, Category]:
         created = category is None
         if category is None:
             category = category_create(
-                actor=loader, name=row["name"], description=row["description"]
+                actor=ctx.actor, name=row["name"], description=row["description"]
             )
-        report.count("categories", created)
+        ctx.report.count("categories", created)
         categories[row["slug"]] = category
     return categories
 
 
-def _organisations(loader: User, report: LoadReport) -> dict[str, Organisation]:
+def _organisations(ctx: DemoContext) -> dict[str, Organisation]:
     organisations: dict[str, Organisation] = {}
     for row in read_rows("organisations.csv"):
         organisation = Organisation.objects.filter(
@@ -189,27 +183,28 @@ def _organisations(loader: User, report: LoadReport) -> dict[str, Organisation]:
         created = organisation is None
         if organisation is None:
             organisation = organisation_create(
-                actor=loader,
+                actor=ctx.actor,
                 name=row["name"],
                 country=row["country"],
                 org_type=row["org_type"],
                 website=row["website"],
             )
-        report.count("organisations", created)
+        ctx.report.count("organisations", created)
         organisations[row["key"]] = organisation
     return organisations
 
 
-def _employees(agency: Agency, loader: User, report: LoadReport) -> dict[str, Employee]:
-    employees = {e.serial_number: e for e in Employee.objects.filter(agency=agency)}
+def _employees(ctx: DemoContext) -> dict[str, Employee]:
+    assert ctx.agency is not None
+    employees = {e.serial_number: e for e in Employee.objects.filter(agency=ctx.agency)}
     wanted: dict[str, Employee] = {}
     for row in read_rows("people.csv"):
         employee = employees.get(row["serial_number"])
         created = employee is None
         if employee is None:
             employee = employee_create(
-                actor=loader,
-                agency=agency,
+                actor=ctx.actor,
+                agency=ctx.agency,
                 serial_number=row["serial_number"],
                 first_name=row["first_name"],
                 last_name=row["last_name"],
@@ -217,39 +212,27 @@ def _employees(agency: Agency, loader: User, report: LoadReport) -> dict[str, Em
                 unit=row["unit"],
                 employment_type=row["employment_type"],
             )
-        report.count("employees", created)
+        ctx.report.count("employees", created)
         wanted[row["serial_number"]] = employee
     return wanted
 
 
-def _link_employee_login(
-    user: User, employees: dict[str, Employee], loader: User, report: LoadReport
-) -> None:
-    """Give the ``employee`` login its own Employee record so "my records" shows trips.
-
-    people.services has no "link a login to an employee" service yet, so this is an
-    audited save of the one field (reported to the lead as a missing service)."""
-    serial = next(
-        row["serial_number"] for row in read_rows("people.csv") if row["demo_login"] == "employee"
-    )
-    employee = employees[serial]
-    report.employee_login = employee
+def _link_employee_login(ctx: DemoContext) -> None:
+    """Give the ``employee`` login its own Employee record so "my records" shows trips."""
+    user = ctx.logins["employee"]
+    employee = ctx.employees[_employee_login_row()["serial_number"]]
+    ctx.report.employee_login = employee
     if employee.user_id == user.pk:
         return
     if Employee.objects.filter(user=user).exists() or employee.user_id is not None:
         return  # someone linked them differently on purpose; leave it
-    employee.user = user
-    save_audited(employee, actor=loader, reason="demo: linked the employee login")
-    if not user.first_name:
-        user.first_name, user.last_name = employee.first_name, employee.last_name
-        user.save(update_fields=["first_name", "last_name"])
+    employee_link_user(actor=ctx.actor, employee=employee, user=user)
 
 
-def _external_people(
-    agency: Agency, loader: User, organisations: dict[str, Organisation], report: LoadReport
-) -> dict[str, ExternalPerson]:
+def _external_people(ctx: DemoContext) -> dict[str, ExternalPerson]:
+    assert ctx.agency is not None
     existing = {
-        (p.full_name, str(p.country)): p for p in ExternalPerson.objects.filter(agency=agency)
+        (p.full_name, str(p.country)): p for p in ExternalPerson.objects.filter(agency=ctx.agency)
     }
     people: dict[str, ExternalPerson] = {}
     for row in read_rows("external_people.csv"):
@@ -257,62 +240,99 @@ def _external_people(
         created = person is None
         if person is None:
             person = external_person_create(
-                actor=loader,
-                agency=agency,
+                actor=ctx.actor,
+                agency=ctx.agency,
                 full_name=row["full_name"],
                 country=row["country"],
-                organisation=organisations[row["organisation"]],
+                organisation=ctx.organisations[row["organisation"]],
                 position=row["position"],
             )
-        report.count("external people", created)
+        ctx.report.count("external people", created)
         people[row["key"]] = person
     return people
 
 
-def _activities(
-    agency: Agency,
-    loader: User,
-    categories: dict[str, Category],
-    organisations: dict[str, Organisation],
-    employees: dict[str, Employee],
-    externals: dict[str, ExternalPerson],
-    report: LoadReport,
-) -> None:
-    existing = set(Activity.objects.filter(agency=agency).values_list("title", "start_date"))
+def recorded_at(row: dict[str, str]) -> dt.datetime | None:
+    """``recorded_on`` as noon, local time, that day; ``None`` when not on record."""
+    if not row["recorded_on"]:
+        return None
+    day = dt.date.fromisoformat(row["recorded_on"])
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+def not_on_record(row: dict[str, str]) -> list[str]:
+    return [step for column, value, step in NOT_ON_RECORD_COLUMNS if row[column] == value]
+
+
+def _participants(ctx: DemoContext) -> dict[str, list[ParticipantInput]]:
     participants: dict[str, list[ParticipantInput]] = defaultdict(list)
     for row in read_rows("participations.csv"):
         if row["serial_number"]:
-            participants[row["activity"]].append(
-                ParticipantInput(employee_id=employees[row["serial_number"]].pk, role=row["role"])
+            person = ParticipantInput(
+                employee_id=ctx.employees[row["serial_number"]].pk,
+                role=row["role"],
+                rank_at_time=row["rank_at_time"],
+                unit_at_time=row["unit_at_time"],
             )
         else:
-            participants[row["activity"]].append(
-                ParticipantInput(
-                    external_person_id=externals[row["external_person"]].pk, role=row["role"]
-                )
+            person = ParticipantInput(
+                external_person_id=ctx.external_people[row["external_person"]].pk,
+                role=row["role"],
             )
-    for row in read_rows("activities.csv"):
-        start = dt.date.fromisoformat(row["start_date"])
-        if (row["title"], start) in existing:
-            report.count("activities", False)
+        participants[row["activity"]].append(person)
+    return participants
+
+
+def _activities(ctx: DemoContext) -> dict[str, Activity]:
+    assert ctx.agency is not None
+    rows = read_rows("activities.csv")
+    sources = {SOURCE.format(key=row["key"]): row["key"] for row in rows}
+    found: dict[str, Activity] = {}
+    for activity in Activity.objects.filter(
+        agency=ctx.agency, origin=Origin.IMPORTED, source__in=list(sources)
+    ):
+        found[sources[activity.source]] = activity
+    # A database loaded before activities carried their source: recognise those rows by
+    # title and start date, as that loader did, rather than load them a second time.
+    earlier = {
+        (a.title, a.start_date.isoformat()): a
+        for a in Activity.objects.filter(agency=ctx.agency, origin=Origin.ENTERED, source="")
+    }
+    for row in rows:
+        if row["key"] not in found and (row["title"], row["start_date"]) in earlier:
+            found[row["key"]] = earlier[(row["title"], row["start_date"])]
+    participants = _participants(ctx)
+    for row in rows:
+        key = row["key"]
+        if key in found:
+            ctx.report.count("activities", False)
             continue
         data = ActivityInput(
             title=row["title"],
             direction=row["direction"],
             kind=row["kind"],
-            category_id=categories[row["category"]].pk,
+            category_id=ctx.categories[row["category"]].pk,
             purpose=row["purpose"],
             justification=row["justification"],
-            start_date=start,
+            start_date=dt.date.fromisoformat(row["start_date"]),
             end_date=dt.date.fromisoformat(row["end_date"]),
             topics=split_list(row["topics"]),
-            host_organisation_id=organisations[row["host"]].pk,
-            organiser_organisation_id=organisations[row["organiser"]].pk,
+            host_organisation_id=ctx.organisations[row["host"]].pk,
+            organiser_organisation_id=ctx.organisations[row["organiser"]].pk,
             locations=[
                 LocationInput(country=country, city=city)
                 for country, _, city in (loc.partition(":") for loc in split_list(row["locations"]))
             ],
-            participants=participants[row["key"]],
+            participants=participants[key],
         )
-        activity_create(actor=loader, agency=agency, data=data, status=row["status"])
-        report.count("activities", True)
+        found[key] = activity_import(
+            actor=ctx.actor,
+            agency=ctx.agency,
+            data=data,
+            status=row["status"],
+            recorded_at=recorded_at(row),
+            source=SOURCE.format(key=key),
+            not_on_record=not_on_record(row),
+        )
+        ctx.report.count("activities", True)
+    return found
