@@ -108,12 +108,12 @@ def _agency(ctx: DemoContext) -> Agency:
 def _loader(ctx: DemoContext) -> User:
     assert ctx.agency is not None
     loader = User.objects.filter(username=LOADER_USERNAME).first()
+    ctx.report.count("users", loader is None)
     if loader is None:
         # It never signs in (unusable password); it only names the actor in the history.
         loader = user_create(
             actor=None, username=LOADER_USERNAME, first_name="Demo", last_name="loader"
         )
-        ctx.report.count("users", True)
     role_grant(actor=None, user=loader, role=Role.COORDINATOR, agency=ctx.agency)
     # A fresh instance: role scopes are cached on the user object at first use.
     return User.objects.get(pk=loader.pk)

@@ -254,6 +254,8 @@ def test_running_it_twice_creates_nothing_new(demo: Agency) -> None:
         call_command("load_demo", stdout=out)
     assert counts() == before
     assert "Nothing new" in out.getvalue()
+    # Every user it manages is counted as already there: the seven sign-ins and the loader.
+    assert "users               0 created,    8 already there" in out.getvalue()
 
 
 def test_it_refuses_to_run_when_debug_is_off(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
