@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "liaison.people",
     "liaison.activities",
     "liaison.oversight",
+    "liaison.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,23 +1,113 @@
-"""Writes for accounts: role grants and API tokens. Keyword-only, actor required, audited."""
+"""Writes for accounts: agencies, users, role grants and API tokens. Keyword-only, actor
+required, audited.
+
+``agency_create`` and ``user_create`` accept ``actor=None``: the *system*, i.e. a management
+command run by someone with shell access to the server (``load_demo``, a deployer's
+set-up script). Their history rows then name no user ("system"). Any other actor must be
+an administrator.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from typing import Any
 
+from django.contrib.auth.hashers import identify_hasher
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from liaison.accounts.models import Agency, ApiToken, RoleGrant, User
+from liaison.accounts.access import ALL_AGENCIES, scope_for
+from liaison.accounts.models import Agency, ApiToken, Role, RoleGrant, User
 from liaison.core.audit import save_audited
-from liaison.core.errors import NotFound
+from liaison.core.errors import Forbidden, NotFound
 
 TOKEN_PREFIX = "lsn_"  # noqa: S105  (a public marker, not a secret)
 
 
 def token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _clean_name(value: str) -> str:
+    return " ".join((value or "").split())
+
+
+@transaction.atomic
+def agency_create(*, actor: User | None, name: str, ori_code: str, state: str) -> Agency:
+    """Add an agency to the deployment. Only the system (``actor=None``) or an
+    administrator of every agency may: an agency is a deployment-wide decision.
+
+    Name and ORI code are unique (``ValidationError`` on ``name`` / ``ori_code``), the ORI
+    has the FBI's nine-character form and the state is a two-letter postal code; nothing
+    is written when any of them is wrong."""
+    if actor is not None and scope_for(actor, Role.ADMIN) is not ALL_AGENCIES:
+        raise Forbidden("Only an administrator of every agency may add an agency.")
+    agency = Agency(
+        name=_clean_name(name),
+        ori_code=(ori_code or "").strip().upper(),
+        state=(state or "").strip().upper(),
+    )
+    errors: dict[str, list[str]] = {}
+    try:
+        # The format constraints get a sentence on their field below, not "__all__".
+        agency.full_clean(validate_constraints=False)
+    except ValidationError as exc:
+        errors = exc.message_dict
+    if "ori_code" not in errors and not re.fullmatch(r"[A-Z]{2}[A-Z0-9]{7}", agency.ori_code):
+        errors["ori_code"] = ["An ORI code is two letters and seven letters or digits."]
+    if "state" not in errors and not re.fullmatch(r"[A-Z]{2}", agency.state):
+        errors["state"] = ["Give the two-letter postal code, e.g. CA."]
+    if errors:
+        raise ValidationError(errors)
+    save_audited(agency, actor=actor, validate=False)
+    return agency
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    first_name: str,
+    last_name: str,
+    password_hash: str | None = None,
+    is_staff: bool = False,
+    is_superuser: bool = False,
+) -> User:
+    """Add a sign-in. Only the system (``actor=None``) or an administrator may.
+
+    The password arrives already hashed (``make_password``), so a caller hashing one
+    password for many accounts pays for it once; ``None`` gives an unusable password (the
+    account cannot sign in until one is set). Roles are granted separately
+    (``role_grant``). ``ValidationError`` on ``username`` when it is taken or malformed,
+    on ``password_hash`` when it is not a hash Django knows."""
+    if actor is not None and scope_for(actor, Role.ADMIN) == frozenset():
+        raise Forbidden("Only administrators add users.")
+    if (is_staff or is_superuser) and actor is not None and not actor.is_superuser:
+        # The Django admin is the one door that ignores agencies; only a superuser opens it.
+        raise Forbidden("Only a superuser may create an account that opens the Django admin.")
+    user = User(
+        username=(username or "").strip(),
+        first_name=_clean_name(first_name),
+        last_name=_clean_name(last_name),
+        is_staff=is_staff,
+        is_superuser=is_superuser,
+    )
+    if password_hash is None:
+        user.set_unusable_password()
+    else:
+        try:
+            identify_hasher(password_hash)
+        except ValueError:
+            raise ValidationError(
+                {"password_hash": ["Give a password hash made by make_password."]}
+            ) from None
+        user.password = password_hash
+    save_audited(user, actor=actor)
+    return user
 
 
 @transaction.atomic

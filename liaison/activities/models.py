@@ -169,6 +169,16 @@ class Activity(models.Model):
     def year(self) -> int:
         return self.start_date.year
 
+    @property
+    def not_on_record_steps(self) -> list[dict[str, str]]:
+        """``not_on_record`` with the words a reader sees, in the declared order: what the
+        page lists as "approval not on record" and the API as ``{"key", "label"}``."""
+        keys = [str(k) for k in self.not_on_record or []]
+        ordered = [k for k in NOT_ON_RECORD_STEPS if k in keys] + [
+            k for k in keys if k not in NOT_ON_RECORD_STEPS
+        ]
+        return [{"key": k, "label": NOT_ON_RECORD_STEPS.get(k, k)} for k in ordered]
+
 
 class Location(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="locations")

@@ -17,7 +17,7 @@ from pydantic import field_validator
 
 from liaison.accounts.schemas import AgencyRef, PageParams
 from liaison.activities.access import allowed_transitions, refused_transitions
-from liaison.activities.models import Direction, Kind, ParticipantRole
+from liaison.activities.models import Direction, Kind, Origin, ParticipantRole
 from liaison.activities.services import ActivityInput, LocationInput, ParticipantInput
 from liaison.activities.workflow import Status
 from liaison.people.schemas import EmployeeRef, ExternalPersonRef, OrganisationRef
@@ -113,7 +113,26 @@ class RefusedTransitionOut(Schema):
     reason: str = Field(description="Why the caller may not make this move now.")
 
 
+class NotOnRecordStep(Schema):
+    key: str = Field(description="A key of NOT_ON_RECORD_STEPS, e.g. `approval`.")
+    label: str = Field(description="What a reader sees before “not on record”.")
+
+
 class ActivityDetail(ActivityItem):
+    # Provenance (ADR 0007): where the record came from and what its source does not show.
+    origin: Origin = Field(description="`entered` here, or `imported` from an earlier record.")
+    source: str = Field(description="Where an imported record came from; empty if entered.")
+    recorded_at: dt.datetime | None = Field(
+        description="When the department first recorded the activity; null: not on record."
+    )
+    not_on_record: list[NotOnRecordStep] = Field(
+        description="Lifecycle steps the source does not document, in declared order."
+    )
+
+    @staticmethod
+    def resolve_not_on_record(obj: Any) -> list[dict[str, str]]:
+        return obj.not_on_record_steps  # type: ignore[no-any-return]
+
     topics: list[str]
     purpose: str
     justification: str

@@ -17,16 +17,19 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from liaison.accounts.models import Agency
+from liaison.accounts.access import has_role
+from liaison.accounts.models import Agency, Role
 from liaison.activities.access import (
     can_create_activity_in,
     change_refusal,
     transition_refusal,
 )
 from liaison.activities.models import (
+    NOT_ON_RECORD_STEPS,
     Activity,
     Category,
     Location,
+    Origin,
     ParticipantRole,
     Participation,
     Topic,
@@ -52,6 +55,10 @@ class ParticipantInput:
     external_person_id: int | None = None
     role: str = ParticipantRole.ATTENDEE
     serial_number: str = ""
+    # Imports only (``activity_import``): the rank and unit the source shows for the
+    # person at the time, kept instead of today's values. ``activity_create`` refuses them.
+    rank_at_time: str = ""
+    unit_at_time: str = ""
 
 
 @dataclass
@@ -285,25 +292,107 @@ def _save_children(
 
 
 @transaction.atomic
-def activity_create(
-    *, actor: Any, agency: Agency, data: ActivityInput, status: str = Status.DRAFT
-) -> Activity:
-    """Create an activity with its topics, locations and participants, all or nothing.
+def activity_create(*, actor: Any, agency: Agency, data: ActivityInput) -> Activity:
+    """Create a **draft** activity with its topics, locations and participants, all or
+    nothing; the department records it now (``recorded_at``).
 
     Raises ``Forbidden`` if the actor may not create activities in ``agency`` and
     ``ValidationError`` (keyed by field, ``locations[i].country`` for rows) if any part is
-    wrong; in both cases nothing is written. New activities start as drafts; only
-    ``load_demo`` and imports pass another ``status`` for historical records.
+    wrong; in both cases nothing is written. A record of the past that arrives from
+    elsewhere, in whatever status its source shows, comes in through ``activity_import``.
     """
     if not can_create_activity_in(actor, agency.pk):
         raise Forbidden("You may not create activities for this agency.")
     errors: dict[str, list[str]] = {}
-    activity = Activity(status=status, created_by=actor, recorded_at=timezone.now())
+    activity = Activity(status=Status.DRAFT, created_by=actor, recorded_at=timezone.now())
+    locations, participations = _validate(
+        agency=agency, data=data, instance=activity, errors=errors
+    )
+    for index, p in enumerate(data.participants):
+        for name in ("rank_at_time", "unit_at_time"):
+            if getattr(p, name):
+                errors.setdefault(f"participants[{index}].{name}", []).append(
+                    "Only an imported record carries a rank or unit from its source; a new "
+                    "activity records each participant as they are today."
+                )
+    if errors:
+        raise ValidationError(errors)
+    _save_children(
+        actor=actor,
+        activity=activity,
+        data=data,
+        locations=locations,
+        participations=participations,
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_import(
+    *,
+    actor: Any,
+    agency: Agency,
+    data: ActivityInput,
+    status: str,
+    recorded_at: dt.datetime | None,
+    source: str,
+    not_on_record: Sequence[str] = (),
+) -> Activity:
+    """Bring in an activity from an earlier record (a legacy spreadsheet, a reconstructed
+    log, the demo), saying where it came from, all or nothing.
+
+    The record keeps ``origin="imported"`` and its ``source`` (required: where a reader can
+    find the original); ``status`` is the status the source shows (any declared status;
+    later moves still follow the transition table); ``recorded_at`` is when the department
+    first recorded the activity according to the source, ``None`` when that is not on
+    record (never the load time); ``not_on_record`` lists the lifecycle steps the source
+    does not document (keys of ``NOT_ON_RECORD_STEPS``), shown as "approval not on
+    record" instead of being invented. A participant's ``rank_at_time`` / ``unit_at_time``
+    are the source's values and win over today's. Only coordinators of ``agency`` import
+    (``Forbidden`` otherwise); the same validation as ``activity_create`` plus these
+    fields raises ``ValidationError`` keyed by field, and nothing is written.
+    """
+    if not has_role(actor, Role.COORDINATOR, agency.pk):
+        raise Forbidden("Only coordinators of this agency import records.")
+    errors: dict[str, list[str]] = {}
+    if status not in Status.values:
+        errors["status"] = [f"Unknown status “{status}”."]
+    source = " ".join((source or "").split())
+    if not source:
+        errors["source"] = ["Say where the record came from."]
+    if recorded_at is not None:
+        if timezone.is_naive(recorded_at):
+            errors["recorded_at"] = ["Give the time with its time zone."]
+        elif recorded_at > timezone.now():
+            errors["recorded_at"] = ["The date the department recorded it is in the future."]
+    steps: list[str] = []
+    for key in not_on_record:
+        if key not in NOT_ON_RECORD_STEPS:
+            known = ", ".join(NOT_ON_RECORD_STEPS)
+            errors.setdefault("not_on_record", []).append(
+                f"Unknown step “{key}”; known steps: {known}."
+            )
+        elif key not in steps:
+            steps.append(key)
+    activity = Activity(
+        status=status,
+        created_by=actor,
+        recorded_at=recorded_at,
+        origin=Origin.IMPORTED,
+        source=source,
+        # In the declared order, so two imports of the same record compare equal.
+        not_on_record=[key for key in NOT_ON_RECORD_STEPS if key in steps],
+    )
     locations, participations = _validate(
         agency=agency, data=data, instance=activity, errors=errors
     )
     if errors:
         raise ValidationError(errors)
+    for given, participation in zip(data.participants, participations, strict=True):
+        # ``snapshot_participant`` keeps what is already set: the source's values win.
+        participation.rank_at_time = given.rank_at_time.strip()
+        participation.unit_at_time = given.unit_at_time.strip()
+    activity._change_reason = "imported"  # type: ignore[attr-defined]  # the history says how
     _save_children(
         actor=actor,
         activity=activity,

@@ -10,7 +10,7 @@ from django.db import transaction
 from django_countries import countries
 
 from liaison.accounts.access import REFERENCE_EDITORS, scope_for
-from liaison.accounts.models import Agency
+from liaison.accounts.models import Agency, User
 from liaison.core.audit import save_audited
 from liaison.core.errors import Forbidden
 from liaison.people.access import can_change_people_in
@@ -91,6 +91,33 @@ def employee_update(*, actor: Any, employee: Employee, **changes: Any) -> Employ
         agency=employee.agency, serial_number=employee.serial_number, exclude_pk=employee.pk
     )
     save_audited(employee, actor=actor)
+    return employee
+
+
+@transaction.atomic
+def employee_link_user(*, actor: Any, employee: Employee, user: User) -> Employee:
+    """Link ``user`` (a sign-in) to ``employee`` so "my records" finds the trips they take
+    part in. Coordinators and administrators of the employee's agency may.
+
+    A sign-in belongs to at most one employee and an employee to at most one sign-in:
+    ``ValidationError`` on ``user`` when either is already linked elsewhere. Linking the
+    pair that is already linked changes nothing and writes no history row."""
+    if not can_change_people_in(actor, employee.agency_id):
+        raise Forbidden("You may not change this agency's employee records.")
+    employee = Employee.objects.select_for_update().get(pk=employee.pk)
+    if employee.user_id == user.pk:
+        return employee
+    if employee.user_id is not None:
+        raise ValidationError(
+            {"user": [f"{employee} is already linked to another sign-in; unlink it first."]}
+        )
+    other = Employee.objects.filter(user=user).first()
+    if other is not None:
+        raise ValidationError(
+            {"user": [f"The sign-in {user.username} is already linked to {other}."]}
+        )
+    employee.user = user
+    save_audited(employee, actor=actor, reason="linked a sign-in")
     return employee
 
 

@@ -6,6 +6,7 @@ module ends, so no other test sees it; each test still runs in its own savepoint
 
 from __future__ import annotations
 
+import datetime as dt
 import filecmp
 from collections.abc import Iterator
 from io import StringIO
@@ -17,13 +18,18 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Model
 from django.test import override_settings
+from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
 from liaison.accounts.models import Agency, Role, RoleGrant, User
 from liaison.activities.access import activities_visible_to
-from liaison.activities.demo import build, make_source
 from liaison.activities.models import Activity, Category, Location, Participation, Topic
 from liaison.activities.workflow import Status
+from liaison.demo import context, make_source
+from liaison.demo.context import DemoContext
+from liaison.demo.loader import load_demo
+from liaison.demo.steps import STEPS
+from liaison.demo.steps import registry as build
 from liaison.people.models import Employee, ExternalPerson, Organisation
 
 DEMO_LOGINS = {
@@ -63,30 +69,40 @@ def employee_participations(agency: Agency, **filters: Any) -> Any:
 
 
 def source(name: str) -> list[dict[str, str]]:
-    return build.read_rows(name)
+    return context.read_rows(name)
 
 
-# --- the published figures, from the database ---------------------------------------------
+# --- the published figures, from the database, counted by start date ----------------------
+
+# The IG's period: activities that *started* between these days (ADR 0007).
+IG_PERIOD = (dt.date(2014, 1, 1), dt.date(2024, 8, 1))
 
 
-def test_it_loads_117_activities_between_january_2014_and_august_2024(demo: Agency) -> None:
-    activities = Activity.objects.filter(agency=demo)
-    assert activities.count() == 117
-    starts = sorted(activities.values_list("start_date", flat=True))
-    assert starts[0].isoformat() >= "2014-01-01"
-    assert starts[-1].isoformat() <= "2024-08-01"
-    assert set(activities.values_list("status", flat=True)) <= {Status.COMPLETED, Status.CLOSED}
+def in_ig_period(agency: Agency) -> Any:
+    return Activity.objects.filter(agency=agency, start_date__range=IG_PERIOD)
 
 
-def test_243_distinct_employees_took_part(demo: Agency) -> None:
-    assert employee_participations(demo).values("employee").distinct().count() == 243
+def test_it_loads_117_activities_that_started_between_january_2014_and_august_2024(
+    demo: Agency,
+) -> None:
+    assert Activity.objects.filter(agency=demo).count() == 117
+    assert in_ig_period(demo).count() == 117
+    assert set(in_ig_period(demo).values_list("status", flat=True)) <= {
+        Status.COMPLETED,
+        Status.CLOSED,
+    }
+
+
+def test_243_distinct_employees_took_part_in_the_period(demo: Agency) -> None:
+    travellers = employee_participations(demo, activity__in=in_ig_period(demo))
+    assert travellers.values("employee").distinct().count() == 243
     # The department has employees who never travelled, too.
     assert Employee.objects.filter(agency=demo).count() > 243
 
 
 def test_israel_has_nine_activities_and_18_employees(demo: Agency) -> None:
-    israel = Activity.objects.filter(agency=demo, locations__country="IL").distinct()
-    assert israel.count() >= 9
+    israel = in_ig_period(demo).filter(locations__country="IL").distinct()
+    assert israel.count() == 9
     travellers = employee_participations(demo, activity__in=israel)
     assert travellers.values("employee").distinct().count() == 18
 
@@ -96,9 +112,8 @@ def test_command_and_control_went_to_a_deputy_chief_and_seven_others(demo: Agenc
     assert cc.category.slug == "executive-development"
     assert {t.name for t in cc.topics.all()} == {"counterterrorism", "command and control"}
     assert set(cc.locations.values_list("country", flat=True)) == {"IL"}
-    ranks = list(
-        employee_participations(demo, activity=cc).values_list("employee__rank", flat=True)
-    )
+    # Their ranks in 2016, as the source lists them.
+    ranks = list(employee_participations(demo, activity=cc).values_list("rank_at_time", flat=True))
     assert len(ranks) == 8
     assert ranks.count("Deputy Chief") == 1
 
@@ -185,7 +200,7 @@ def test_each_demo_login_exists_with_its_role(demo: Agency) -> None:
     for username, role in DEMO_LOGINS.items():
         user = User.objects.get(username=username)
         assert RoleGrant.objects.filter(user=user, role=role, agency=demo).exists(), username
-        assert user.check_password(build.DEFAULT_PASSWORD)
+        assert user.check_password(context.DEFAULT_PASSWORD)
     admin = User.objects.get(username="admin")
     assert admin.is_staff and admin.is_superuser
     assert not User.objects.get(username="inspector").is_staff
@@ -201,7 +216,7 @@ def test_the_employee_login_sees_their_own_trips(demo: Agency) -> None:
 
 
 def test_it_prints_the_logins_and_the_password(demo_output: str) -> None:
-    assert build.DEFAULT_PASSWORD in demo_output
+    assert context.DEFAULT_PASSWORD in demo_output
     for username in DEMO_LOGINS:
         assert f"  {username} " in demo_output
 
@@ -239,6 +254,8 @@ def test_running_it_twice_creates_nothing_new(demo: Agency) -> None:
         call_command("load_demo", stdout=out)
     assert counts() == before
     assert "Nothing new" in out.getvalue()
+    # Every user it manages is counted as already there: the seven sign-ins and the loader.
+    assert "users               0 created,    8 already there" in out.getvalue()
 
 
 def test_it_refuses_to_run_when_debug_is_off(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -291,6 +308,122 @@ def test_few_source_activities_have_a_full_evaluation_report() -> None:
 def test_the_source_csvs_are_what_make_source_writes(tmp_path: Path) -> None:
     make_source.main(out_dir=tmp_path)
     names = sorted(p.name for p in tmp_path.glob("*.csv"))
-    assert names == sorted(p.name for p in build.DATA_DIR.glob("*.csv"))
-    _same, mismatch, errors = filecmp.cmpfiles(tmp_path, build.DATA_DIR, names, shallow=False)
+    assert names == sorted(p.name for p in context.DATA_DIR.glob("*.csv"))
+    _same, mismatch, errors = filecmp.cmpfiles(tmp_path, context.DATA_DIR, names, shallow=False)
     assert (mismatch, errors) == ([], [])
+
+
+# --- provenance: every demo activity is an imported legacy record ---------------------------
+
+
+def test_every_activity_is_imported_with_its_own_source(demo: Agency) -> None:
+    activities = Activity.objects.filter(agency=demo)
+    assert set(activities.values_list("origin", flat=True)) == {"imported"}
+    sources = list(activities.values_list("source", flat=True))
+    assert len(set(sources)) == 117
+    cc = next(r for r in source("activities.csv") if r["title"] == CC_TITLE)
+    assert Activity.objects.get(agency=demo, title=CC_TITLE).source == build.SOURCE.format(
+        key=cc["key"]
+    )
+
+
+def test_recorded_is_the_date_the_source_shows_and_unknown_where_records_were_destroyed(
+    demo: Agency,
+) -> None:
+    by_source = {a.source: a for a in Activity.objects.filter(agency=demo)}
+    unknown = 0
+    for row in source("activities.csv"):
+        activity = by_source[build.SOURCE.format(key=row["key"])]
+        if row["travel_records"] == "destroyed_under_retention":
+            assert activity.recorded_at is None, row["key"]
+            unknown += 1
+        else:
+            assert activity.recorded_at is not None, row["key"]
+            local_day = timezone.localtime(activity.recorded_at).date()
+            assert local_day.isoformat() == row["recorded_on"], row["key"]
+            # Never the day the loader ran.
+            assert local_day < dt.date(2025, 1, 1)
+    assert 0 < unknown < 117
+
+
+def test_steps_missing_from_the_source_are_marked_not_on_record(demo: Agency) -> None:
+    by_source = {a.source: a for a in Activity.objects.filter(agency=demo)}
+    seen: set[str] = set()
+    for row in source("activities.csv"):
+        steps = by_source[build.SOURCE.format(key=row["key"])].not_on_record
+        assert ("approval" in steps) == (row["approval"] == "not_on_record"), row["key"]
+        assert ("evaluation_report" in steps) == (row["evaluation_report"] == "none"), row["key"]
+        assert ("travel_records" in steps) == (
+            row["travel_records"] == "destroyed_under_retention"
+        ), row["key"]
+        seen.update(steps)
+    assert seen == {"approval", "evaluation_report", "travel_records"}
+
+
+def test_a_request_on_file_was_recorded_before_the_activity_started(demo: Agency) -> None:
+    on_file = [a for a in Activity.objects.filter(agency=demo) if "approval" not in a.not_on_record]
+    assert on_file
+    for activity in on_file:
+        assert activity.recorded_at is not None
+        assert timezone.localtime(activity.recorded_at).date() < activity.start_date
+
+
+def test_participants_keep_the_rank_the_source_shows_not_todays(demo: Agency) -> None:
+    today = {row["serial_number"]: row["rank"] for row in source("people.csv")}
+    promoted = [
+        row
+        for row in source("participations.csv")
+        if row["serial_number"] and row["rank_at_time"] != today[row["serial_number"]]
+    ]
+    assert promoted, "the source should show some people at an earlier rank"
+    by_source = {a.source: a.pk for a in Activity.objects.filter(agency=demo)}
+    for row in promoted:
+        participation = Participation.objects.get(
+            activity_id=by_source[build.SOURCE.format(key=row["activity"])],
+            employee__serial_number=row["serial_number"],
+        )
+        assert participation.rank_at_time == row["rank_at_time"]
+        assert participation.employee is not None
+        assert participation.employee.rank == today[row["serial_number"]]
+
+
+def test_accounts_are_set_up_by_the_system_and_records_by_the_loader(demo: Agency) -> None:
+    assert demo.history.earliest().history_user is None  # type: ignore[attr-defined]
+    coordinator = User.objects.get(username="coordinator")
+    assert coordinator.history.earliest().history_user is None  # type: ignore[attr-defined]
+    employee = Employee.objects.get(user__username="employee")
+    linked = employee.history.latest()  # type: ignore[attr-defined]
+    assert linked.history_user.username == build.LOADER_USERNAME
+    assert User.objects.get(username="employee").first_name == employee.first_name
+
+
+# --- the loader and its steps ---------------------------------------------------------------
+
+
+def test_the_registry_step_runs_first() -> None:
+    assert STEPS[0] is build.load
+
+
+def test_a_later_step_finds_every_activity_by_its_key_on_a_second_run_too(demo: Agency) -> None:
+    seen: dict[str, Any] = {}
+
+    def probe(ctx: DemoContext) -> None:
+        seen["cc"] = ctx.activity(next(k for k, a in ctx.activities.items() if a.title == CC_TITLE))
+        seen["keys"] = sorted(ctx.activities)
+        seen["actor"] = ctx.actor.username
+        with pytest.raises(KeyError, match="A999"):
+            ctx.activity("A999")
+
+    report = load_demo(steps=[build.load, probe])
+    assert not report.created
+    assert seen["keys"] == [f"A{n:03d}" for n in range(1, 118)]
+    assert seen["cc"].title == CC_TITLE
+    assert seen["actor"] == build.LOADER_USERNAME
+
+
+def test_a_database_loaded_before_provenance_is_not_loaded_twice(demo: Agency) -> None:
+    # What the earlier loader left: entered records without a source.
+    Activity.objects.filter(agency=demo).update(origin="entered", source="")
+    report = load_demo(steps=[build.load])
+    assert report.created["activities"] == 0
+    assert Activity.objects.filter(agency=demo).count() == 117

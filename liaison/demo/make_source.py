@@ -1,6 +1,6 @@
 """Write the demo department's source CSVs (run once; the CSVs are committed).
 
-    python -m liaison.activities.demo.make_source
+    python -m liaison.demo.make_source
 
 The activity table below is hand-written from the Inspector General's published figures
 (seed 000): 117 activities from January 2014 to August 2024, 243 distinct employees,
@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent / "data"
 SEED = 20260207  # the date of the news report; any fixed number would do
 
 # ---------------------------------------------------------------------------------------
@@ -2706,14 +2706,64 @@ def justification_for(rng: random.Random, spec: Spec, senior: Person) -> str:
     return f"Requested by {senior.unit}; relevant to the unit's current {area} work."
 
 
+# A rank and the one below it: someone promoted since a trip went as the rank below.
+PROMOTED_FROM = {
+    "Police Officer III": "Police Officer II",
+    "Detective II": "Detective I",
+    "Detective III": "Detective II",
+    "Sergeant II": "Sergeant I",
+    "Lieutenant II": "Lieutenant I",
+    "Captain II": "Captain I",
+    "Captain III": "Captain II",
+    "Criminalist II": "Criminalist I",
+}
+
+
+def promotions(rng: random.Random, everyone: list[Person]) -> dict[str, dt.date]:
+    """About a third of those whose rank has a rank below it were promoted during the
+    period: serial number → the day of the promotion (trips before it show the old rank)."""
+    promoted: dict[str, dt.date] = {}
+    first, last = dt.date(2015, 1, 1), dt.date(2024, 6, 30)
+    for person in sorted(everyone, key=lambda p: p.serial_number):
+        if person.rank in PROMOTED_FROM and rng.random() < 0.35:
+            promoted[person.serial_number] = first + dt.timedelta(
+                days=rng.randint(0, (last - first).days)
+            )
+    return promoted
+
+
+def rank_at(person: Person, day: dt.date, promoted: dict[str, dt.date]) -> str:
+    since = promoted.get(person.serial_number)
+    return PROMOTED_FROM[person.rank] if since is not None and day < since else person.rank
+
+
+def record_trail(
+    rng: random.Random, spec: Spec, start: dt.date, end: dt.date, travel_records: str
+) -> dict[str, str]:
+    """What the department's own records show about the request: an approval on file
+    (and the day the request was recorded, weeks before the start) or not; a record made
+    only after the trip (a trip statement); or, where travel records were destroyed under
+    the retention schedule, no date at all."""
+    if travel_records != "on_file":
+        return {"approval": "not_on_record", "recorded_on": ""}
+    if spec.fund == "D" or spec.direction in ("inbound", "foreign_trainers") or rng.random() < 0.6:
+        recorded = start - dt.timedelta(days=rng.randint(21, 120))
+        return {"approval": "on_file", "recorded_on": recorded.isoformat()}
+    recorded = end + dt.timedelta(days=rng.randint(2, 30))
+    return {"approval": "not_on_record", "recorded_on": recorded.isoformat()}
+
+
 def main(out_dir: Path = HERE) -> None:
     rng = random.Random(SEED)
+    # Columns added later draw from their own generator, so the older ones stay as written.
+    later = random.Random(SEED + 1)
     assert len(SPECS) == 117, len(SPECS)
     keys = {(s.title, s.start) for s in SPECS}
     assert len(keys) == len(SPECS), "title + start date must be unique"
     pools = make_people(rng)
     chosen = assign(rng, SPECS, pools)
     grant_counter: Counter[str] = Counter()
+    promoted = promotions(later, [p for members in pools.values() for p in members])
 
     activities, participations = [], []
     for number, spec in enumerate(sorted(SPECS, key=lambda s: (s.start, s.title)), start=1):
@@ -2727,6 +2777,7 @@ def main(out_dir: Path = HERE) -> None:
         evaluation = evaluation_for(rng, spec)
         locations = [w.strip() for w in spec.where.split(";")]
         cost = cost_for(rng, spec, locations[0].split(":")[0])
+        travel_records = "on_file" if end.year >= 2021 else "destroyed_under_retention"
         activities.append(
             {
                 "key": key,
@@ -2750,7 +2801,8 @@ def main(out_dir: Path = HERE) -> None:
                 "evaluation_report": evaluation,
                 # Records before 2021 were deleted under the retention schedule; what is
                 # here for them was reconstructed for the IG review.
-                "travel_records": "on_file" if end.year >= 2021 else "destroyed_under_retention",
+                "travel_records": travel_records,
+                **record_trail(later, spec, start, end, travel_records),
             }
         )
         for person in people:
@@ -2760,11 +2812,21 @@ def main(out_dir: Path = HERE) -> None:
                     "serial_number": person.serial_number,
                     "external_person": "",
                     "role": participant_role(spec, person, lead),
+                    # As the source lists them on the day: the rank then, not today's.
+                    "rank_at_time": rank_at(person, start, promoted),
+                    "unit_at_time": person.unit,
                 }
             )
         for ext_key, role in EXTERNAL_PARTICIPATIONS.get(spec.title, []):
             participations.append(
-                {"activity": key, "serial_number": "", "external_person": ext_key, "role": role}
+                {
+                    "activity": key,
+                    "serial_number": "",
+                    "external_person": ext_key,
+                    "role": role,
+                    "rank_at_time": "",
+                    "unit_at_time": "",
+                }
             )
 
     # The "employee" demo login: the most-travelled investigator of crimes against children.
@@ -2855,6 +2917,13 @@ def check(
     assert sum(p["activity"] == cc[0]["key"] for p in participations) == 8
     full = sum(a["evaluation_report"] == "full" for a in activities)
     assert full <= 12, full
+    for a in activities:
+        # No date where the records were destroyed; a request is recorded before the start.
+        assert (a["recorded_on"] == "") == (a["travel_records"] != "on_file"), a["key"]
+        if a["approval"] == "on_file":
+            assert a["recorded_on"] < a["start_date"], a["key"]
+    cc_people = [p for p in participations if p["activity"] == cc[0]["key"]]
+    assert sum(p["rank_at_time"] == "Deputy Chief" for p in cc_people) == 1
     assert all(a["key"] in by_key for a in activities)
 
 

@@ -17,7 +17,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from liaison.accounts.models import Role
-from liaison.activities.demo.build import DEFAULT_PASSWORD, DEMO_LOGINS, load_demo
+from liaison.demo.context import DEFAULT_PASSWORD
+from liaison.demo.loader import load_demo
+from liaison.demo.steps.registry import DEMO_LOGINS
 
 REFUSAL = (
     "load_demo refuses to run with DEBUG off: it creates sign-ins whose password is "
