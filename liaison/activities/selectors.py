@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -275,7 +276,7 @@ def activity_history(*, activity: Activity) -> list[dict[str, Any]]:
     approval"); the reason is the user's own words, or empty."""
     entries: list[dict[str, Any]] = []
     as_of = _AsOf()
-    sources: list[tuple[str, type, Any]] = [
+    sources: list[tuple[str, type[models.Model], Any]] = [
         (
             "Activity",
             Activity,
