@@ -215,6 +215,16 @@ class TestLabelsNotCodes:
         assert changes["city"] == ("Tel Aviv", "Haifa")
         assert "updated_at" not in changes
 
+    def test_the_actor_is_named_as_they_were_on_the_day(
+        self, clerk: User, agency: Agency, category: Category
+    ) -> None:
+        activity = activity_create(actor=clerk, agency=agency, data=trip_input(category))
+        name_then = str(clerk)
+        clerk.first_name, clerk.last_name = "Later", "Name"
+        save_audited(clerk, actor=clerk, validate=False)
+        (entry,) = [e for e in activity_history(activity=activity) if e["object"] == "Activity"]
+        assert entry["who"] == name_then != str(clerk)
+
     def test_the_history_page_shows_labels(
         self, clerk: User, agency: Agency, category: Category
     ) -> None:
