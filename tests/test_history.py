@@ -307,7 +307,7 @@ def test_each_service_write_leaves_one_history_row_per_record_attributed_to_the_
     actor, act = CASES[name](world)
     before = _latest_ids()
     written = act()
-    rows = [
+    rows: list[Any] = [
         row
         for model, last in before.items()
         for row in model._default_manager.filter(history_id__gt=last)
