@@ -168,6 +168,7 @@ class _AsOf:
     def __init__(self) -> None:
         self._rows: dict[tuple[type, Any], list[Any]] = {}
         self._current: dict[tuple[type, Any], Any] = {}
+        self._instances: dict[tuple[type, Any], Any] = {}
 
     def rows(self, model: type, pk: Any) -> list[Any]:
         key = (model, pk)
@@ -180,6 +181,14 @@ class _AsOf:
             )
         return self._rows[key]
 
+    def _instance(self, row: Any) -> Any:
+        # ``.instance`` builds a new object each time, and for a model with fields kept
+        # out of the history (the user's password) reads them from the database: once.
+        key = (type(row), row.history_id)
+        if key not in self._instances:
+            self._instances[key] = row.instance
+        return self._instances[key]
+
     def record(self, model: type, pk: Any, when: dt.datetime) -> tuple[Any, bool]:
         """The record as it was at ``when`` and whether that is certain: (historical
         instance or today's row or None, exact). Not exact means the history starts
@@ -187,9 +196,9 @@ class _AsOf:
         rows = self.rows(model, pk)
         before = [r for r in rows if r.history_date <= when]
         if before:
-            return before[-1].instance, True
+            return self._instance(before[-1]), True
         if rows:
-            return rows[0].instance, rows[0].history_type == "+"
+            return self._instance(rows[0]), rows[0].history_type == "+"
         key = (model, pk)
         if key not in self._current:
             self._current[key] = model._default_manager.filter(pk=pk).first()  # type: ignore[attr-defined]

@@ -12,6 +12,8 @@ import html as html_lib
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from conftest import client_for
@@ -361,3 +363,23 @@ class TestRecorded:
         assert (
             client_for(clerk).get(f"{API}/activities/{activity.pk}").json()["recorded_at"] is None
         )
+
+
+def test_reading_the_history_costs_the_same_queries_for_2_or_12_participants(
+    clerk: User, agency: Agency, category: Category
+) -> None:
+    counts = []
+    for size in (2, 12):
+        people = [EmployeeFactory.create(agency=agency) for _ in range(size)]
+        activity = activity_create(
+            actor=clerk,
+            agency=agency,
+            data=trip_input(
+                category, participants=[ParticipantInput(employee_id=p.pk) for p in people]
+            ),
+        )
+        with CaptureQueriesContext(connection) as queries:
+            entries = activity_history(activity=activity)
+        assert len([e for e in entries if e["object"] == "Participant"]) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1] <= 6, counts
