@@ -1,10 +1,23 @@
-"""Administrators manage accounts, agencies and role grants here."""
+"""Administrators manage accounts, agencies and role grants here.
 
-from django.contrib import admin
+Every change made here leaves a history row naming the administrator (the history
+middleware attributes admin saves). Two records are guarded (docs/adr/0004-history.md):
+users are deactivated, never deleted; API tokens are read-only apart from revoking.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from liaison.accounts.models import Agency, ApiToken, RoleGrant, User
+from liaison.accounts.services import api_token_revoke_as_administrator, user_deactivate
+from liaison.core.errors import Forbidden
 
 
 class RoleGrantInline(admin.TabularInline):
@@ -13,8 +26,25 @@ class RoleGrantInline(admin.TabularInline):
 
 
 @admin.register(User)
-class LiaisonUserAdmin(UserAdmin):
+class LiaisonUserAdmin(SimpleHistoryAdmin, UserAdmin):
     inlines = [RoleGrantInline]
+    actions = ["deactivate"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Deleting a user would turn every history row they wrote into "system".
+        return False
+
+    @admin.action(description="Deactivate the selected users", permissions=["change"])
+    def deactivate(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        done = 0
+        for user in queryset:
+            try:
+                user_deactivate(actor=request.user, user=user)
+            except Forbidden as exc:
+                self.message_user(request, f"{user}: {exc.message}", messages.ERROR)
+            else:
+                done += 1
+        self.message_user(request, f"Deactivated {done} user(s).", messages.SUCCESS)
 
 
 @admin.register(Agency)
@@ -24,7 +54,30 @@ class AgencyAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(SimpleHistoryAdmin):
+    """Read-only: a changed owner would let the token act as someone else, and a cleared
+    revocation would bring a withdrawn credential back. Tokens are created by their
+    owners on the tokens page; here they can only be seen and revoked."""
+
     list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
-    readonly_fields = ("prefix", "digest", "created_at", "last_used_at")
     list_filter = ("revoked_at",)
+    search_fields = ("name", "prefix", "user__username")
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("accounts.change_apitoken"))
+
+    @admin.action(description="Revoke the selected tokens", permissions=["revoke"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        for token in queryset:
+            api_token_revoke_as_administrator(actor=request.user, token=token)
+        self.message_user(request, f"Revoked {queryset.count()} token(s).", messages.SUCCESS)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from simple_history.models import HistoricalRecords
 
 
@@ -51,12 +54,34 @@ class Role(models.TextChoices):
 AGENCY_SPANNING_ROLES = (Role.OVERSEER, Role.ADMIN)
 
 
+USERS_ARE_NOT_DELETED = (
+    "Users are deactivated, never deleted: the history names them as the people who acted."
+)
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ProtectedError(USERS_ARE_NOT_DELETED, set(self))
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
+
+
 class User(AbstractUser):
     """A person who signs in. Roles come from RoleGrant rows, not from Django groups.
 
-    Users are deactivated, never deleted: history rows point at them as the actor."""
+    Users are deactivated, never deleted: history rows point at them as the actor, and
+    django-simple-history would turn those into "system" (its foreign key is SET_NULL).
+    So deleting a user raises ``ProtectedError`` (here and on the queryset), the admin
+    offers no delete, and ``accounts.services.user_deactivate`` is the way out (ADR 0004).
+    """
 
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ProtectedError(USERS_ARE_NOT_DELETED, {self})
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username

@@ -1,10 +1,10 @@
 """Writes for accounts: agencies, users, role grants and API tokens. Keyword-only, actor
-required, audited.
+required, audited: each leaves one history row per record written, attributed to the actor.
 
 ``agency_create`` and ``user_create`` accept ``actor=None``: the *system*, i.e. a management
 command run by someone with shell access to the server (``load_demo``, a deployer's
 set-up script). Their history rows then name no user ("system"). Any other actor must be
-an administrator.
+an administrator. No page or API endpoint writes users or role grants.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from liaison.accounts.access import ALL_AGENCIES, scope_for
 from liaison.accounts.models import Agency, ApiToken, Role, RoleGrant, User
-from liaison.core.audit import save_audited
+from liaison.core.audit import delete_audited, save_audited
 from liaison.core.errors import Forbidden, NotFound
 
 TOKEN_PREFIX = "lsn_"  # noqa: S105  (a public marker, not a secret)
@@ -71,9 +71,11 @@ def user_create(
     *,
     actor: User | None,
     username: str,
-    first_name: str,
-    last_name: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
     password_hash: str | None = None,
+    password: str | None = None,
     is_staff: bool = False,
     is_superuser: bool = False,
 ) -> User:
@@ -93,10 +95,14 @@ def user_create(
         username=(username or "").strip(),
         first_name=_clean_name(first_name),
         last_name=_clean_name(last_name),
+        email=(email or "").strip(),
         is_staff=is_staff,
         is_superuser=is_superuser,
     )
-    if password_hash is None:
+    if password is not None:
+        # A raw password (tests, set-up scripts) is hashed here, never kept.
+        user.set_password(password)
+    elif password_hash is None:
         user.set_unusable_password()
     else:
         try:
@@ -108,6 +114,27 @@ def user_create(
         user.password = password_hash
     save_audited(user, actor=actor)
     return user
+
+
+@transaction.atomic
+def user_deactivate(*, actor: Any, user: User) -> User:
+    """Stop ``user`` from signing in or using their API tokens. Users are never deleted:
+    the history keeps naming them as the people who acted. Deactivating an inactive
+    user writes nothing."""
+    if actor is not None and getattr(actor, "pk", None) == user.pk:
+        raise Forbidden("You cannot deactivate your own account.")
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.is_active:
+        user.is_active = False
+        save_audited(user, actor=actor, validate=False)
+    return user
+
+
+@transaction.atomic
+def role_revoke(*, actor: Any, grant: RoleGrant) -> None:
+    """Take a role away. The grant's history keeps who held it, where, and who revoked it."""
+    grant = RoleGrant.objects.select_for_update().get(pk=grant.pk)
+    delete_audited(grant, actor=actor)
 
 
 @transaction.atomic
@@ -133,6 +160,21 @@ def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, st
     )
     save_audited(token, actor=actor)
     return token, raw
+
+
+@transaction.atomic
+def api_token_revoke_as_administrator(*, actor: Any, token: ApiToken) -> ApiToken:
+    """Revoke anyone's token (the admin's "Revoke" action). Only staff with the
+    permission to change tokens may; a token is otherwise read-only, so its owner, digest
+    and prefix never change and a revocation is never undone. Revoking a revoked token
+    writes nothing."""
+    if not (getattr(actor, "is_staff", False) and actor.has_perm("accounts.change_apitoken")):
+        raise Forbidden("Only administrators revoke other people's tokens.")
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        save_audited(token, actor=actor, validate=False)
+    return token
 
 
 @transaction.atomic

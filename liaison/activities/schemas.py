@@ -100,12 +100,39 @@ class ActivityItem(Schema):
 
 
 class ParticipantOut(Schema):
-    """Exactly one of ``employee`` and ``external_person`` is set."""
+    """Exactly one of ``employee`` and ``external_person`` is set. ``employee`` and
+    ``external_person`` describe the person *today*; ``name``, ``rank``, ``unit`` and
+    ``agency`` are what the activity recorded when the person was added (a 2016 trip
+    keeps the 2016 rank after a promotion)."""
 
     id: int
     employee: EmployeeRef | None
     external_person: ExternalPersonRef | None
     role: ParticipantRole
+    name: str = Field(description="The participant's name as recorded on this activity.")
+    rank: str = Field(description="Rank as recorded on this activity (employees; may be empty).")
+    unit: str = Field(
+        description="Unit as recorded (employees) or position (external persons); may be empty."
+    )
+    agency: str = Field(
+        description="Agency (employees) or organisation (external persons) as recorded."
+    )
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.display_name)
+
+    @staticmethod
+    def resolve_rank(obj: Any) -> str:
+        return str(obj.rank_at_time)
+
+    @staticmethod
+    def resolve_unit(obj: Any) -> str:
+        return str(obj.unit_at_time)
+
+    @staticmethod
+    def resolve_agency(obj: Any) -> str:
+        return str(obj.agency_at_time)
 
 
 class RefusedTransitionOut(Schema):
@@ -119,12 +146,8 @@ class NotOnRecordStep(Schema):
 
 
 class ActivityDetail(ActivityItem):
-    # Provenance (ADR 0007): where the record came from and what its source does not show.
-    origin: Origin = Field(description="`entered` here, or `imported` from an earlier record.")
-    source: str = Field(description="Where an imported record came from; empty if entered.")
-    recorded_at: dt.datetime | None = Field(
-        description="When the department first recorded the activity; null: not on record."
-    )
+    # Provenance (ADR 0007): what the source does not show. Where the record came from and
+    # when it was recorded are declared below with the row times.
     not_on_record: list[NotOnRecordStep] = Field(
         description="Lifecycle steps the source does not document, in declared order."
     )
@@ -139,7 +162,16 @@ class ActivityDetail(ActivityItem):
     host_organisation: OrganisationRef | None
     organiser_organisation: OrganisationRef | None
     participants: list[ParticipantOut]
-    created_at: dt.datetime
+    recorded_at: dt.datetime | None = Field(
+        description="When the department first recorded the activity: when it was entered "
+        "here, or the date an imported record's source shows; null when not on record."
+    )
+    origin: Origin = Field(description="Entered in Liaison, or imported from an earlier record.")
+    source: str = Field(description="Where an imported record came from (empty if entered).")
+    created_at: dt.datetime = Field(
+        description="When this row was written (internal; a load date for imported records). "
+        "Use `recorded_at` for when the department recorded the activity."
+    )
     updated_at: dt.datetime
     allowed_transitions: list[TransitionName] = Field(
         description="The transition names the caller may perform now."
@@ -275,7 +307,12 @@ JsonScalar = str | int | float | bool | None
 
 
 class FieldChange(Schema):
-    field: str
+    """One field's change, as a person reads it: choices by their labels, related records
+    by their names on the day of the change, topics as a comma-separated list, dates as
+    "12 May 2016". ``null`` means empty."""
+
+    field: str = Field(description="The field's name in the API and the models.")
+    label: str = Field(description="The field's name as the page shows it.")
     old: JsonScalar
     new: JsonScalar
 
@@ -291,6 +328,10 @@ class FieldChange(Schema):
 
 
 class HistoryEntry(Schema):
+    """``summary`` describes the record as it was recorded (a participant by the name,
+    rank and unit stored when they were added) or, for a status move, names the
+    transition ("Submit for approval"). ``reason`` is the user's own words, or empty."""
+
     when: dt.datetime
     who: str
     object: Literal["Activity", "Location", "Participant"]

@@ -10,13 +10,26 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django_countries import countries
 
 from liaison.activities.access import activities_visible_to
-from liaison.activities.models import Activity, Category, Location, Participation
+from liaison.activities.models import (
+    NOT_ON_RECORD_STEPS,
+    Activity,
+    Category,
+    Location,
+    ParticipantRole,
+    Participation,
+)
 from liaison.activities.search import activity_search
+from liaison.activities.workflow import TRANSITIONS
 from liaison.people.access import external_persons_visible_to
-from liaison.people.models import ExternalPerson
+from liaison.people.models import Employee, ExternalPerson
 
 SORTS: dict[str, tuple[str, ...]] = {
     "-start_date": ("-start_date", "-id"),
@@ -130,76 +143,210 @@ def with_detail_relations(qs: QuerySet[Activity]) -> QuerySet[Activity]:
     )
 
 
-def _readable(model: type, field_name: str, value: Any, names: dict[tuple[type, Any], str]) -> Any:
-    """Show a history value as a person reads it: a related record by its name rather
-    than its id, the topics list as names rather than link rows."""
-    if value is None or value == "":
-        return value
-    field = model._meta.get_field(field_name)  # type: ignore[attr-defined]
+# History shows dates in one format (the lists' "12 May 2016"), times in the page's zone.
+HISTORY_DATE_FORMAT = "j M Y"
+
+# Field names a reader sees where the model's verbose name would not do.
+_FIELD_LABELS = {
+    "recorded_at": "Recorded",
+    "not_on_record": "Not on record",
+    "position": "Order",
+    "agency_at_time": "Agency at the time",
+    "name_at_time": "Name at the time",
+    "rank_at_time": "Rank at the time",
+    "unit_at_time": "Unit at the time",
+}
+# Kept by the database on every save: a change to them is not a change anyone made.
+_UNSHOWN_FIELDS = frozenset({"updated_at", "search_text"})
+
+
+class _AsOf:
+    """Names of related records as they were at a moment, read from their own history
+    (``history_date`` at or before the moment), so a later rename never shows as if it
+    had been the name then. Each record's history is read once per call."""
+
+    def __init__(self) -> None:
+        self._rows: dict[tuple[type, Any], list[Any]] = {}
+        self._current: dict[tuple[type, Any], Any] = {}
+        self._instances: dict[tuple[type, Any], Any] = {}
+
+    def rows(self, model: type, pk: Any) -> list[Any]:
+        key = (model, pk)
+        if key not in self._rows:
+            history = getattr(model, "history", None)
+            self._rows[key] = (
+                list(history.filter(id=pk).order_by("history_date", "history_id"))
+                if history is not None
+                else []
+            )
+        return self._rows[key]
+
+    def _instance(self, row: Any) -> Any:
+        # ``.instance`` builds a new object each time, and for a model with fields kept
+        # out of the history (the user's password) reads them from the database: once.
+        key = (type(row), row.history_id)
+        if key not in self._instances:
+            self._instances[key] = row.instance
+        return self._instances[key]
+
+    def record(self, model: type, pk: Any, when: dt.datetime) -> tuple[Any, bool]:
+        """The record as it was at ``when`` and whether that is certain: (historical
+        instance or today's row or None, exact). Not exact means the history starts
+        later than ``when`` and the first row we have is a change, not the creation."""
+        rows = self.rows(model, pk)
+        before = [r for r in rows if r.history_date <= when]
+        if before:
+            return self._instance(before[-1]), True
+        if rows:
+            return self._instance(rows[0]), rows[0].history_type == "+"
+        key = (model, pk)
+        if key not in self._current:
+            self._current[key] = model._default_manager.filter(pk=pk).first()  # type: ignore[attr-defined]
+        return self._current[key], False
+
+    def name(self, model: type, pk: Any, when: dt.datetime) -> str:
+        obj, exact = self.record(model, pk, when)
+        if obj is None:
+            return f"#{pk} (no longer exists)"
+        return str(obj) if exact else f"{obj} (name recorded later)"
+
+
+def _label_of(field: Any) -> str:
+    name = _FIELD_LABELS.get(field.name, str(field.verbose_name))
+    return name[:1].upper() + name[1:]
+
+
+def _readable(field: Any, value: Any, when: dt.datetime, as_of: _AsOf) -> Any:
+    """A history value as a person reads it: a choice by its label, a related record by
+    its name on the day, topics as a comma-separated list of names, a date in the one
+    history format. Empty stays empty (``None``)."""
+    if value is None or value == "" or value == []:
+        return None
     if field.many_to_many:
         related = field.related_model
         ids = [row.get(related._meta.model_name) for row in value if isinstance(row, dict)]
-        return sorted(_name_of(related, pk, names) for pk in ids if pk is not None)
+        return ", ".join(sorted(as_of.name(related, pk, when) for pk in ids if pk is not None))
     if field.is_relation:
-        return _name_of(field.related_model, value, names)
+        return as_of.name(field.related_model, value, when)
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if field.name == "country":
+        return countries.name(str(value)) or str(value)
+    if field.name == "not_on_record" and isinstance(value, list):
+        return ", ".join(NOT_ON_RECORD_STEPS.get(str(v), str(v)) for v in value)
+    if field.name == "position" and isinstance(value, int):
+        return value + 1
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, dt.datetime):
+        local = timezone.localtime(value)
+        return f"{date_format(local, HISTORY_DATE_FORMAT)}, {local:%H:%M} {local.tzname()}"
+    if isinstance(value, dt.date):
+        return date_format(value, HISTORY_DATE_FORMAT)
     return value
 
 
-def _name_of(model: type, pk: Any, names: dict[tuple[type, Any], str]) -> str:
-    key = (model, pk)
-    if key not in names:
-        obj = model._default_manager.filter(pk=pk).first()  # type: ignore[attr-defined]
-        names[key] = str(obj) if obj is not None else f"#{pk} (no longer exists)"
-    return names[key]
+def participant_summary(row: Any, *, when: dt.datetime, as_of: _AsOf) -> str:
+    """A participation as it was recorded: the name, rank and unit stored on the row when
+    the person was added (``*_at_time``), never today's employee record. A row written
+    before those fields existed falls back to the person's own history as of ``when``."""
+    name, rank, unit, org = row.name_at_time, row.rank_at_time, row.unit_at_time, row.agency_at_time
+    if not name:
+        if row.employee_id:
+            person, _ = as_of.record(Employee, row.employee_id, when)
+            if person is not None:
+                name = f"{person.first_name} {person.last_name}"
+                rank, unit = person.rank, person.unit
+        elif row.external_person_id:
+            person, _ = as_of.record(ExternalPerson, row.external_person_id, when)
+            if person is not None:
+                name, unit = person.full_name, person.position
+    role = dict(ParticipantRole.choices).get(row.role, row.role)
+    who = " ".join(part for part in (rank, name) if part) or "Unknown person"
+    details = "; ".join(part for part in (unit, org) if part)
+    return f"{who}{f' ({details})' if details else ''} — {role}"
+
+
+def _transition_label(old: Any, new: Any) -> str:
+    for transition in TRANSITIONS:
+        if transition.source == old and transition.target == new:
+            return transition.label
+    return ""
 
 
 def activity_history(*, activity: Activity) -> list[dict[str, Any]]:
     """The change log of an activity and its locations and participants, newest first:
-    who, when, what kind of change, and which fields changed from what to what."""
+    who, when, what kind of change, and which fields changed from what to what.
+
+    Each entry shows the change as it was recorded: a participant by the name, rank and
+    unit stored on its own history row, related records (category, organisations,
+    topics, the acting user) by their names on the day of the change, choices by their
+    labels. A status move is summarised by its transition's label ("Submit for
+    approval"); the reason is the user's own words, or empty."""
     entries: list[dict[str, Any]] = []
-    names: dict[tuple[type, Any], str] = {}
-    sources: list[tuple[str, Any]] = [
+    as_of = _AsOf()
+    sources: list[tuple[str, type[models.Model], Any]] = [
         (
             "Activity",
-            activity.history.select_related("history_user").order_by("history_date", "history_id"),
+            Activity,
+            activity.history.order_by("history_date", "history_id"),
         ),
         (
             "Location",
-            Location.history.filter(activity_id=activity.pk)
-            .select_related("history_user")
-            .order_by("id", "history_date", "history_id"),
+            Location,
+            Location.history.filter(activity_id=activity.pk).order_by(
+                "id", "history_date", "history_id"
+            ),
         ),
         (
             "Participant",
-            Participation.history.filter(activity_id=activity.pk)
-            .select_related("history_user")
-            .order_by("id", "history_date", "history_id"),
+            Participation,
+            Participation.history.filter(activity_id=activity.pk).order_by(
+                "id", "history_date", "history_id"
+            ),
         ),
     ]
-    for label, records in sources:
+    for label, model, records in sources:
         previous: dict[int, Any] = {}
         for record in records:
+            when = record.history_date
             changes: list[dict[str, Any]] = []
+            summary = ""
             before = previous.get(record.id)
             if before is not None and record.history_type == "~":
-                delta = record.diff_against(before)
-                model = type(record.instance)
-                changes = [
-                    {
-                        "field": c.field,
-                        "old": _readable(model, c.field, c.old, names),
-                        "new": _readable(model, c.field, c.new, names),
-                    }
-                    for c in delta.changes
-                ]
+                for c in record.diff_against(before).changes:
+                    if c.field in _UNSHOWN_FIELDS:
+                        continue
+                    field = model._meta.get_field(c.field)
+                    changes.append(
+                        {
+                            "field": c.field,
+                            "label": _label_of(field),
+                            "old": _readable(field, c.old, when, as_of),
+                            "new": _readable(field, c.new, when, as_of),
+                        }
+                    )
+                    if label == "Activity" and c.field == "status":
+                        summary = _transition_label(c.old, c.new)
+            if label == "Participant":
+                summary = participant_summary(record, when=when, as_of=as_of)
+            elif label == "Location":
+                summary = str(record.instance)
+            who = (
+                as_of.name(get_user_model(), record.history_user_id, when).removesuffix(
+                    " (name recorded later)"
+                )
+                if record.history_user_id
+                else "system"
+            )
             entries.append(
                 {
-                    "when": record.history_date,
-                    "who": str(record.history_user) if record.history_user else "system",
+                    "when": when,
+                    "who": who,
                     "object": label,
                     "object_id": record.id,
                     "action": {"+": "created", "~": "changed", "-": "deleted"}[record.history_type],
-                    "summary": str(record.instance) if label != "Activity" else "",
+                    "summary": summary,
                     "changes": changes,
                     "reason": record.history_change_reason or "",
                 }

@@ -35,7 +35,7 @@ from liaison.activities.models import (
     Topic,
 )
 from liaison.activities.workflow import Status, find_transition, transitions_from
-from liaison.core.audit import delete_audited, save_audited
+from liaison.core.audit import delete_audited, save_audited, save_audited_with_m2m
 from liaison.core.errors import Forbidden, InvalidTransition
 from liaison.people.models import Employee, ExternalPerson, Organisation
 
@@ -242,14 +242,69 @@ def snapshot_participant(participation: Participation) -> None:
             setattr(participation, name, value)
 
 
-def _topics_for(names: Sequence[str]) -> list[Topic]:
-    topics = []
-    for name in names:
-        topic = Topic.objects.filter(name__iexact=name).first()
-        if topic is None:
-            topic = Topic.objects.create(name=name)
-        topics.append(topic)
-    return topics
+@transaction.atomic
+def topic_create(*, actor: Any, name: str) -> Topic:
+    """Add ``name`` to the topic vocabulary, or return the topic already named so (names
+    are unique regardless of case). Topics are a free vocabulary: whoever may write an
+    activity may add one, so the callers are the activity services, which have checked
+    that; a new topic's history row names the actor like any other write."""
+    name = " ".join((name or "").split())[:100]
+    if not name:
+        raise ValidationError({"topics": ["A topic needs a name."]})
+    topic = Topic.objects.filter(name__iexact=name).first()
+    if topic is None:
+        topic = Topic(name=name)
+        save_audited(topic, actor=actor, validate=False)
+    return topic
+
+
+def _topics_for(*, actor: Any, names: Sequence[str]) -> list[Topic]:
+    return [topic_create(actor=actor, name=name) for name in names]
+
+
+# Fields whose change is not a change a person made (kept by the database or derived).
+_NOT_EDITS = frozenset({"updated_at", "search_text"})
+
+
+def _field_values(activity: Activity) -> dict[str, Any]:
+    return {
+        f.attname: getattr(activity, f.attname)
+        for f in Activity._meta.concrete_fields
+        if f.attname not in _NOT_EDITS
+    }
+
+
+def _match_locations(
+    old: list[Location], new: list[Location]
+) -> list[tuple[Location | None, Location | None]]:
+    """Pair the stored locations with the submitted ones so that an edit touches only
+    what changed: first the same place in the list with the same country and city
+    (unchanged), then the same country and city anywhere (moved), then the same place in
+    the list (changed in place). What is left is added or removed."""
+    pairs: dict[int, Location] = {}  # index in ``new`` → stored location
+    free = list(old)
+
+    def same(a: Location, b: Location) -> bool:
+        return str(a.country) == str(b.country) and a.city == b.city
+
+    rules = (
+        lambda o, i, n: o.position == i and same(o, n),
+        lambda o, i, n: same(o, n),
+        lambda o, i, n: o.position == i,
+    )
+    for rule in rules:
+        for index, loc in enumerate(new):
+            if index in pairs:
+                continue
+            match = next((o for o in free if rule(o, index, loc)), None)
+            if match is not None:
+                pairs[index] = match
+                free.remove(match)
+    result: list[tuple[Location | None, Location | None]] = [
+        (pairs.get(index), loc) for index, loc in enumerate(new)
+    ]
+    result.extend((o, None) for o in free)
+    return result
 
 
 def _save_children(
@@ -259,22 +314,42 @@ def _save_children(
     data: ActivityInput,
     locations: list[Location],
     participations: list[Participation],
+    before: dict[str, Any] | None = None,
 ) -> None:
+    """Write the activity and its rows, touching only what changed: an edit that changes
+    nothing writes nothing, and each changed row leaves one history row attributed to
+    ``actor`` (``before`` holds the activity's stored field values on update)."""
     topic_names = _clean_topics(data.topics)
     activity.search_text = build_search_text(
         title=activity.title, topics=topic_names, purpose=activity.purpose
     )
-    save_audited(activity, actor=actor, validate=False)
-    activity.topics.set(_topics_for(topic_names))
+    topics = _topics_for(actor=actor, names=topic_names)
+    if before is None:
+        topics_changed = True
+    else:
+        stored = set(activity.topics.values_list("pk", flat=True))
+        topics_changed = stored != {t.pk for t in topics}
+    if before is None or topics_changed or _field_values(activity) != before:
+        save_audited_with_m2m(activity, actor=actor, set_m2m=lambda: activity.topics.set(topics))
 
-    # Replace locations wholesale (they have no identity of their own).
-    for old in list(activity.locations.all()):
-        delete_audited(old, actor=actor)
-    for location in locations:
-        location.activity = activity
-        save_audited(location, actor=actor, validate=False)
+    # Locations: keep what is unchanged, change in place what moved or changed.
+    for old, new in _match_locations(list(activity.locations.all()), locations):
+        if new is None:
+            assert old is not None
+            delete_audited(old, actor=actor)
+        elif old is None:
+            new.activity = activity
+            save_audited(new, actor=actor, validate=False)
+        elif (str(old.country), old.city, old.position) != (
+            str(new.country),
+            new.city,
+            new.position,
+        ):
+            old.country, old.city, old.position = new.country, new.city, new.position
+            save_audited(old, actor=actor, validate=False)
 
-    # Participations keep their identity (later reports hang off them): update in place.
+    # Participations keep their identity (later reports hang off them) and the snapshot
+    # taken when they were added: update in place, and only the role can change.
     existing = {(p.employee_id, p.external_person_id): p for p in activity.participations.all()}
     wanted = {(p.employee_id, p.external_person_id): p for p in participations}
     for key, old_p in existing.items():
@@ -409,12 +484,16 @@ def activity_update(*, actor: Any, activity: Activity, data: ActivityInput) -> A
 
     The caller has already passed ``access_activity(..., action="change")``. The agency
     and status are never changed here (status moves only through ``activity_transition``).
+    Only what changed is written: unchanged locations and participants keep their rows,
+    a moved or edited location is changed in place, and an edit that changes nothing
+    leaves no history row.
     """
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     # Re-checked on the locked row: the status may have moved since the caller looked.
     refusal = change_refusal(actor, activity)
     if refusal is not None:
         raise refusal
+    before = _field_values(activity)
     errors: dict[str, list[str]] = {}
     locations, participations = _validate(
         agency=activity.agency, data=data, instance=activity, errors=errors
@@ -427,6 +506,7 @@ def activity_update(*, actor: Any, activity: Activity, data: ActivityInput) -> A
         data=data,
         locations=locations,
         participations=participations,
+        before=before,
     )
     return activity
 
@@ -474,12 +554,9 @@ def activity_transition(*, actor: Any, activity: Activity, name: str, reason: st
             {"reason": [f"Give a reason to {transition.label.lower()}: it is kept on the record."]}
         )
     activity.status = transition.target
-    save_audited(
-        activity,
-        actor=actor,
-        validate=False,
-        reason=reason or f"{transition.name}: {transition.source} → {transition.target}",
-    )
+    # The reason is the user's words or nothing: the history names the move itself from
+    # the status change (selectors.activity_history), so an empty reason stays empty.
+    save_audited(activity, actor=actor, validate=False, reason=reason)
     return activity
 
 

@@ -70,10 +70,14 @@ def _spans_agencies(scope: Scope) -> bool:
 
 
 def _with_role(qs: QuerySet[Activity], person: Q) -> QuerySet[Activity]:
-    """Annotate each activity with the person's ``role`` in it. The participation
-    constraints allow one row per person and activity, so the join adds no duplicates."""
+    """Annotate each activity with the person's ``role`` in it and their rank and unit
+    *as recorded on that activity* (the page's own record shows today's). The
+    participation constraints allow one row per person and activity, so the join adds
+    no duplicates."""
     return qs.annotate(part=FilteredRelation("participations", condition=person)).annotate(
-        role=F("part__role")
+        role=F("part__role"),
+        rank_then=F("part__rank_at_time"),
+        unit_then=F("part__unit_at_time"),
     )
 
 

@@ -520,7 +520,12 @@ def test_history_shows_changed_fields_as_plain_values(
     )
     items = client_for(clerk).get(f"{API}/activities/{created['id']}/history").json()["items"]
     change = next(e for e in items if e["object"] == "Activity" and e["action"] == "changed")
-    assert {"field": "end_date", "old": "2024-03-08", "new": "2024-03-09"} in change["changes"]
+    assert {
+        "field": "end_date",
+        "label": "End date",
+        "old": "8 Mar 2024",
+        "new": "9 Mar 2024",
+    } in change["changes"]
     assert any(e["object"] == "Participant" and e["action"] == "deleted" for e in items)
 
 

@@ -330,7 +330,10 @@ class TestActivityDetail:
         assert ("Ready for the captain" in page) is sees_history
         if sees_history:
             assert str(clerk) in page  # who
-            assert "<strong>status</strong>: draft" in page  # what changed, from what
+            # what changed, from what: labels, not codes; the move named by its label
+            assert "<strong>Status</strong>: Draft" in page
+            assert "Submitted for approval" in page
+            assert "Activity: Submit for approval" in page
 
     @pytest.mark.parametrize(
         ("persona", "status"),

@@ -15,6 +15,7 @@ from hypothesis.extra.django import TestCase as HypothesisTestCase
 from liaison.accounts.models import Agency, User
 from liaison.accounts.tests.factories import AgencyFactory, user_with_role
 from liaison.activities.models import Activity, Location, Participation, Topic
+from liaison.activities.selectors import activity_history
 from liaison.activities.services import (
     ActivityInput,
     LocationInput,
@@ -250,13 +251,29 @@ class TestTransitions:
             with pytest.raises(InvalidTransition):
                 activity_transition(actor=commander, activity=activity, name=name)
 
-    def test_the_history_names_the_transition(self, clerk: User, agency: Agency) -> None:
+    def test_an_empty_reason_stays_empty_and_the_history_names_the_move(
+        self, clerk: User, agency: Agency
+    ) -> None:
         activity = activity_create(actor=clerk, agency=agency, data=valid_input(agency))
         activity_transition(actor=clerk, activity=activity, name="submit")
         latest = activity.history.order_by("-history_date", "-history_id").first()
         assert latest is not None
-        assert latest.history_change_reason == "submit: draft → submitted"
+        assert not latest.history_change_reason
         assert latest.history_user == clerk
+        entry = activity_history(activity=activity)[0]
+        assert entry["reason"] == ""
+        assert entry["summary"] == "Submit for approval"
+        assert {
+            "field": "status",
+            "label": "Status",
+            "old": "Draft",
+            "new": "Submitted for approval",
+        } in entry["changes"]
+
+    def test_a_given_reason_is_kept_as_written(self, clerk: User, agency: Agency) -> None:
+        activity = activity_create(actor=clerk, agency=agency, data=valid_input(agency))
+        activity_transition(actor=clerk, activity=activity, name="submit", reason="  Urgent ")
+        assert activity_history(activity=activity)[0]["reason"] == "Urgent"
 
 
 class TestDatabaseConstraints:

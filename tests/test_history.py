@@ -1,0 +1,383 @@
+"""Every model keeps history, and every service's write leaves exactly one history row per
+record written, attributed to the actor (issue 5, part 1; docs/audit-events.md).
+
+The service table is checked for completeness: a public function with an ``actor``
+argument in any ``liaison.*.services`` module must have a case here (or a documented
+reason not to), so a new service cannot ship unaudited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import inspect
+import pkgutil
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import models
+from django.db.models import Max
+from simple_history.models import HistoricalChanges
+
+import liaison
+from liaison.accounts.models import Agency, ApiToken, RoleGrant, User
+from liaison.accounts.services import (
+    agency_create,
+    api_token_create,
+    api_token_revoke,
+    api_token_revoke_as_administrator,
+    role_grant,
+    role_revoke,
+    user_create,
+    user_deactivate,
+)
+from liaison.accounts.tests.factories import UserFactory
+from liaison.activities.models import Activity, Category
+from liaison.activities.services import (
+    ActivityInput,
+    LocationInput,
+    ParticipantInput,
+    activity_create,
+    activity_import,
+    activity_transition,
+    activity_update,
+    category_create,
+    topic_create,
+)
+from liaison.activities.tests.factories import CategoryFactory
+from liaison.people.models import Employee, Organisation
+from liaison.people.services import (
+    employee_create,
+    employee_link_user,
+    employee_update,
+    external_person_create,
+    organisation_create,
+)
+from liaison.people.tests.factories import EmployeeFactory, OrganisationFactory
+
+# Concrete models that keep no history, each with the reason. Empty today.
+MODELS_WITHOUT_HISTORY: dict[str, str] = {}
+
+# Public service functions taking an ``actor`` that are not in CASES, with the reason.
+SERVICES_NOT_IN_CASES: dict[str, str] = {}
+
+
+def _history_models() -> list[type[models.Model]]:
+    """The history tables that carry an actor (not the topics link snapshots)."""
+    return [
+        m
+        for m in apps.get_models()
+        if m.__module__.startswith("liaison.")
+        and issubclass(m, HistoricalChanges)
+        and any(f.name == "history_user" for f in m._meta.fields)
+    ]
+
+
+def test_every_model_keeps_history() -> None:
+    missing = [
+        f"{m._meta.app_label}.{m.__name__}"
+        for m in apps.get_models()
+        if m.__module__.startswith("liaison.")
+        and not issubclass(m, HistoricalChanges)
+        and not m._meta.auto_created
+        and f"{m._meta.app_label}.{m.__name__}" not in MODELS_WITHOUT_HISTORY
+        and not hasattr(m, "history")
+    ]
+    assert missing == [], "models without a history manager (add HistoricalRecords)"
+
+
+# --- the world every case starts from --------------------------------------------------
+
+
+@dataclass
+class World:
+    clerk: User
+    agency: Agency
+    superuser: User
+    category: Category
+    employees: list[Employee]
+    organisation: Organisation
+    activity: Activity
+
+
+def _trip(world_category: Category, employees: list[Employee], **overrides: Any) -> ActivityInput:
+    values: dict[str, Any] = dict(
+        title="Aviation Convention",
+        direction="outbound",
+        kind="convention",
+        category_id=world_category.pk,
+        purpose="Learn how partner agencies run air support units.",
+        start_date=dt.date(2019, 9, 2),
+        end_date=dt.date(2019, 9, 5),
+        topics=["air support"],
+        locations=[LocationInput("CO", "Bogotá")],
+        participants=[ParticipantInput(employee_id=e.pk) for e in employees],
+    )
+    values.update(overrides)
+    return ActivityInput(**values)
+
+
+@pytest.fixture
+def world(clerk: User, agency: Agency) -> World:
+    category = CategoryFactory.create(name="Aviation", slug="aviation")
+    employees = [EmployeeFactory.create(agency=agency) for _ in range(2)]
+    activity = activity_create(
+        actor=clerk, agency=agency, data=_trip(category, employees[:1], topics=[])
+    )
+    superuser = UserFactory.create(username="root", is_staff=True, is_superuser=True)
+    # An administrator of every agency (services check roles, not the Django flag).
+    RoleGrant.objects.create(user=superuser, role="admin", agency=None)
+    return World(
+        clerk=clerk,
+        agency=agency,
+        superuser=superuser,
+        category=category,
+        employees=employees,
+        organisation=OrganisationFactory.create(),
+        activity=Activity.objects.get(pk=activity.pk),
+    )
+
+
+# --- one case per service: (actor, the call, the records it must write) ---------------
+
+Written = list[models.Model]
+Case = Callable[[World], tuple[User, Callable[[], Written]]]
+
+
+def _user_create(w: World) -> tuple[User, Callable[[], Written]]:
+    return w.superuser, lambda: [user_create(actor=w.superuser, username="new", password="x")]
+
+
+def _user_deactivate(w: World) -> tuple[User, Callable[[], Written]]:
+    return w.superuser, lambda: [user_deactivate(actor=w.superuser, user=w.clerk)]
+
+
+def _role_grant(w: World) -> tuple[User, Callable[[], Written]]:
+    return w.superuser, lambda: [
+        role_grant(actor=w.superuser, user=w.clerk, role="approver", agency=w.agency)
+    ]
+
+
+def _role_revoke(w: World) -> tuple[User, Callable[[], Written]]:
+    grant = RoleGrant.objects.get(user=w.clerk)
+
+    def act() -> Written:
+        role_revoke(actor=w.superuser, grant=grant)
+        return [grant]
+
+    return w.superuser, act
+
+
+def _api_token_create(w: World) -> tuple[User, Callable[[], Written]]:
+    return w.clerk, lambda: [api_token_create(actor=w.clerk, user=w.clerk, name="nightly")[0]]
+
+
+def _own_token(w: World) -> ApiToken:
+    return api_token_create(actor=w.clerk, user=w.clerk, name="nightly")[0]
+
+
+def _api_token_revoke(w: World) -> tuple[User, Callable[[], Written]]:
+    token = _own_token(w)
+    return w.clerk, lambda: [api_token_revoke(actor=w.clerk, token_id=token.pk)]
+
+
+def _api_token_revoke_as_administrator(w: World) -> tuple[User, Callable[[], Written]]:
+    token = _own_token(w)
+    return w.superuser, lambda: [api_token_revoke_as_administrator(actor=w.superuser, token=token)]
+
+
+def _employee_create(w: World) -> tuple[User, Callable[[], Written]]:
+    return w.clerk, lambda: [
+        employee_create(
+            actor=w.clerk, agency=w.agency, serial_number="99001", first_name="A", last_name="B"
+        )
+    ]
+
+
+def _employee_update(w: World) -> tuple[User, Callable[[], Written]]:
+    return w.clerk, lambda: [
+        employee_update(actor=w.clerk, employee=w.employees[0], rank="Lieutenant")
+    ]
+
+
+def _external_person_create(w: World) -> tuple[User, Callable[[], Written]]:
+    return w.clerk, lambda: [
+        external_person_create(
+            actor=w.clerk, agency=w.agency, full_name="Lior Ben-David", country="IL"
+        )
+    ]
+
+
+def _organisation_create(w: World) -> tuple[User, Callable[[], Written]]:
+    return w.clerk, lambda: [
+        organisation_create(
+            actor=w.clerk, name="Colombian National Police", country="CO", org_type="police"
+        )
+    ]
+
+
+def _topic_create(w: World) -> tuple[User, Callable[[], Written]]:
+    return w.clerk, lambda: [topic_create(actor=w.clerk, name="helicopter operations")]
+
+
+def _activity_create(w: World) -> tuple[User, Callable[[], Written]]:
+    def act() -> Written:
+        activity = activity_create(
+            actor=w.clerk,
+            agency=w.agency,
+            data=_trip(
+                w.category,
+                w.employees,
+                topics=["air support", "night flying"],
+                locations=[LocationInput("CO", "Bogotá"), LocationInput("CO", "Medellín")],
+            ),
+        )
+        return [
+            activity,
+            *activity.locations.all(),
+            *activity.participations.all(),
+            *activity.topics.all(),
+        ]
+
+    return w.clerk, act
+
+
+def _activity_update(w: World) -> tuple[User, Callable[[], Written]]:
+    def act() -> Written:
+        # Title and a new topic change the activity (one row with the new topics), a
+        # second location and a second participant are added; the first of each is kept.
+        activity = activity_update(
+            actor=w.clerk,
+            activity=w.activity,
+            data=_trip(
+                w.category,
+                w.employees,
+                title="Aviation Convention 2019",
+                topics=["night flying"],
+                locations=[LocationInput("CO", "Bogotá"), LocationInput("CO", "Cali")],
+            ),
+        )
+        return [
+            activity,
+            activity.topics.get(),
+            activity.locations.get(city="Cali"),
+            activity.participations.get(employee=w.employees[1]),
+        ]
+
+    return w.clerk, act
+
+
+def _activity_transition(w: World) -> tuple[User, Callable[[], Written]]:
+    return w.clerk, lambda: [activity_transition(actor=w.clerk, activity=w.activity, name="submit")]
+
+
+def _category_create(w: World) -> tuple[User, Callable[[], Written]]:
+    return w.clerk, lambda: [category_create(actor=w.clerk, name="Crowd control")]
+
+
+def _agency_create(w: World) -> tuple[User, Callable[[], Written]]:
+    return w.superuser, lambda: [
+        agency_create(actor=w.superuser, name="County Sheriff", ori_code="CA0190000", state="CA")
+    ]
+
+
+def _employee_link_user(w: World) -> tuple[User, Callable[[], Written]]:
+    login = UserFactory.create(username="pilot")
+    return w.clerk, lambda: [employee_link_user(actor=w.clerk, employee=w.employees[1], user=login)]
+
+
+def _activity_import(w: World) -> tuple[User, Callable[[], Written]]:
+    def act() -> Written:
+        activity = activity_import(
+            actor=w.clerk,
+            agency=w.agency,
+            data=_trip(w.category, w.employees, topics=["air support"]),
+            status="completed",
+            recorded_at=None,
+            source="Training log 2019, entry 12",
+            not_on_record=["approval"],
+        )
+        return [
+            activity,
+            *activity.locations.all(),
+            *activity.participations.all(),
+            *activity.topics.all(),
+        ]
+
+    return w.clerk, act
+
+
+CASES: dict[str, Case] = {
+    "accounts.agency_create": _agency_create,
+    "people.employee_link_user": _employee_link_user,
+    "activities.activity_import": _activity_import,
+    "accounts.user_create": _user_create,
+    "accounts.user_deactivate": _user_deactivate,
+    "accounts.role_grant": _role_grant,
+    "accounts.role_revoke": _role_revoke,
+    "accounts.api_token_create": _api_token_create,
+    "accounts.api_token_revoke": _api_token_revoke,
+    "accounts.api_token_revoke_as_administrator": _api_token_revoke_as_administrator,
+    "people.employee_create": _employee_create,
+    "people.employee_update": _employee_update,
+    "people.external_person_create": _external_person_create,
+    "people.organisation_create": _organisation_create,
+    "activities.topic_create": _topic_create,
+    "activities.activity_create": _activity_create,
+    "activities.activity_update": _activity_update,
+    "activities.activity_transition": _activity_transition,
+    "activities.category_create": _category_create,
+}
+
+
+def _latest_ids() -> dict[type[models.Model], int]:
+    return {
+        m: m._default_manager.aggregate(n=Max("history_id"))["n"] or 0 for m in _history_models()
+    }
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_each_service_write_leaves_one_history_row_per_record_attributed_to_the_actor(
+    world: World, name: str
+) -> None:
+    actor, act = CASES[name](world)
+    before = _latest_ids()
+    written = act()
+    rows: list[Any] = [
+        row
+        for model, last in before.items()
+        for row in model._default_manager.filter(history_id__gt=last)
+    ]
+    assert written, "the case must name what it writes"
+    per_record = Counter((row.instance_type, row.id) for row in rows)
+    expected = {(type(obj), obj.pk) for obj in written}
+    # Every record the service wrote has exactly one row, and nothing else was written.
+    assert dict(per_record) == {key: 1 for key in expected}
+    assert {row.history_user_id for row in rows} == {actor.pk}
+
+
+def _public_services() -> list[str]:
+    found = []
+    for module_info in pkgutil.iter_modules(liaison.__path__):
+        try:
+            module = importlib.import_module(f"liaison.{module_info.name}.services")
+        except ModuleNotFoundError:
+            continue
+        for fname, func in inspect.getmembers(module, inspect.isfunction):
+            if fname.startswith("_") or func.__module__ != module.__name__:
+                continue
+            if "actor" in inspect.signature(func).parameters:
+                found.append(f"{module_info.name}.{fname}")
+    return sorted(found)
+
+
+def test_every_service_that_takes_an_actor_has_a_case() -> None:
+    services = _public_services()
+    assert "activities.activity_create" in services  # the discovery works
+    missing = sorted(set(services) - set(CASES) - set(SERVICES_NOT_IN_CASES))
+    assert missing == [], "add a case to CASES (or a documented reason) for each"
+    assert sorted(set(CASES) - set(services)) == []
