@@ -281,3 +281,62 @@ def test_the_same_delegation_with_the_keyboard_alone(
     activity = assert_saved_in_one_go(title, delegation)
     assert activity.direction == "outbound" and activity.kind == "exchange"
     assert activity.start_date == dt.date(2024, 3, 4)
+
+
+def test_wide_tables_scroll_inside_a_focusable_region_at_320px(
+    page: Any, live_server: Any, clerk: User, agency: Agency, delegation: list[Employee]
+) -> None:
+    from liaison.activities.services import (
+        ActivityInput,
+        LocationInput,
+        ParticipantInput,
+        activity_create,
+        activity_update,
+    )
+
+    data = ActivityInput(
+        title="Aviation Convention with a Rather Long Title for a Narrow Screen",
+        direction="outbound",
+        kind="convention",
+        category_id=None,
+        category_slug="crowd-control",
+        purpose="Compare helicopter crew training.",
+        start_date=dt.date(2024, 6, 1),
+        end_date=dt.date(2024, 6, 3),
+        locations=[LocationInput(country="GB", city="Kingston upon Hull")],
+        participants=[ParticipantInput(serial_number=p.serial_number) for p in delegation[:3]],
+    )
+    activity = activity_create(actor=clerk, agency=agency, data=data)
+    data.title = "Aviation Convention"
+    activity_update(actor=clerk, activity=activity, data=data)
+
+    sign_in(page, live_server.url)
+    page.set_viewport_size({"width": 320, "height": 700})
+    for path in (
+        "/activities/",
+        f"/activities/{activity.pk}/",
+        f"/activities/{activity.pk}/history/",
+        "/people/employees/",
+        "/people/organisations/",
+    ):
+        page.goto(live_server.url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 320, f"{path} scrolls sideways at 320 px ({width} px wide)"
+        regions = page.locator(".usa-table-container--scrollable")
+        assert regions.count() >= 1, path
+        for index in range(regions.count()):
+            region = regions.nth(index)
+            assert region.get_attribute("tabindex") == "0", path
+            assert region.get_attribute("role") == "region", path
+            assert region.get_attribute("aria-label"), path
+    # The history table is wider than the screen: it scrolls inside its region, which the
+    # keyboard can reach (and then scroll with the arrow keys).
+    page.goto(f"{live_server.url}/activities/{activity.pk}/history/")
+    region = page.get_by_role("region", name="Change history")
+    assert region.evaluate("e => e.scrollWidth > e.clientWidth")
+    label = "document.activeElement.getAttribute('aria-label')"
+    for _ in range(80):
+        if page.evaluate(label) == "Change history":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate(label) == "Change history"

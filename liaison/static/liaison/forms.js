@@ -34,8 +34,13 @@
     status.className = "usa-sr-only";
     status.setAttribute("role", "status");
     status.setAttribute("aria-live", "polite");
-    input.insertAdjacentElement("afterend", list);
-    list.insertAdjacentElement("afterend", status);
+    // A box around the input places the list right under it, as wide as the input.
+    var box = document.createElement("div");
+    box.className = "liaison-lookup__box";
+    input.insertAdjacentElement("beforebegin", box);
+    box.appendChild(input);
+    box.appendChild(list);
+    box.appendChild(status);
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
