@@ -55,6 +55,8 @@ LOCATIONS.append(("PL", "Poland", "Warsaw"))
 def assert_no_axe_violations(page: Any, where: str) -> None:
     if not AXE.exists():
         raise AssertionError(f"{AXE} is missing: run `npm ci` (axe-core is pinned there).")
+    page.wait_for_load_state()
+    page.locator("main h1").wait_for()
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document)")
     assert result["passes"], f"axe-core checked nothing on {where}"
@@ -67,7 +69,9 @@ def assert_no_axe_violations(page: Any, where: str) -> None:
 
 
 def test_the_axe_check_finds_a_violation_when_there_is_one(page: Any) -> None:
-    page.set_content('<html lang="en"><body><main><img src="x.png"></main></body></html>')
+    page.set_content(
+        '<html lang="en"><body><main><h1>A page</h1><img src="x.png"></main></body></html>'
+    )
     with pytest.raises(AssertionError, match="image-alt"):
         assert_no_axe_violations(page, "a page with an image without alt text")
 
@@ -119,6 +123,7 @@ def test_a_coordinator_records_a_delegation_of_twelve_in_one_save(
     assert_no_axe_violations(page, "the activity list")
 
     page.get_by_role("link", name="New activity").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("New activity")
     assert_no_axe_violations(page, "the new-activity form")
 
     # An invalid save first: the error summary takes the focus, the title says "Error:".
@@ -189,8 +194,10 @@ def test_a_coordinator_records_a_delegation_of_twelve_in_one_save(
         page.goto(base + path)
         assert_no_axe_violations(page, where)
     page.get_by_role("link", name="Royal Thai Police").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Royal Thai Police")
     assert_no_axe_violations(page, "an organisation page")
     page.get_by_role("link", name="Edit organisation").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Edit Royal Thai Police")
     assert_no_axe_violations(page, "the organisation edit form")
 
 

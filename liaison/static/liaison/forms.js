@@ -34,13 +34,10 @@
     status.className = "usa-sr-only";
     status.setAttribute("role", "status");
     status.setAttribute("aria-live", "polite");
-    // A box around the input places the list right under it, as wide as the input.
-    var box = document.createElement("div");
-    box.className = "liaison-lookup__box";
-    input.insertAdjacentElement("beforebegin", box);
-    box.appendChild(input);
-    box.appendChild(list);
-    box.appendChild(status);
+    // The list follows the input in the page flow (the input is never moved: moving it
+    // would drop the focus that autofocus or htmx gave it).
+    input.insertAdjacentElement("afterend", list);
+    list.insertAdjacentElement("afterend", status);
     input.setAttribute("role", "combobox");
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
