@@ -12,9 +12,11 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
+from liaison.accounts.access import ACTIVITY_CREATORS, agencies_where
 from liaison.activities.access import activities_visible_to
 from liaison.activities.models import Activity, Category, Location, Participation
 from liaison.activities.search import activity_search
+from liaison.core.errors import Forbidden
 from liaison.people.access import employees_visible_to, external_persons_visible_to
 from liaison.people.models import Employee, ExternalPerson
 from liaison.people.selectors import employees_matching
@@ -136,15 +138,19 @@ def employee_choices_for(
 
 
 def participant_lookup(
-    *,
-    user: Any,
-    q: str,
-    agency_ids: list[int] | None,
-    activity: Activity | None = None,
-    limit: int = 10,
+    *, user: Any, q: str, activity: Activity | None = None, limit: int = 10
 ) -> list[Employee]:
-    """The autocomplete's answer: up to ``limit`` employees from ``employee_choices_for``
-    whose name or serial number matches every word of ``q`` (nothing for an empty ``q``)."""
+    """The autocomplete's answer, on the page and in the API alike: up to ``limit``
+    employees from ``employee_choices_for`` whose name or serial number matches every
+    word of ``q`` (nothing for an empty ``q``). Without ``activity`` (a new one) the
+    people come from the agencies where the user may create activities; a user who may
+    create none is refused (``Forbidden``). With ``activity`` the caller has passed
+    ``access_activity(..., action="change")``."""
+    agency_ids: list[int] | None = None
+    if activity is None:
+        agency_ids = agencies_where(user, *ACTIVITY_CREATORS)
+        if agency_ids == []:
+            raise Forbidden("Your roles do not allow you to name participants.")
     if not q.strip():
         return []
     candidates = employee_choices_for(user=user, agency_ids=agency_ids, activity=activity)

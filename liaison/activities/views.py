@@ -349,16 +349,11 @@ def participant_lookup(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:100]
     activity_param = request.GET.get("activity", "")
     activity = None
-    agency_ids: list[int] | None = None
     if activity_param.isdigit() and len(activity_param) < 19:
         activity = access_activity(request.user, int(activity_param), action="change")
     elif activity_param:
         raise NotFound("No activity with that id.")
-    else:
-        agency_ids = list(_creator_agencies(request).values_list("pk", flat=True))
-    people = selectors.participant_lookup(
-        user=request.user, q=q, agency_ids=agency_ids, activity=activity
-    )
+    people = selectors.participant_lookup(user=request.user, q=q, activity=activity)
     options = [(employee_choice_label(p), p) for p in people]
     return render(request, "activities/_lookup_options.html", {"options": options, "q": q})
 

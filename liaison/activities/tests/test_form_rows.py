@@ -237,6 +237,53 @@ class TestParticipantLookup:
         assert response.status_code == 302
 
 
+class TestTheLookupHasTwoDoorsWithOneAnswer:
+    API_URL = "/api/v1/activities/participant-candidates"
+
+    def _page_labels(self, client: Client, params: dict[str, str]) -> list[str]:
+        return re.findall(r'data-value="([^"]+)"', html(client.get(LOOKUP_URL, params)))
+
+    def test_the_api_offers_exactly_what_the_page_offers(
+        self,
+        clerk: User,
+        employee_user: User,
+        employee_record: Employee,
+        agency: Agency,
+        other_agency: Agency,
+    ) -> None:
+        people = _people(agency, other_agency)
+        activity = make_activity(agency, status=Status.DRAFT, created_by=employee_user)
+        ParticipationFactory.create(activity=activity, employee=people["bo"])
+        cases = [
+            (clerk, {"q": "lind"}),
+            (clerk, {"q": "10003"}),
+            (employee_user, {"q": "a"}),
+            (employee_user, {"q": "marchetti", "activity": str(activity.pk)}),
+        ]
+        for user, params in cases:
+            client = client_for(user)
+            response = client.get(self.API_URL, params)
+            assert response.status_code == 200, response.content
+            api_labels = [item["label"] for item in response.json()["items"]]
+            assert api_labels == self._page_labels(client, params), (user, params)
+            assert api_labels, (user, params)  # each case offers someone
+
+    def test_both_doors_refuse_alike(self, commander: User, outsider: User, agency: Agency) -> None:
+        activity = make_activity(agency, status=Status.DRAFT)
+        for user, params, status in (
+            (commander, {"q": "ada"}, 403),
+            (outsider, {"q": "ada", "activity": str(activity.pk)}, 404),
+        ):
+            client = client_for(user)
+            assert client.get(LOOKUP_URL, params).status_code == status
+            assert client.get(self.API_URL, params).status_code == status
+
+    def test_a_huge_activity_id_is_a_422_in_the_api(self, clerk: User) -> None:
+        response = client_for(clerk).get(self.API_URL, {"q": "a", "activity": "9" * 30})
+        assert response.status_code == 422
+        assert "activity" in response.json()["errors"]
+
+
 class TestParticipantsByName:
     def test_a_name_that_matches_one_person_saves_that_person(
         self, clerk: User, agency: Agency, other_agency: Agency
