@@ -416,6 +416,16 @@ class TestDatesAndNumbers:
         assert record_number(123) == "A-000123"
         assert record_number(None) == ""
 
+    def test_the_token_page_shows_times_with_their_zone(
+        self, commander: User, settings: Any
+    ) -> None:
+        from liaison.accounts.services import api_token_create
+
+        settings.TIME_ZONE = "America/Los_Angeles"
+        api_token_create(actor=commander, user=commander, name="script")
+        page = html(client_for(commander).get(reverse("accounts:tokens")))
+        assert re.search(r"\d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2} P[SD]T", page)
+
     def test_an_invalid_submit_puts_error_first_in_the_title(
         self, clerk: User, agency: Agency
     ) -> None:
