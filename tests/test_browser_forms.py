@@ -347,3 +347,48 @@ def test_wide_tables_scroll_inside_a_focusable_region_at_320px(
             break
         page.keyboard.press("Tab")
     assert page.evaluate(label) == "Change history"
+
+
+def test_without_javascript_rows_and_names_still_work(
+    page: Any, live_server: Any, clerk: User, agency: Agency, delegation: list[Employee]
+) -> None:
+    from playwright.sync_api import expect
+
+    context = page.context.browser.new_context(java_script_enabled=False)
+    context.set_default_timeout(15_000)
+    nojs = context.new_page()
+    try:
+        sign_in(nojs, live_server.url)
+        nojs.goto(f"{live_server.url}/activities/new/")
+        title = "Exchange Recorded Without JavaScript"
+        nojs.get_by_label("Title").fill(title)
+        nojs.get_by_label("City (location 2)").fill("Lyon")
+        # "Add a location" is a plain submit: the whole form comes back with four rows.
+        nojs.get_by_role("button", name="Add a location").click()
+        expect(nojs.get_by_label("Country (location 4)")).to_be_visible()
+        expect(nojs.get_by_label("Title")).to_have_value(title)
+        expect(nojs.get_by_label("City (location 2)")).to_have_value("Lyon")
+        nojs.get_by_role("button", name="Remove location 2").click()
+        expect(nojs.get_by_label("Country (location 4)")).to_have_count(0)
+        expect(nojs.get_by_label("City (location 2)")).to_have_value("")
+        assert Activity.objects.count() == 0
+
+        nojs.get_by_label("Direction").select_option("outbound")
+        nojs.get_by_label("Kind").select_option("exchange")
+        nojs.get_by_label("Category").select_option(label="Crowd control")
+        nojs.get_by_label("Purpose").fill("Compare public-order tactics.")
+        nojs.get_by_label("Start date").fill("2024-02-05")
+        nojs.get_by_label("End date").fill("2024-02-09")
+        nojs.get_by_label("Country (location 1)").select_option("FR")
+        # No autocomplete: a unique part of a name is resolved on save.
+        nojs.get_by_label("Employee: name or serial number (participant 1)").fill("Marchetti")
+        nojs.get_by_label("Employee: name or serial number (participant 2)").fill("10003")
+        nojs.get_by_role("button", name="Save activity").last.click()
+        expect(nojs.get_by_role("heading", level=1)).to_have_text(title)
+        activity = Activity.objects.get(title=title)
+        assert {p.employee for p in activity.participations.all()} == {
+            delegation[1],
+            delegation[2],
+        }
+    finally:
+        context.close()
