@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -31,32 +30,6 @@ pytestmark = [
 # Playwright's sync API runs an event loop in this thread; the test thread's ORM calls are
 # only fixture set-up, so Django's async-safety guard may be relaxed for this module.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-# Flags for a sandboxed, offline machine: no first-run, no background network chatter.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def page() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        context = browser.new_context()
-        context.set_default_timeout(15_000)
-        yield context.new_page()
-        context.close()
-        browser.close()
 
 
 def test_a_coordinator_records_an_activity_and_finds_it_again(
@@ -111,7 +84,7 @@ def test_a_coordinator_records_an_activity_and_finds_it_again(
     page.get_by_label("Country (location 2)").select_option("CA")
     page.get_by_label("City (location 2)").fill("Vancouver")
     for index, person in enumerate(people, start=1):
-        page.get_by_label(f"Employee serial number (participant {index})").fill(
+        page.get_by_label(f"Employee: name or serial number (participant {index})").fill(
             person.serial_number
         )
     page.get_by_label("Role (participant 1)").select_option("delegation_lead")

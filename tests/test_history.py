@@ -55,7 +55,9 @@ from liaison.people.services import (
     employee_link_user,
     employee_update,
     external_person_create,
+    external_person_update,
     organisation_create,
+    organisation_update,
 )
 from liaison.people.tests.factories import EmployeeFactory, OrganisationFactory
 
@@ -311,7 +313,22 @@ def _activity_import(w: World) -> tuple[User, Callable[[], Written]]:
     return w.clerk, act
 
 
+def _organisation_update(w: World) -> tuple[User, Callable[[], Written]]:
+    return w.clerk, lambda: [
+        organisation_update(actor=w.clerk, organisation=w.organisation, website="https://a.example")
+    ]
+
+
+def _external_person_update(w: World) -> tuple[User, Callable[[], Written]]:
+    person = external_person_create(actor=w.clerk, agency=w.agency, full_name="A B", country="IL")
+    return w.clerk, lambda: [
+        external_person_update(actor=w.clerk, person=person, position="Inspector")
+    ]
+
+
 CASES: dict[str, Case] = {
+    "people.organisation_update": _organisation_update,
+    "people.external_person_update": _external_person_update,
     "accounts.agency_create": _agency_create,
     "people.employee_link_user": _employee_link_user,
     "activities.activity_import": _activity_import,

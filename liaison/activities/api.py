@@ -30,6 +30,8 @@ from liaison.activities.schemas import (
     CategoryListParams,
     CategoryOut,
     HistoryList,
+    ParticipantCandidateList,
+    ParticipantCandidateParams,
     RelatedActivityParams,
     TransitionIn,
 )
@@ -39,6 +41,7 @@ from liaison.activities.selectors import (
     activity_history,
     activity_list,
     category_list,
+    participant_lookup,
     with_list_relations,
 )
 from liaison.activities.services import (
@@ -95,6 +98,21 @@ def create_activity(request: HttpRequest, data: ActivityIn) -> HttpStatus[Activi
     agency = agency_for_new_record(request.user, agency_id=data.agency_id, roles=ACTIVITY_CREATORS)
     activity = activity_create(actor=request.user, agency=agency, data=data.to_input())
     return HttpStatus(201, activity_detail(activity=activity))
+
+
+@router.get(
+    "/participant-candidates",
+    response={200: ParticipantCandidateList, **errors(403, 404, 422)},
+    operation_id="participant_candidates",
+    summary="Employees I may name as participants (the form's autocomplete)",
+)
+def list_participant_candidates(
+    request: HttpRequest, params: Query[ParticipantCandidateParams]
+) -> dict[str, Any]:
+    activity = None
+    if params.activity is not None:
+        activity = access_activity(request.user, params.activity, action="change")
+    return {"items": participant_lookup(user=request.user, q=params.q, activity=activity)}
 
 
 @router.get(

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django_countries import countries
@@ -25,7 +27,14 @@ from liaison.activities.selectors import DEFAULT_SORT, ActivityFilters, category
 from liaison.activities.services import ActivityInput, LocationInput, ParticipantInput
 from liaison.activities.workflow import Status
 from liaison.core.forms import UswdsBoundField, UswdsForm
-from liaison.people.models import ExternalPerson, Organisation
+from liaison.people.models import Employee, ExternalPerson, Organisation
+from liaison.people.selectors import employees_matching
+
+
+def employee_choice_label(employee: Employee) -> str:
+    """How a chosen employee reads in the participant box: "Ada Lindqvist (10001)"."""
+    return f"{employee.first_name} {employee.last_name} ({employee.serial_number})"
+
 
 Choices = list[tuple[str, str]]
 
@@ -310,10 +319,19 @@ class LocationForm(forms.Form):
         )
 
 
+# "Ada Lindqvist (10001)": what the autocomplete puts in the box, and what the page shows
+# back after an edit; the serial number in the last brackets names the employee.
+_CHOSEN = re.compile(r"\((?P<serial>[^()\s]+)\)\s*$")
+
+
 class ParticipantForm(forms.Form):
     bound_field_class = UswdsBoundField
 
-    serial_number = forms.CharField(label="Employee serial number", required=False, max_length=20)
+    # The data key stays ``serial_number`` (the service's name for it and a stable form
+    # contract); what the user types may be a serial number or part of a name.
+    serial_number = forms.CharField(
+        label="Employee: name or serial number", required=False, max_length=200
+    )
     external_person = _id_field("External person")
     role = forms.CharField(
         label="Role",
@@ -322,13 +340,52 @@ class ParticipantForm(forms.Form):
         widget=_select([(str(v), str(label)) for v, label in ParticipantRole.choices]),
     )
 
-    def __init__(self, *args: Any, external_choices: Choices, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        external_choices: Choices,
+        candidates: QuerySet[Employee] | None = None,
+        lookup_url: str = "",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        self.candidates = candidates
+        if lookup_url:
+            # forms.js turns the box into an autocomplete; without JavaScript it stays a
+            # text box and the name is resolved on save (``clean_serial_number``).
+            self.fields["serial_number"].widget.attrs.update(
+                {"data-lookup-url": lookup_url, "autocomplete": "off", "spellcheck": "false"}
+            )
         if external_choices:
             self.fields["external_person"].widget.choices = _with_blank(external_choices, "None")
         else:
             # People who may not read external persons (employees) name colleagues only.
             del self.fields["external_person"]
+
+    def clean_serial_number(self) -> str:
+        """A serial number, "Name (serial)" as the autocomplete fills it in, or words of a
+        name that match exactly one person the user may name; the service then checks the
+        serial number like any other."""
+        text = " ".join((self.cleaned_data.get("serial_number") or "").split())
+        chosen = _CHOSEN.search(text)
+        if chosen:
+            return chosen.group("serial")
+        if not text or self.candidates is None:
+            return text
+        if self.candidates.filter(serial_number=text).exists() or text.isdigit():
+            return text
+        matches = list(employees_matching(self.candidates, text)[:4])
+        if len(matches) == 1:
+            return matches[0].serial_number
+        if not matches:
+            raise ValidationError(
+                f"No one you may add matches “{text}”: type a serial number or part of a name."
+            )
+        examples = "; ".join(f"{m.first_name} {m.last_name} ({m.serial_number})" for m in matches)
+        raise ValidationError(
+            f"More than one person matches “{text}” (e.g. {examples}): "
+            "type more of the name or the serial number."
+        )
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})
@@ -366,16 +423,101 @@ class LocationFormSet(RowFormSet):
 class ParticipantFormSet(RowFormSet):
     noun = "participant"
 
-    def __init__(self, *args: Any, external_choices: Choices, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        external_choices: Choices,
+        candidates: QuerySet[Employee] | None = None,
+        lookup_url: str = "",
+        **kwargs: Any,
+    ) -> None:
         self.external_choices = external_choices
+        self.candidates = candidates
+        self.lookup_url = lookup_url
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
-        return {**super().get_form_kwargs(index), "external_choices": self.external_choices}
+        return {
+            **super().get_form_kwargs(index),
+            "external_choices": self.external_choices,
+            "candidates": self.candidates,
+            "lookup_url": self.lookup_url,
+        }
 
 
 LOCATION_ROWS = 3
 PARTICIPANT_ROWS = 5
+MAX_ROWS = {"locations": 100, "participants": 500}
+
+
+# ---------------------------------------------------------------------------------------
+# Adding and removing rows without saving
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowEdit:
+    """A request to add a row to, or remove one from, a formset: what the "Add a
+    location" and "Remove participant 3" buttons send (``add_row=locations``,
+    ``remove_row=participants-2``). The form is re-rendered; nothing is saved."""
+
+    group: str
+    index: int | None = None  # None: add a row at the end
+
+    @property
+    def noun(self) -> str:
+        return self.group.removesuffix("s")
+
+    @classmethod
+    def from_post(cls, data: Any) -> RowEdit | None:
+        add = str(data.get("add_row", ""))
+        if add in MAX_ROWS:
+            return cls(add)
+        group, _, index = str(data.get("remove_row", "")).rpartition("-")
+        if group in MAX_ROWS and index.isdigit() and len(index) < 5:
+            return cls(group, int(index))
+        return None
+
+    def apply(self, data: QueryDict) -> QueryDict:
+        """A copy of ``data`` with the row added or removed (later rows move up one)."""
+        data = data.copy()
+        total_key, initial_key = f"{self.group}-TOTAL_FORMS", f"{self.group}-INITIAL_FORMS"
+        total = _count(data.get(total_key))
+        if self.index is None:
+            data[total_key] = str(min(total + 1, MAX_ROWS[self.group]))
+            return data
+        if self.index >= total:
+            return data
+        row_key = re.compile(rf"^{self.group}-(\d+)-(.+)$")
+        rows: dict[int, dict[str, list[str]]] = {}
+        for key in list(data.keys()):
+            match = row_key.match(key)
+            if match:
+                rows.setdefault(int(match.group(1)), {})[match.group(2)] = data.getlist(key)
+                del data[key]
+        kept = [rows.get(i, {}) for i in range(total) if i != self.index]
+        for new_index, row in enumerate(kept):
+            for name, values in row.items():
+                data.setlist(f"{self.group}-{new_index}-{name}", values)
+        data[total_key] = str(total - 1)
+        data[initial_key] = str(min(_count(data.get(initial_key)), total - 1))
+        return data
+
+    def focus_id(self, total: int) -> str:
+        """The control that takes the focus once the form is shown again: the first field
+        of a new row, or after a removal the row that moved into its place (else the
+        "Add" button)."""
+        first = "country" if self.group == "locations" else "serial_number"
+        if self.index is None:
+            return f"id_{self.group}-{total - 1}-{first}"
+        if self.index < total:
+            return f"id_{self.group}-{self.index}-{first}"
+        return f"add-{self.group}"
+
+
+def _count(value: Any) -> int:
+    text = str(value or "0")
+    return min(int(text), 10_000) if text.isdigit() and len(text) < 6 else 0
 
 
 def location_formset(
@@ -386,27 +528,36 @@ def location_formset(
         LocationForm,
         formset=LocationFormSet,
         extra=max(LOCATION_ROWS - len(initial), 1),
-        max_num=100,
+        max_num=MAX_ROWS["locations"],
         validate_max=True,
     )
     return cast(LocationFormSet, cls(data, initial=initial, prefix="locations"))
 
 
 def participant_formset(
-    data: Any = None, *, initial: list[dict[str, Any]] | None = None, external_choices: Choices
+    data: Any = None,
+    *,
+    initial: list[dict[str, Any]] | None = None,
+    external_choices: Choices,
+    candidates: QuerySet[Employee] | None = None,
+    lookup_url: str = "",
 ) -> ParticipantFormSet:
     initial = initial or []
-    # Without JavaScript there is no "add a row" button: always offer a few empty rows, so
-    # a long list is entered by saving and editing again.
+    # A few empty rows to start with; "Add a participant" adds more without saving.
     cls = forms.formset_factory(
         ParticipantForm,
         formset=ParticipantFormSet,
-        extra=max(PARTICIPANT_ROWS - len(initial), 3),
-        max_num=500,
+        extra=max(PARTICIPANT_ROWS - len(initial), 1),
+        max_num=MAX_ROWS["participants"],
         validate_max=True,
     )
     formset = cast(Any, cls)(
-        data, initial=initial, prefix="participants", external_choices=external_choices
+        data,
+        initial=initial,
+        prefix="participants",
+        external_choices=external_choices,
+        candidates=candidates,
+        lookup_url=lookup_url,
     )
     return cast(ParticipantFormSet, formset)
 
@@ -433,7 +584,7 @@ def participant_initial(activity: Activity) -> list[dict[str, Any]]:
     for p in activity.participations.select_related("employee").order_by("id"):
         rows.append(
             {
-                "serial_number": p.employee.serial_number if p.employee else "",
+                "serial_number": employee_choice_label(p.employee) if p.employee else "",
                 "external_person": str(p.external_person_id or ""),
                 "role": p.role,
             }

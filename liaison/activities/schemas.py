@@ -350,3 +350,28 @@ class HistoryList(Schema):
         description="False when `count` is the cap "
         "(LIST_COUNT_LIMIT): there are more matches than that.",
     )
+
+
+# --- participant candidates (the form's autocomplete, as data) -------------------------
+
+
+class ParticipantCandidateParams(Schema):
+    q: str = Field("", max_length=100, description="Words of a name, or a serial number.")
+    activity: int | None = Field(
+        None,
+        ge=1,
+        le=2**63 - 1,
+        description="When editing: the activity (adds the people already on it).",
+    )
+
+
+class ParticipantCandidate(EmployeeRef):
+    label: str = Field(description="How the page's participant box shows the choice.")
+
+    @staticmethod
+    def resolve_label(obj: Any) -> str:
+        return f"{obj.first_name} {obj.last_name} ({obj.serial_number})"
+
+
+class ParticipantCandidateList(Schema):
+    items: list[ParticipantCandidate]

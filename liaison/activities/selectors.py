@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django_countries import countries
 
+from liaison.accounts.access import ACTIVITY_CREATORS, agencies_where
 from liaison.activities.access import activities_visible_to
 from liaison.activities.models import (
     NOT_ON_RECORD_STEPS,
@@ -28,8 +29,10 @@ from liaison.activities.models import (
 )
 from liaison.activities.search import activity_search
 from liaison.activities.workflow import TRANSITIONS
-from liaison.people.access import external_persons_visible_to
+from liaison.core.errors import Forbidden
+from liaison.people.access import employees_visible_to, external_persons_visible_to
 from liaison.people.models import Employee, ExternalPerson
+from liaison.people.selectors import employees_matching
 
 SORTS: dict[str, tuple[str, ...]] = {
     "-start_date": ("-start_date", "-id"),
@@ -125,6 +128,46 @@ def external_person_choices_for(*, user: Any, activity: Activity) -> QuerySet[Ex
         .select_related("organisation", "agency")
         .order_by("full_name")
     )
+
+
+def employee_choices_for(
+    *, user: Any, agency_ids: list[int] | None, activity: Activity | None = None
+) -> QuerySet[Employee]:
+    """Employees the user may name as participants — the one rule behind the participant
+    autocomplete and the form that resolves a typed name: the employees the user may see
+    (a people reader: their agencies' people; anyone else, such as an employee making
+    their own request: themselves), plus, when editing, the people already on
+    ``activity``, so that an edit never drops a colleague a coordinator added. Limited to
+    ``activity``'s agency, or to ``agency_ids`` for a new activity (None: any agency)."""
+    visible = Q(pk__in=employees_visible_to(user).values("pk"))
+    if activity is not None:
+        visible |= Q(pk__in=activity.participations.values("employee_id"))
+        qs = Employee.objects.filter(visible, agency_id=activity.agency_id)
+    else:
+        qs = Employee.objects.filter(visible)
+        if agency_ids is not None:
+            qs = qs.filter(agency_id__in=agency_ids)
+    return qs.order_by("last_name", "first_name", "serial_number", "id")
+
+
+def participant_lookup(
+    *, user: Any, q: str, activity: Activity | None = None, limit: int = 10
+) -> list[Employee]:
+    """The autocomplete's answer, on the page and in the API alike: up to ``limit``
+    employees from ``employee_choices_for`` whose name or serial number matches every
+    word of ``q`` (nothing for an empty ``q``). Without ``activity`` (a new one) the
+    people come from the agencies where the user may create activities; a user who may
+    create none is refused (``Forbidden``). With ``activity`` the caller has passed
+    ``access_activity(..., action="change")``."""
+    agency_ids: list[int] | None = None
+    if activity is None:
+        agency_ids = agencies_where(user, *ACTIVITY_CREATORS)
+        if agency_ids == []:
+            raise Forbidden("Your roles do not allow you to name participants.")
+    if not q.strip():
+        return []
+    candidates = employee_choices_for(user=user, agency_ids=agency_ids, activity=activity)
+    return list(employees_matching(candidates, q)[:limit])
 
 
 def with_detail_relations(qs: QuerySet[Activity]) -> QuerySet[Activity]:

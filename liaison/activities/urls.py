@@ -10,4 +10,10 @@ urlpatterns = [
     path("<int:pk>/edit/", views.activity_edit, name="edit"),
     path("<int:pk>/history/", views.activity_history, name="history"),
     path("<int:pk>/transition/", views.activity_transition, name="transition"),
+    path(
+        "<int:pk>/transition/<slug:name>/",
+        views.activity_transition_confirm,
+        name="transition_confirm",
+    ),
+    path("participant-lookup/", views.participant_lookup, name="participant_lookup"),
 ]

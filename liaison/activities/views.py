@@ -7,6 +7,7 @@ renders. ``domain_errors_as_http`` turns ``NotFound`` into 404 and ``Forbidden``
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
@@ -28,14 +30,17 @@ from liaison.activities.access import (
     can_change_activity,
     can_view_history,
     refused_transitions,
+    transition_refusal,
 )
 from liaison.activities.forms import (
     ActivityFilterForm,
     ActivityForm,
     LocationFormSet,
     ParticipantFormSet,
+    RowEdit,
     activity_input,
     apply_service_errors,
+    employee_choice_label,
     external_person_choices,
     location_formset,
     location_initial,
@@ -43,6 +48,7 @@ from liaison.activities.forms import (
     participant_initial,
 )
 from liaison.activities.models import Activity
+from liaison.activities.workflow import find_transition
 from liaison.core.errors import InvalidTransition, NotFound
 from liaison.core.forms import error_items
 from liaison.core.pagination import paginate
@@ -140,6 +146,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None
         ),
         "reason_max_length": services.TRANSITION_REASON_MAX_LENGTH,
+        "confirmed_transitions": CONFIRMED_TRANSITIONS,
     }
     return render(request, "activities/detail.html", context)
 
@@ -159,23 +166,42 @@ def activity_history(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _render_form(
-    request: HttpRequest,
+    request: HtmxHttpRequest,
     *,
     form: ActivityForm,
     locations: LocationFormSet,
     participants: ParticipantFormSet,
     activity: Activity | None,
     status: int = 200,
+    edit: RowEdit | None = None,
 ) -> HttpResponse:
+    focus_id = ""
+    if edit is not None:
+        rows = locations if edit.group == "locations" else participants
+        focus_id = edit.focus_id(rows.total_form_count())
+        for row in rows.forms:
+            for field in row:
+                if field.auto_id == focus_id:
+                    field.field.widget.attrs["autofocus"] = True
+    errors = error_items(form, locations, participants) if form.is_bound and edit is None else []
     context = {
         "nav": "activities",
         "form": form,
         "locations": locations,
         "participants": participants,
         "activity": activity,
-        "errors": error_items(form, locations, participants) if form.is_bound else [],
+        "errors": errors,
+        "focus_id": focus_id,
+        "lookup_url": reverse("activities:participant_lookup"),
     }
-    return render(request, "activities/form.html", context, status=status)
+    if edit is not None and request.htmx:
+        # htmx asked for the rows only (hx-select picks the fieldset out of this).
+        template = f"activities/_{edit.group}.html"
+        response = render(request, template, context, status=status)
+    else:
+        response = render(request, "activities/form.html", context, status=status)
+    patch_vary_headers(response, ("HX-Request",))
+    return response
 
 
 def _creator_agencies(request: HttpRequest) -> QuerySet[Agency]:
@@ -185,9 +211,18 @@ def _creator_agencies(request: HttpRequest) -> QuerySet[Agency]:
     return Agency.objects.all() if ids is None else Agency.objects.filter(pk__in=ids)
 
 
+def _posted(request: HttpRequest) -> tuple[Any, RowEdit | None]:
+    """The submitted data, with a row added or removed when the user pressed "Add a …"
+    or "Remove …" rather than "Save activity" (then nothing is saved)."""
+    if request.method != "POST":
+        return None, None
+    edit = RowEdit.from_post(request.POST)
+    return (edit.apply(request.POST) if edit else request.POST), edit
+
+
 @login_required
 @domain_errors_as_http
-def activity_create(request: HttpRequest) -> HttpResponse:
+def activity_create(request: HtmxHttpRequest) -> HttpResponse:
     agencies = _creator_agencies(request)
     several = agencies.count() > 1
     externals = (
@@ -196,17 +231,29 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         .select_related("organisation", "agency")
     )
     external_choices = external_person_choices(externals, with_agency=several)
-    data = request.POST if request.method == "POST" else None
+    data, edit = _posted(request)
     form = ActivityForm(
         data,
         agencies=agencies if several else None,
         organisations=organisations_visible_to(request.user),
     )
     locations = location_formset(data)
-    participants = participant_formset(data, external_choices=external_choices)
-    if data is None:
+    participants = participant_formset(
+        data,
+        external_choices=external_choices,
+        candidates=selectors.employee_choices_for(
+            user=request.user, agency_ids=list(agencies.values_list("pk", flat=True))
+        ),
+        lookup_url=reverse("activities:participant_lookup"),
+    )
+    if data is None or edit is not None:
         return _render_form(
-            request, form=form, locations=locations, participants=participants, activity=None
+            request,
+            form=form,
+            locations=locations,
+            participants=participants,
+            activity=None,
+            edit=edit,
         )
 
     # "&", not "and": validate all three so every error shows at once.
@@ -239,11 +286,11 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @domain_errors_as_http
-def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     activity = access_activity(request.user, pk, action="change")
     externals = selectors.external_person_choices_for(user=request.user, activity=activity)
     external_choices = external_person_choices(externals, with_agency=False)
-    data = request.POST if request.method == "POST" else None
+    data, edit = _posted(request)
     form_kwargs: dict[str, Any] = {
         "agencies": None,
         "organisations": organisations_visible_to(request.user),
@@ -256,11 +303,22 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     # The rows keep their original count on POST (the management form says how many).
     locations = location_formset(data, initial=location_initial(activity))
     participants = participant_formset(
-        data, initial=participant_initial(activity), external_choices=external_choices
+        data,
+        initial=participant_initial(activity),
+        external_choices=external_choices,
+        candidates=selectors.employee_choices_for(
+            user=request.user, agency_ids=None, activity=activity
+        ),
+        lookup_url=reverse("activities:participant_lookup") + f"?activity={activity.pk}",
     )
-    if data is None:
+    if data is None or edit is not None:
         return _render_form(
-            request, form=form, locations=locations, participants=participants, activity=activity
+            request,
+            form=form,
+            locations=locations,
+            participants=participants,
+            activity=activity,
+            edit=edit,
         )
 
     # "&", not "and": validate all three so every error shows at once.
@@ -287,6 +345,24 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@domain_errors_as_http
+def participant_lookup(request: HttpRequest) -> HttpResponse:
+    """The participant autocomplete's options (an HTML fragment for forms.js): employees
+    the user may name, from ``selectors.employee_choices_for``. ``activity`` (when
+    editing) adds the people already on it and needs the right to edit it."""
+    q = request.GET.get("q", "")[:100]
+    activity_param = request.GET.get("activity", "")
+    activity = None
+    if activity_param.isdigit() and len(activity_param) < 19:
+        activity = access_activity(request.user, int(activity_param), action="change")
+    elif activity_param:
+        raise NotFound("No activity with that id.")
+    people = selectors.participant_lookup(user=request.user, q=q, activity=activity)
+    options = [(employee_choice_label(p), p) for p in people]
+    return render(request, "activities/_lookup_options.html", {"options": options, "q": q})
+
+
+@login_required
 @require_POST
 @domain_errors_as_http
 def activity_transition(request: HttpRequest, pk: int) -> HttpResponse:
@@ -308,3 +384,90 @@ def activity_transition(request: HttpRequest, pk: int) -> HttpResponse:
             request, f"Done: the activity is now {activity.get_status_display().lower()}."
         )
     return redirect("activities:detail", pk=activity.pk)
+
+
+@dataclass(frozen=True)
+class Confirmation:
+    """The words of a transition that asks "are you sure?" on its own page first."""
+
+    heading: str
+    button: str
+    consequence: str
+
+
+# Moves that cannot be undone by the person making them: the detail page links to a
+# confirmation step with a reason field instead of acting on one click.
+CONFIRMED_TRANSITIONS = {
+    "cancel": Confirmation(
+        heading="Cancel this activity?",
+        button="Yes, cancel this activity",
+        consequence="A cancelled activity can no longer be edited, submitted or approved.",
+    ),
+    "deny": Confirmation(
+        heading="Deny this request?",
+        button="Yes, deny this request",
+        consequence="A denied request can no longer be edited or approved.",
+    ),
+    "return": Confirmation(
+        heading="Return this request to draft?",
+        button="Yes, return it to draft",
+        consequence="The requester sees your reason and may correct and resubmit the request.",
+    ),
+}
+# Every move the table says needs a reason has its confirmation words (a test holds it).
+
+
+@login_required
+@domain_errors_as_http
+def activity_transition_confirm(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """GET: the confirmation step for a cancel or deny, with a reason field. POST: make
+    the move through ``services.activity_transition`` (which re-checks the table and the
+    actor's roles), then back to the activity."""
+    activity = access_activity(request.user, pk)
+    confirmation = CONFIRMED_TRANSITIONS.get(name)
+    if confirmation is None:
+        raise NotFound("No such step.")
+    reason = request.POST.get("reason", "") if request.method == "POST" else ""
+    error = ""
+    if request.method == "POST":
+        try:
+            activity = services.activity_transition(
+                actor=request.user, activity=activity, name=name, reason=reason
+            )
+        except InvalidTransition as exc:
+            messages.error(request, exc.message)
+            return redirect("activities:detail", pk=activity.pk)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request, f"Done: the activity is now {activity.get_status_display().lower()}."
+            )
+            return redirect("activities:detail", pk=activity.pk)
+    else:
+        # The move is not open to this user now: say why on the activity, in the words a
+        # POST would get (the guard's own sentence, or the table's).
+        transition = find_transition(activity.status, name)
+        refusal = (
+            transition_refusal(request.user, activity, transition)
+            if transition is not None
+            else InvalidTransition(
+                f"You cannot {name} this activity now "
+                f"(it is {activity.get_status_display().lower()})."
+            )
+        )
+        if refusal is not None:
+            messages.error(request, refusal.message)
+            return redirect("activities:detail", pk=activity.pk)
+    context = {
+        "nav": "activities",
+        "activity": activity,
+        "name": name,
+        "confirmation": confirmation,
+        "reason": reason,
+        "reason_error": error,
+        "reason_max_length": services.TRANSITION_REASON_MAX_LENGTH,
+    }
+    return render(
+        request, "activities/confirm_transition.html", context, status=422 if error else 200
+    )

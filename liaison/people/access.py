@@ -77,10 +77,12 @@ def organisations_visible_to(user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.all()
 
 
-def access_organisation(user: Any, pk: int) -> Organisation:
+def access_organisation(user: Any, pk: int, *, action: PersonAction = "view") -> Organisation:
     organisation = organisations_visible_to(user).filter(pk=pk).first()
     if organisation is None:
         raise NotFound("No organisation with that id.")
+    if action == "change" and not can_add_organisations(user):
+        raise Forbidden("Only coordinators and administrators may edit organisations.")
     return organisation
 
 
@@ -105,5 +107,6 @@ def agencies_for_new_people(user: Any) -> QuerySet[Agency]:
 
 def can_add_organisations(user: Any) -> bool:
     """The organisation registry is shared by every agency; editors of reference data in
-    any agency may add to it (``services.organisation_create`` enforces the same rule)."""
+    any agency may add to it and edit it (``services.organisation_create`` and
+    ``organisation_update`` enforce the same rule)."""
     return scope_for(user, *REFERENCE_EDITORS) != frozenset()

@@ -6,6 +6,8 @@ The activities *of* an employee or an organisation are served by ``activities/ap
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -27,20 +29,37 @@ from liaison.people.schemas import (
     ExternalPersonList,
     ExternalPersonListParams,
     ExternalPersonOut,
+    ExternalPersonPatch,
     OrganisationIn,
     OrganisationList,
     OrganisationListParams,
     OrganisationOut,
+    OrganisationPatch,
 )
 from liaison.people.selectors import employee_list, external_person_list, organisation_list
 from liaison.people.services import (
     employee_create,
     employee_update,
     external_person_create,
+    external_person_update,
     organisation_create,
+    organisation_update,
 )
 
 router = Router(tags=["people"])
+
+
+@contextmanager
+def _api_field_names(names: dict[str, str]) -> Iterator[None]:
+    """Report a service's field errors under the names the API's body uses."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError(
+            {names.get(key, key): texts for key, texts in exc.message_dict.items()}
+        ) from None
 
 
 # --- employees -------------------------------------------------------------------------
@@ -102,6 +121,16 @@ def update_employee(request: HttpRequest, employee_id: int, data: EmployeePatch)
 # --- external persons ------------------------------------------------------------------
 
 
+def _organisation_in_body(request: HttpRequest, organisation_id: int | None) -> Any:
+    if organisation_id is None:
+        return None
+    try:
+        return access_organisation(request.user, organisation_id)
+    except NotFound:
+        # A reference inside the body is bad input (422), not a missing URL (404).
+        raise ValidationError({"organisation_id": ["Unknown organisation."]}) from None
+
+
 @router.get(
     "/external-persons",
     response={200: ExternalPersonList, **errors(422)},
@@ -128,13 +157,7 @@ def list_external_persons(
 )
 def create_external_person(request: HttpRequest, data: ExternalPersonIn) -> HttpStatus[Any]:
     agency = agency_for_new_record(request.user, agency_id=data.agency_id, roles=PEOPLE_EDITORS)
-    organisation = None
-    if data.organisation_id is not None:
-        try:
-            organisation = access_organisation(request.user, data.organisation_id)
-        except NotFound:
-            # A reference inside the body is bad input (422), not a missing URL (404).
-            raise ValidationError({"organisation_id": ["Unknown organisation."]}) from None
+    organisation = _organisation_in_body(request, data.organisation_id)
     person = external_person_create(
         actor=request.user,
         agency=agency,
@@ -156,6 +179,22 @@ def create_external_person(request: HttpRequest, data: ExternalPersonIn) -> Http
 )
 def get_external_person(request: HttpRequest, person_id: int) -> Any:
     return access_external_person(request.user, person_id)
+
+
+@router.patch(
+    "/external-persons/{person_id}",
+    response={200: ExternalPersonOut, **errors(403, 404, 422)},
+    operation_id="external_person_update",
+    tags=["external persons"],
+    summary="Change some of an external person's fields (coordinators, administrators)",
+)
+def update_external_person(request: HttpRequest, person_id: int, data: ExternalPersonPatch) -> Any:
+    person = access_external_person(request.user, person_id, action="change")
+    changes = data.model_dump(mode="json", exclude_unset=True)
+    if "organisation_id" in changes:
+        changes["organisation"] = _organisation_in_body(request, changes.pop("organisation_id"))
+    with _api_field_names({"organisation": "organisation_id"}):
+        return external_person_update(actor=request.user, person=person, **changes)
 
 
 # --- organisations ---------------------------------------------------------------------
@@ -207,3 +246,19 @@ def create_organisation(request: HttpRequest, data: OrganisationIn) -> HttpStatu
 )
 def get_organisation(request: HttpRequest, organisation_id: int) -> Any:
     return access_organisation(request.user, organisation_id)
+
+
+@router.patch(
+    "/organisations/{organisation_id}",
+    response={200: OrganisationOut, **errors(403, 404, 422)},
+    operation_id="organisation_update",
+    tags=["organisations"],
+    summary="Change some of an organisation's fields (coordinators, administrators)",
+)
+def update_organisation(request: HttpRequest, organisation_id: int, data: OrganisationPatch) -> Any:
+    organisation = access_organisation(request.user, organisation_id, action="change")
+    changes = data.model_dump(mode="json", exclude_unset=True)
+    if "type" in changes:
+        changes["org_type"] = changes.pop("type")
+    with _api_field_names({"org_type": "type"}):
+        return organisation_update(actor=request.user, organisation=organisation, **changes)

@@ -18,7 +18,13 @@ from django_countries import countries
 
 from liaison.accounts.models import Agency
 from liaison.core.forms import UswdsForm
-from liaison.people.models import Employee, EmploymentType, Organisation, OrganisationType
+from liaison.people.models import (
+    Employee,
+    EmploymentType,
+    ExternalPerson,
+    Organisation,
+    OrganisationType,
+)
 
 Choices = list[tuple[str, str]]
 
@@ -222,14 +228,30 @@ class ExternalPersonForm(AgencyChoiceMixin, UswdsForm):
     )
 
     def __init__(
-        self, data: Any = None, *, agencies: QuerySet[Agency], organisations: QuerySet[Organisation]
+        self,
+        data: Any = None,
+        *,
+        agencies: QuerySet[Agency] | None,
+        organisations: QuerySet[Organisation],
+        initial: dict[str, Any] | None = None,
     ) -> None:
-        super().__init__(data)
+        """``agencies``: where a new person may go; ``None`` when editing (a person's
+        agency never changes)."""
+        super().__init__(data, initial=initial)
         self._set_agencies(agencies)
         organisation = self.fields["organisation"]
         assert isinstance(organisation, forms.ModelChoiceField)
         organisation.queryset = organisations
         _set_choices(self, "country", country_choices("Choose a country"))
+
+    @staticmethod
+    def initial_for(person: ExternalPerson) -> dict[str, Any]:
+        return {
+            "full_name": person.full_name,
+            "organisation": person.organisation_id,
+            "position": person.position,
+            "country": str(person.country),
+        }
 
     def person_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -259,9 +281,19 @@ class OrganisationForm(UswdsForm):
     )
     notes = forms.CharField(label="Notes", required=False, widget=forms.Textarea)
 
-    def __init__(self, data: Any = None) -> None:
-        super().__init__(data)
+    def __init__(self, data: Any = None, *, initial: dict[str, Any] | None = None) -> None:
+        super().__init__(data, initial=initial)
         _set_choices(self, "country", country_choices("Choose a country"))
+
+    @staticmethod
+    def initial_for(organisation: Organisation) -> dict[str, Any]:
+        return {
+            "name": organisation.name,
+            "country": str(organisation.country),
+            "org_type": organisation.org_type,
+            "website": organisation.website,
+            "notes": organisation.notes,
+        }
 
     def organisation_fields(self) -> dict[str, Any]:
         data = self.cleaned_data

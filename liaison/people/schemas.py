@@ -11,6 +11,7 @@ from typing import Any
 
 from django.urls import reverse
 from ninja import Field, Schema
+from pydantic import ConfigDict
 
 from liaison.accounts.schemas import AgencyRef, PageParams
 from liaison.people.models import EmploymentType, OrganisationType
@@ -56,6 +57,18 @@ class OrganisationIn(Schema):
     type: OrganisationType
     website: str = ""
     notes: str = ""
+
+
+class OrganisationPatch(Schema):
+    """Only the keys sent are changed; an unknown key or a ``null`` is refused (422)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, max_length=200)
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2 code, e.g. CA.")
+    type: OrganisationType | None = None
+    website: str | None = None
+    notes: str | None = None
 
 
 class OrganisationListParams(PageParams):
@@ -183,6 +196,18 @@ class ExternalPersonIn(Schema):
     country: str = Field(description="ISO 3166-1 alpha-2 code of nationality or service.")
     organisation_id: int | None = None
     position: str = Field("", max_length=200)
+
+
+class ExternalPersonPatch(Schema):
+    """Only the keys sent are changed; an unknown key is refused (422), and so is a
+    ``null`` anywhere but ``organisation_id`` (where it means none or not known)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    full_name: str | None = Field(None, max_length=200)
+    country: str | None = Field(None, description="ISO 3166-1 alpha-2 code.")
+    organisation_id: int | None = None
+    position: str | None = Field(None, max_length=200)
 
 
 class ExternalPersonListParams(PageParams):

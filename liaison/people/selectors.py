@@ -30,13 +30,7 @@ def employee_list(
     Browsing the list needs a people-reading role (``Forbidden`` otherwise), on the page and
     in the API alike; an employee opens their own record through ``access_employee``."""
     require_people_reader(user)
-    qs = employees_visible_to(user).select_related("agency")
-    for word in _words(q):
-        qs = qs.filter(
-            Q(first_name__icontains=word)
-            | Q(last_name__icontains=word)
-            | Q(serial_number__iexact=word)
-        )
+    qs = employees_matching(employees_visible_to(user).select_related("agency"), q)
     if unit:
         qs = qs.filter(unit__icontains=unit.strip())
     if active is not None:
@@ -44,6 +38,19 @@ def employee_list(
     if agency:
         qs = qs.filter(agency_id=agency)
     return qs.order_by("last_name", "first_name", "serial_number", "id")
+
+
+def employees_matching(qs: QuerySet[Employee], q: str) -> QuerySet[Employee]:
+    """``qs`` narrowed to employees whose name or serial number matches every word of
+    ``q``: the one matching rule of the employee list, the API and the participant
+    autocomplete."""
+    for word in _words(q):
+        qs = qs.filter(
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(serial_number__iexact=word)
+        )
+    return qs
 
 
 def external_person_list(

@@ -145,14 +145,43 @@ def external_person_create(
     return person
 
 
+def _refuse_nulls(changes: dict[str, Any], *, nullable: tuple[str, ...] = ()) -> None:
+    """A PATCH that sends ``null`` for a field that cannot be empty is bad input on that
+    field (422 naming it), never a database error."""
+    nulls = [name for name, value in changes.items() if value is None and name not in nullable]
+    if nulls:
+        raise ValidationError(
+            {name: ["Give a value; this field cannot be null."] for name in nulls}
+        )
+
+
+def _check_organisation_name(organisation: Organisation) -> None:
+    code = str(organisation.country)
+    clash = Organisation.objects.filter(name__iexact=organisation.name, country=code)
+    if organisation.pk:
+        clash = clash.exclude(pk=organisation.pk)
+    if clash.exists():
+        raise ValidationError(
+            {
+                "name": [
+                    f"“{organisation.name}” is already in the registry for {countries.name(code)}."
+                ]
+            }
+        )
+
+
+def _require_reference_editor(actor: Any, verb: str) -> None:
+    if scope_for(actor, *REFERENCE_EDITORS) == frozenset():
+        raise Forbidden(f"Only coordinators and administrators {verb} organisations.")
+
+
 @transaction.atomic
 def organisation_create(
     *, actor: Any, name: str, country: str, org_type: str, website: str = "", notes: str = ""
 ) -> Organisation:
     """Add an organisation to the shared registry. Names are unique per country,
     case-insensitively, so the registry does not fill with near-duplicates."""
-    if scope_for(actor, *REFERENCE_EDITORS) == frozenset():
-        raise Forbidden("Only coordinators and administrators add organisations.")
+    _require_reference_editor(actor, "add")
     name = " ".join((name or "").split())
     organisation = Organisation(
         name=name,
@@ -162,10 +191,65 @@ def organisation_create(
         notes=notes.strip(),
     )
     organisation.full_clean(validate_constraints=False)
-    code = str(organisation.country)
-    if Organisation.objects.filter(name__iexact=name, country=code).exists():
-        raise ValidationError(
-            {"name": [f"“{name}” is already in the registry for {countries.name(code)}."]}
-        )
+    _check_organisation_name(organisation)
     save_audited(organisation, actor=actor, validate=False)
     return organisation
+
+
+ORGANISATION_FIELDS = ("name", "country", "org_type", "website", "notes")
+
+
+@transaction.atomic
+def organisation_update(*, actor: Any, organisation: Organisation, **changes: Any) -> Organisation:
+    """Change the named fields of a registry organisation (``ORGANISATION_FIELDS``).
+
+    The registry is shared by every agency, so the same roles that add to it may edit it
+    (coordinators and administrators, checked here; ``Forbidden`` otherwise). A name stays
+    unique per country; an unknown field, ``None`` or a bad value raises
+    ``ValidationError`` keyed by field and nothing is written. One history row, attributed
+    to ``actor``; activities that name the organisation show the new name from now on."""
+    _require_reference_editor(actor, "edit")
+    unknown = set(changes) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
+    _refuse_nulls(changes)
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    for name, value in changes.items():
+        if name == "name":
+            value = " ".join(str(value).split())
+        elif name == "country":
+            value = str(value).strip().upper()
+        setattr(organisation, name, _strip(value))
+    organisation.full_clean(validate_constraints=False)
+    _check_organisation_name(organisation)
+    save_audited(organisation, actor=actor, validate=False)
+    return organisation
+
+
+EXTERNAL_PERSON_FIELDS = ("full_name", "country", "organisation", "position")
+
+
+@transaction.atomic
+def external_person_update(*, actor: Any, person: ExternalPerson, **changes: Any) -> ExternalPerson:
+    """Change the named fields of an external person (``EXTERNAL_PERSON_FIELDS``; the
+    agency never changes). Only coordinators and administrators of the person's agency may
+    (checked here; ``Forbidden`` otherwise). ``organisation`` may be ``None`` (none or not
+    known); any other ``None``, unknown field or bad value raises ``ValidationError`` keyed
+    by field and nothing is written. One history row, attributed to ``actor``."""
+    if not can_change_people_in(actor, person.agency_id):
+        raise Forbidden("Only coordinators and administrators may edit these records.")
+    unknown = set(changes) - set(EXTERNAL_PERSON_FIELDS)
+    if unknown:
+        raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
+    _refuse_nulls(changes, nullable=("organisation",))
+    person = ExternalPerson.objects.select_for_update().get(pk=person.pk)
+    for name, value in changes.items():
+        if name == "country":
+            value = str(value).strip().upper()
+        setattr(person, name, _strip(value))
+    try:
+        person.full_clean(exclude=["agency"])
+    except ValidationError as exc:
+        raise ValidationError(exc.message_dict) from None
+    save_audited(person, actor=actor, validate=False)
+    return person

@@ -14,7 +14,9 @@ urlpatterns = [
     path("external/", views.external_list, name="external_list"),
     path("external/new/", views.external_create, name="external_create"),
     path("external/<int:pk>/", views.external_detail, name="external_detail"),
+    path("external/<int:pk>/edit/", views.external_edit, name="external_edit"),
     path("organisations/", views.organisation_list_page, name="organisation_list"),
     path("organisations/new/", views.organisation_create_page, name="organisation_create"),
     path("organisations/<int:pk>/", views.organisation_detail, name="organisation_detail"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
 ]

@@ -49,7 +49,9 @@ from liaison.people.services import (
     employee_create,
     employee_update,
     external_person_create,
+    external_person_update,
     organisation_create,
+    organisation_update,
 )
 
 View = Callable[..., HttpResponse]
@@ -220,7 +222,35 @@ def external_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "person": person,
             "page": page,
             "role_labels": _role_labels(),
+            "can_edit": can_change_people_in(request.user, person.agency_id),
         },
+    )
+
+
+@_pages
+def external_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access_external_person(request.user, pk, action="change")
+    form = ExternalPersonForm(
+        request.POST or None,
+        agencies=None,
+        organisations=organisations_visible_to(request.user),
+        initial=ExternalPersonForm.initial_for(person),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = external_person_update(
+                actor=request.user, person=person, **form.person_fields()
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Saved {person}.")
+            return redirect("people:external_detail", pk=person.pk)
+    return render(
+        request,
+        "people/external_form.html",
+        {"nav": "people", "form": form, "person": person},
+        status=422 if form.errors else 200,
     )
 
 
@@ -293,6 +323,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "page": page,
             "people": people[:50],
             "people_count": people.count(),
+            "can_edit": can_add_organisations(request.user),
         },
     )
 
@@ -314,5 +345,29 @@ def organisation_create_page(request: HttpRequest) -> HttpResponse:
         request,
         "people/organisation_form.html",
         {"nav": "organisations", "form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@_pages
+def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    organisation = access_organisation(request.user, pk, action="change")
+    form = OrganisationForm(
+        request.POST or None, initial=OrganisationForm.initial_for(organisation)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = organisation_update(
+                actor=request.user, organisation=organisation, **form.organisation_fields()
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"Saved {organisation}.")
+            return redirect("people:organisation_detail", pk=organisation.pk)
+    return render(
+        request,
+        "people/organisation_form.html",
+        {"nav": "organisations", "form": form, "organisation": organisation},
         status=422 if form.errors else 200,
     )

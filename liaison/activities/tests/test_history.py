@@ -346,7 +346,7 @@ class TestRecorded:
         )
         page = text_of(client_for(clerk).get(reverse("activities:detail", args=[activity.pk])))
         assert ">Recorded</dt>" in page
-        assert "2 April 2016" in page
+        assert "2 Apr 2016" in page
         assert "Imported from an earlier record: Training unit spreadsheet, 2016" in page
         body = client_for(clerk).get(f"{API}/activities/{activity.pk}").json()
         assert body["recorded_at"].startswith("2016-04-02")

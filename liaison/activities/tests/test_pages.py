@@ -373,11 +373,12 @@ class TestActivityDetail:
         activity = make_activity(agency, status=Status.SUBMITTED)
         commander_page = html(client_for(commander).get(detail_url(activity)))
         assert 'value="approve"' in commander_page
-        assert 'value="deny"' in commander_page
+        # Deny asks for confirmation on its own page.
+        assert f'href="/activities/{activity.pk}/transition/deny/"' in commander_page
         assert "Edit activity" not in commander_page
         clerk_page = html(client_for(clerk).get(detail_url(activity)))
         assert 'value="approve"' not in clerk_page
-        assert 'value="return"' in clerk_page
+        assert "transition/return/" in clerk_page  # return asks for a reason on its own step
         assert "Edit activity" in clerk_page
 
 
@@ -453,7 +454,7 @@ class TestActivityCreate:
         for label in (
             'Country<span class="usa-sr-only"> (location 3)</span>',
             'City<span class="usa-sr-only"> (location 1)</span>',
-            'Employee serial number<span class="usa-sr-only"> (participant 5)</span>',
+            'Employee: name or serial number<span class="usa-sr-only"> (participant 5)</span>',
             'Role<span class="usa-sr-only"> (participant 1)</span>',
         ):
             assert label in page, label
@@ -661,7 +662,9 @@ class TestActivityEdit:
         assert 'value="Human Trafficking Investigations Course"' in page
         assert 'value="2024-05-01"' in page
         assert 'value="Ottawa"' in page
-        assert 'value="20002"' in page
+        # An employee already on the activity reads as "Name (serial)".
+        person = Employee.objects.get(serial_number="20002")
+        assert f'value="{person.first_name} {person.last_name} (20002)"' in page
         assert "financial tracing" in page
 
     def test_it_updates_fields_and_rows(self, clerk: User, agency: Agency) -> None:

@@ -74,7 +74,7 @@ def test_the_page_and_the_api_say_where_an_imported_record_came_from(
         assert f"Imported from {SOURCE}." in text
         assert "approval not on record" in text
         assert "evaluation report not on record" in text
-        assert "20 April 2016" in text
+        assert "20 Apr 2016" in text
         body = api_detail(user, activity)
         assert body["origin"] == "imported"
         assert body["source"] == SOURCE
