@@ -21,7 +21,12 @@ from django_countries import countries
 
 from liaison.accounts.models import Agency
 from liaison.activities.models import Activity, Category, Direction, Kind, ParticipantRole
-from liaison.activities.selectors import DEFAULT_SORT, ActivityFilters, category_choices
+from liaison.activities.selectors import (
+    DEFAULT_SORT,
+    DIRECTION_GROUPS,
+    ActivityFilters,
+    category_choices,
+)
 from liaison.activities.services import ActivityInput, LocationInput, ParticipantInput
 from liaison.activities.workflow import Status
 from liaison.core.forms import UswdsBoundField, UswdsForm
@@ -50,6 +55,27 @@ def country_choices(blank: str) -> Choices:
 # ---------------------------------------------------------------------------------------
 
 
+class AgencyIdsField(forms.Field):
+    """Repeated ``agency=<id>`` parameters (links from the oversight summary carry the
+    agencies it counted). Carried as hidden inputs; the list shows only what the user may
+    see, so naming an agency can narrow the list but never widen it."""
+
+    widget = forms.MultipleHiddenInput
+    default_error_messages = {"invalid": "An agency id is a whole number."}
+
+    def to_python(self, value: Any) -> list[int]:
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        result: list[int] = []
+        for item in values:
+            text = str(item).strip()
+            if not text.isdigit() or not 0 < int(text) < 2**63:
+                raise ValidationError(self.error_messages["invalid"], code="invalid")
+            result.append(int(text))
+        return result
+
+
 class ActivityFilterForm(UswdsForm):
     """The GET form of the activity list. Every field is optional; a value that does not
     parse is reported on its field and left out of the filters (see ``filters()``)."""
@@ -72,9 +98,32 @@ class ActivityFilterForm(UswdsForm):
         max_value=2100,
         error_messages={"invalid": "Choose a year from the list."},
     )
-    status = forms.ChoiceField(
-        label="Status", required=False, choices=_with_blank(Status.choices, "Any status")
+    status = forms.MultipleChoiceField(
+        label="Status",
+        required=False,
+        choices=Status.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: any status.",
     )
+    direction_group = forms.MultipleChoiceField(
+        label="Direction group",
+        required=False,
+        choices=[(key, label) for key, (label, _) in DIRECTION_GROUPS.items()],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    start_from = forms.DateField(
+        label="Starting on or after",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+    )
+    start_to = forms.DateField(
+        label="Starting on or before",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
+    )
+    agency = AgencyIdsField(label="Agency", required=False)
     person = forms.IntegerField(
         label="Employee id",
         required=False,
@@ -125,11 +174,23 @@ class ActivityFilterForm(UswdsForm):
             category=data.get("category") or "",
             direction=data.get("direction") or "",
             year=data.get("year"),
-            status=data.get("status") or "",
+            statuses=tuple(data.get("status") or ()),
+            direction_groups=tuple(data.get("direction_group") or ()),
+            start_from=data.get("start_from"),
+            start_to=data.get("start_to"),
+            agencies=tuple(data.get("agency") or ()),
             person=data.get("person"),
             organisation=data.get("organisation"),
             sort=data.get("sort") or DEFAULT_SORT,
         )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start_from, start_to = data.get("start_from"), data.get("start_to")
+        if start_from and start_to and start_from > start_to:
+            self.add_error("start_to", "Choose a date on or after the first date.")
+            data.pop("start_to", None)
+        return data
 
 
 # ---------------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from liaison.activities.access import activities_visible_to
-from liaison.activities.models import Activity, Category, Location, Participation
+from liaison.activities.models import Activity, Category, Direction, Location, Participation
 from liaison.activities.search import activity_search
 from liaison.people.access import external_persons_visible_to
 from liaison.people.models import ExternalPerson
@@ -25,6 +25,17 @@ SORTS: dict[str, tuple[str, ...]] = {
     "-title": ("-title", "-id"),
 }
 DEFAULT_SORT = "-start_date"
+
+# Direction groups, as an inspector asks: our staff travelling abroad; foreign trainers or
+# trainees with us at home; virtual events. The oversight summary and the list share them.
+DIRECTION_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "abroad": ("Travel abroad", (Direction.OUTBOUND,)),
+    "at_home": (
+        "Foreign trainers or trainees at home",
+        (Direction.INBOUND, Direction.FOREIGN_TRAINERS),
+    ),
+    "virtual": ("Virtual", (Direction.VIRTUAL,)),
+}
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,12 @@ class ActivityFilters:
     organisation: int | None = None  # host or organiser
     agency: int | None = None
     sort: str = DEFAULT_SORT
+    # Several values of one filter match any of them; different filters all apply.
+    start_from: dt.date | None = None  # start date on or after
+    start_to: dt.date | None = None  # start date on or before
+    statuses: tuple[str, ...] = ()
+    direction_groups: tuple[str, ...] = ()  # keys of DIRECTION_GROUPS
+    agencies: tuple[int, ...] = ()
 
     def is_empty(self) -> bool:
         return self == ActivityFilters(sort=self.sort)
@@ -48,8 +65,31 @@ class ActivityFilters:
 
 def activity_list(*, user: Any, filters: ActivityFilters) -> QuerySet[Activity]:
     """Activities the user may see that match ``filters``, sorted, ready to paginate."""
-    qs = activities_visible_to(user)
+    qs = apply_filters(activities_visible_to(user), filters)
+    return qs.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+
+
+def apply_filters(qs: QuerySet[Activity], filters: ActivityFilters) -> QuerySet[Activity]:
+    """Narrow ``qs`` by every filter that is set (no sorting). The list and the oversight
+    summary both count through here, so a summary figure and the list it links to agree."""
     f = filters
+    if f.agencies:
+        qs = qs.filter(agency_id__in=f.agencies)
+    if f.start_from:
+        qs = qs.filter(start_date__gte=f.start_from)
+    if f.start_to:
+        qs = qs.filter(start_date__lte=f.start_to)
+    if f.statuses:
+        qs = qs.filter(status__in=f.statuses)
+    if f.direction_groups:
+        qs = qs.filter(
+            direction__in=[
+                d
+                for g in f.direction_groups
+                if g in DIRECTION_GROUPS
+                for d in DIRECTION_GROUPS[g][1]
+            ]
+        )
     if f.agency:
         qs = qs.filter(agency_id=f.agency)
     if f.country:
@@ -78,7 +118,7 @@ def activity_list(*, user: Any, filters: ActivityFilters) -> QuerySet[Activity]:
         )
     if f.q:
         qs = activity_search(qs, f.q)
-    return qs.order_by(*SORTS.get(f.sort, SORTS[DEFAULT_SORT]))
+    return qs
 
 
 def with_list_relations(qs: QuerySet[Activity]) -> QuerySet[Activity]:
