@@ -268,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     name, key, user = session_cookie(args.user)
     cookie = f"{name}={key}"
-    agency = user.rolegrant_set.exclude(agency=None).values_list("agency_id", flat=True).first()
+    agency = user.role_grants.exclude(agency=None).values_list("agency_id", flat=True).first()
     only = [o.strip() for o in args.only.split(",") if o.strip()]
     cases = [c for c in build_cases(agency) if not only or any(o in c.name for o in only)]
     tool = args.tool or ("wrk" if shutil.which("wrk") else "python")
