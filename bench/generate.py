@@ -494,7 +494,7 @@ ACTIVITY_COLUMNS = (
     "source",
     "not_on_record",
 )
-LOCATION_COLUMNS = ("activity_id", "country", "city", "position")
+LOCATION_COLUMNS = ("activity_id", "country", "city", "position", "start_date")
 PARTICIPATION_COLUMNS = (
     "activity_id",
     "employee_id",
@@ -631,7 +631,7 @@ class RowMaker:
             for position, country in enumerate(countries):
                 cities = CITIES.get(country)
                 city = cities[(pk + position) % len(cities)] if cities else ""
-                out.locations.append((pk, country, city, position))
+                out.locations.append((pk, country, city, position, start.isoformat()))
             for topic in chosen_topics:
                 out.topics.append((pk, topic))
             self._participants(out, pk, agency, direction, counts[i])

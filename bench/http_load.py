@@ -210,6 +210,8 @@ def load_python(url: str, cookie: str, *, clients: int, duration: int) -> Load:
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
+    if not samples:
+        return Load(p50=0.0, p95=0.0, rps=0.0, requests=0, errors=errors[0])
     return Load(
         p50=percentile(samples, 0.5),
         p95=percentile(samples, 0.95),
@@ -299,6 +301,13 @@ def main(argv: list[str] | None = None) -> int:
         result = load(
             args.base_url + case.url, cookie, clients=args.clients, duration=args.duration
         )
+        if result.requests == 0:
+            print(
+                f"{case.name:<{width}} no response within {args.duration} s "
+                f"(SQL {sql} ms, {queries} queries)",
+                flush=True,
+            )
+            continue
         print(
             f"{case.name:<{width}} {result.p50:>8.1f} {result.p95:>8.1f} {result.rps:>7.1f} "
             f"{result.errors:>6} {sql:>8} {queries:>7}",

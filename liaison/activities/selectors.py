@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from liaison.activities.access import activities_visible_to
 from liaison.activities.models import Activity, Category, Direction, Location, Participation
@@ -94,7 +94,7 @@ def apply_filters(qs: QuerySet[Activity], filters: ActivityFilters) -> QuerySet[
         qs = qs.filter(agency_id=f.agency)
     if f.country:
         qs = qs.filter(
-            Exists(Location.objects.filter(activity_id=OuterRef("pk"), country=f.country.upper()))
+            pk__in=_locations_in(f.country.upper(), _start_window(f)).values("activity_id")
         )
     if f.category:
         qs = qs.filter(category__slug=f.category)
@@ -119,6 +119,30 @@ def apply_filters(qs: QuerySet[Activity], filters: ActivityFilters) -> QuerySet[
     if f.q:
         qs = activity_search(qs, f.q)
     return qs
+
+
+def _start_window(f: ActivityFilters) -> tuple[dt.date | None, dt.date | None]:
+    """The narrowest start-date window the filters imply (inclusive bounds)."""
+    low, high = f.start_from, f.start_to
+    if f.year:
+        year_low, year_high = dt.date(f.year, 1, 1), dt.date(f.year, 12, 31)
+        low = max(low, year_low) if low else year_low
+        high = min(high, year_high) if high else year_high
+    return low, high
+
+
+def _locations_in(country: str, window: tuple[dt.date | None, dt.date | None]) -> QuerySet[Any]:
+    """Locations in ``country`` whose activity starts within ``window``. Locations carry
+    their activity's start date (``Location.start_date``), so a country + year filter reads
+    that year's locations of the country through one index range instead of every
+    location of the country (bench/README.md)."""
+    locations = Location.objects.filter(country=country)
+    low, high = window
+    if low is not None:
+        locations = locations.filter(start_date__gte=low)
+    if high is not None:
+        locations = locations.filter(start_date__lte=high)
+    return locations
 
 
 def with_list_relations(qs: QuerySet[Activity]) -> QuerySet[Activity]:
