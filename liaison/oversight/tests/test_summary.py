@@ -513,3 +513,17 @@ def test_every_number_equals_the_count_of_the_list_it_links_to(
     assert len(links) == len(pairs)
     for query, number in links:
         assert _list_count(client, html.unescape(query), seen) == (int(number), int(number))
+
+
+def test_a_list_narrowed_by_the_summarys_agencies_says_so(
+    registry: dict[str, Any], agency: Agency, other_agency: Agency
+) -> None:
+    user = user_with_role("coordinator", agency, "two_agencies")
+    RoleGrant.objects.create(user=user, role="coordinator", agency=other_agency)
+    client = client_for(user)
+    query = client.get(API_URL).json()["list_query"]
+    assert f"agency={agency.pk}" in query and f"agency={other_agency.pk}" in query
+    page = client.get(f"/activities/?{query}").content.decode()
+    assert "Only the 2 agencies named in the link" in page
+    assert page.count('type="hidden" name="agency"') == 2
+    assert "Only the" not in client.get("/activities/").content.decode()
