@@ -489,10 +489,26 @@ ACTIVITY_COLUMNS = (
     "created_by_id",
     "created_at",
     "updated_at",
+    "recorded_at",
+    "origin",
+    "source",
+    "not_on_record",
 )
-LOCATION_COLUMNS = ("activity_id", "country", "city", "position")
-PARTICIPATION_COLUMNS = ("activity_id", "employee_id", "external_person_id", "role")
+LOCATION_COLUMNS = ("activity_id", "country", "city", "position", "start_date")
+PARTICIPATION_COLUMNS = (
+    "activity_id",
+    "employee_id",
+    "external_person_id",
+    "role",
+    # The participant as they were: left blank here (pages fall back to today's values).
+    "name_at_time",
+    "rank_at_time",
+    "unit_at_time",
+    "agency_at_time",
+)
 TOPIC_COLUMNS = ("activity_id", "topic_id")
+
+_BLANK_AT_TIME = ("", "", "", "")
 
 # Who takes part, by direction: (share of participants who are external, employee role,
 # external role).
@@ -606,12 +622,16 @@ class RowMaker:
                     None,
                     stamp,
                     stamp,
+                    stamp,
+                    "entered",
+                    "",
+                    "[]",
                 )
             )
             for position, country in enumerate(countries):
                 cities = CITIES.get(country)
                 city = cities[(pk + position) % len(cities)] if cities else ""
-                out.locations.append((pk, country, city, position))
+                out.locations.append((pk, country, city, position, start.isoformat()))
             for topic in chosen_topics:
                 out.topics.append((pk, topic))
             self._participants(out, pk, agency, direction, counts[i])
@@ -634,10 +654,16 @@ class RowMaker:
         lead = n_employee > 2 and direction == "outbound"
         for j, employee in enumerate(sorted(chosen)):
             out.participations.append(
-                (pk, employee, None, "delegation_lead" if lead and j == 0 else employee_role)
+                (
+                    pk,
+                    employee,
+                    None,
+                    "delegation_lead" if lead and j == 0 else employee_role,
+                    *_BLANK_AT_TIME,
+                )
             )
         for external in rng.sample(externals, n_external):
-            out.participations.append((pk, None, external, external_role))
+            out.participations.append((pk, None, external, external_role, *_BLANK_AT_TIME))
 
 
 # --------------------------------------------------------------------------- loaders

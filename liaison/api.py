@@ -88,10 +88,12 @@ def field_key(loc: Any) -> str:
     "locations", 0, "country")`` → ``locations[0].country``. The leading source and the
     handler's parameter name (body parameters are called ``data``) are dropped."""
     key = ""
+    in_query = bool(loc) and loc[0] == "query"
     for part in loc:
         if isinstance(part, int):
-            key += f"[{part}]"
-        elif part not in ("body", "query", "path", "data"):
+            # A repeated query parameter (``status=a&status=b``) is named, not indexed.
+            key += "" if in_query else f"[{part}]"
+        elif part not in ("body", "query", "path", "data", "params"):
             key += f".{part}" if key else str(part)
     return key or "__all__"
 

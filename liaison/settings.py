@@ -153,6 +153,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # Page size for HTML lists and API list endpoints.
 PAGE_SIZE = int(env("PAGE_SIZE", "25"))
+# The agencies' own country (ISO 3166-1 alpha-2): the oversight summary does not count it
+# as a foreign country.
+HOME_COUNTRY = env("HOME_COUNTRY", "US")
 # Lists count matches up to this many and then say "more than N" (core/pagination.py).
 LIST_COUNT_LIMIT = int(env("LIST_COUNT_LIMIT", "1000"))
 

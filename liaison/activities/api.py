@@ -78,11 +78,14 @@ def list_activities(request: HttpRequest, params: Query[ActivityListParams]) -> 
         country=params.country,
         category=params.category,
         direction=params.direction or "",
+        direction_groups=tuple(params.direction_group),
         year=params.year,
-        status=params.status or "",
+        start_from=params.start_from,
+        start_to=params.start_to,
+        statuses=tuple(params.status),
         person=params.person,
         organisation=params.organisation,
-        agency=params.agency,
+        agencies=tuple(params.agency),
         sort=params.sort,
     )
     return page_of(with_list_relations(activity_list(user=request.user, filters=filters)), params)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -165,6 +167,10 @@ class Activity(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        sync_location_dates(self)
+
     @property
     def year(self) -> int:
         return self.start_date.year
@@ -185,15 +191,39 @@ class Location(models.Model):
     country = CountryField()
     city = models.CharField(max_length=100, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
-    history = HistoricalRecords()
+    # The activity's start date, copied so that "country X in year Y" reads only that
+    # year's locations of X (docs/adr/0011-oversight-summary-speed.md). Kept equal to the
+    # activity's by ``save`` here and in ``Activity.save`` (``sync_location_dates``).
+    # Not null, so a bulk write that forgets it fails loudly instead of hiding a location
+    # from the country filter; an ``Activity`` queryset ``update(start_date=…)`` must call
+    # ``sync_location_dates`` itself.
+    start_date = models.DateField(editable=False)
+    history = HistoricalRecords(excluded_fields=["start_date"])
 
     class Meta:
         ordering = ["position", "id"]
-        indexes = [models.Index(fields=["country", "activity"], name="location_country")]
+        indexes = [
+            models.Index(fields=["country", "activity"], name="location_country"),
+            models.Index(
+                fields=["country", "start_date", "activity"], name="location_country_start"
+            ),
+        ]
 
     def __str__(self) -> str:
         country_name = countries.name(str(self.country))
         return f"{self.city}, {country_name}" if self.city else country_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.start_date = self.activity.start_date
+        super().save(*args, **kwargs)
+
+
+def sync_location_dates(activity: Activity) -> None:
+    """Copy the activity's start date onto its locations (a derived column, not a fact of
+    its own: written without history). One indexed UPDATE, a no-op when nothing moved."""
+    Location.objects.filter(activity_id=activity.pk).exclude(start_date=activity.start_date).update(
+        start_date=activity.start_date
+    )
 
 
 # Steps an imported record may lack, with the words a reader sees ("approval not on record").

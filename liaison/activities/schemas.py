@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator
 
 from liaison.accounts.schemas import AgencyRef, PageParams
 from liaison.activities.access import allowed_transitions, refused_transitions
@@ -26,6 +26,8 @@ from liaison.people.schemas import EmployeeRef, ExternalPersonRef, OrganisationR
 TransitionName = Literal["submit", "return", "approve", "deny", "cancel", "complete", "close"]
 # The keys of selectors.SORTS (checked the same way).
 Sort = Literal["-start_date", "start_date", "title", "-title"]
+# The keys of selectors.DIRECTION_GROUPS (checked the same way).
+DirectionGroup = Literal["abroad", "at_home", "virtual"]
 
 # --- categories ------------------------------------------------------------------------
 
@@ -284,12 +286,27 @@ class ActivityListParams(PageParams):
     country: str = Field("", description="ISO 3166-1 alpha-2 code of any location.")
     category: str = Field("", description="Category slug.")
     direction: Direction | None = None
+    direction_group: list[DirectionGroup] = Field(
+        [],
+        description="Repeat for several: abroad (outbound), at_home (inbound and foreign "
+        "trainers), virtual.",
+    )
     year: int | None = Field(None, ge=1900, le=2999, description="Year of the start date.")
-    status: Status | None = None
+    start_from: dt.date | None = Field(None, description="Start date on or after (YYYY-MM-DD).")
+    start_to: dt.date | None = Field(None, description="Start date on or before (YYYY-MM-DD).")
+    status: list[Status] = Field([], description="Repeat for several; none means any status.")
     person: int | None = Field(None, description="Employee id of a participant.")
     organisation: int | None = Field(None, description="Host or organiser id.")
-    agency: int | None = Field(None, description="Agency id.")
+    agency: list[int] = Field([], description="Agency id; repeat for several.")
     sort: Sort = "-start_date"
+
+    @field_validator("start_to")
+    @classmethod
+    def _dates_in_order(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start_from = info.data.get("start_from")
+        if value and start_from and start_from > value:
+            raise ValueError("Choose a date on or after start_from.")
+        return value
 
 
 class RelatedActivityParams(PageParams):

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django_countries import countries
@@ -23,6 +23,7 @@ from liaison.activities.models import (
     NOT_ON_RECORD_STEPS,
     Activity,
     Category,
+    Direction,
     Location,
     ParticipantRole,
     Participation,
@@ -42,6 +43,17 @@ SORTS: dict[str, tuple[str, ...]] = {
 }
 DEFAULT_SORT = "-start_date"
 
+# Direction groups, as an inspector asks: our staff travelling abroad; foreign trainers or
+# trainees with us at home; virtual events. The oversight summary and the list share them.
+DIRECTION_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "abroad": ("Travel abroad", (Direction.OUTBOUND,)),
+    "at_home": (
+        "Foreign trainers or trainees at home",
+        (Direction.INBOUND, Direction.FOREIGN_TRAINERS),
+    ),
+    "virtual": ("Virtual", (Direction.VIRTUAL,)),
+}
+
 
 @dataclass(frozen=True)
 class ActivityFilters:
@@ -57,6 +69,12 @@ class ActivityFilters:
     organisation: int | None = None  # host or organiser
     agency: int | None = None
     sort: str = DEFAULT_SORT
+    # Several values of one filter match any of them; different filters all apply.
+    start_from: dt.date | None = None  # start date on or after
+    start_to: dt.date | None = None  # start date on or before
+    statuses: tuple[str, ...] = ()
+    direction_groups: tuple[str, ...] = ()  # keys of DIRECTION_GROUPS
+    agencies: tuple[int, ...] = ()
 
     def is_empty(self) -> bool:
         return self == ActivityFilters(sort=self.sort)
@@ -64,13 +82,36 @@ class ActivityFilters:
 
 def activity_list(*, user: Any, filters: ActivityFilters) -> QuerySet[Activity]:
     """Activities the user may see that match ``filters``, sorted, ready to paginate."""
-    qs = activities_visible_to(user)
+    qs = apply_filters(activities_visible_to(user), filters)
+    return qs.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
+
+
+def apply_filters(qs: QuerySet[Activity], filters: ActivityFilters) -> QuerySet[Activity]:
+    """Narrow ``qs`` by every filter that is set (no sorting). The list and the oversight
+    summary both count through here, so a summary figure and the list it links to agree."""
     f = filters
+    if f.agencies:
+        qs = qs.filter(agency_id__in=f.agencies)
+    if f.start_from:
+        qs = qs.filter(start_date__gte=f.start_from)
+    if f.start_to:
+        qs = qs.filter(start_date__lte=f.start_to)
+    if f.statuses:
+        qs = qs.filter(status__in=f.statuses)
+    if f.direction_groups:
+        qs = qs.filter(
+            direction__in=[
+                d
+                for g in f.direction_groups
+                if g in DIRECTION_GROUPS
+                for d in DIRECTION_GROUPS[g][1]
+            ]
+        )
     if f.agency:
         qs = qs.filter(agency_id=f.agency)
     if f.country:
         qs = qs.filter(
-            Exists(Location.objects.filter(activity_id=OuterRef("pk"), country=f.country.upper()))
+            pk__in=_locations_in(f.country.upper(), _start_window(f)).values("activity_id")
         )
     if f.category:
         qs = qs.filter(category__slug=f.category)
@@ -94,7 +135,31 @@ def activity_list(*, user: Any, filters: ActivityFilters) -> QuerySet[Activity]:
         )
     if f.q:
         qs = activity_search(qs, f.q)
-    return qs.order_by(*SORTS.get(f.sort, SORTS[DEFAULT_SORT]))
+    return qs
+
+
+def _start_window(f: ActivityFilters) -> tuple[dt.date | None, dt.date | None]:
+    """The narrowest start-date window the filters imply (inclusive bounds)."""
+    low, high = f.start_from, f.start_to
+    if f.year:
+        year_low, year_high = dt.date(f.year, 1, 1), dt.date(f.year, 12, 31)
+        low = max(low, year_low) if low else year_low
+        high = min(high, year_high) if high else year_high
+    return low, high
+
+
+def _locations_in(country: str, window: tuple[dt.date | None, dt.date | None]) -> QuerySet[Any]:
+    """Locations in ``country`` whose activity starts within ``window``. Locations carry
+    their activity's start date (``Location.start_date``), so a country + year filter reads
+    that year's locations of the country through one index range instead of every
+    location of the country (bench/README.md)."""
+    locations = Location.objects.filter(country=country)
+    low, high = window
+    if low is not None:
+        locations = locations.filter(start_date__gte=low)
+    if high is not None:
+        locations = locations.filter(start_date__lte=high)
+    return locations
 
 
 def with_list_relations(qs: QuerySet[Activity]) -> QuerySet[Activity]:

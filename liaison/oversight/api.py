@@ -13,27 +13,32 @@ from ninja import Query, Router
 
 from liaison.core.schemas import ErrorOut
 from liaison.oversight.access import require_oversight
-from liaison.oversight.schemas import SummaryOut
-from liaison.oversight.selectors import registry_summary
+from liaison.oversight.schemas import SummaryOut, SummaryParams
+from liaison.oversight.selectors import SummaryFilters, registry_summary
 
 router = Router(tags=["oversight"])
 
 
 @router.get(
     "/summary",
-    response={200: SummaryOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: SummaryOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     operation_id="oversight_summary",
     url_name="oversight_summary",
     summary="The registry in figures (overseers and coordinators)",
 )
-def summary(
-    request: HttpRequest,
-    agency: int | None = Query(
-        None, description="Only this agency's figures (an agency the caller oversees)."
-    ),
-) -> dict[str, Any]:
+def summary(request: HttpRequest, params: Query[SummaryParams]) -> dict[str, Any]:
     """Activities, distinct employees, and counts by year, country, category, direction
     and status, over every agency the caller oversees, or only ``agency`` (404 if the
-    caller does not oversee it)."""
+    caller does not oversee it). Activities are counted by the date they started; by
+    default drafts, denied and cancelled requests are not counted."""
     require_oversight(request.user)
-    return registry_summary(user=request.user, agency_id=agency)
+    return registry_summary(
+        user=request.user,
+        filters=SummaryFilters(
+            agency=params.agency,
+            start_from=params.start_from,
+            start_to=params.start_to,
+            statuses=tuple(params.status),
+            direction_groups=tuple(params.direction_group),
+        ),
+    )

@@ -9,16 +9,56 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
+from pydantic import ValidationInfo, field_validator
 
 from liaison.accounts.schemas import AgencyRef
 from liaison.activities.models import Direction
+from liaison.activities.schemas import DirectionGroup
 from liaison.activities.workflow import Status
+
+LIST_QUERY = Field(
+    description="Query string of the activity list that shows exactly the activities "
+    "counted: /activities/?<list_query> on the site, /api/v1/activities?<list_query> here."
+)
+
+
+class SummaryParams(Schema):
+    """What a summary may be narrowed by; the page at /oversight/ takes the same names."""
+
+    agency: int | None = Field(
+        None, ge=1, le=2**63 - 1, description="Only this agency (one the caller oversees)."
+    )
+    start_from: dt.date | None = Field(
+        None, description="Activities that started on or after this date (YYYY-MM-DD)."
+    )
+    start_to: dt.date | None = Field(
+        None, description="Activities that started on or before this date (YYYY-MM-DD)."
+    )
+    status: list[Status] = Field(
+        [],
+        description="Repeat for several. None given: every status except draft, "
+        "cancelled and denied.",
+    )
+    direction_group: list[DirectionGroup] = Field(
+        [],
+        description="Repeat for several: abroad (outbound), at_home (inbound and foreign "
+        "trainers), virtual. None given: every direction.",
+    )
+
+    @field_validator("start_to")
+    @classmethod
+    def _dates_in_order(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        start_from = info.data.get("start_from")
+        if value and start_from and start_from > value:
+            raise ValueError("Choose a date on or after start_from.")
+        return value
 
 
 class YearCount(Schema):
     year: int = Field(description="Calendar year in which activities started.")
     activities: int
     employees: int = Field(description="Distinct employees who took part that year.")
+    list_query: str = LIST_QUERY
 
 
 class CountryCount(Schema):
@@ -26,49 +66,67 @@ class CountryCount(Schema):
     name: str
     activities: int = Field(description="Activities with at least one location in the country.")
     employees: int = Field(description="Distinct employees who took part in those activities.")
+    list_query: str = LIST_QUERY
 
 
 class CategoryCount(Schema):
     slug: str
     name: str
     activities: int
+    list_query: str = LIST_QUERY
 
 
 class DirectionCount(Schema):
     direction: Direction
     label: str
     activities: int
+    list_query: str = LIST_QUERY
 
 
 class StatusCount(Schema):
     status: Status
     label: str
     activities: int
+    list_query: str = LIST_QUERY
 
 
 class SummaryOut(Schema):
-    """The registry in figures, from live data, over the agencies the caller oversees."""
+    """The registry in figures, from live data, over the agencies the caller oversees.
+    Activities are counted by the date they started."""
 
     agency_id: int | None = Field(
         description="The agency asked for; empty means every agency the caller may oversee."
     )
+    as_of: dt.datetime = Field(description="When these figures were computed (with zone).")
+    start_from: dt.date | None = Field(description="Start dates on or after, if asked.")
+    start_to: dt.date | None = Field(description="Start dates on or before, if asked.")
+    statuses: list[Status] = Field(description="The statuses counted.")
+    direction_groups: list[DirectionGroup] = Field(
+        description="The direction groups counted; empty means every direction."
+    )
+    home_country: str = Field(
+        description="The agencies' own country (HOME_COUNTRY), not counted in by_country."
+    )
     agencies: list[AgencyRef] = Field(description="The agencies these figures cover.")
-    total_activities: int = Field(description="Activities in every status.")
+    total_activities: int = Field(description="Activities counted (in the statuses counted).")
+    list_query: str = LIST_QUERY
     distinct_employees: int = Field(
         description="Employees who took part in at least one of them, each counted once."
     )
     first_date: dt.date | None = Field(description="Earliest start date.")
     last_date: dt.date | None = Field(description="Latest end date.")
     by_year: list[YearCount] = Field(
-        description="Ascending; every year from the first to the last, zeros included."
+        description="By year of the start date, ascending; every year from the first to the "
+        "last, zeros included."
     )
     by_country: list[CountryCount] = Field(
-        description="Largest first. An activity held in several countries counts in each."
+        description="Foreign countries, largest first. An activity held in several "
+        "countries counts in each; the home country and virtual events are not counted."
     )
     by_category: list[CategoryCount] = Field(description="Largest first.")
     by_direction: list[DirectionCount] = Field(
         description="Every direction, in declared order, zeros included."
     )
     by_status: list[StatusCount] = Field(
-        description="Every status, in workflow order, zeros included."
+        description="Every status counted, in workflow order, zeros included."
     )

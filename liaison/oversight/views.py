@@ -12,9 +12,12 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django_countries import countries
 
+from liaison.core.forms import error_items
 from liaison.core.views import domain_errors_as_http
 from liaison.oversight.access import oversight_agencies, require_oversight
+from liaison.oversight.forms import SummaryFilterForm
 from liaison.oversight.selectors import registry_summary
 
 
@@ -45,9 +48,19 @@ def _chart(
 def summary(request: HttpRequest) -> HttpResponse:
     require_oversight(request.user)
     agencies = list(oversight_agencies(request.user))
-    raw = request.GET.get("agency", "")
-    agency_id = int(raw) if raw.isdigit() else None
-    figures = registry_summary(user=request.user, agency_id=agency_id)
+    form = SummaryFilterForm(request.GET, agencies=agencies)
+    context: dict[str, Any] = {
+        "nav": "oversight",
+        "form": form,
+        "agencies": agencies,
+        "filter_errors": error_items(form),
+    }
+    if not form.is_valid():
+        # No figures for a filter that did not parse: numbers that ignore part of what
+        # the reader asked for would be read as an answer to it.
+        return render(request, "oversight/summary.html", context)
+    figures = registry_summary(user=request.user, filters=form.summary_filters())
+    home = countries.name(figures["home_country"]) or figures["home_country"]
     charts = [
         _chart(
             [{**r, "label": r["year"]} for r in figures["by_year"]],
@@ -55,16 +68,17 @@ def summary(request: HttpRequest) -> HttpResponse:
             label="Year",
             heading="By year",
             employees=True,
-            caption="Activities and distinct employees by year the activity started",
+            caption="Activities and distinct employees by the year the activity started",
         ),
         _chart(
             [{**r, "label": r["name"]} for r in figures["by_country"]],
             key="country",
             label="Country",
-            heading="By country",
+            heading="By foreign country",
             employees=True,
-            caption="Activities and distinct employees by country of the activity "
-            "(an activity held in several countries counts in each)",
+            caption="Activities and distinct employees by foreign country of the activity "
+            f"(an activity held in several countries counts in each; {home} and virtual "
+            "events are not counted)",
         ),
         _chart(
             [{**r, "label": r["name"]} for r in figures["by_category"]],
@@ -85,17 +99,8 @@ def summary(request: HttpRequest) -> HttpResponse:
             key="status",
             label="Status",
             heading="By status",
-            caption="Activities by status",
+            caption="Activities by status (the statuses counted)",
         ),
     ]
-    return render(
-        request,
-        "oversight/summary.html",
-        {
-            "nav": "oversight",
-            "summary": figures,
-            "charts": charts,
-            "agencies": agencies,
-            "agency_id": agency_id,
-        },
-    )
+    context.update({"summary": figures, "charts": charts, "agency_id": figures["agency_id"]})
+    return render(request, "oversight/summary.html", context)
