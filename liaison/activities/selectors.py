@@ -17,14 +17,26 @@ from liaison.activities.models import Activity, Category, Location, Participatio
 from liaison.activities.search import activity_search
 from liaison.people.access import external_persons_visible_to
 from liaison.people.models import ExternalPerson
+from liaison.people.selectors import employees_matching
 
+# The one definition of the list's sort orders: the page's select, the API's enum
+# (``schemas.Sort``, checked against these keys by a test) and the query all read it.
 SORTS: dict[str, tuple[str, ...]] = {
     "-start_date": ("-start_date", "-id"),
     "start_date": ("start_date", "id"),
     "title": ("title", "id"),
     "-title": ("-title", "-id"),
 }
+SORT_LABELS: dict[str, str] = {
+    "-start_date": "Newest first",
+    "start_date": "Oldest first",
+    "title": "Title, A to Z",
+    "-title": "Title, Z to A",
+}
 DEFAULT_SORT = "-start_date"
+# The years the year filter accepts, on the page and in the API alike.
+YEAR_MIN = 1900
+YEAR_MAX = 2100
 
 
 @dataclass(frozen=True)
@@ -37,7 +49,8 @@ class ActivityFilters:
     direction: str = ""
     year: int | None = None
     status: str = ""
-    person: int | None = None  # employee id
+    person: str = ""  # an employee's serial number, or words of their name
+    person_id: int | None = None  # an employee's id (their own pages, not user input)
     organisation: int | None = None  # host or organiser
     agency: int | None = None
     sort: str = DEFAULT_SORT
@@ -66,11 +79,18 @@ def activity_list(*, user: Any, filters: ActivityFilters) -> QuerySet[Activity]:
         )
     if f.status:
         qs = qs.filter(status=f.status)
-    if f.person:
+    if f.person_id:
         # IN, not EXISTS: one person has few activities, and SQLite would otherwise probe
         # every activity with a correlated subquery (bench/README.md).
         qs = qs.filter(
-            pk__in=Participation.objects.filter(employee_id=f.person).values("activity_id")
+            pk__in=Participation.objects.filter(employee_id=f.person_id).values("activity_id")
+        )
+    if f.person:
+        # A person is named as people know them (serial number or name), resolved among
+        # the employees the user may see: a name cannot be used to probe for others.
+        people = employees_matching(user=user, text=f.person).values("pk")
+        qs = qs.filter(
+            pk__in=Participation.objects.filter(employee_id__in=people).values("activity_id")
         )
     if f.organisation:
         qs = qs.filter(

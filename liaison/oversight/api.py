@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from liaison.core.schemas import ErrorOut
+from liaison.core.schemas import MAX_ID, errors
 from liaison.oversight.access import require_oversight
 from liaison.oversight.schemas import SummaryOut
 from liaison.oversight.selectors import registry_summary
@@ -21,7 +21,7 @@ router = Router(tags=["oversight"])
 
 @router.get(
     "/summary",
-    response={200: SummaryOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: SummaryOut, **errors(403, 404)},
     operation_id="oversight_summary",
     url_name="oversight_summary",
     summary="The registry in figures (overseers and coordinators)",
@@ -29,7 +29,10 @@ router = Router(tags=["oversight"])
 def summary(
     request: HttpRequest,
     agency: int | None = Query(
-        None, description="Only this agency's figures (an agency the caller oversees)."
+        None,
+        ge=1,
+        le=MAX_ID,
+        description="Only this agency's figures (an agency the caller oversees).",
     ),
 ) -> dict[str, Any]:
     """Activities, distinct employees, and counts by year, country, category, direction
