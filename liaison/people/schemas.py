@@ -7,7 +7,7 @@ document lists exactly the values the database accepts.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.urls import reverse
 from ninja import Field, Schema
@@ -118,11 +118,11 @@ class EmployeePatch(Schema):
     the record has no "unknown" value for any of them, and the document says so (the
     ``None`` default only marks a key as not sent)."""
 
-    serial_number: str | SkipJsonSchema[None] = Field(None, max_length=20)
-    first_name: str | SkipJsonSchema[None] = Field(None, max_length=100)
-    last_name: str | SkipJsonSchema[None] = Field(None, max_length=100)
-    rank: str | SkipJsonSchema[None] = Field(None, max_length=100)
-    unit: str | SkipJsonSchema[None] = Field(None, max_length=200)
+    serial_number: Annotated[str, Field(max_length=20)] | SkipJsonSchema[None] = None
+    first_name: Annotated[str, Field(max_length=100)] | SkipJsonSchema[None] = None
+    last_name: Annotated[str, Field(max_length=100)] | SkipJsonSchema[None] = None
+    rank: Annotated[str, Field(max_length=100)] | SkipJsonSchema[None] = None
+    unit: Annotated[str, Field(max_length=200)] | SkipJsonSchema[None] = None
     employment_type: EmploymentType | SkipJsonSchema[None] = None
     active: bool | SkipJsonSchema[None] = None
 
