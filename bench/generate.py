@@ -489,10 +489,26 @@ ACTIVITY_COLUMNS = (
     "created_by_id",
     "created_at",
     "updated_at",
+    "recorded_at",
+    "origin",
+    "source",
+    "not_on_record",
 )
 LOCATION_COLUMNS = ("activity_id", "country", "city", "position")
-PARTICIPATION_COLUMNS = ("activity_id", "employee_id", "external_person_id", "role")
+PARTICIPATION_COLUMNS = (
+    "activity_id",
+    "employee_id",
+    "external_person_id",
+    "role",
+    # The participant as they were when added: left empty here (the bench measures
+    # lists and search, which do not read them).
+    "name_at_time",
+    "rank_at_time",
+    "unit_at_time",
+    "agency_at_time",
+)
 TOPIC_COLUMNS = ("activity_id", "topic_id")
+NO_SNAPSHOT = ("", "", "", "")
 
 # Who takes part, by direction: (share of participants who are external, employee role,
 # external role).
@@ -544,6 +560,9 @@ class RowMaker:
         from liaison.activities.services import build_search_text
 
         self.build_search_text = build_search_text
+        from django_countries import countries as all_countries
+
+        self.country_names = {str(c.code): str(c.name) for c in all_countries}
 
     def chunk(self, first_id: int, counts: Sequence[int]) -> Chunk:
         rng, ref = self.rng, self.ref
@@ -577,10 +596,20 @@ class RowMaker:
             length = 12 + (pk * 7919) % 19  # 12 to 30 words, cheaply varied
             purpose = " ".join(words[30 * i : 30 * i + length]).capitalize() + "."
             chosen_topics = sorted(set(rng.sample(topic_ids, n_topics[i])))
-            search_text = self.build_search_text(
-                title=title, topics=[topic_names[t] for t in chosen_topics], purpose=purpose
-            )
             countries = list(dict.fromkeys(country_draws[3 * i : 3 * i + n_locations[i]]))
+            places: list[str] = []
+            for position, country in enumerate(countries):
+                cities = CITIES.get(country)
+                city = cities[(pk + position) % len(cities)] if cities else ""
+                places += [country, self.country_names.get(country, ""), city]
+            # Participants' and organisations' names are left out here (they are drawn
+            # below); the index size is dominated by the purpose text either way.
+            search_text = self.build_search_text(
+                title=title,
+                topics=[topic_names[t] for t in chosen_topics],
+                purpose=purpose,
+                places=[p for p in places if p],
+            )
             host_pool = ref.orgs_by_country.get(countries[0]) or ref.all_org_ids
             host = rng.choice(host_pool) if rng.random() < 0.7 else None
             organiser = rng.choice(host_pool) if rng.random() < 0.5 else None
@@ -606,6 +635,10 @@ class RowMaker:
                     None,
                     stamp,
                     stamp,
+                    stamp,  # recorded when entered
+                    "entered",
+                    "",
+                    "[]",
                 )
             )
             for position, country in enumerate(countries):
@@ -634,10 +667,16 @@ class RowMaker:
         lead = n_employee > 2 and direction == "outbound"
         for j, employee in enumerate(sorted(chosen)):
             out.participations.append(
-                (pk, employee, None, "delegation_lead" if lead and j == 0 else employee_role)
+                (
+                    pk,
+                    employee,
+                    None,
+                    "delegation_lead" if lead and j == 0 else employee_role,
+                    *NO_SNAPSHOT,
+                )
             )
         for external in rng.sample(externals, n_external):
-            out.participations.append((pk, None, external, external_role))
+            out.participations.append((pk, None, external, external_role, *NO_SNAPSHOT))
 
 
 # --------------------------------------------------------------------------- loaders

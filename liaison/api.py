@@ -201,7 +201,7 @@ def _refusal(operation: Any, request: HttpRequest, kw: dict[str, Any]) -> dict[s
 def refuse_unknown_query(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Wrap every operation (``api.add_decorator(..., mode="view")``): a request naming a
     query parameter the operation does not declare answers 422 naming it, so a typo such
-    as ``contry=IL`` is never silently read as "no filter" (docs/adr/0007). The allowed
+    as ``contry=IL`` is never silently read as "no filter" (docs/adr/0010). The allowed
     names come from the operation's own declared parameters, the same ones the OpenAPI
     document lists, so the check cannot drift from the document. Authentication is
     checked first: an anonymous caller learns nothing about an endpoint's parameters."""

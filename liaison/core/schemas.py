@@ -1,7 +1,7 @@
 """Schemas shared by every API router: the error body, paging parameters and the one list
 envelope (``list_of``) with the helper that fills it (``page_body``).
 
-Keys documented in docs/api.md are a stability promise (docs/adr/0007-api-queries-and-lists.md):
+Keys documented in docs/api.md are a stability promise (docs/adr/0010-api-queries-and-lists.md):
 every list endpoint answers ``{"items": [...], "count": N, "count_is_exact": bool}`` and is
 built here, so the shape cannot drift between apps.
 """
