@@ -106,6 +106,28 @@ def test_every_operation_documents_401_and_422(method: str, path: str) -> None:
     assert {"401", "422"} <= set(responses)
 
 
+@pytest.mark.parametrize("persona", ["employee_user", "outsider", "clerk", "inspector"])
+def test_every_status_a_persona_gets_is_in_the_document(
+    request: pytest.FixtureRequest, world: dict[str, int], persona: str
+) -> None:
+    """Each operation, called by each persona with no body (or an empty one), answers a
+    status its OpenAPI operation lists: refusals (403, 404) included."""
+    client = client_for(request.getfixturevalue(persona))
+    doc = openapi()
+    undocumented = []
+    for method, path in ALL_OPERATIONS:
+        url = concrete(path, world)
+        if method == "get":
+            response = client.get(url)
+        else:
+            response = getattr(client, method)(url, "{}", content_type="application/json")
+        documented = doc["paths"][path][method]["responses"]
+        if str(response.status_code) not in documented:
+            undocumented.append(f"{method.upper()} {path} → {response.status_code}")
+        assert response["Content-Type"].startswith("application/json"), url
+    assert not undocumented
+
+
 def test_a_typo_in_a_filter_is_not_read_as_no_filter(inspector: User) -> None:
     response = client_for(inspector).get(f"{API}/oversight/summary", {"contry": "IL"})
     assert response.status_code == 422

@@ -48,7 +48,7 @@ router = Router(tags=["people"])
 
 @router.get(
     "/employees",
-    response={200: EmployeeList, **errors(422)},
+    response={200: EmployeeList, **errors(403)},
     operation_id="employee_list",
     url_name="employee_list",
     tags=["employees"],
@@ -104,7 +104,7 @@ def update_employee(request: HttpRequest, employee_id: int, data: EmployeePatch)
 
 @router.get(
     "/external-persons",
-    response={200: ExternalPersonList, **errors(422)},
+    response={200: ExternalPersonList, **errors(403)},
     operation_id="external_person_list",
     url_name="external_person_list",
     tags=["external persons"],

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from io import StringIO
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from conftest import client_for
 from liaison.accounts.access import AGENCY_REQUIRED
@@ -236,6 +238,22 @@ class TestSearchCoverage:
         assert activity_search_refresh_for_organisation(organisation_id=host.pk) == 1
         assert found("Brand") == {activity.pk}
         assert found("Old Name") == set()
+        # The backfill command rebuilds every row the same way.
+        Activity.objects.update(search_text="")
+        out = StringIO()
+        call_command("refresh_search", stdout=out)
+        assert "1 activities" in out.getvalue()
+        assert found("Brand") == found("Vanterpool") == {activity.pk}
+
+    def test_searching_a_country_finds_every_demo_activity_held_there(self, db: None) -> None:
+        # The IG review counted nine activities in Israel; a title need not say so.
+        call_command("load_demo", "--force", stdout=StringIO())
+        in_israel = set(
+            Activity.objects.filter(locations__country="IL").values_list("pk", flat=True)
+        )
+        assert len(in_israel) >= 9
+        assert in_israel <= found("Israel")
+        assert in_israel <= found("IL")
 
     def test_the_list_searches_it_on_both_doors(self, clerk: User, agency: Agency) -> None:
         from liaison.activities.tests.test_pages import LIST_URL, html
