@@ -193,7 +193,8 @@ def _refusal(operation: Any, request: HttpRequest, kw: dict[str, Any]) -> dict[s
         elif any("\x00" in value for value in request.GET.getlist(key)):
             problems[key] = ["Text must not contain NUL characters."]
     for name, value in kw.items():
-        if isinstance(value, str) and value.isdigit() and int(value) > MAX_ID:
+        # ASCII digits only: "²".isdigit() is true, but int("²") fails.
+        if isinstance(value, str) and value.isascii() and value.isdigit() and int(value) > MAX_ID:
             problems[name] = [f"Ensure this value is less than or equal to {MAX_ID}."]
     return problems
 

@@ -162,6 +162,7 @@ def test_a_path_id_beyond_64_bits_is_a_422_naming_it(clerk: User) -> None:
         assert response.status_code == 422, url
         assert list(response.json()["errors"]) == [name]
     assert client_for(clerk).get(f"{API}/activities/{MAX_ID}").status_code == 404
+    assert client_for(clerk).get(f"{API}/activities/²").status_code == 422
 
 
 def test_ids_in_a_body_beyond_64_bits_are_refused_by_name(clerk: User, agency: Agency) -> None:
