@@ -10,7 +10,7 @@ PORT ?= 8000
 # Two workers: the machines have two cores; pytest-xdist gives each its own test database.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: help demo serve test test-pg lint typecheck install install-dev assets migrate clean
+.PHONY: help demo serve test test-pg lint typecheck install install-dev assets migrate clean schemathesis
 
 help:
 	@echo "make demo     install, migrate SQLite, load the demo department, serve on $(HOST):$(PORT)"
@@ -18,6 +18,7 @@ help:
 	@echo "make serve    serve the current database on $(HOST):$(PORT)"
 	@echo "make lint     ruff + mypy + import-linter only"
 	@echo "make test-pg  the test suite against PostgreSQL (DATABASE_URL, default local postgres)"
+	@echo "make schemathesis  only the API-versus-OpenAPI property run (part of make test)"
 
 $(VENV)/.python-ok:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || \
@@ -63,9 +64,14 @@ lint: install-dev
 	$(VENV)/bin/mypy liaison bench tests conftest.py
 	$(VENV)/bin/lint-imports
 
+# The suite includes tests/test_schemathesis.py (seeded, SCHEMATHESIS_MAX_EXAMPLES per
+# operation, default 25): any 5xx or any answer the OpenAPI document does not describe fails.
 test: lint
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+schemathesis: install-dev
+	$(VENV)/bin/pytest $(PYTEST_ARGS) tests/test_schemathesis.py
 
 test-pg: install-dev
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/liaison} DATABASE_CONN_MAX_AGE=0 \

@@ -560,6 +560,9 @@ class RowMaker:
         from liaison.activities.services import build_search_text
 
         self.build_search_text = build_search_text
+        from django_countries import countries as all_countries
+
+        self.country_names = {str(c.code): str(c.name) for c in all_countries}
 
     def chunk(self, first_id: int, counts: Sequence[int]) -> Chunk:
         rng, ref = self.rng, self.ref
@@ -593,10 +596,20 @@ class RowMaker:
             length = 12 + (pk * 7919) % 19  # 12 to 30 words, cheaply varied
             purpose = " ".join(words[30 * i : 30 * i + length]).capitalize() + "."
             chosen_topics = sorted(set(rng.sample(topic_ids, n_topics[i])))
-            search_text = self.build_search_text(
-                title=title, topics=[topic_names[t] for t in chosen_topics], purpose=purpose
-            )
             countries = list(dict.fromkeys(country_draws[3 * i : 3 * i + n_locations[i]]))
+            places: list[str] = []
+            for position, country in enumerate(countries):
+                cities = CITIES.get(country)
+                city = cities[(pk + position) % len(cities)] if cities else ""
+                places += [country, self.country_names.get(country, ""), city]
+            # Participants' and organisations' names are left out here (they are drawn
+            # below); the index size is dominated by the purpose text either way.
+            search_text = self.build_search_text(
+                title=title,
+                topics=[topic_names[t] for t in chosen_topics],
+                purpose=purpose,
+                places=[p for p in places if p],
+            )
             host_pool = ref.orgs_by_country.get(countries[0]) or ref.all_org_ids
             host = rng.choice(host_pool) if rng.random() < 0.7 else None
             organiser = rng.choice(host_pool) if rng.random() < 0.5 else None

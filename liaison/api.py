@@ -10,6 +10,8 @@ input naming each offending field.
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -18,10 +20,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from liaison.accounts.services import api_token_authenticate
 from liaison.core.errors import DomainError, validation_messages
+from liaison.core.schemas import MAX_ID
 
 
 class TokenAuth(HttpBearer):
@@ -52,6 +56,38 @@ class SessionAuth(APIKeyCookie):
         return request.user if request.user.is_authenticated else None
 
 
+class BodyNotValid(ValueError):
+    """A request body that is not a JSON object (or holds a NUL character)."""
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class ObjectBodyParser(Parser):
+    """Every body this API takes is a JSON object. ninja would read ``[null, null]`` as an
+    object with no keys (so a PATCH of it "succeeded"); here it is refused, and so is a NUL
+    character, which PostgreSQL cannot store. ninja wraps the error in a 400 "Cannot
+    parse request body"; ``on_http_error`` answers it as the 422 it is."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        try:
+            data = json.loads(request.body)
+        except ValueError as exc:  # UnicodeDecodeError and JSONDecodeError alike
+            raise BodyNotValid("The body is not valid JSON.") from exc
+        if not isinstance(data, dict):
+            raise BodyNotValid("The body must be a JSON object.")
+        if _has_nul(data):
+            raise BodyNotValid("Text must not contain NUL characters.")
+        return data
+
+
 api = NinjaAPI(
     title="Liaison API",
     version="1",
@@ -62,7 +98,17 @@ api = NinjaAPI(
     ),
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
+    parser=ObjectBodyParser(),
 )
+
+QUERY_METHODS = ("GET", "HEAD")
+
+
+def input_error_message(request: HttpRequest) -> str:
+    """A query that is refused changed nothing, and never claims it could have."""
+    if request.method in QUERY_METHODS:
+        return "The query is not valid."
+    return "The input is not valid; nothing was saved."
 
 
 def error_body(message: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
@@ -78,7 +124,7 @@ def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(
         request,
-        error_body("The input is not valid; nothing was saved.", validation_messages(exc)),
+        error_body(input_error_message(request), validation_messages(exc)),
         status=422,
     )
 
@@ -106,7 +152,7 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
             err.get("msg", "Invalid value.")
         )
     return api.create_response(
-        request, error_body("The input is not valid; nothing was saved.", errors), status=422
+        request, error_body(input_error_message(request), errors), status=422
     )
 
 
@@ -120,12 +166,65 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     # ninja's own refusals (e.g. a failed CSRF check) in the same shape as ours.
+    if isinstance(exc.__cause__, BodyNotValid):
+        return api.create_response(
+            request,
+            error_body(input_error_message(request), {"__all__": [str(exc.__cause__)]}),
+            status=422,
+        )
     return api.create_response(request, error_body(str(exc)), status=exc.status_code)
 
 
 @api.exception_handler(Http404)
 def on_http404(request: HttpRequest, exc: Http404) -> HttpResponse:
     return api.create_response(request, error_body("Not found."), status=404)
+
+
+def _refusal(operation: Any, request: HttpRequest, kw: dict[str, Any]) -> dict[str, list[str]]:
+    """What is wrong with the query string and path of a request to ``operation``, field by
+    field: unknown query parameters, NUL characters, and path ids beyond 64 bits."""
+    problems: dict[str, list[str]] = {}
+    declared: set[str] = set()
+    for model in operation.models:
+        if model.__ninja_param_source__ == "query":
+            declared |= set(model.__ninja_flatten_map__)
+    for key in request.GET:
+        if key not in declared:
+            known = ", ".join(sorted(declared)) or "none"
+            problems[key or "(empty name)"] = [f"Unknown parameter; this endpoint takes: {known}."]
+        elif any("\x00" in value for value in request.GET.getlist(key)):
+            problems[key] = ["Text must not contain NUL characters."]
+    for name, value in kw.items():
+        # ASCII digits only: "²".isdigit() is true, but int("²") fails.
+        if isinstance(value, str) and value.isascii() and value.isdigit() and int(value) > MAX_ID:
+            problems[name] = [f"Ensure this value is less than or equal to {MAX_ID}."]
+    return problems
+
+
+def refuse_unknown_query(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Wrap every operation (``api.add_decorator(..., mode="view")``): a request naming a
+    query parameter the operation does not declare answers 422 naming it, so a typo such
+    as ``contry=IL`` is never silently read as "no filter" (ADR 0012). The allowed
+    names come from the operation's own declared parameters, the same ones the OpenAPI
+    document lists, so the check cannot drift from the document. Authentication is
+    checked first: an anonymous caller learns nothing about an endpoint's parameters."""
+    operation = getattr(run, "__self__", None)
+
+    def wrapper(request: HttpRequest, **kw: Any) -> HttpResponse:
+        problems = _refusal(operation, request, kw) if operation is not None else {}
+        if not problems:
+            return run(request, **kw)
+        refused = operation._run_checks(request)  # type: ignore[union-attr]
+        if refused is not None:
+            return refused  # type: ignore[no-any-return]
+        return api.create_response(
+            request, error_body(input_error_message(request), problems), status=422
+        )
+
+    return wrapper
+
+
+api.add_decorator(refuse_unknown_query, mode="view")
 
 
 def _register_routers() -> None:

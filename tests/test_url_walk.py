@@ -1,9 +1,17 @@
 """No URL ships unclassified (STYLE.md rule 9).
 
-Walk the whole URLconf and ask every route, anonymously, with GET and POST. A route must
-either be on the public allow-list below, or refuse an anonymous caller: pages redirect
-to the sign-in page, the API answers 401, the Django admin redirects to its own sign-in.
-A new route that does neither fails this test until someone decides what it is.
+Walk the whole URLconf and ask every route with every method it accepts (GET, POST, PUT,
+PATCH, DELETE; a 405 means "not accepted"), first anonymously, then as every persona.
+
+- Anonymous: a route must either be on the public allow-list below, or refuse: pages
+  redirect to the sign-in page, the API answers 401, the admin redirects to its sign-in.
+- Every persona: no route answers a server error, and every API answer is JSON.
+- Another agency's coordinator (``outsider``) and an employee asking for records that are
+  not theirs: every route naming one of those records answers 404 (or 405), never its data.
+
+Ids in routes are filled with real records, chosen by the segment before the id
+(``activities/<id>`` → an activity). A new kind of id fails the walk until it is added to
+``ID_KINDS``.
 """
 
 from __future__ import annotations
@@ -14,6 +22,21 @@ from collections.abc import Iterator
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+
+from liaison.accounts.models import ApiToken, User
+from liaison.accounts.tests.factories import AgencyFactory, user_with_role
+from liaison.activities.tests.factories import (
+    ActivityFactory,
+    LocationFactory,
+    ParticipationFactory,
+)
+from liaison.people.tests.factories import (
+    EmployeeFactory,
+    ExternalPersonFactory,
+    OrganisationFactory,
+)
+
+METHODS = ("get", "post", "put", "patch", "delete")
 
 # Routes anyone may reach: the reason, and what an anonymous GET answers.
 PUBLIC_ROUTES: dict[str, tuple[str, int]] = {
@@ -70,7 +93,7 @@ def test_every_route_is_public_or_refuses_anonymous_callers(url: str) -> None:
     if url in PUBLIC_ROUTES:
         return
     client = Client()
-    for method in ("get", "post"):
+    for method in METHODS:
         response = getattr(client, method)(url)
         status = response.status_code
         if url.startswith("/admin/"):
@@ -79,6 +102,7 @@ def test_every_route_is_public_or_refuses_anonymous_callers(url: str) -> None:
                 assert response["Location"].startswith("/admin/login/"), (method, url)
         elif url.startswith("/api/"):
             assert status in (401, 405), (method, url, status)
+            assert response["Content-Type"].startswith("application/json"), (method, url)
         else:
             assert status in (302, 405), (method, url, status)
             if status == 302:
@@ -89,3 +113,83 @@ def test_every_route_is_public_or_refuses_anonymous_callers(url: str) -> None:
 @pytest.mark.parametrize("url", sorted(PUBLIC_ROUTES))
 def test_public_routes_answer_anonymous_callers(url: str) -> None:
     assert Client().get(url).status_code == PUBLIC_ROUTES[url][1]
+
+
+# The segment before an id in a route, and the kind of record the id names.
+ID_KINDS: dict[str, str] = {
+    "activities": "activity",
+    "employees": "employee",
+    "external": "external",
+    "external-persons": "external",
+    "organisations": "organisation",
+    "tokens": "token",
+}
+# Kinds every signed-in user may read in any agency (a deployment-wide registry).
+SHARED_KINDS = {"organisation"}
+_ID = re.compile(r"<(?:int:)?([a-z_]+)>")
+
+
+def _with_ids(route: str, ids: dict[str, int]) -> tuple[str, set[str]]:
+    """The route with each id replaced by the record of its kind, and the kinds named."""
+    parts = route.lstrip("^").rstrip("$").replace("\\Z", "").split("/")
+    kinds: set[str] = set()
+    for i, part in enumerate(parts):
+        if _ID.fullmatch(part):
+            kind = ID_KINDS.get(parts[i - 1] if i else "")
+            assert kind is not None, f"classify the id in {route!r}: add it to ID_KINDS"
+            kinds.add(kind)
+            parts[i] = str(ids[kind])
+    return "/" + "/".join(parts), kinds
+
+
+ROUTES = sorted(r for r in set(_walk(get_resolver().url_patterns)) if not r.startswith("admin/"))
+PERSONAS = ["employee", "approver", "coordinator", "security", "reviewer", "overseer",
+            "admin", "outsider"]  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_route_answers_every_persona_without_error_or_leak(persona: str) -> None:
+    agency = AgencyFactory.create(ori_code="CA0194200")
+    other = AgencyFactory.create(ori_code="CA0190000")
+    users = {role: user_with_role(role, agency, role) for role in PERSONAS[:-1]}
+    users["outsider"] = user_with_role("coordinator", other, "outsider")
+    me = EmployeeFactory.create(agency=agency, user=users["employee"])
+    # Records of the persona's agency that are not the employee's own.
+    activity = ActivityFactory.create(agency=agency, status="submitted")
+    LocationFactory.create(activity=activity)
+    ParticipationFactory.create(activity=activity)
+    colleague = EmployeeFactory.create(agency=agency)
+    ids = {
+        "activity": activity.pk,
+        "employee": colleague.pk,
+        "external": ExternalPersonFactory.create(agency=agency).pk,
+        "organisation": OrganisationFactory.create().pk,
+        "token": ApiToken.objects.create(
+            user=users["coordinator"], name="t", prefix="lsn_x", digest="0" * 64
+        ).pk,
+    }
+    user: User = users[persona]
+    walker = Client(raise_request_exception=False)
+    for route in ROUTES:
+        url, kinds = _with_ids(route, ids)
+        for method in METHODS:
+            if url == "/accounts/logout/":
+                continue  # would sign the walker out half-way
+            walker.force_login(user)
+            response = getattr(walker, method)(url)
+            status = response.status_code
+            assert status < 500, (persona, method, url, status)
+            if url.startswith("/api/") and url not in ("/api/v1/docs",):
+                assert response["Content-Type"].startswith("application/json"), (
+                    persona, method, url, status)  # fmt: skip
+            private = kinds - SHARED_KINDS
+            strangers = persona == "outsider" or (persona == "employee" and private)
+            if strangers and private and status != 405:
+                # The token belongs to the coordinator: for everyone else it is a stranger's.
+                if persona == "coordinator":
+                    continue
+                # 422: a write with no body is refused by its schema before any record is
+                # looked up, so it says nothing about whether this one exists.
+                assert status in (404, 422), (persona, method, url, status)
+    assert me.pk  # the employee's own record exists, so "not theirs" is a real choice

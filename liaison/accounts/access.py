@@ -109,23 +109,40 @@ def api_tokens_visible_to(user: Any) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
 
 
+# The one set of sentences about where a new record goes (page forms and API alike).
+AGENCY_REQUIRED = "Choose the agency this record belongs to: you may add records to more than one."
+AGENCY_UNKNOWN = "Unknown agency."
+NO_AGENCY = "Your roles do not allow you to add this record to any agency."
+
+
+def agencies_for_new_record(user: Any, *, roles: Sequence[str]) -> QuerySet[Agency]:
+    """The agencies a new record may go into: those where the user holds one of ``roles``
+    (a form's agency choices; empty: none)."""
+    ids = agencies_where(user, *roles)
+    qs = Agency.objects.all() if ids is None else Agency.objects.filter(pk__in=ids)
+    return qs.order_by("name")
+
+
 def agency_for_new_record(user: Any, *, agency_id: int | None, roles: Sequence[str]) -> Agency:
     """The agency a new record goes into: the one named or, when none is named, the only
-    agency in which the user holds one of ``roles``. Naming an agency is not permission to
-    write there: the service still checks that (403). An unknown id, or no id from a user
-    with several agencies, is bad input on ``agency_id``; a user with none is refused."""
+    agency in which the user holds one of ``roles``. Both doors (page forms and API) and
+    every kind of record (activities, employees, external persons) ask this function, so
+    they give the same answer in the same words.
+
+    Naming an agency is not permission to write there: the service still checks that
+    (403). An unknown id, or no id from a user with several agencies, is bad input on
+    ``agency_id`` (``ValidationError``); a user with no such agency is refused
+    (``Forbidden``)."""
+    ids = agencies_where(user, *roles)
+    if ids == []:
+        raise Forbidden(NO_AGENCY)
     if agency_id is not None:
         agency = Agency.objects.filter(pk=agency_id).first()
         if agency is None:
-            raise ValidationError({"agency_id": ["Unknown agency."]})
+            raise ValidationError({"agency_id": [AGENCY_UNKNOWN]})
         return agency
-    ids = agencies_where(user, *roles)
-    if ids == []:
-        raise Forbidden("Your roles do not allow you to add this record to any agency.")
     if ids is None or len(ids) != 1:
-        raise ValidationError(
-            {"agency_id": ["You may add records to more than one agency: name the agency."]}
-        )
+        raise ValidationError({"agency_id": [AGENCY_REQUIRED]})
     return Agency.objects.get(pk=ids[0])
 
 

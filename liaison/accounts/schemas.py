@@ -1,4 +1,4 @@
-"""API shapes for accounts, plus the list envelope every app's API shares.
+"""API shapes for accounts.
 
 Keys documented in docs/api.md are a stability promise: add keys freely, never rename
 or remove one within /api/v1/.
@@ -9,39 +9,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
 from ninja import Field, Schema
 
 from liaison.accounts.models import Role
-from liaison.core.pagination import paginate
-from liaison.core.schemas import ErrorOut
 
-MAX_PAGE_SIZE = 100
+# The list envelope and paging live in core (one definition for every app); these names
+# stay importable from here for the routers that always took them from accounts.
+from liaison.core.schemas import PageParams, errors, list_of, page_of
 
-
-class PageParams(Schema):
-    """``page`` and ``page_size``, taken by every list endpoint."""
-
-    page: int = Field(1, ge=1, description="1-based page number.")
-    page_size: int | None = Field(
-        None,
-        ge=1,
-        le=MAX_PAGE_SIZE,
-        description="Items per page (default: the PAGE_SIZE setting, 25 unless configured).",
-    )
-
-
-def page_of(queryset: QuerySet[Any], params: PageParams) -> dict[str, Any]:
-    """The ``{"items", "count"}`` envelope for one page of ``queryset``. A page past the
-    end is empty (not the last page again), so a client walking pages always stops."""
-    page = paginate(queryset, page=params.page, page_size=params.page_size, clamp=False)
-    return {"items": page.items, "count": page.count, "count_is_exact": page.count_is_exact}
-
-
-def errors(*codes: int) -> dict[int, type[ErrorOut]]:
-    """Document in OpenAPI the error answers an operation may give; 401 applies to all.
-    (The answers themselves come from the exception handlers in liaison/api.py.)"""
-    return {code: ErrorOut for code in (401, *codes)}
+__all__ = ["PageParams", "errors", "page_of"]
 
 
 class AgencyRef(Schema):
@@ -94,11 +70,4 @@ class TokenCreatedOut(_TokenFields):
     )
 
 
-class TokenList(Schema):
-    items: list[TokenOut]
-    count: int
-    count_is_exact: bool = Field(
-        True,
-        description="False when `count` is the cap "
-        "(LIST_COUNT_LIMIT): there are more matches than that.",
-    )
+TokenList = list_of(TokenOut, "TokenList")

@@ -50,6 +50,7 @@ from liaison.activities.services import (
     activity_update,
     category_create,
 )
+from liaison.core.schemas import all_body
 from liaison.people.access import access_employee, access_organisation
 
 router = Router(tags=["activities"])
@@ -166,7 +167,7 @@ def transition_activity(request: HttpRequest, activity_id: int, data: Transition
 def get_activity_history(request: HttpRequest, activity_id: int) -> dict[str, Any]:
     activity = access_activity(request.user, activity_id, action="view_history")
     entries = activity_history(activity=activity)
-    return {"items": entries, "count": len(entries)}
+    return all_body(entries)
 
 
 # --- mounted at the root ---------------------------------------------------------------
@@ -208,7 +209,7 @@ def list_employee_activities(
     request: HttpRequest, employee_id: int, params: Query[RelatedActivityParams]
 ) -> dict[str, Any]:
     employee = access_employee(request.user, employee_id)
-    return _related_page(request, ActivityFilters(person=employee.pk, sort=params.sort), params)
+    return _related_page(request, ActivityFilters(person_id=employee.pk, sort=params.sort), params)
 
 
 @root_router.get(

@@ -28,12 +28,16 @@ from liaison.activities.models import Activity, Category, Direction, Kind, Parti
 from liaison.activities.selectors import (
     DEFAULT_SORT,
     DIRECTION_GROUPS,
+    SORT_LABELS,
+    YEAR_MAX,
+    YEAR_MIN,
     ActivityFilters,
     category_choices,
 )
 from liaison.activities.services import ActivityInput, LocationInput, ParticipantInput
 from liaison.activities.workflow import Status
 from liaison.core.forms import UswdsBoundField, UswdsForm
+from liaison.core.schemas import MAX_ID
 from liaison.people.models import Employee, ExternalPerson, Organisation
 from liaison.people.selectors import employees_matching
 
@@ -45,12 +49,7 @@ def employee_choice_label(employee: Employee) -> str:
 
 Choices = list[tuple[str, str]]
 
-SORT_CHOICES: Choices = [
-    ("-start_date", "Newest first"),
-    ("start_date", "Oldest first"),
-    ("title", "Title, A to Z"),
-    ("-title", "Title, Z to A"),
-]
+SORT_CHOICES: Choices = list(SORT_LABELS.items())
 
 
 def _with_blank(choices: Iterable[tuple[Any, Any]], blank: str) -> Choices:
@@ -125,7 +124,8 @@ class ActivityFilterForm(UswdsForm):
         label="Search",
         required=False,
         max_length=200,
-        help_text="Words in the title, topics or purpose.",
+        help_text="Words in the title, topics, purpose, places, organisations or "
+        "participants' names.",
     )
     country = forms.ChoiceField(label="Country", required=False, widget=QuickSelect)
     category = forms.ChoiceField(label="Category", required=False, widget=QuickSelect)
@@ -138,8 +138,8 @@ class ActivityFilterForm(UswdsForm):
     year = forms.IntegerField(
         label="Year",
         required=False,
-        min_value=1900,
-        max_value=2100,
+        min_value=YEAR_MIN,
+        max_value=YEAR_MAX,
         error_messages={"invalid": "Choose a year from the list."},
     )
     status = forms.MultipleChoiceField(
@@ -168,17 +168,21 @@ class ActivityFilterForm(UswdsForm):
         error_messages={"invalid": "Enter a date as YYYY-MM-DD."},
     )
     agency = AgencyIdsField(label="Agency", required=False)
-    person = forms.IntegerField(
-        label="Employee id",
+    person = forms.CharField(
+        label="Person",
         required=False,
-        min_value=1,
-        error_messages={"invalid": "An employee id is a number."},
+        max_length=200,
+        help_text="An employee's serial number or name.",
     )
     organisation = forms.IntegerField(
         label="Organisation id",
         required=False,
         min_value=1,
-        error_messages={"invalid": "An organisation id is a number."},
+        max_value=MAX_ID,
+        error_messages={
+            "invalid": "An organisation id is a number.",
+            "max_value": "No organisation has an id that large.",
+        },
     )
     sort = forms.ChoiceField(
         label="Sort by", required=False, choices=SORT_CHOICES, widget=QuickSelect
@@ -200,15 +204,14 @@ class ActivityFilterForm(UswdsForm):
         submitted = str(self.data.get("year", "")).strip()
         if (
             submitted.isdigit()
-            and 1900 <= int(submitted) <= 2100
+            and YEAR_MIN <= int(submitted) <= YEAR_MAX
             and int(submitted) not in year_options
         ):
             year_options = sorted([*year_options, int(submitted)], reverse=True)
         self.fields["year"].widget = QuickSelect(
             choices=_with_blank(((y, y) for y in year_options), "Any year")
         )
-        for name in ("person", "organisation"):
-            self.fields[name].widget.attrs.update({"inputmode": "numeric"})
+        self.fields["organisation"].widget.attrs.update({"inputmode": "numeric"})
 
     def filters(self) -> ActivityFilters:
         """The filters built from every field that parsed; fields in error are ignored."""
@@ -225,7 +228,7 @@ class ActivityFilterForm(UswdsForm):
             start_from=data.get("start_from"),
             start_to=data.get("start_to"),
             agencies=tuple(data.get("agency") or ()),
-            person=data.get("person"),
+            person=(data.get("person") or "").strip(),
             organisation=data.get("organisation"),
             sort=data.get("sort") or DEFAULT_SORT,
         )

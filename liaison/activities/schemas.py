@@ -18,8 +18,10 @@ from pydantic import ValidationInfo, field_validator
 from liaison.accounts.schemas import AgencyRef, PageParams
 from liaison.activities.access import allowed_transitions, refused_transitions
 from liaison.activities.models import Direction, Kind, Origin, ParticipantRole
+from liaison.activities.selectors import YEAR_MAX, YEAR_MIN
 from liaison.activities.services import ActivityInput, LocationInput, ParticipantInput
 from liaison.activities.workflow import Status
+from liaison.core.schemas import Id, IsoDate, list_of
 from liaison.people.schemas import EmployeeRef, ExternalPersonRef, OrganisationRef
 
 # The verbs of workflow.TRANSITIONS (tests/test_api.py checks they match).
@@ -54,14 +56,7 @@ class CategoryListParams(PageParams):
     active: bool | None = Field(None, description="true: current categories only.")
 
 
-class CategoryList(Schema):
-    items: list[CategoryOut]
-    count: int
-    count_is_exact: bool = Field(
-        True,
-        description="False when `count` is the cap "
-        "(LIST_COUNT_LIMIT): there are more matches than that.",
-    )
+CategoryList = list_of(CategoryOut, "CategoryList")
 
 
 # --- activities: output ----------------------------------------------------------------
@@ -205,14 +200,7 @@ class ActivityDetail(ActivityItem):
         return [{"name": t.name, "reason": reason} for t, reason in refused_transitions(user, obj)]
 
 
-class ActivityList(Schema):
-    items: list[ActivityItem]
-    count: int
-    count_is_exact: bool = Field(
-        True,
-        description="False when `count` is the cap "
-        "(LIST_COUNT_LIMIT): there are more matches than that.",
-    )
+ActivityList = list_of(ActivityItem, "ActivityList")
 
 
 # --- activities: input -----------------------------------------------------------------
@@ -227,14 +215,14 @@ class ParticipantIn(Schema):
     """Name the person by exactly one of ``employee_id``, ``serial_number`` (an employee of
     the activity's agency) or ``external_person_id``."""
 
-    employee_id: int | None = None
-    serial_number: str | None = None
-    external_person_id: int | None = None
+    employee_id: Id | None = None
+    serial_number: str | None = Field(None, max_length=20)
+    external_person_id: Id | None = None
     role: ParticipantRole = ParticipantRole.ATTENDEE
 
 
 class ActivityIn(Schema):
-    agency_id: int | None = Field(
+    agency_id: Id | None = Field(
         None,
         description="Required only when the caller may create activities in more "
         "than one agency. Ignored on update: an activity never changes agency.",
@@ -243,12 +231,12 @@ class ActivityIn(Schema):
     direction: Direction
     kind: Kind
     category: str | None = Field(None, description="Category slug (or give category_id).")
-    category_id: int | None = None
+    category_id: Id | None = None
     topics: list[str] = []
     purpose: str
     justification: str = ""
-    host_organisation_id: int | None = None
-    organiser_organisation_id: int | None = None
+    host_organisation_id: Id | None = None
+    organiser_organisation_id: Id | None = None
     start_date: dt.date
     end_date: dt.date
     locations: list[LocationIn] = Field(description="At least one.")
@@ -282,7 +270,11 @@ class ActivityIn(Schema):
 
 
 class ActivityListParams(PageParams):
-    q: str = Field("", description="Full-text search over title, topics and purpose.")
+    q: str = Field(
+        "",
+        description="Full-text search over title, topics, purpose, location countries "
+        "(code and name) and cities, host and organiser names and participants' names.",
+    )
     country: str = Field("", description="ISO 3166-1 alpha-2 code of any location.")
     category: str = Field("", description="Category slug.")
     direction: Direction | None = None
@@ -291,13 +283,18 @@ class ActivityListParams(PageParams):
         description="Repeat for several: abroad (outbound), at_home (inbound and foreign "
         "trainers), virtual.",
     )
-    year: int | None = Field(None, ge=1900, le=2999, description="Year of the start date.")
-    start_from: dt.date | None = Field(None, description="Start date on or after (YYYY-MM-DD).")
-    start_to: dt.date | None = Field(None, description="Start date on or before (YYYY-MM-DD).")
+    year: int | None = Field(None, ge=YEAR_MIN, le=YEAR_MAX, description="Year of the start date.")
+    start_from: IsoDate | None = Field(None, description="Start date on or after (YYYY-MM-DD).")
+    start_to: IsoDate | None = Field(None, description="Start date on or before (YYYY-MM-DD).")
     status: list[Status] = Field([], description="Repeat for several; none means any status.")
-    person: int | None = Field(None, description="Employee id of a participant.")
-    organisation: int | None = Field(None, description="Host or organiser id.")
-    agency: list[int] = Field([], description="Agency id; repeat for several.")
+    person: str = Field(
+        "",
+        max_length=200,
+        description="A participant, by serial number or by words of their name "
+        "(among the employees the caller may see).",
+    )
+    organisation: Id | None = Field(None, description="Host or organiser id.")
+    agency: list[Id] = Field([], description="Agency id; repeat for several.")
     sort: Sort = "-start_date"
 
     @field_validator("start_to")
@@ -359,14 +356,7 @@ class HistoryEntry(Schema):
     reason: str
 
 
-class HistoryList(Schema):
-    items: list[HistoryEntry]
-    count: int
-    count_is_exact: bool = Field(
-        True,
-        description="False when `count` is the cap "
-        "(LIST_COUNT_LIMIT): there are more matches than that.",
-    )
+HistoryList = list_of(HistoryEntry, "HistoryList")
 
 
 # --- participant candidates (the form's autocomplete, as data) -------------------------
@@ -374,10 +364,8 @@ class HistoryList(Schema):
 
 class ParticipantCandidateParams(Schema):
     q: str = Field("", max_length=100, description="Words of a name, or a serial number.")
-    activity: int | None = Field(
+    activity: Id | None = Field(
         None,
-        ge=1,
-        le=2**63 - 1,
         description="When editing: the activity (adds the people already on it).",
     )
 

@@ -33,15 +33,26 @@ from liaison.activities.workflow import TRANSITIONS
 from liaison.core.errors import Forbidden
 from liaison.people.access import employees_visible_to, external_persons_visible_to
 from liaison.people.models import Employee, ExternalPerson
-from liaison.people.selectors import employees_matching
+from liaison.people.selectors import employees_matching, employees_named
 
+# The one definition of the list's sort orders: the page's select, the API's enum
+# (``schemas.Sort``, checked against these keys by a test) and the query all read it.
 SORTS: dict[str, tuple[str, ...]] = {
     "-start_date": ("-start_date", "-id"),
     "start_date": ("start_date", "id"),
     "title": ("title", "id"),
     "-title": ("-title", "-id"),
 }
+SORT_LABELS: dict[str, str] = {
+    "-start_date": "Newest first",
+    "start_date": "Oldest first",
+    "title": "Title, A to Z",
+    "-title": "Title, Z to A",
+}
 DEFAULT_SORT = "-start_date"
+# The years the year filter accepts, on the page and in the API alike.
+YEAR_MIN = 1900
+YEAR_MAX = 2100
 
 # Direction groups, as an inspector asks: our staff travelling abroad; foreign trainers or
 # trainees with us at home; virtual events. The oversight summary and the list share them.
@@ -65,7 +76,8 @@ class ActivityFilters:
     direction: str = ""
     year: int | None = None
     status: str = ""
-    person: int | None = None  # employee id
+    person: str = ""  # an employee's serial number, or words of their name
+    person_id: int | None = None  # an employee's id (their own pages, not user input)
     organisation: int | None = None  # host or organiser
     agency: int | None = None
     sort: str = DEFAULT_SORT
@@ -82,13 +94,16 @@ class ActivityFilters:
 
 def activity_list(*, user: Any, filters: ActivityFilters) -> QuerySet[Activity]:
     """Activities the user may see that match ``filters``, sorted, ready to paginate."""
-    qs = apply_filters(activities_visible_to(user), filters)
+    qs = apply_filters(activities_visible_to(user), filters, user=user)
     return qs.order_by(*SORTS.get(filters.sort, SORTS[DEFAULT_SORT]))
 
 
-def apply_filters(qs: QuerySet[Activity], filters: ActivityFilters) -> QuerySet[Activity]:
+def apply_filters(
+    qs: QuerySet[Activity], filters: ActivityFilters, *, user: Any
+) -> QuerySet[Activity]:
     """Narrow ``qs`` by every filter that is set (no sorting). The list and the oversight
-    summary both count through here, so a summary figure and the list it links to agree."""
+    summary both count through here, so a summary figure and the list it links to agree.
+    ``user`` resolves a person named by serial number or name among those they may see."""
     f = filters
     if f.agencies:
         qs = qs.filter(agency_id__in=f.agencies)
@@ -123,11 +138,18 @@ def apply_filters(qs: QuerySet[Activity], filters: ActivityFilters) -> QuerySet[
         )
     if f.status:
         qs = qs.filter(status=f.status)
-    if f.person:
+    if f.person_id:
         # IN, not EXISTS: one person has few activities, and SQLite would otherwise probe
         # every activity with a correlated subquery (bench/README.md).
         qs = qs.filter(
-            pk__in=Participation.objects.filter(employee_id=f.person).values("activity_id")
+            pk__in=Participation.objects.filter(employee_id=f.person_id).values("activity_id")
+        )
+    if f.person:
+        # A person is named as people know them (serial number or name), resolved among
+        # the employees the user may see: a name cannot be used to probe for others.
+        people = employees_named(user=user, text=f.person).values("pk")
+        qs = qs.filter(
+            pk__in=Participation.objects.filter(employee_id__in=people).values("activity_id")
         )
     if f.organisation:
         qs = qs.filter(

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -34,9 +35,11 @@ from liaison.activities.models import (
     Participation,
     Topic,
 )
+from liaison.activities.selectors import employee_choices_for
 from liaison.activities.workflow import Status, find_transition, transitions_from
 from liaison.core.audit import delete_audited, save_audited, save_audited_with_m2m
 from liaison.core.errors import Forbidden, InvalidTransition
+from liaison.people.access import external_persons_visible_to
 from liaison.people.models import Employee, ExternalPerson, Organisation
 
 
@@ -91,15 +94,104 @@ def _clean_topics(raw: Sequence[str]) -> list[str]:
     return list(seen.values())
 
 
-def build_search_text(*, title: str, topics: Sequence[str], purpose: str) -> str:
-    return "\n".join([title, " ".join(topics), purpose])
+def build_search_text(
+    *,
+    title: str,
+    topics: Sequence[str],
+    purpose: str,
+    places: Sequence[str] = (),
+    organisations: Sequence[str] = (),
+    people: Sequence[str] = (),
+) -> str:
+    """The denormalised text the full-text index reads (``search.py``): title, topics,
+    purpose, places (country code and name, city), host and organiser names and
+    participants' names. Kept on the row so a search is one index probe, with no join
+    (docs/adr/0006-search.md); ``activity_search_refresh`` rebuilds it."""
+    return "\n".join(
+        [
+            title,
+            " ".join(topics),
+            purpose,
+            " ".join(places),
+            " ".join(organisations),
+            " ".join(people),
+        ]
+    ).rstrip("\n")
+
+
+def activity_search_text(activity: Activity) -> str:
+    """``build_search_text`` for a saved activity, from what is stored now."""
+    places: list[str] = []
+    for location in Location.objects.filter(activity_id=activity.pk).order_by("position", "id"):
+        country: Any = location.country  # a django-countries Country
+        places += [str(country.code), str(country.name), location.city]
+    org_ids = [activity.host_organisation_id, activity.organiser_organisation_id]
+    organisations = Organisation.objects.filter(pk__in=[i for i in org_ids if i]).values_list(
+        "name", flat=True
+    )
+    people = Participation.objects.filter(activity_id=activity.pk).order_by("id")
+    return build_search_text(
+        title=activity.title,
+        topics=list(activity.topics.order_by("name").values_list("name", flat=True)),
+        purpose=activity.purpose,
+        places=[p for p in places if p],
+        organisations=sorted(organisations),
+        people=[p for p in people.values_list("name_at_time", flat=True) if p],
+    )
+
+
+def activity_search_refresh(*, activities: QuerySet[Activity]) -> int:
+    """Rebuild the search text of ``activities`` (after an organisation is renamed, or to
+    backfill). The text is derived data outside the history, so this writes no history
+    row and needs no actor; the database's triggers / generated column follow it."""
+    count = 0
+    for activity in activities.only(
+        "pk", "title", "purpose", "host_organisation_id", "organiser_organisation_id"
+    ).iterator(chunk_size=500):
+        Activity.objects.filter(pk=activity.pk).update(search_text=activity_search_text(activity))
+        count += 1
+    return count
+
+
+def activity_search_refresh_for_organisation(*, organisation_id: int) -> int:
+    """Call after renaming an organisation: its activities' search text names it."""
+    return activity_search_refresh(
+        activities=Activity.objects.filter(
+            Q(host_organisation_id=organisation_id) | Q(organiser_organisation_id=organisation_id)
+        )
+    )
+
+
+def _people_for(
+    *, actor: Any, agency: Agency, instance: Activity
+) -> tuple[QuerySet[Employee], QuerySet[ExternalPerson]]:
+    """The people ``actor`` may name as participants of ``instance``: those of its agency
+    the actor may see (``employees_visible_to`` / ``external_persons_visible_to``), plus
+    those already on it (an employee editing their own request keeps the colleagues a
+    coordinator added). Anyone else reads exactly like a person who does not exist, so
+    a participant list cannot be used to read another person's name, rank or unit."""
+    # Employees: the same rule as the form's autocomplete (one selector for both).
+    employees = employee_choices_for(
+        user=actor, agency_ids=[agency.pk], activity=instance if instance.pk else None
+    )
+    externals = Q(pk__in=external_persons_visible_to(actor).values("pk"))
+    if instance.pk is not None:
+        on_it = Participation.objects.filter(activity_id=instance.pk)
+        externals |= Q(pk__in=on_it.values("external_person_id"))
+    return employees, ExternalPerson.objects.filter(externals, agency=agency)
 
 
 def _validate(
-    *, agency: Agency, data: ActivityInput, instance: Activity, errors: dict[str, list[str]]
+    *,
+    actor: Any,
+    agency: Agency,
+    data: ActivityInput,
+    instance: Activity,
+    errors: dict[str, list[str]],
 ) -> tuple[list[Location], list[Participation]]:
     """Fill ``instance`` from ``data`` and check every part; record problems in ``errors``
-    keyed by field (``locations[2].country`` for a row) and return unsaved children."""
+    keyed by field (``locations[2].country`` for a row) and return unsaved children.
+    Participants resolve only among the people ``actor`` may name (``_people_for``)."""
     instance.agency = agency
     instance.title = data.title.strip()
     instance.direction = data.direction
@@ -163,15 +255,16 @@ def _validate(
     participations: list[Participation] = []
     # Serial numbers are unique only within an agency, so they resolve within this one.
     serials = {p.serial_number.strip() for p in data.participants if p.serial_number.strip()}
+    may_name_employees, may_name_externals = _people_for(
+        actor=actor, agency=agency, instance=instance
+    )
     by_serial = dict(
-        Employee.objects.filter(agency=agency, serial_number__in=serials).values_list(
-            "serial_number", "pk"
-        )
+        may_name_employees.filter(serial_number__in=serials).values_list("serial_number", "pk")
     )
     employee_ids = [p.employee_id for p in data.participants if p.employee_id]
     external_ids = [p.external_person_id for p in data.participants if p.external_person_id]
-    employees = Employee.objects.filter(agency=agency, pk__in=employee_ids).in_bulk()
-    externals = ExternalPerson.objects.filter(agency=agency, pk__in=external_ids).in_bulk()
+    employees = set(may_name_employees.filter(pk__in=employee_ids).values_list("pk", flat=True))
+    externals = set(may_name_externals.filter(pk__in=external_ids).values_list("pk", flat=True))
     seen: set[tuple[str, int | None]] = set()
     for index, p in enumerate(data.participants):
         prefix = f"participants[{index}]"
@@ -320,9 +413,6 @@ def _save_children(
     nothing writes nothing, and each changed row leaves one history row attributed to
     ``actor`` (``before`` holds the activity's stored field values on update)."""
     topic_names = _clean_topics(data.topics)
-    activity.search_text = build_search_text(
-        title=activity.title, topics=topic_names, purpose=activity.purpose
-    )
     topics = _topics_for(actor=actor, names=topic_names)
     if before is None:
         topics_changed = True
@@ -365,6 +455,11 @@ def _save_children(
             current.role = new_p.role
             save_audited(current, actor=actor, validate=False)
 
+    # Last, from what is now stored (participants' names as recorded): the search text is
+    # outside the history, so this update adds no history row.
+    activity.search_text = activity_search_text(activity)
+    Activity.objects.filter(pk=activity.pk).update(search_text=activity.search_text)
+
 
 @transaction.atomic
 def activity_create(*, actor: Any, agency: Agency, data: ActivityInput) -> Activity:
@@ -381,7 +476,7 @@ def activity_create(*, actor: Any, agency: Agency, data: ActivityInput) -> Activ
     errors: dict[str, list[str]] = {}
     activity = Activity(status=Status.DRAFT, created_by=actor, recorded_at=timezone.now())
     locations, participations = _validate(
-        agency=agency, data=data, instance=activity, errors=errors
+        actor=actor, agency=agency, data=data, instance=activity, errors=errors
     )
     for index, p in enumerate(data.participants):
         for name in ("rank_at_time", "unit_at_time"):
@@ -459,7 +554,7 @@ def activity_import(
         not_on_record=[key for key in NOT_ON_RECORD_STEPS if key in steps],
     )
     locations, participations = _validate(
-        agency=agency, data=data, instance=activity, errors=errors
+        actor=actor, agency=agency, data=data, instance=activity, errors=errors
     )
     if errors:
         raise ValidationError(errors)
@@ -496,7 +591,7 @@ def activity_update(*, actor: Any, activity: Activity, data: ActivityInput) -> A
     before = _field_values(activity)
     errors: dict[str, list[str]] = {}
     locations, participations = _validate(
-        agency=activity.agency, data=data, instance=activity, errors=errors
+        actor=actor, agency=activity.agency, data=data, instance=activity, errors=errors
     )
     if errors:
         raise ValidationError(errors)

@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,7 +21,12 @@ from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
-from liaison.accounts.access import ACTIVITY_CREATORS, agencies_where
+from liaison.accounts.access import (
+    ACTIVITY_CREATORS,
+    NO_AGENCY,
+    agencies_for_new_record,
+    agency_for_new_record,
+)
 from liaison.accounts.models import Agency
 from liaison.activities import selectors, services
 from liaison.activities.access import (
@@ -49,17 +54,17 @@ from liaison.activities.forms import (
 )
 from liaison.activities.models import Activity
 from liaison.activities.workflow import find_transition
-from liaison.core.errors import InvalidTransition, NotFound
+from liaison.core.errors import Forbidden, InvalidTransition, NotFound
 from liaison.core.forms import error_items
 from liaison.core.pagination import paginate
 from liaison.core.views import domain_errors_as_http
 from liaison.people.access import (
-    access_employee,
     access_organisation,
     employees_visible_to,
     external_persons_visible_to,
     organisations_visible_to,
 )
+from liaison.people.selectors import employees_named
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -72,13 +77,15 @@ def _page_number(request: HttpRequest) -> int:
 
 
 def _filter_subjects(request: HttpRequest, form: ActivityFilterForm) -> dict[str, str]:
-    """Names for the person and organisation filters, which arrive as bare ids from links
-    on the people and organisation pages; ids the user may not see stay unnamed."""
+    """Names for the person and organisation filters: the person as the filter resolved
+    them (one employee the user may see, by name; otherwise the words as typed), the
+    organisation from its id (links from organisation pages); ids the user may not see
+    stay unnamed."""
     names: dict[str, str] = {}
     data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
     if data.get("person"):
-        with contextlib.suppress(NotFound):
-            names["person"] = access_employee(request.user, data["person"]).full_name
+        matches = list(employees_named(user=request.user, text=data["person"])[:2])
+        names["person"] = matches[0].full_name if len(matches) == 1 else f"“{data['person']}”"
     if data.get("organisation"):
         with contextlib.suppress(NotFound):
             names["organisation"] = str(access_organisation(request.user, data["organisation"]))
@@ -205,10 +212,10 @@ def _render_form(
 
 
 def _creator_agencies(request: HttpRequest) -> QuerySet[Agency]:
-    ids = agencies_where(request.user, *ACTIVITY_CREATORS)
-    if ids == []:
-        raise PermissionDenied("Your roles do not allow you to create activities.")
-    return Agency.objects.all() if ids is None else Agency.objects.filter(pk__in=ids)
+    agencies = agencies_for_new_record(request.user, roles=ACTIVITY_CREATORS)
+    if not agencies.exists():
+        raise Forbidden(NO_AGENCY)
+    return agencies
 
 
 def _posted(request: HttpRequest) -> tuple[Any, RowEdit | None]:
@@ -258,22 +265,23 @@ def activity_create(request: HtmxHttpRequest) -> HttpResponse:
 
     # "&", not "and": validate all three so every error shows at once.
     if form.is_valid() & locations.is_valid() & participants.is_valid():
-        agency_id = form.selected_agency_id() if several else agencies.get().pk
-        agency = agencies.filter(pk=agency_id).first() if agency_id else None
-        if agency is None:
-            form.add_error("agency", "Choose the agency this activity belongs to.")
+        try:
+            # The same function, and so the same sentences, as the API's POST /activities.
+            agency = agency_for_new_record(
+                request.user,
+                agency_id=form.selected_agency_id() if several else None,
+                roles=ACTIVITY_CREATORS,
+            )
+            activity = services.activity_create(
+                actor=request.user,
+                agency=agency,
+                data=activity_input(form, locations, participants),
+            )
+        except ValidationError as exc:
+            apply_service_errors(exc, form, locations, participants)
         else:
-            try:
-                activity = services.activity_create(
-                    actor=request.user,
-                    agency=agency,
-                    data=activity_input(form, locations, participants),
-                )
-            except ValidationError as exc:
-                apply_service_errors(exc, form, locations, participants)
-            else:
-                messages.success(request, f"Activity “{activity.title}” saved as a draft.")
-                return redirect("activities:detail", pk=activity.pk)
+            messages.success(request, f"Activity “{activity.title}” saved as a draft.")
+            return redirect("activities:detail", pk=activity.pk)
     return _render_form(
         request,
         form=form,

@@ -1,8 +1,43 @@
-"""Schemas shared by every API router."""
+"""Schemas shared by every API router: the error body, paging parameters and the one list
+envelope (``list_of``) with the helper that fills it (``page_body``).
+
+Keys documented in docs/api.md are a stability promise (docs/adr/0012-api-queries-and-lists.md):
+every list endpoint answers ``{"items": [...], "count": N, "count_is_exact": bool}`` and is
+built here, so the shape cannot drift between apps.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from typing import Annotated, Any
+
+from django.db.models import QuerySet
 from ninja import Field, Schema
+from pydantic import BeforeValidator, create_model
+
+from liaison.core.pagination import Page, paginate
+
+MAX_PAGE_SIZE = 100
+# Record ids are 64-bit database integers; a larger number names no record and would
+# overflow the database driver (a 500), so every id the API reads is bounded here.
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date_text(value: Any) -> Any:
+    """A query's date must be written YYYY-MM-DD, as documented: pydantic would otherwise
+    read a bare number as seconds since 1970 (``start_to=0`` → 1 Jan 1970)."""
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+        raise ValueError("Give a date as YYYY-MM-DD.")
+    return value
+
+
+IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
 
 
 class ErrorOut(Schema):
@@ -14,3 +49,57 @@ class ErrorOut(Schema):
         description="Messages per offending field, e.g. "
         "`locations[1].country`; empty when the error is not about a field.",
     )
+
+
+def errors(*codes: int) -> dict[int, type[ErrorOut]]:
+    """Document in OpenAPI the error answers an operation may give. 401 (not signed in)
+    and 422 (a bad or unknown parameter: every operation refuses unknown query
+    parameters) apply to all. (The answers come from the handlers in liaison/api.py.)"""
+    return {code: ErrorOut for code in sorted({401, 422, *codes})}
+
+
+class PageParams(Schema):
+    """``page`` and ``page_size``, taken by every list endpoint."""
+
+    page: int = Field(1, ge=1, le=2**31 - 1, description="1-based page number.")
+    page_size: int | None = Field(
+        None,
+        ge=1,
+        le=MAX_PAGE_SIZE,
+        description="Items per page (default: the PAGE_SIZE setting, 25 unless configured).",
+    )
+
+
+COUNT_IS_EXACT_HELP = (
+    "False when `count` is the cap (LIST_COUNT_LIMIT): there are more matches than that."
+)
+
+
+def list_of(item: type[Schema], name: str) -> type[Schema]:
+    """The list envelope for ``item``, named ``name`` in the OpenAPI document:
+    ``{"items": [item, ...], "count": int, "count_is_exact": bool}``."""
+    model: type[Schema] = create_model(
+        name,
+        __base__=Schema,
+        __doc__=f"One page of {item.__name__} records and how many match in all.",
+        items=(list[item], ...),  # type: ignore[valid-type]
+        count=(int, Field(description="Matching records across all pages.")),
+        count_is_exact=(bool, Field(True, description=COUNT_IS_EXACT_HELP)),
+    )
+    return model
+
+
+def page_body(page: Page) -> dict[str, Any]:
+    """The envelope's values for one page (``core.pagination.paginate``)."""
+    return {"items": page.items, "count": page.count, "count_is_exact": page.count_is_exact}
+
+
+def all_body(items: list[Any]) -> dict[str, Any]:
+    """The envelope for a list that is answered whole (an activity's history)."""
+    return {"items": items, "count": len(items), "count_is_exact": True}
+
+
+def page_of(queryset: QuerySet[Any], params: PageParams) -> dict[str, Any]:
+    """The envelope for one page of ``queryset``. A page past the end is empty (not the
+    last page again), so a client walking pages always stops."""
+    return page_body(paginate(queryset, page=params.page, page_size=params.page_size, clamp=False))

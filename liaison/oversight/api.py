@@ -11,7 +11,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Query, Router
 
-from liaison.core.schemas import ErrorOut
+from liaison.core.schemas import errors
 from liaison.oversight.access import require_oversight
 from liaison.oversight.schemas import SummaryOut, SummaryParams
 from liaison.oversight.selectors import SummaryFilters, registry_summary
@@ -21,7 +21,7 @@ router = Router(tags=["oversight"])
 
 @router.get(
     "/summary",
-    response={200: SummaryOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: SummaryOut, **errors(403, 404)},
     operation_id="oversight_summary",
     url_name="oversight_summary",
     summary="The registry in figures (overseers and coordinators)",

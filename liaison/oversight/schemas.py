@@ -15,6 +15,7 @@ from liaison.accounts.schemas import AgencyRef
 from liaison.activities.models import Direction
 from liaison.activities.schemas import DirectionGroup
 from liaison.activities.workflow import Status
+from liaison.core.schemas import IsoDate
 
 LIST_QUERY = Field(
     description="Query string of the activity list that shows exactly the activities "
@@ -28,10 +29,10 @@ class SummaryParams(Schema):
     agency: int | None = Field(
         None, ge=1, le=2**63 - 1, description="Only this agency (one the caller oversees)."
     )
-    start_from: dt.date | None = Field(
+    start_from: IsoDate | None = Field(
         None, description="Activities that started on or after this date (YYYY-MM-DD)."
     )
-    start_to: dt.date | None = Field(
+    start_to: IsoDate | None = Field(
         None, description="Activities that started on or before this date (YYYY-MM-DD)."
     )
     status: list[Status] = Field(

@@ -128,7 +128,7 @@ def registry_summary(
     scope = oversight_scope(user, agency_id=filters.agency)
     as_of = timezone.now()
     f = _activity_filters(scope, filters)
-    activities = apply_filters(summary_activities(scope=scope), f).order_by()
+    activities = apply_filters(summary_activities(scope=scope), f, user=user).order_by()
     ids = activities.values("pk")
     participations = Participation.objects.filter(activity__in=ids, employee__isnull=False)
 
@@ -153,7 +153,9 @@ def registry_summary(
         "first_date": min((g["first"] for g in groups), default=None),
         "last_date": max((g["last"] for g in groups), default=None),
         "by_year": _by_year(f, groups, participations),
-        "by_country": _by_country(_foreign_filters(f), summary_activities(scope=scope), home=home),
+        "by_country": _by_country(
+            _foreign_filters(f), summary_activities(scope=scope), home=home, user=user
+        ),
         "by_category": _by_category(f, groups),
         "by_direction": _by_choice(f, groups, "direction", Direction.choices),
         "by_status": _by_choice(
@@ -210,8 +212,10 @@ def _by_year(
     ]
 
 
-def _by_country(f: ActivityFilters, base: QuerySet[Activity], *, home: str) -> list[dict[str, Any]]:
-    ids = apply_filters(base, f).order_by().values("pk")
+def _by_country(
+    f: ActivityFilters, base: QuerySet[Activity], *, home: str, user: Any
+) -> list[dict[str, Any]]:
+    ids = apply_filters(base, f, user=user).order_by().values("pk")
     locations = Location.objects.filter(activity__in=ids).exclude(country=home)
     counts = dict(
         locations.values("country")

@@ -16,6 +16,7 @@ from liaison.accounts.access import (
     PEOPLE_READERS,
     REFERENCE_EDITORS,
     Scope,
+    agencies_for_new_record,
     has_role,
     scope_for,
     scope_q,
@@ -99,10 +100,7 @@ def require_people_reader(user: Any) -> Scope:
 
 def agencies_for_new_people(user: Any) -> QuerySet[Agency]:
     """Agencies in which the user may add employees and external persons (empty: none)."""
-    scope = scope_for(user, *PEOPLE_EDITORS)
-    if scope == frozenset():
-        return Agency.objects.none()
-    return Agency.objects.filter(scope_q(scope, "id")).order_by("name")
+    return agencies_for_new_record(user, roles=PEOPLE_EDITORS)
 
 
 def can_add_organisations(user: Any) -> bool:

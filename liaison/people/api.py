@@ -67,7 +67,7 @@ def _api_field_names(names: dict[str, str]) -> Iterator[None]:
 
 @router.get(
     "/employees",
-    response={200: EmployeeList, **errors(422)},
+    response={200: EmployeeList, **errors(403)},
     operation_id="employee_list",
     url_name="employee_list",
     tags=["employees"],
@@ -133,7 +133,7 @@ def _organisation_in_body(request: HttpRequest, organisation_id: int | None) -> 
 
 @router.get(
     "/external-persons",
-    response={200: ExternalPersonList, **errors(422)},
+    response={200: ExternalPersonList, **errors(403)},
     operation_id="external_person_list",
     url_name="external_person_list",
     tags=["external persons"],

@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django_countries import countries
 
+from liaison.accounts.access import AGENCY_UNKNOWN
 from liaison.accounts.models import Agency
 from liaison.core.forms import UswdsForm
 from liaison.people.models import (
@@ -117,9 +118,12 @@ class OrganisationFilterForm(UswdsForm):
 
 class AgencyChoiceMixin:
     """Offers an agency select only to a user who may write in more than one agency; with
-    exactly one, the record goes there without asking."""
+    exactly one, the record goes there without asking. Which agency it is, and what is
+    said when none is chosen, is ``accounts.access.agency_for_new_record``'s rule: the
+    view passes it ``chosen_agency_id()``, exactly as the API passes ``agency_id``."""
 
     fields: dict[str, forms.Field]
+    cleaned_data: dict[str, Any]
 
     def _set_agencies(self, agencies: QuerySet[Agency] | None) -> None:
         self.agencies = agencies
@@ -130,16 +134,25 @@ class AgencyChoiceMixin:
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = agencies
 
-    def chosen_agency(self, cleaned: dict[str, Any]) -> Agency | None:
-        if "agency" in self.fields:
-            return cleaned.get("agency")
-        return self.agencies.first() if self.agencies is not None else None
+    def chosen_agency_id(self) -> int | None:
+        agency = self.cleaned_data.get("agency") if "agency" in self.fields else None
+        return agency.pk if agency is not None else None
+
+
+def _agency_field(**kwargs: Any) -> forms.ModelChoiceField:
+    # Optional here: "choose one" is said by agency_for_new_record, in its words.
+    return forms.ModelChoiceField(
+        label="Agency",
+        required=False,
+        queryset=Agency.objects.none(),
+        empty_label="Choose an agency",
+        error_messages={"invalid_choice": AGENCY_UNKNOWN},
+        **kwargs,
+    )
 
 
 class EmployeeForm(AgencyChoiceMixin, UswdsForm):
-    agency = forms.ModelChoiceField(
-        label="Agency", queryset=Agency.objects.none(), empty_label="Choose an agency"
-    )
+    agency = _agency_field()
     serial_number = forms.CharField(
         label="Serial number", max_length=20, help_text="Unique within the agency."
     )
@@ -203,12 +216,7 @@ class EmployeeForm(AgencyChoiceMixin, UswdsForm):
 
 
 class ExternalPersonForm(AgencyChoiceMixin, UswdsForm):
-    agency = forms.ModelChoiceField(
-        label="Agency",
-        queryset=Agency.objects.none(),
-        empty_label="Choose an agency",
-        help_text="The agency whose records this person is in.",
-    )
+    agency = _agency_field(help_text="The agency whose records this person is in.")
     full_name = forms.CharField(label="Full name", max_length=200)
     organisation = forms.ModelChoiceField(
         label="Organisation",

@@ -7,13 +7,15 @@ document lists exactly the values the database accepts.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from liaison.accounts.schemas import AgencyRef, PageParams
+from liaison.core.schemas import Id, list_of
 from liaison.people.models import EmploymentType, OrganisationType
 
 # --- organisations ---------------------------------------------------------------------
@@ -77,14 +79,7 @@ class OrganisationListParams(PageParams):
     type: OrganisationType | None = None
 
 
-class OrganisationList(Schema):
-    items: list[OrganisationOut]
-    count: int
-    count_is_exact: bool = Field(
-        True,
-        description="False when `count` is the cap "
-        "(LIST_COUNT_LIMIT): there are more matches than that.",
-    )
+OrganisationList = list_of(OrganisationOut, "OrganisationList")
 
 
 # --- employees -------------------------------------------------------------------------
@@ -118,7 +113,7 @@ class EmployeeOut(EmployeeRef):
 
 
 class EmployeeIn(Schema):
-    agency_id: int | None = Field(
+    agency_id: Id | None = Field(
         None, description="May be left out by a user who adds people to exactly one agency."
     )
     serial_number: str = Field(max_length=20)
@@ -131,32 +126,35 @@ class EmployeeIn(Schema):
 
 
 class EmployeePatch(Schema):
-    """Only the keys sent are changed."""
+    """Only the keys sent are changed. No key takes ``null`` (an empty rank is ``""``):
+    the record has no "unknown" value for any of them, and the document says so (the
+    ``None`` default only marks a key as not sent)."""
 
-    serial_number: str | None = Field(None, max_length=20)
-    first_name: str | None = Field(None, max_length=100)
-    last_name: str | None = Field(None, max_length=100)
-    rank: str | None = Field(None, max_length=100)
-    unit: str | None = Field(None, max_length=200)
-    employment_type: EmploymentType | None = None
-    active: bool | None = None
+    serial_number: Annotated[str, Field(max_length=20)] | SkipJsonSchema[None] = None
+    first_name: Annotated[str, Field(max_length=100)] | SkipJsonSchema[None] = None
+    last_name: Annotated[str, Field(max_length=100)] | SkipJsonSchema[None] = None
+    rank: Annotated[str, Field(max_length=100)] | SkipJsonSchema[None] = None
+    unit: Annotated[str, Field(max_length=200)] | SkipJsonSchema[None] = None
+    employment_type: EmploymentType | SkipJsonSchema[None] = None
+    active: bool | SkipJsonSchema[None] = None
+
+    @field_validator("*")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        # Runs only for keys that were sent: a default is not validated.
+        if value is None:
+            raise ValueError('May not be null (send "" to clear a text field).')
+        return value
 
 
 class EmployeeListParams(PageParams):
     q: str = Field("", description="Words matched against names and serial number.")
     unit: str = Field("", description="Part of the unit's name.")
     active: bool | None = None
-    agency: int | None = Field(None, description="Agency id.")
+    agency: Id | None = Field(None, description="Agency id.")
 
 
-class EmployeeList(Schema):
-    items: list[EmployeeOut]
-    count: int
-    count_is_exact: bool = Field(
-        True,
-        description="False when `count` is the cap "
-        "(LIST_COUNT_LIMIT): there are more matches than that.",
-    )
+EmployeeList = list_of(EmployeeOut, "EmployeeList")
 
 
 # --- external persons ------------------------------------------------------------------
@@ -189,12 +187,12 @@ class ExternalPersonOut(ExternalPersonRef):
 
 
 class ExternalPersonIn(Schema):
-    agency_id: int | None = Field(
+    agency_id: Id | None = Field(
         None, description="May be left out by a user who adds people to exactly one agency."
     )
     full_name: str = Field(max_length=200)
     country: str = Field(description="ISO 3166-1 alpha-2 code of nationality or service.")
-    organisation_id: int | None = None
+    organisation_id: Id | None = None
     position: str = Field("", max_length=200)
 
 
@@ -213,14 +211,7 @@ class ExternalPersonPatch(Schema):
 class ExternalPersonListParams(PageParams):
     q: str = Field("", description="Words matched against name, position, organisation.")
     country: str = Field("", description="ISO 3166-1 alpha-2 code.")
-    agency: int | None = Field(None, description="Agency id.")
+    agency: Id | None = Field(None, description="Agency id.")
 
 
-class ExternalPersonList(Schema):
-    items: list[ExternalPersonOut]
-    count: int
-    count_is_exact: bool = Field(
-        True,
-        description="False when `count` is the cap "
-        "(LIST_COUNT_LIMIT): there are more matches than that.",
-    )
+ExternalPersonList = list_of(ExternalPersonOut, "ExternalPersonList")

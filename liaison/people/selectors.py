@@ -53,10 +53,34 @@ def employees_matching(qs: QuerySet[Employee], q: str) -> QuerySet[Employee]:
     return qs
 
 
+def employees_named(*, user: Any, text: str) -> QuerySet[Employee]:
+    """Employees the user may see whom ``text`` names: by serial number (as written, or
+    in capitals), or else by words that each appear in the first or last name. This is how the
+    activity list's ``person`` filter reads a person (never an internal id); unlike
+    ``employee_list`` it needs no people-reading role: an employee may name themself."""
+    text = " ".join(text.split())
+    if not text:
+        return Employee.objects.none()
+    visible = employees_visible_to(user)
+    # A serial number names one person and is looked up through the (agency, serial)
+    # index; only text that is no one's serial number is read as name words.
+    by_serial = visible.filter(serial_number__in=sorted({text, text.upper()}))
+    if by_serial.exists():
+        return by_serial
+    by_name = Q()
+    for word in _words(text):
+        by_name &= Q(first_name__icontains=word) | Q(last_name__icontains=word)
+    return visible.filter(by_name)
+
+
 def external_person_list(
     *, user: Any, q: str = "", country: str = "", agency: int | None = None
 ) -> QuerySet[ExternalPerson]:
-    """External persons the user may see; ``q`` matches name, position or organisation."""
+    """External persons the user may see; ``q`` matches name, position or organisation.
+
+    Like ``employee_list``, browsing needs a people-reading role (``Forbidden``
+    otherwise): the page and the API answer 403 alike, never an empty 200."""
+    require_people_reader(user)
     qs = external_persons_visible_to(user).select_related("agency", "organisation")
     for word in _words(q):
         qs = qs.filter(

@@ -19,7 +19,7 @@ from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from liaison.accounts.access import ALL_AGENCIES, Scope
+from liaison.accounts.access import ALL_AGENCIES, PEOPLE_EDITORS, Scope, agency_for_new_record
 from liaison.activities.models import Activity, ParticipantRole
 from liaison.activities.selectors import ActivityFilters, activity_list, with_list_relations
 from liaison.core.errors import Forbidden
@@ -32,6 +32,7 @@ from liaison.people.access import (
     agencies_for_new_people,
     can_add_organisations,
     can_change_people_in,
+    external_persons_visible_to,
     organisations_visible_to,
     require_people_reader,
 )
@@ -117,7 +118,7 @@ def employee_list_page(request: HttpRequest) -> HttpResponse:
 def employee_detail(request: HttpRequest, pk: int) -> HttpResponse:
     employee = access_employee(request.user, pk)
     activities = _with_role(
-        activity_list(user=request.user, filters=ActivityFilters(person=employee.pk)),
+        activity_list(user=request.user, filters=ActivityFilters(person_id=employee.pk)),
         Q(participations__employee_id=employee.pk),
     )
     page: Page = paginate(with_list_relations(activities), page=_page_number(request))
@@ -141,9 +142,10 @@ def employee_create_page(request: HttpRequest) -> HttpResponse:
         raise Forbidden("Only coordinators and administrators may add employees.")
     form = EmployeeForm(request.POST or None, agencies=agencies)
     if request.method == "POST" and form.is_valid():
-        agency = form.chosen_agency(form.cleaned_data)
-        assert agency is not None
         try:
+            agency = agency_for_new_record(
+                request.user, agency_id=form.chosen_agency_id(), roles=PEOPLE_EDITORS
+            )
             employee = employee_create(actor=request.user, agency=agency, **form.employee_fields())
         except ValidationError as exc:
             apply_service_errors(form, exc)
@@ -265,9 +267,10 @@ def external_create(request: HttpRequest) -> HttpResponse:
         organisations=organisations_visible_to(request.user),
     )
     if request.method == "POST" and form.is_valid():
-        agency = form.chosen_agency(form.cleaned_data)
-        assert agency is not None
         try:
+            agency = agency_for_new_record(
+                request.user, agency_id=form.chosen_agency_id(), roles=PEOPLE_EDITORS
+            )
             person = external_person_create(
                 actor=request.user, agency=agency, **form.person_fields()
             )
@@ -313,7 +316,12 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = paginate(with_list_relations(activities), page=_page_number(request))
     # People of this organisation in the viewer's agencies (none for a user who may not
     # read people lists: external_persons_visible_to is empty for them).
-    people = external_person_list(user=request.user).filter(organisation_id=organisation.pk)
+    people = (
+        external_persons_visible_to(request.user)
+        .filter(organisation_id=organisation.pk)
+        .select_related("agency", "organisation")
+        .order_by("full_name", "id")
+    )
     return render(
         request,
         "people/organisation_detail.html",

@@ -226,8 +226,14 @@ def test_the_list_filters_by_person_and_organisation(clerk: User, agency: Agency
     client = client_for(clerk)
     by_org = client.get(f"{API}/activities", {"organisation": interpol.pk}).json()
     assert [a["id"] for a in by_org["items"]] == [hosted.pk]
-    by_person = client.get(f"{API}/activities", {"person": str(attended.employee_id)}).json()
-    assert [a["id"] for a in by_person["items"]] == [attended.activity_id]
+    employee = attended.employee
+    assert employee is not None
+    for named in (employee.serial_number, f"{employee.first_name} {employee.last_name}"):
+        by_person = client.get(f"{API}/activities", {"person": named}).json()
+        assert [a["id"] for a in by_person["items"]] == [attended.activity_id]
+    # Not an internal id: the filter names people as people know them.
+    by_id = client.get(f"{API}/activities", {"person": str(attended.employee_id)}).json()
+    assert by_id["items"] == []
 
 
 @pytest.mark.parametrize(

@@ -14,6 +14,7 @@ from django.test import Client
 from django.urls import reverse
 
 from conftest import client_for
+from liaison.accounts.access import AGENCY_REQUIRED
 from liaison.accounts.models import Agency, RoleGrant, User
 from liaison.accounts.tests.factories import user_with_role
 from liaison.activities.models import Activity, Category, Location, Participation
@@ -149,10 +150,14 @@ class TestActivityList:
         attended = make_activity(agency, title="Human Trafficking Course in Toronto")
         ParticipationFactory.create(activity=attended, employee=person)
         make_activity(agency, title="Clandestine Drug Labs Course")
-        page = html(client_for(clerk).get(LIST_URL, {"person": person.pk}))
-        assert "Human Trafficking Course in Toronto" in page
-        assert "Clandestine Drug Labs" not in page
-        assert "Activities of <strong>Detective Ana Ortiz</strong>" in page
+        for named in (person.serial_number, "ana ortiz", "Ortiz"):
+            page = html(client_for(clerk).get(LIST_URL, {"person": named}))
+            assert "Human Trafficking Course in Toronto" in page
+            assert "Clandestine Drug Labs" not in page
+            assert "Activities of <strong>Detective Ana Ortiz</strong>" in page
+        # An internal id is not a way to name a person.
+        page = html(client_for(clerk).get(LIST_URL, {"person": str(person.pk)}))
+        assert "Human Trafficking Course in Toronto" not in page
 
     def test_it_filters_by_host_or_organiser_organisation(
         self, clerk: User, agency: Agency
@@ -187,7 +192,8 @@ class TestActivityList:
         [
             ({"year": "abc"}, "Choose a year from the list."),
             ({"country": "XX"}, "Select a valid choice. XX is not one of the available choices."),
-            ({"person": "someone"}, "An employee id is a number."),
+            ({"organisation": "someone"}, "An organisation id is a number."),
+            ({"organisation": str(2**64)}, "No organisation has an id that large."),
             ({"status": "lost"}, "Select a valid choice."),
         ],
     )
@@ -630,7 +636,7 @@ class TestActivityCreate:
         client = client_for(user)
         assert 'name="agency"' in html(client.get(CREATE_URL))
         response = client.post(CREATE_URL, activity_form_data(agency))
-        assert "Choose the agency this activity belongs to." in html(response)
+        assert AGENCY_REQUIRED in html(response)
         assert_nothing_saved()
         data = activity_form_data(agency, participants=[])
         data["agency"] = str(other_agency.pk)

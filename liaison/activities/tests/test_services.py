@@ -225,7 +225,9 @@ class TestTransitions:
     def test_an_employee_submits_and_a_commander_approves(
         self, employee_user: User, commander: User, agency: Agency
     ) -> None:
-        activity = activity_create(actor=employee_user, agency=agency, data=valid_input(agency))
+        activity = activity_create(
+            actor=employee_user, agency=agency, data=valid_input(agency, participants=[])
+        )
         activity_transition(actor=employee_user, activity=activity, name="submit")
         activity_transition(actor=commander, activity=activity, name="approve")
         activity.refresh_from_db()

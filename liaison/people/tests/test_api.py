@@ -312,14 +312,18 @@ def test_external_persons_are_listed_filtered_and_isolated(
         "type": "ministry",
     }
     assert (detail["country"], detail["country_name"]) == ("AE", "United Arab Emirates")
+    # Another agency's coordinator reads their own (empty) list; an employee without a
+    # people-reading role is refused the list, as on the page (403 on both doors).
+    assert client_for(outsider).get(f"{API}/external-persons").json() == {
+        "items": [],
+        "count": 0,
+        "count_is_exact": True,
+    }
+    refused = client_for(employee_user).get(f"{API}/external-persons")
+    assert refused.status_code == 403
+    assert "items" not in refused.json()
     for user in (outsider, employee_user):
-        other = client_for(user)
-        assert other.get(f"{API}/external-persons").json() == {
-            "items": [],
-            "count": 0,
-            "count_is_exact": True,
-        }
-        assert other.get(f"{API}/external-persons/{trainee.pk}").status_code == 404
+        assert client_for(user).get(f"{API}/external-persons/{trainee.pk}").status_code == 404
 
 
 def test_a_coordinator_records_an_external_person(clerk: User, agency: Agency) -> None:

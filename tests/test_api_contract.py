@@ -1,0 +1,248 @@
+"""The API's contract with its clients, across every app: unknown query parameters are
+refused by name, every bad value is a 422 naming its field (never a 500), every error is
+JSON, and a query error never claims that "nothing was saved"."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from conftest import client_for
+from liaison.accounts.models import Agency, User
+from liaison.activities.tests.factories import ActivityFactory, CategoryFactory
+from liaison.api import api
+from liaison.core.schemas import MAX_ID
+from liaison.people.models import Employee
+from liaison.people.tests.factories import (
+    EmployeeFactory,
+    ExternalPersonFactory,
+    OrganisationFactory,
+)
+
+API = "/api/v1"
+UNKNOWN = "colour"
+
+
+def openapi() -> dict[str, Any]:
+    # As clients read it (status codes are strings in JSON).
+    doc: dict[str, Any] = json.loads(json.dumps(api.get_openapi_schema(), default=str))
+    return doc
+
+
+def operations(*, lists_only: bool) -> list[tuple[str, str]]:
+    """(method, path) of every operation in the OpenAPI document; ``lists_only``: the GET
+    operations whose 200 answer is the list envelope."""
+    doc = openapi()
+    found = []
+    for path, methods in doc["paths"].items():
+        for method, operation in methods.items():
+            if lists_only:
+                if method != "get":
+                    continue
+                ref = operation["responses"]["200"]["content"]["application/json"]["schema"]
+                schema = doc["components"]["schemas"][ref["$ref"].rsplit("/", 1)[-1]]
+                if set(schema["properties"]) != {"items", "count", "count_is_exact"}:
+                    continue
+            found.append((method, path))
+    return found
+
+
+LIST_OPERATIONS = operations(lists_only=True)
+ALL_OPERATIONS = operations(lists_only=False)
+
+
+@pytest.fixture
+def world(clerk: User, agency: Agency) -> dict[str, int]:
+    """One record of each kind, so that every path id in the document names something
+    the clerk may see."""
+    employee = EmployeeFactory.create(agency=agency)
+    organisation = OrganisationFactory.create()
+    activity = ActivityFactory.create(agency=agency)
+    person = ExternalPersonFactory.create(agency=agency)
+    return {
+        "activity_id": activity.pk,
+        "employee_id": employee.pk,
+        "organisation_id": organisation.pk,
+        "person_id": person.pk,
+        "token_id": 1,
+    }
+
+
+def concrete(path: str, ids: dict[str, int]) -> str:
+    return API + re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path.removeprefix(API))
+
+
+def test_the_document_has_list_endpoints_to_check() -> None:
+    # Guards the walk below against finding nothing (and so passing vacuously).
+    paths = {path for _, path in LIST_OPERATIONS}
+    assert f"{API}/activities" in paths
+    assert f"{API}/external-persons" in paths
+    assert f"{API}/employees/{{employee_id}}/activities" in paths
+    assert len(LIST_OPERATIONS) >= 8
+
+
+@pytest.mark.parametrize(("method", "path"), LIST_OPERATIONS)
+def test_every_list_endpoint_refuses_an_unknown_parameter_by_name(
+    clerk: User, world: dict[str, int], method: str, path: str
+) -> None:
+    url = concrete(path, world)
+    client = client_for(clerk)
+    assert client.get(url).status_code == 200
+    response = client.get(url, {UNKNOWN: "red"})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["message"] == "The query is not valid."
+    assert list(body["errors"]) == [UNKNOWN]
+    assert body["errors"][UNKNOWN][0].startswith("Unknown parameter; this endpoint takes:")
+
+
+@pytest.mark.parametrize(("method", "path"), ALL_OPERATIONS)
+def test_every_operation_documents_401_and_422(method: str, path: str) -> None:
+    responses = openapi()["paths"][path][method]["responses"]
+    assert {"401", "422"} <= set(responses)
+
+
+@pytest.mark.parametrize("persona", ["employee_user", "outsider", "clerk", "inspector"])
+def test_every_status_a_persona_gets_is_in_the_document(
+    request: pytest.FixtureRequest, world: dict[str, int], persona: str
+) -> None:
+    """Each operation, called by each persona with no body (or an empty one), answers a
+    status its OpenAPI operation lists: refusals (403, 404) included."""
+    client = client_for(request.getfixturevalue(persona))
+    doc = openapi()
+    undocumented = []
+    for method, path in ALL_OPERATIONS:
+        url = concrete(path, world)
+        if method == "get":
+            response = client.get(url)
+        else:
+            response = getattr(client, method)(url, "{}", content_type="application/json")
+        documented = doc["paths"][path][method]["responses"]
+        if str(response.status_code) not in documented:
+            undocumented.append(f"{method.upper()} {path} → {response.status_code}")
+        assert response["Content-Type"].startswith("application/json"), url
+    assert not undocumented
+
+
+def test_a_typo_in_a_filter_is_not_read_as_no_filter(inspector: User) -> None:
+    response = client_for(inspector).get(f"{API}/oversight/summary", {"contry": "IL"})
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["contry"]
+
+
+def test_an_anonymous_caller_is_asked_to_sign_in_before_anything_else(db: None) -> None:
+    assert Client().get(f"{API}/activities", {UNKNOWN: "x"}).status_code == 401
+
+
+@pytest.mark.parametrize("name", ["organisation", "agency", "year", "page"])
+def test_a_filter_value_out_of_range_is_a_422_naming_it(clerk: User, name: str) -> None:
+    value = "99999" if name == "year" else str(2**64)
+    response = client_for(clerk).get(f"{API}/activities", {name: value})
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == [name]
+    assert response.json()["message"] == "The query is not valid."
+
+
+def test_a_person_filter_is_words_so_a_huge_number_simply_matches_nobody(clerk: User) -> None:
+    response = client_for(clerk).get(f"{API}/activities", {"person": str(2**64)})
+    assert (response.status_code, response.json()["count"]) == (200, 0)
+
+
+def test_a_path_id_beyond_64_bits_is_a_422_naming_it(clerk: User) -> None:
+    for url, name in (
+        (f"{API}/activities/{2**64}", "activity_id"),
+        (f"{API}/employees/{2**64}/activities", "employee_id"),
+        (f"{API}/organisations/{MAX_ID + 1}", "organisation_id"),
+    ):
+        response = client_for(clerk).get(url)
+        assert response.status_code == 422, url
+        assert list(response.json()["errors"]) == [name]
+    assert client_for(clerk).get(f"{API}/activities/{MAX_ID}").status_code == 404
+    assert client_for(clerk).get(f"{API}/activities/²").status_code == 422
+
+
+def test_ids_in_a_body_beyond_64_bits_are_refused_by_name(clerk: User, agency: Agency) -> None:
+    category = CategoryFactory.create()
+    body = {
+        "title": "Course",
+        "direction": "outbound",
+        "kind": "course",
+        "category_id": category.pk,
+        "purpose": "Learn.",
+        "start_date": "2024-01-01",
+        "end_date": "2024-01-02",
+        "locations": [{"country": "CA"}],
+        "host_organisation_id": 2**64,
+        "participants": [{"employee_id": 2**70}],
+    }
+    response = client_for(clerk).post(
+        f"{API}/activities", json.dumps(body), content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == {"host_organisation_id", "participants[0].employee_id"}
+    assert response.json()["message"] == "The input is not valid; nothing was saved."
+
+
+def test_a_patch_may_not_null_a_field(clerk: User, agency: Agency) -> None:
+    employee = EmployeeFactory.create(agency=agency, rank="Sergeant")
+    client = client_for(clerk)
+    url = f"{API}/employees/{employee.pk}"
+    response = client.patch(url, json.dumps({"rank": None}), content_type="application/json")
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["rank"]
+    assert Employee.objects.get(pk=employee.pk).rank == "Sergeant"
+
+
+@pytest.mark.parametrize("body", ["[null, null]", "[]", "null", "42", '"text"', "{not json"])
+def test_a_body_that_is_not_a_json_object_is_a_422(clerk: User, agency: Agency, body: str) -> None:
+    employee = EmployeeFactory.create(agency=agency, rank="Sergeant")
+    response = client_for(clerk).patch(
+        f"{API}/employees/{employee.pk}", body, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["message"] == "The input is not valid; nothing was saved."
+    assert Employee.objects.get(pk=employee.pk).rank == "Sergeant"
+
+
+def test_text_with_a_nul_character_is_refused_not_a_server_error(
+    clerk: User, agency: Agency
+) -> None:
+    client = client_for(clerk)
+    response = client.get(f"{API}/activities", {"q": "drug\x00labs"})
+    assert response.status_code == 422
+    assert list(response.json()["errors"]) == ["q"]
+    response = client.post(
+        f"{API}/organisations",
+        json.dumps({"name": "Bad\u0000Name", "country": "CA", "type": "police"}),
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+
+
+def test_errors_outside_the_handlers_are_json_too(clerk: User) -> None:
+    client = client_for(clerk)
+    missing = client.get(f"{API}/no-such-thing")
+    assert missing.status_code == 404
+    assert missing.json() == {"message": "Not found.", "errors": {}}
+    not_allowed = client.delete(f"{API}/activities")
+    assert not_allowed.status_code == 405
+    assert not_allowed.json()["message"] == "The method DELETE is not allowed here."
+    assert "GET" in not_allowed["Allow"]
+    # Pages keep their HTML error pages.
+    assert client.get("/no-such-page/")["Content-Type"].startswith("text/html")
+
+
+def test_a_server_error_under_the_api_is_json(clerk: User, monkeypatch: pytest.MonkeyPatch) -> None:
+    def explode(**kwargs: Any) -> Any:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr("liaison.activities.api.activity_list", explode)
+    client = client_for(clerk)
+    client.raise_request_exception = False
+    response = client.get(f"{API}/activities")
+    assert response.status_code == 500
+    assert response.json() == {"message": "Something went wrong on our side.", "errors": {}}
