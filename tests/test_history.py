@@ -46,6 +46,7 @@ from liaison.activities.services import (
     activity_transition,
     activity_update,
     category_create,
+    organisation_edit,
     topic_create,
 )
 from liaison.activities.tests.factories import CategoryFactory
@@ -326,7 +327,14 @@ def _external_person_update(w: World) -> tuple[User, Callable[[], Written]]:
     ]
 
 
+def _organisation_edit(w: World) -> tuple[User, Callable[[], Written]]:
+    return w.clerk, lambda: [
+        organisation_edit(actor=w.clerk, organisation=w.organisation, name="Renamed Police")
+    ]
+
+
 CASES: dict[str, Case] = {
+    "activities.organisation_edit": _organisation_edit,
     "people.organisation_update": _organisation_update,
     "people.external_person_update": _external_person_update,
     "accounts.agency_create": _agency_create,

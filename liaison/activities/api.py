@@ -49,9 +49,12 @@ from liaison.activities.services import (
     activity_transition,
     activity_update,
     category_create,
+    organisation_edit,
 )
+from liaison.core.errors import fields_renamed
 from liaison.core.schemas import all_body
 from liaison.people.access import access_employee, access_organisation
+from liaison.people.schemas import OrganisationOut, OrganisationPatch
 
 router = Router(tags=["activities"])
 root_router = Router()
@@ -227,3 +230,36 @@ def list_organisation_activities(
     return _related_page(
         request, ActivityFilters(organisation=organisation.pk, sort=params.sort), params
     )
+
+
+# --- organisations: one record, and its edit ---------------------------------------------
+# Served here rather than in ``people.api``: a rename rewrites the search text of the
+# activities that name the organisation (``organisation_edit``), which people may not do.
+
+
+@root_router.get(
+    "/organisations/{organisation_id}",
+    response={200: OrganisationOut, **errors(404)},
+    operation_id="organisation_detail",
+    url_name="organisation_detail",
+    tags=["organisations"],
+    summary="One organisation",
+)
+def get_organisation(request: HttpRequest, organisation_id: int) -> Any:
+    return access_organisation(request.user, organisation_id)
+
+
+@root_router.patch(
+    "/organisations/{organisation_id}",
+    response={200: OrganisationOut, **errors(403, 404, 422)},
+    operation_id="organisation_update",
+    tags=["organisations"],
+    summary="Change some of an organisation's fields (coordinators, administrators)",
+)
+def update_organisation(request: HttpRequest, organisation_id: int, data: OrganisationPatch) -> Any:
+    organisation = access_organisation(request.user, organisation_id, action="change")
+    changes = data.model_dump(mode="json", exclude_unset=True)
+    if "type" in changes:
+        changes["org_type"] = changes.pop("type")
+    with fields_renamed({"org_type": "type"}):
+        return organisation_edit(actor=request.user, organisation=organisation, **changes)

@@ -41,6 +41,7 @@ from liaison.core.audit import delete_audited, save_audited, save_audited_with_m
 from liaison.core.errors import Forbidden, InvalidTransition
 from liaison.people.access import external_persons_visible_to
 from liaison.people.models import Employee, ExternalPerson, Organisation
+from liaison.people.services import organisation_update
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,19 @@ def activity_search_refresh_for_organisation(*, organisation_id: int) -> int:
             Q(host_organisation_id=organisation_id) | Q(organiser_organisation_id=organisation_id)
         )
     )
+
+
+@transaction.atomic
+def organisation_edit(*, actor: Any, organisation: Organisation, **changes: Any) -> Organisation:
+    """Edit a registry organisation (``people.services.organisation_update``: its rules,
+    permission check and history row) and, when its name changes, rewrite the search text
+    of every activity it hosts or organises in the same transaction, so a search finds
+    them by the new name at once. Both doors call this, not ``organisation_update``."""
+    old_name = organisation.name
+    updated = organisation_update(actor=actor, organisation=organisation, **changes)
+    if updated.name != old_name:
+        activity_search_refresh_for_organisation(organisation_id=updated.pk)
+    return updated
 
 
 def _people_for(

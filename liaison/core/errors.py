@@ -6,6 +6,9 @@ layer into JSON (see ``liaison/api.py``). Both doors answer the same error the s
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from django.core.exceptions import ValidationError
 
 
@@ -45,3 +48,17 @@ def validation_messages(error: ValidationError) -> dict[str, list[str]]:
             for field, msgs in error.error_dict.items()
         }
     return {"__all__": [str(m) for m in error.messages]}
+
+
+@contextlib.contextmanager
+def fields_renamed(names: dict[str, str]) -> Iterator[None]:
+    """Report a service's field errors under the names a caller's input uses (the API's
+    ``type`` for the model's ``org_type``)."""
+    try:
+        yield
+    except ValidationError as exc:
+        if not hasattr(exc, "error_dict"):
+            raise
+        raise ValidationError(
+            {names.get(key, key): texts for key, texts in exc.message_dict.items()}
+        ) from None

@@ -6,8 +6,6 @@ The activities *of* an employee or an organisation are served by ``activities/ap
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,7 +15,7 @@ from ninja import Status as HttpStatus
 
 from liaison.accounts.access import PEOPLE_EDITORS, agency_for_new_record
 from liaison.accounts.schemas import errors, page_of
-from liaison.core.errors import NotFound
+from liaison.core.errors import NotFound, fields_renamed
 from liaison.people.access import access_employee, access_external_person, access_organisation
 from liaison.people.schemas import (
     EmployeeIn,
@@ -34,7 +32,6 @@ from liaison.people.schemas import (
     OrganisationList,
     OrganisationListParams,
     OrganisationOut,
-    OrganisationPatch,
 )
 from liaison.people.selectors import employee_list, external_person_list, organisation_list
 from liaison.people.services import (
@@ -43,23 +40,9 @@ from liaison.people.services import (
     external_person_create,
     external_person_update,
     organisation_create,
-    organisation_update,
 )
 
 router = Router(tags=["people"])
-
-
-@contextmanager
-def _api_field_names(names: dict[str, str]) -> Iterator[None]:
-    """Report a service's field errors under the names the API's body uses."""
-    try:
-        yield
-    except ValidationError as exc:
-        if not hasattr(exc, "error_dict"):
-            raise
-        raise ValidationError(
-            {names.get(key, key): texts for key, texts in exc.message_dict.items()}
-        ) from None
 
 
 # --- employees -------------------------------------------------------------------------
@@ -193,7 +176,7 @@ def update_external_person(request: HttpRequest, person_id: int, data: ExternalP
     changes = data.model_dump(mode="json", exclude_unset=True)
     if "organisation_id" in changes:
         changes["organisation"] = _organisation_in_body(request, changes.pop("organisation_id"))
-    with _api_field_names({"organisation": "organisation_id"}):
+    with fields_renamed({"organisation": "organisation_id"}):
         return external_person_update(actor=request.user, person=person, **changes)
 
 
@@ -236,29 +219,6 @@ def create_organisation(request: HttpRequest, data: OrganisationIn) -> HttpStatu
     return HttpStatus(201, organisation)
 
 
-@router.get(
-    "/organisations/{organisation_id}",
-    response={200: OrganisationOut, **errors(404)},
-    operation_id="organisation_detail",
-    url_name="organisation_detail",
-    tags=["organisations"],
-    summary="One organisation",
-)
-def get_organisation(request: HttpRequest, organisation_id: int) -> Any:
-    return access_organisation(request.user, organisation_id)
-
-
-@router.patch(
-    "/organisations/{organisation_id}",
-    response={200: OrganisationOut, **errors(403, 404, 422)},
-    operation_id="organisation_update",
-    tags=["organisations"],
-    summary="Change some of an organisation's fields (coordinators, administrators)",
-)
-def update_organisation(request: HttpRequest, organisation_id: int, data: OrganisationPatch) -> Any:
-    organisation = access_organisation(request.user, organisation_id, action="change")
-    changes = data.model_dump(mode="json", exclude_unset=True)
-    if "type" in changes:
-        changes["org_type"] = changes.pop("type")
-    with _api_field_names({"org_type": "type"}):
-        return organisation_update(actor=request.user, organisation=organisation, **changes)
+# GET and PATCH /organisations/{organisation_id} are served by ``activities.api``: renaming
+# an organisation rewrites the search text of the activities that name it, which is the
+# activities layer's business (``activities.services.organisation_edit``).

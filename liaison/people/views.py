@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from liaison.accounts.access import ALL_AGENCIES, PEOPLE_EDITORS, Scope, agency_for_new_record
+from liaison.activities import services as activity_services
 from liaison.activities.models import Activity, ParticipantRole
 from liaison.activities.selectors import ActivityFilters, activity_list, with_list_relations
 from liaison.core.errors import Forbidden
@@ -52,7 +53,6 @@ from liaison.people.services import (
     external_person_create,
     external_person_update,
     organisation_create,
-    organisation_update,
 )
 
 View = Callable[..., HttpResponse]
@@ -365,7 +365,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            organisation = organisation_update(
+            organisation = activity_services.organisation_edit(
                 actor=request.user, organisation=organisation, **form.organisation_fields()
             )
         except ValidationError as exc:

@@ -4,6 +4,7 @@ table that checks what changed in the database, not the status code alone."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable
 from typing import Any
@@ -310,3 +311,38 @@ def test_who_may_edit_an_external_person(
     expected = 404 if role in ("employee", "outsider") else 403
     assert response.status_code == expected
     assert trainee.full_name == "Somchai Wong"
+
+
+@pytest.mark.parametrize("door", sorted(ORGANISATION_DOORS))
+def test_a_renamed_host_is_found_by_its_new_name_at_once(
+    door: str, agency: Agency, clerk: User, thai_police: Organisation
+) -> None:
+    # The search text names each activity's host; a rename through either door rewrites
+    # it in the same transaction (``activities.services.organisation_edit``).
+    from liaison.activities.services import ActivityInput, LocationInput, activity_create
+    from liaison.activities.tests.factories import CategoryFactory
+
+    activity = activity_create(
+        actor=clerk,
+        agency=agency,
+        data=ActivityInput(
+            title="Crowd Management Seminar",
+            direction="outbound",
+            kind="seminar",
+            category_id=CategoryFactory.create().pk,
+            purpose="Public order.",
+            start_date=dt.date(2018, 3, 5),
+            end_date=dt.date(2018, 3, 9),
+            host_organisation_id=thai_police.pk,
+            locations=[LocationInput("TH", "Bangkok")],
+        ),
+    )
+    client = client_for(clerk)
+
+    def found(word: str) -> list[int]:
+        return [a["id"] for a in client.get("/api/v1/activities", {"q": word}).json()["items"]]
+
+    assert found("Royal") == [activity.pk]
+    ORGANISATION_DOORS[door](client, thai_police)
+    assert found("Changed") == [activity.pk]
+    assert found("Royal") == []
