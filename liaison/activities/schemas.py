@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import ValidationInfo, field_validator
+from pydantic import field_validator
 
 from liaison.accounts.schemas import AgencyRef, PageParams
 from liaison.activities.access import allowed_transitions, refused_transitions
@@ -21,7 +21,7 @@ from liaison.activities.models import Direction, Kind, Origin, ParticipantRole
 from liaison.activities.selectors import YEAR_MAX, YEAR_MIN
 from liaison.activities.services import ActivityInput, LocationInput, ParticipantInput
 from liaison.activities.workflow import Status
-from liaison.core.schemas import Id, IsoDate, list_of
+from liaison.core.schemas import Id, IsoDate, list_of, start_to_not_before_start_from
 from liaison.people.schemas import EmployeeRef, ExternalPersonRef, OrganisationRef
 
 # The verbs of workflow.TRANSITIONS (tests/test_api.py checks they match).
@@ -297,13 +297,7 @@ class ActivityListParams(PageParams):
     agency: list[Id] = Field([], description="Agency id; repeat for several.")
     sort: Sort = "-start_date"
 
-    @field_validator("start_to")
-    @classmethod
-    def _dates_in_order(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
-        start_from = info.data.get("start_from")
-        if value and start_from and start_from > value:
-            raise ValueError("Choose a date on or after start_from.")
-        return value
+    _dates_in_order = field_validator("start_to")(start_to_not_before_start_from)
 
 
 class RelatedActivityParams(PageParams):

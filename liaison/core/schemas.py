@@ -14,7 +14,7 @@ from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from ninja import Field, Schema
-from pydantic import BeforeValidator, create_model
+from pydantic import BeforeValidator, ValidationInfo, create_model
 
 from liaison.core.pagination import Page, paginate
 
@@ -38,6 +38,16 @@ def _iso_date_text(value: Any) -> Any:
 
 
 IsoDate = Annotated[dt.date, BeforeValidator(_iso_date_text)]
+
+
+def start_to_not_before_start_from(value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+    """The date-range rule of every query that takes ``start_from`` and ``start_to``
+    (the activity list and the oversight summary): use it as
+    ``field_validator("start_to")(start_to_not_before_start_from)``."""
+    start_from = info.data.get("start_from")
+    if value and start_from and start_from > value:
+        raise ValueError("Choose a date on or after start_from.")
+    return value
 
 
 class ErrorOut(Schema):

@@ -9,13 +9,13 @@ from __future__ import annotations
 import datetime as dt
 
 from ninja import Field, Schema
-from pydantic import ValidationInfo, field_validator
+from pydantic import field_validator
 
 from liaison.accounts.schemas import AgencyRef
 from liaison.activities.models import Direction
 from liaison.activities.schemas import DirectionGroup
 from liaison.activities.workflow import Status
-from liaison.core.schemas import IsoDate
+from liaison.core.schemas import IsoDate, start_to_not_before_start_from
 
 LIST_QUERY = Field(
     description="Query string of the activity list that shows exactly the activities "
@@ -46,13 +46,7 @@ class SummaryParams(Schema):
         "trainers), virtual. None given: every direction.",
     )
 
-    @field_validator("start_to")
-    @classmethod
-    def _dates_in_order(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
-        start_from = info.data.get("start_from")
-        if value and start_from and start_from > value:
-            raise ValueError("Choose a date on or after start_from.")
-        return value
+    _dates_in_order = field_validator("start_to")(start_to_not_before_start_from)
 
 
 class YearCount(Schema):
