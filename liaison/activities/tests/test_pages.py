@@ -796,3 +796,31 @@ class TestActivityTransition:
         assert "Keep the reason to 100 characters or fewer" in html(response)
         activity.refresh_from_db()
         assert activity.status == Status.DRAFT
+
+
+def test_the_list_rows_escape_what_users_typed_and_say_what_is_missing(
+    clerk: User, agency: Agency
+) -> None:
+    # The rows are built in Python (activities/templatetags/activity_rows.py) for speed;
+    # they must escape exactly as the template did, and keep its wording.
+    one_day = ActivityFactory.create(
+        agency=agency,
+        title="<script>alert(1)</script> & Co",
+        start_date=dt.date(2019, 4, 1),
+        end_date=dt.date(2019, 4, 1),
+    )
+    LocationFactory.create(activity=one_day, country="FR", city="<b>Lyon</b>")
+    ActivityFactory.create(
+        agency=agency,
+        title="Nowhere Seminar",
+        start_date=dt.date(2018, 1, 2),
+        end_date=dt.date(2018, 1, 5),
+    )
+    page = client_for(clerk).get("/activities/").content.decode()
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in page
+    assert "&lt;b&gt;Lyon&lt;/b&gt;, France" in page
+    assert f'href="/activities/{one_day.pk}/"' in page
+    assert '<time class="text-no-wrap" datetime="2019-04-01">1 Apr 2019</time></td>' in page
+    assert "2 Jan 2018</time> to <time" in page
+    assert "None recorded" in page
