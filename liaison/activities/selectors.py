@@ -201,19 +201,21 @@ def activity_detail(*, activity: Activity) -> Activity:
     return with_detail_relations(Activity.objects.filter(pk=activity.pk)).get()
 
 
-def external_person_choices_for(*, user: Any, activity: Activity) -> QuerySet[ExternalPerson]:
-    """External persons an editor of ``activity`` may pick: those of its agency the user may
-    see, plus those already on it. Without the latter, an employee editing their own
-    request would silently drop a trainee a coordinator had added."""
+def external_person_choices_for(
+    *, user: Any, agency_id: int, activity: Activity | None = None
+) -> QuerySet[ExternalPerson]:
+    """External persons the user may name on an activity of ``agency_id``: those of that
+    agency the user may see, plus, when editing, those already on ``activity``. Without
+    the latter, an employee editing their own request would silently drop a trainee a
+    coordinator had added. The form's choices and ``activity_create``/``activity_update``
+    both ask this, so a page and the API accept the same people."""
+    visible = Q(pk__in=external_persons_visible_to(user).values("pk"))
+    if activity is not None:
+        visible |= Q(pk__in=activity.participations.values("external_person_id"))
     return (
-        ExternalPerson.objects.filter(
-            Q(pk__in=external_persons_visible_to(user).values("pk"))
-            | Q(participations__activity=activity),
-            agency=activity.agency_id,
-        )
-        .distinct()
+        ExternalPerson.objects.filter(visible, agency_id=agency_id)
         .select_related("organisation", "agency")
-        .order_by("full_name")
+        .order_by("full_name", "id")
     )
 
 

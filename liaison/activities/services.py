@@ -35,11 +35,10 @@ from liaison.activities.models import (
     Participation,
     Topic,
 )
-from liaison.activities.selectors import employee_choices_for
+from liaison.activities.selectors import employee_choices_for, external_person_choices_for
 from liaison.activities.workflow import Status, find_transition, transitions_from
 from liaison.core.audit import delete_audited, save_audited, save_audited_with_m2m
 from liaison.core.errors import Forbidden, InvalidTransition
-from liaison.people.access import external_persons_visible_to
 from liaison.people.models import Employee, ExternalPerson, Organisation
 from liaison.people.services import organisation_update
 
@@ -188,11 +187,10 @@ def _people_for(
     employees = employee_choices_for(
         user=actor, agency_ids=[agency.pk], activity=instance if instance.pk else None
     )
-    externals = Q(pk__in=external_persons_visible_to(actor).values("pk"))
-    if instance.pk is not None:
-        on_it = Participation.objects.filter(activity_id=instance.pk)
-        externals |= Q(pk__in=on_it.values("external_person_id"))
-    return employees, ExternalPerson.objects.filter(externals, agency=agency)
+    externals = external_person_choices_for(
+        user=actor, agency_id=agency.pk, activity=instance if instance.pk else None
+    )
+    return employees, externals
 
 
 def _validate(
@@ -322,31 +320,37 @@ def _validate(
     return locations, participations
 
 
-def snapshot_participant(participation: Participation) -> None:
-    """Record who the participant is *today* on the participation, once, when they are
+def snapshot_participants(participations: Sequence[Participation]) -> None:
+    """Record who each participant is *today* on their participation, once, when they are
     added: the activity keeps that rank, unit and agency after the person changes
-    (``Participation.*_at_time``). Fields already set (an import's values) are kept."""
-    if participation.employee_id:
-        e = Employee.objects.select_related("agency").get(pk=participation.employee_id)
-        assert e.agency is not None
-        values = {
-            "name_at_time": f"{e.first_name} {e.last_name}",
-            "rank_at_time": e.rank,
-            "unit_at_time": e.unit,
-            "agency_at_time": e.agency.name,
-        }
-    else:
-        x = ExternalPerson.objects.select_related("organisation").get(
-            pk=participation.external_person_id or 0
-        )
-        values = {
-            "name_at_time": x.full_name,
-            "unit_at_time": x.position,
-            "agency_at_time": x.organisation.name if x.organisation else "",
-        }
-    for name, value in values.items():
-        if not getattr(participation, name):
-            setattr(participation, name, value)
+    (``Participation.*_at_time``). Fields already set (an import's values) are kept.
+    Two queries for the whole list, however large the delegation."""
+    employees = Employee.objects.select_related("agency").in_bulk(
+        [p.employee_id for p in participations if p.employee_id]
+    )
+    externals = ExternalPerson.objects.select_related("organisation").in_bulk(
+        [p.external_person_id for p in participations if p.external_person_id]
+    )
+    for participation in participations:
+        values: dict[str, str]
+        if participation.employee_id:
+            e = employees[participation.employee_id]
+            values = {
+                "name_at_time": f"{e.first_name} {e.last_name}",
+                "rank_at_time": e.rank,
+                "unit_at_time": e.unit,
+                "agency_at_time": e.agency.name,
+            }
+        else:
+            x = externals[participation.external_person_id or 0]
+            values = {
+                "name_at_time": x.full_name,
+                "unit_at_time": x.position,
+                "agency_at_time": x.organisation.name if x.organisation else "",
+            }
+        for name, value in values.items():
+            if not getattr(participation, name):
+                setattr(participation, name, value)
 
 
 @transaction.atomic
@@ -459,11 +463,11 @@ def _save_children(
     for key, old_p in existing.items():
         if key not in wanted:
             delete_audited(old_p, actor=actor)
+    snapshot_participants([p for key, p in wanted.items() if key not in existing])
     for key, new_p in wanted.items():
         current = existing.get(key)
         if current is None:
             new_p.activity = activity
-            snapshot_participant(new_p)
             save_audited(new_p, actor=actor, validate=False)
         elif current.role != new_p.role:
             current.role = new_p.role
@@ -573,7 +577,7 @@ def activity_import(
     if errors:
         raise ValidationError(errors)
     for given, participation in zip(data.participants, participations, strict=True):
-        # ``snapshot_participant`` keeps what is already set: the source's values win.
+        # ``snapshot_participants`` keeps what is already set: the source's values win.
         participation.rank_at_time = given.rank_at_time.strip()
         participation.unit_at_time = given.unit_at_time.strip()
     activity._change_reason = "imported"  # type: ignore[attr-defined]  # the history says how

@@ -296,7 +296,9 @@ def activity_create(request: HtmxHttpRequest) -> HttpResponse:
 @domain_errors_as_http
 def activity_edit(request: HtmxHttpRequest, pk: int) -> HttpResponse:
     activity = access_activity(request.user, pk, action="change")
-    externals = selectors.external_person_choices_for(user=request.user, activity=activity)
+    externals = selectors.external_person_choices_for(
+        user=request.user, agency_id=activity.agency_id, activity=activity
+    )
     external_choices = external_person_choices(externals, with_agency=False)
     data, edit = _posted(request)
     form_kwargs: dict[str, Any] = {

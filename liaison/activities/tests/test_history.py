@@ -383,3 +383,30 @@ def test_reading_the_history_costs_the_same_queries_for_2_or_12_participants(
         assert len([e for e in entries if e["object"] == "Participant"]) == size
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 7, counts
+
+
+def test_recording_participants_as_they_are_reads_the_people_once_for_any_delegation(
+    clerk: User, agency: Agency, category: Category
+) -> None:
+    # A 20-person delegation must not cost 20 look-ups of who each person is today.
+    reads = []
+    for size in (2, 20):
+        people = [EmployeeFactory.create(agency=agency) for _ in range(size)]
+        with CaptureQueriesContext(connection) as queries:
+            activity = activity_create(
+                actor=clerk,
+                agency=agency,
+                data=trip_input(
+                    category, participants=[ParticipantInput(employee_id=p.pk) for p in people]
+                ),
+            )
+        reads.append(
+            sum(
+                1
+                for q in queries.captured_queries
+                if q["sql"].lstrip().upper().startswith("SELECT")
+                and '"people_employee"' in q["sql"].split(" WHERE ")[0]
+            )
+        )
+        assert {p.rank_at_time for p in activity.participations.all()} == {p.rank for p in people}
+    assert reads[0] == reads[1], reads
