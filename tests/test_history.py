@@ -62,8 +62,11 @@ from liaison.people.services import (
 )
 from liaison.people.tests.factories import EmployeeFactory, OrganisationFactory
 
-# Concrete models that keep no history, each with the reason. Empty today.
-MODELS_WITHOUT_HISTORY: dict[str, str] = {}
+# Concrete models that keep no history, each with the reason.
+MODELS_WITHOUT_HISTORY: dict[str, str] = {
+    "activities.SummaryCount": "derived figures, recounted from the activities (ADR 0013)",
+    "activities.SummaryCell": "derived figures, recounted from the activities (ADR 0013)",
+}
 
 # Public service functions taking an ``actor`` that are not in CASES, with the reason.
 SERVICES_NOT_IN_CASES: dict[str, str] = {}

@@ -36,6 +36,7 @@ from liaison.activities.models import (
     Topic,
 )
 from liaison.activities.selectors import employee_choices_for, external_person_choices_for
+from liaison.activities.summary import summary_refresh, summary_touched
 from liaison.activities.workflow import Status, find_transition, transitions_from
 from liaison.core.audit import delete_audited, save_audited, save_audited_with_m2m
 from liaison.core.errors import Forbidden, InvalidTransition
@@ -512,6 +513,7 @@ def activity_create(*, actor: Any, agency: Agency, data: ActivityInput) -> Activ
         locations=locations,
         participations=participations,
     )
+    summary_refresh(summary_touched([activity.pk]))
     return activity
 
 
@@ -588,6 +590,7 @@ def activity_import(
         locations=locations,
         participations=participations,
     )
+    summary_refresh(summary_touched([activity.pk]))
     return activity
 
 
@@ -607,6 +610,7 @@ def activity_update(*, actor: Any, activity: Activity, data: ActivityInput) -> A
     if refusal is not None:
         raise refusal
     before = _field_values(activity)
+    touched = summary_touched([activity.pk])
     errors: dict[str, list[str]] = {}
     locations, participations = _validate(
         actor=actor, agency=activity.agency, data=data, instance=activity, errors=errors
@@ -621,6 +625,7 @@ def activity_update(*, actor: Any, activity: Activity, data: ActivityInput) -> A
         participations=participations,
         before=before,
     )
+    summary_refresh(touched | summary_touched([activity.pk]))
     return activity
 
 
@@ -670,6 +675,7 @@ def activity_transition(*, actor: Any, activity: Activity, name: str, reason: st
     # The reason is the user's words or nothing: the history names the move itself from
     # the status change (selectors.activity_history), so an empty reason stays empty.
     save_audited(activity, actor=actor, validate=False, reason=reason)
+    summary_refresh(summary_touched([activity.pk]))
     return activity
 
 
