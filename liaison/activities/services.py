@@ -671,11 +671,12 @@ def activity_transition(*, actor: Any, activity: Activity, name: str, reason: st
         raise ValidationError(
             {"reason": [f"Give a reason to {transition.label.lower()}: it is kept on the record."]}
         )
+    touched = summary_touched([activity.pk])
     activity.status = transition.target
     # The reason is the user's words or nothing: the history names the move itself from
     # the status change (selectors.activity_history), so an empty reason stays empty.
     save_audited(activity, actor=actor, validate=False, reason=reason)
-    summary_refresh(summary_touched([activity.pk]))
+    summary_refresh(touched | summary_touched([activity.pk]))
     return activity
 
 

@@ -29,14 +29,16 @@ import datetime as dt
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Count, Max, Min, Sum
+from django.db.models import Count, Max, Min, QuerySet, Sum
 
 from liaison.accounts.models import Agency
 from liaison.activities.models import (
     ALL_TIME,
     Activity,
+    Direction,
     Location,
     Participation,
     Span,
@@ -50,8 +52,14 @@ DIRECTION_GROUP_OF: dict[str, str] = {
     str(d): group for group, (_label, directions) in DIRECTION_GROUPS.items() for d in directions
 }
 ALL_TIME_DATE = dt.date.fromisoformat(ALL_TIME)
+# zlib's fastest level: a write compresses hundreds of cells, and the dense ones barely
+# compress at any level (bench/README.md, "Summary tables").
+COMPRESSION = 1
 
 AgencyMonth = tuple[int, dt.date]
+# A part of an agency-month: (status, direction group); None for all of it.
+Slice = tuple[str, str] | None
+Touched = tuple[int, dt.date, Slice]
 # A cell's key within an agency and period: (status, direction group, country or "").
 CellKey = tuple[str, str, str]
 
@@ -59,29 +67,31 @@ CellKey = tuple[str, str, str]
 # --- bitmaps --------------------------------------------------------------------------
 
 
-def bitmap_encode(employee_ids: Iterable[int]) -> bytes:
-    """The set of ``employee_ids`` as stored: a little-endian bitmap, zlib-compressed
-    (sparse sets of a large department compress to a few bytes). Empty set: ``b""``."""
+def bitmap_of(employee_ids: Iterable[int]) -> int:
+    """A set of employee ids as an int (bit *n* set = employee *n*): OR them with ``|``
+    and count with ``int.bit_count()``."""
     ids = set(employee_ids)
     if not ids:
-        return b""
+        return 0
     buf = bytearray(max(ids) // 8 + 1)
     for i in ids:
         buf[i >> 3] |= 1 << (i & 7)
-    return zlib.compress(bytes(buf))
+    return int.from_bytes(buf, "little")
+
+
+def bitmap_encode(bits: int) -> bytes:
+    """How a bitmap is stored: its little-endian bytes, zlib-compressed (sparse sets of a
+    large department compress to a few bytes). The empty set is ``b""``."""
+    if not bits:
+        return b""
+    return zlib.compress(bits.to_bytes((bits.bit_length() + 7) // 8, "little"), COMPRESSION)
 
 
 def bitmap_decode(stored: bytes | memoryview | None) -> int:
-    """A stored bitmap as a Python int (bit *n* set = employee *n*): OR them with ``|``
-    and count with ``int.bit_count()``."""
+    """A stored bitmap as an int."""
     if not stored:
         return 0
     return int.from_bytes(zlib.decompress(bytes(stored)), "little")
-
-
-def bitmap_of(employee_ids: Iterable[int]) -> int:
-    """The set as an int, without the storage round trip (for live counts)."""
-    return bitmap_decode(bitmap_encode(employee_ids))
 
 
 # --- periods --------------------------------------------------------------------------
@@ -98,39 +108,40 @@ def next_month(month: dt.date) -> dt.date:
 # --- what a write touches --------------------------------------------------------------
 
 
-def summary_touched(activity_ids: Iterable[int | None]) -> set[AgencyMonth]:
-    """The (agency, start month) of each activity, as stored now. Call it before a write
-    and after it, and refresh the union: an activity that moved month is recounted in both."""
+def summary_touched(activity_ids: Iterable[int | None]) -> set[Touched]:
+    """The (agency, start month, status, direction group) of each activity, as stored now.
+    Call it before a write and after it, and refresh the union: an activity that moved
+    month or status is recounted where it was and where it is."""
     ids = [pk for pk in activity_ids if pk is not None]
     if not ids:
         return set()
     return {
-        (agency_id, month_of(start))
-        for agency_id, start in Activity.objects.filter(pk__in=ids).values_list(
-            "agency_id", "start_date"
+        (agency_id, month_of(start), (str(status), DIRECTION_GROUP_OF.get(str(direction), "")))
+        for agency_id, start, status, direction in Activity.objects.filter(pk__in=ids).values_list(
+            "agency_id", "start_date", "status", "direction"
         )
     }
 
 
 @transaction.atomic
-def summary_refresh(touched: Iterable[AgencyMonth]) -> None:
-    """Recount every (agency, month) in ``touched`` from live data, then roll what changed
-    up into its year and all time. Called by the activity services, inside their
+def summary_refresh(touched: Iterable[Touched]) -> None:
+    """Recount every (agency, month, slice) in ``touched`` from live data, then roll what
+    changed up into its year and all time. Called by the activity services, inside their
     transaction, after they wrote."""
-    months = sorted(set(touched))
-    if not months:
+    slices = sorted(set(touched), key=lambda t: (t[0], t[1], t[2] or ("", "")))
+    if not slices:
         return
-    agencies = sorted({agency_id for agency_id, _ in months})
+    agencies = sorted({agency_id for agency_id, _, _ in slices})
     # Writers of one agency take turns here: see the module's docstring.
     list(Agency.objects.select_for_update().filter(pk__in=agencies).order_by("pk").values("pk"))
     changed_cells: dict[tuple[int, int], set[CellKey]] = defaultdict(set)
-    count_years: set[tuple[int, int]] = set()
-    for agency_id, month in months:
-        _recount_month(agency_id, month)
-        count_years.add((agency_id, month.year))
-        changed_cells[(agency_id, month.year)] |= _recount_cells(agency_id, month)
-    for agency_id, year in sorted(count_years):
-        _roll_up_counts(agency_id, year)
+    count_years: set[tuple[int, int, Slice]] = set()
+    for agency_id, month, part in slices:
+        _recount_month(agency_id, month, part)
+        count_years.add((agency_id, month.year, part))
+        changed_cells[(agency_id, month.year)] |= _recount_cells(agency_id, month, part)
+    for agency_id, year, part in sorted(count_years, key=lambda t: (t[0], t[1], t[2] or ("", ""))):
+        _roll_up_counts(agency_id, year, part)
     by_agency: dict[int, set[CellKey]] = defaultdict(set)
     for (agency_id, year), keys in sorted(changed_cells.items()):
         if keys:
@@ -140,60 +151,73 @@ def summary_refresh(touched: Iterable[AgencyMonth]) -> None:
         _roll_up_cells(agency_id, Span.ALL, ALL_TIME_DATE, keys)
 
 
-def _month_activities(agency_id: int, month: dt.date):  # type: ignore[no-untyped-def]
-    return Activity.objects.filter(
-        agency_id=agency_id, start_date__gte=month, start_date__lt=next_month(month)
-    ).order_by()
+def _directions_of(group: str) -> list[str]:
+    return [str(d) for d in Direction.values if DIRECTION_GROUP_OF.get(str(d), "") == group]
 
 
-def _recount_month(agency_id: int, month: dt.date) -> None:
+def _in_slice(
+    rows: QuerySet[Any], part: Slice, direction_field: str = "direction"
+) -> QuerySet[Any]:
+    """``rows`` narrowed to one (status, direction group); ``None`` is every slice."""
+    if part is None:
+        return rows
+    status, group = part
+    return rows.filter(status=status, **{f"{direction_field}__in": _directions_of(group)})
+
+
+def _month_activities(agency_id: int, month: dt.date, part: Slice = None) -> QuerySet[Activity]:
+    return _in_slice(
+        Activity.objects.filter(
+            agency_id=agency_id, start_date__gte=month, start_date__lt=next_month(month)
+        ).order_by(),
+        part,
+    )
+
+
+def _count_rows(rows: Iterable[Any], **fields: Any) -> list[SummaryCount]:
+    return [
+        SummaryCount(
+            **fields,
+            category_id=r["category_id"],
+            direction=r["direction"],
+            status=r["status"],
+            activities=r["n"],
+            first_start=r["first"],
+            last_end=r["last"],
+        )
+        for r in rows
+    ]
+
+
+def _recount_month(agency_id: int, month: dt.date, part: Slice = None) -> None:
     rows = (
-        _month_activities(agency_id, month)
+        _month_activities(agency_id, month, part)
         .values("category_id", "direction", "status")
         .annotate(n=Count("pk"), first=Min("start_date"), last=Max("end_date"))
         .order_by()
     )
-    SummaryCount.objects.filter(span=Span.MONTH, agency_id=agency_id, period=month).delete()
+    stored = SummaryCount.objects.filter(span=Span.MONTH, agency_id=agency_id, period=month)
+    _in_slice(stored, part).delete()
     SummaryCount.objects.bulk_create(
-        SummaryCount(
-            agency_id=agency_id,
-            span=Span.MONTH,
-            period=month,
-            category_id=r["category_id"],
-            direction=r["direction"],
-            status=r["status"],
-            activities=r["n"],
-            first_start=r["first"],
-            last_end=r["last"],
-        )
-        for r in rows
+        _count_rows(rows, agency_id=agency_id, span=Span.MONTH, period=month)
     )
 
 
-def _roll_up_counts(agency_id: int, year: int) -> None:
+def _roll_up_counts(agency_id: int, year: int, part: Slice = None) -> None:
     first, last = dt.date(year, 1, 1), dt.date(year, 12, 1)
+    months = SummaryCount.objects.filter(
+        span=Span.MONTH, agency_id=agency_id, period__gte=first, period__lte=last
+    )
     rows = list(
-        SummaryCount.objects.filter(
-            span=Span.MONTH, agency_id=agency_id, period__gte=first, period__lte=last
-        )
+        _in_slice(months, part)
         .values("category_id", "direction", "status")
         .annotate(n=Sum("activities"), first=Min("first_start"), last=Max("last_end"))
         .order_by()
     )
-    SummaryCount.objects.filter(span=Span.YEAR, agency_id=agency_id, period=first).delete()
+    stored = SummaryCount.objects.filter(span=Span.YEAR, agency_id=agency_id, period=first)
+    _in_slice(stored, part).delete()
     SummaryCount.objects.bulk_create(
-        SummaryCount(
-            agency_id=agency_id,
-            span=Span.YEAR,
-            period=first,
-            category_id=r["category_id"],
-            direction=r["direction"],
-            status=r["status"],
-            activities=r["n"],
-            first_start=r["first"],
-            last_end=r["last"],
-        )
-        for r in rows
+        _count_rows(rows, agency_id=agency_id, span=Span.YEAR, period=first)
     )
 
 
@@ -222,22 +246,30 @@ def month_cells(
     return cells
 
 
-def _recount_cells(agency_id: int, month: dt.date) -> set[CellKey]:
-    """Recount the month's cells; return the keys whose figures changed."""
-    acts = _month_activities(agency_id, month)
+def _recount_cells(agency_id: int, month: dt.date, part: Slice = None) -> set[CellKey]:
+    """Recount the month's cells (of one slice, or all); return the keys that changed."""
+    acts = _month_activities(agency_id, month, part)
     ids = acts.values("pk")
     fresh = month_cells(
         acts.values_list("pk", "status", "direction"),
-        Location.objects.filter(activity__in=ids).values_list("activity_id", "country").distinct(),
+        Location.objects.filter(activity__in=ids)
+        .values_list("activity_id", "country")
+        .order_by()
+        .distinct(),
         Participation.objects.filter(activity__in=ids, employee__isnull=False).values_list(
             "activity_id", "employee_id"
         ),
     )
-    new = {key: (len(a), bitmap_encode(e)) for key, (a, e) in fresh.items()}
+    # Compared as sets (ints), not as stored bytes: the same set may compress differently.
+    new = {key: (len(a), bitmap_of(e)) for key, (a, e) in fresh.items()}
     stored = SummaryCell.objects.filter(span=Span.MONTH, agency_id=agency_id, period=month)
+    if part is not None:
+        stored = stored.filter(status=part[0], direction_group=part[1])
     old = {
-        (c.status, c.direction_group, c.country): (c.activities, bytes(c.employees), c.pk)
-        for c in stored
+        (status, group, country): (n, bitmap_decode(bits), pk)
+        for pk, status, group, country, n, bits in stored.values_list(
+            "pk", "status", "direction_group", "country", "activities", "employees"
+        )
     }
     changed = {k for k in old.keys() | new.keys() if old.get(k, (None, None))[:2] != new.get(k)}
     if changed:
@@ -251,7 +283,7 @@ def _recount_cells(agency_id: int, month: dt.date) -> set[CellKey]:
                 direction_group=k[1],
                 country=k[2],
                 activities=new[k][0],
-                employees=new[k][1],
+                employees=bitmap_encode(new[k][1]),
             )
             for k in sorted(changed)
             if k in new
@@ -302,16 +334,10 @@ def _roll_up_cells(agency_id: int, span: str, period: dt.date, keys: set[CellKey
             direction_group=key[1],
             country=key[2],
             activities=n,
-            employees=_int_bitmap_encode(bits),
+            employees=bitmap_encode(bits),
         )
         for key, (n, bits) in sorted(totals.items())
     )
-
-
-def _int_bitmap_encode(bits: int) -> bytes:
-    if not bits:
-        return b""
-    return zlib.compress(bits.to_bytes((bits.bit_length() + 7) // 8, "little"))
 
 
 # --- rebuild and check ------------------------------------------------------------------
@@ -339,7 +365,7 @@ def summary_rebuild() -> int:
     SummaryCount.objects.all().delete()
     SummaryCell.objects.all().delete()
     months = _live_months()
-    summary_refresh(months)
+    summary_refresh((agency_id, month, None) for agency_id, month in months)
     return len(months)
 
 
@@ -368,6 +394,7 @@ def summary_differences(limit: int = 20) -> list[str]:
                 acts.values_list("pk", "status", "direction"),
                 Location.objects.filter(activity__in=ids)
                 .values_list("activity_id", "country")
+                .order_by()
                 .distinct(),
                 Participation.objects.filter(activity__in=ids, employee__isnull=False).values_list(
                     "activity_id", "employee_id"
