@@ -352,8 +352,11 @@ ACTIONS = [
         lambda c, w: c.post(f"/activities/{w.submitted.pk}/contacts/new/", contact_body(w)),
         lambda c, w: c.post(
             f"/api/v1/activities/{w.submitted.pk}/contacts",
-            {**contact_body(w), "external_person_id": contact_body(w)["external_person"],
-             "external_person": None},
+            {
+                **contact_body(w),
+                "external_person_id": contact_body(w)["external_person"],
+                "external_person": None,
+            },
             content_type="application/json",
         ),
         {**only({"security"}), "overseer": FORBIDDEN},
