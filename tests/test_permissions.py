@@ -216,9 +216,10 @@ def new_contact_recorded(world: World) -> bool:
     return Contact.objects.filter(external_person=new_contact_person(world)).exists()
 
 
-def security_read(world: World) -> None:
+def security_read(world: World) -> World:
     """The security officer has read the vetting request: the log has a row to show."""
     log_restricted_read(user=world.users["security"], obj=restricted(world), door="page")
+    return world
 
 
 def vetting_status(world: World) -> str:

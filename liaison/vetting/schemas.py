@@ -8,12 +8,13 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.urls import reverse
+from django.utils import timezone
 from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from liaison.core.schemas import Id, PageParams, list_of
 from liaison.vetting.models import Channel, Circumstance, Door, IlrLevel
-from liaison.vetting.workflow import VettingStatus
+from liaison.vetting.workflow import VettingStatus, is_current
 
 TransitionName = Literal["approve", "deny", "suspend", "cancel"]
 
@@ -51,9 +52,7 @@ class VettingOut(Schema):
 
     @staticmethod
     def resolve_current_today(obj: Any) -> bool:
-        from liaison.vetting.workflow import is_current
-
-        return is_current(status=obj.status, expires_on=obj.expires_on, on=dt.date.today())
+        return is_current(status=obj.status, expires_on=obj.expires_on, on=timezone.localdate())
 
     @staticmethod
     def resolve_url(obj: Any) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from liaison.accounts.access import scope_for, scope_q
 from liaison.activities.models import Activity, ParticipantRole, Participation
@@ -150,7 +151,7 @@ def contact_list(
     """Contacts the user may read, newest first, each with ``report`` (a ``ReportState``)
     and ``vetting_state``. ``report`` filters by flag (late, overdue, flagged);
     ``vetting`` by vetting state (current, not requested, …)."""
-    today = today or dt.date.today()
+    today = today or timezone.localdate()
     qs = contacts_visible_to(user).select_related(
         "activity", "external_person", "organisation", "agency"
     )

@@ -103,11 +103,13 @@ def _check_party(activity: Activity, data: ContactInput, exclude_pk: int | None)
         )  # fmt: skip
 
 
-def _check_contact_dates(activity: Activity, data: ContactInput) -> None:
+def _check_contact_dates(data: ContactInput) -> dt.date:
+    """The day they were met (required); a report may not come before it."""
     if data.met_on is None:
         raise ValidationError({"met_on": ["Give the day they were met."]})
     if data.reported_on is not None and data.reported_on < data.met_on:
         raise ValidationError({"reported_on": ["A contact cannot be reported before it was met."]})
+    return data.met_on
 
 
 @transaction.atomic
@@ -118,14 +120,14 @@ def contact_create(*, actor: Any, activity: Activity, data: ContactInput) -> Con
     _require_writer(actor, activity.agency_id)
     country = _check_country(data.country)
     _check_party(activity, data, exclude_pk=None)
-    _check_contact_dates(activity, data)
+    met_on = _check_contact_dates(data)
     contact = Contact(
         agency_id=activity.agency_id,
         activity=activity,
         external_person=data.external_person,
         organisation=data.organisation,
         circumstance=data.circumstance,
-        met_on=data.met_on,
+        met_on=met_on,
         country=country,
         role_at_time=_text(data.role_at_time),
         email=_text(data.email),
@@ -165,7 +167,7 @@ def contact_update(*, actor: Any, contact: Contact, **changes: Any) -> Contact:
         country=str(contact.country),
         reported_on=contact.reported_on,
     )
-    _check_contact_dates(contact.activity, data)
+    _check_contact_dates(data)
     save_audited(contact, actor=actor)
     return contact
 

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -262,19 +263,19 @@ def _vetting_create(
 @_pages
 def contact_vetting_create(request: HttpRequest, pk: int) -> HttpResponse:
     contact = access_contact(request.user, pk, action="change")
-    return _vetting_create(request, contact, f"/vetting/contacts/{contact.pk}/")
+    return _vetting_create(request, contact, reverse("vetting:contact_detail", args=[contact.pk]))
 
 
 @_pages
 def trainee_vetting_create(request: HttpRequest, pk: int) -> HttpResponse:
     trainee = access_trainee(request.user, pk, action="change")
-    return _vetting_create(request, trainee, f"/vetting/trainees/{trainee.pk}/")
+    return _vetting_create(request, trainee, reverse("vetting:trainee_detail", args=[trainee.pk]))
 
 
 def _subject_url(vetting: VettingRequest) -> str:
     if vetting.contact_id:
-        return f"/vetting/contacts/{vetting.contact_id}/"
-    return f"/vetting/trainees/{vetting.trainee_id}/"
+        return reverse("vetting:contact_detail", args=[vetting.contact_id])
+    return reverse("vetting:trainee_detail", args=[vetting.trainee_id])
 
 
 @_pages
