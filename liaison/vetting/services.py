@@ -11,6 +11,7 @@ through here.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,7 @@ from liaison.vetting.models import (
 from liaison.vetting.workflow import find_transition, transitions_from
 
 INBOUND_DIRECTIONS = (Direction.INBOUND, Direction.FOREIGN_TRAINERS)
+ISO_ALPHA2 = re.compile(r"[A-Z]{2}")
 
 
 def _require_writer(actor: Any, agency_id: int) -> None:
@@ -50,7 +52,8 @@ def _check_country(code: str, field: str = "country") -> str:
     code = (code or "").strip().upper()
     if not code:
         raise ValidationError({field: ["Choose a country."]})
-    if code not in countries:
+    # The shape first: django-countries reads a digit-like text ("²") as a number.
+    if not ISO_ALPHA2.fullmatch(code) or code not in countries:
         raise ValidationError(
             {field: [f"Unknown country {code!r}: give an ISO 3166 code such as AE or IL."]}
         )
@@ -149,7 +152,8 @@ CONTACT_FIELDS = (
 @transaction.atomic
 def contact_update(*, actor: Any, contact: Contact, **changes: Any) -> Contact:
     """Change the named fields of a contact (not whom it links: record another contact
-    for that). Marking it reported is ``reported_on``."""
+    for that). Marking it reported is ``reported_on``. A change that changes nothing
+    writes no history row."""
     unknown = set(changes) - set(CONTACT_FIELDS)
     if unknown:
         raise ValidationError({name: ["This field cannot be changed."] for name in unknown})
@@ -157,10 +161,13 @@ def contact_update(*, actor: Any, contact: Contact, **changes: Any) -> Contact:
     contact = Contact.objects.select_for_update().get(pk=contact.pk)
     if "country" in changes:
         changes["country"] = _check_country(changes["country"])
+    before = {name: str(getattr(contact, name)) for name in changes}
     for name, value in changes.items():
         if value is None and name not in ("reported_on",):
             raise ValidationError({name: ["This field may not be empty."]})
         setattr(contact, name, _text(value))
+    if {name: str(getattr(contact, name)) for name in changes} == before:
+        return contact
     data = ContactInput(
         circumstance=contact.circumstance,
         met_on=contact.met_on,

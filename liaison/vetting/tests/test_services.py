@@ -289,3 +289,26 @@ def test_outbound_activities_have_no_trainees_to_vet(agency: Agency) -> None:
 def test_trainee_factory_builds_an_inbound_trainee(agency: Agency) -> None:
     trainee = TraineeFactory.create(activity__agency=agency)
     assert trainee.activity.direction == "inbound"
+
+
+def test_an_edit_that_changes_nothing_writes_no_history(
+    security_officer: User, agency: Agency
+) -> None:
+    contact = ContactFactory.create(activity__agency=agency, role_at_time="Instructor")
+    contact_update(actor=security_officer, contact=contact, role_at_time="Instructor")
+    assert contact.history.count() == 1  # the factory's row only
+    contact_update(actor=security_officer, contact=contact, role_at_time="Course director")
+    assert contact.history.count() == 2
+
+
+@pytest.mark.parametrize("code", ["²", "A", "ÄÖ", "1"])
+def test_a_country_that_is_not_even_a_code_is_a_field_error_not_a_crash(
+    security_officer: User, agency: Agency, trip: object, code: str
+) -> None:
+    with pytest.raises(ValidationError) as caught:
+        contact_create(
+            actor=security_officer,
+            activity=trip,  # type: ignore[arg-type]
+            data=contact_input(agency, country=code),
+        )
+    assert "country" in caught.value.message_dict
