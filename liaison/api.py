@@ -234,6 +234,7 @@ def _register_routers() -> None:
     from liaison.activities.api import router as activities_router
     from liaison.oversight.api import router as oversight_router
     from liaison.people.api import router as people_router
+    from liaison.vetting.api import router as vetting_router
 
     api.add_router("/activities", activities_router)
     # /categories, /employees/{id}/activities, /organisations/{id}/activities
@@ -241,6 +242,8 @@ def _register_routers() -> None:
     api.add_router("/", people_router)
     api.add_router("/", accounts_router)
     api.add_router("/oversight", oversight_router)
+    # /vetting/…, /activities/{id}/contacts and /activities/{id}/trainees
+    api.add_router("/", vetting_router)
 
 
 _register_routers()

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "liaison.accounts",
     "liaison.people",
     "liaison.activities",
+    "liaison.vetting",
     "liaison.oversight",
     "liaison.demo",
 ]
@@ -160,6 +161,11 @@ PAGE_SIZE = int(env("PAGE_SIZE", "25"))
 HOME_COUNTRY = env("HOME_COUNTRY", "US")
 # Lists count matches up to this many and then say "more than N" (core/pagination.py).
 LIST_COUNT_LIMIT = int(env("LIST_COUNT_LIMIT", "1000"))
+# Foreign contacts are reported within this many business days of an activity's return
+# (SEAD-3). Business days skip Saturdays, Sundays and the holidays listed here
+# (comma-separated ISO dates, e.g. "2026-12-25,2027-01-01"; default none).
+CONTACT_REPORT_BUSINESS_DAYS = int(env("CONTACT_REPORT_BUSINESS_DAYS", "5"))
+BUSINESS_HOLIDAYS = [d.strip() for d in env("BUSINESS_HOLIDAYS", "").split(",") if d.strip()]
 
 LOGGING = {
     "version": 1,

@@ -60,12 +60,28 @@ from liaison.people.services import (
     organisation_create,
     organisation_update,
 )
-from liaison.people.tests.factories import EmployeeFactory, OrganisationFactory
+from liaison.people.tests.factories import (
+    EmployeeFactory,
+    ExternalPersonFactory,
+    OrganisationFactory,
+)
+from liaison.vetting.services import (
+    ContactInput,
+    TraineeInput,
+    VettingInput,
+    contact_create,
+    contact_update,
+    trainee_create,
+    vetting_request_create,
+    vetting_request_transition,
+)
 
 # Concrete models that keep no history, each with the reason.
 MODELS_WITHOUT_HISTORY: dict[str, str] = {
     "activities.SummaryCount": "derived figures, recounted from the activities (ADR 0013)",
     "activities.SummaryCell": "derived figures, recounted from the activities (ADR 0013)",
+    "vetting.RestrictedRead": "an append-only log of reads, itself a history: rows are "
+    "written once by vetting.services.log_restricted_read and never changed (ADR 0016)",
 }
 
 # Public service functions taking an ``actor`` that are not in CASES, with the reason.
@@ -336,7 +352,94 @@ def _organisation_edit(w: World) -> tuple[User, Callable[[], Written]]:
     ]
 
 
+def _security(w: World) -> User:
+    return _grant(UserFactory.create(username="security-officer"), "security", w.agency)
+
+
+def _grant(user: User, role: str, agency: Agency) -> User:
+    RoleGrant.objects.create(user=user, role=role, agency=agency)
+    return User.objects.get(pk=user.pk)
+
+
+def _contact(w: World, actor: User, person: Any = None) -> Any:
+    person = person or ExternalPersonFactory.create(agency=w.agency, country="CO")
+    return contact_create(
+        actor=actor,
+        activity=w.activity,
+        data=ContactInput(
+            external_person=person, circumstance="trained_us", met_on=dt.date(2019, 9, 3),
+            country="CO",
+        ),
+    )  # fmt: skip
+
+
+def _inbound_trainee(w: World, actor: User) -> Any:
+    course = activity_create(
+        actor=w.clerk,
+        agency=w.agency,
+        data=_trip(w.category, [], direction="inbound", title="Patrol course"),
+    )
+    person = ExternalPersonFactory.create(agency=w.agency, country="AE")
+    return trainee_create(
+        actor=actor, activity=course, data=TraineeInput(external_person=person, language="English")
+    )
+
+
+def _contact_create(w: World) -> tuple[User, Callable[[], Written]]:
+    actor = _security(w)
+    person = ExternalPersonFactory.create(agency=w.agency, country="CO")
+    return actor, lambda: [_contact(w, actor, person)]
+
+
+def _contact_update(w: World) -> tuple[User, Callable[[], Written]]:
+    actor = _security(w)
+    contact = _contact(w, actor)
+    return actor, lambda: [
+        contact_update(actor=actor, contact=contact, reported_on=dt.date(2019, 9, 9))
+    ]
+
+
+def _trainee_create(w: World) -> tuple[User, Callable[[], Written]]:
+    actor = _security(w)
+    course = activity_create(
+        actor=w.clerk,
+        agency=w.agency,
+        data=_trip(w.category, [], direction="inbound", title="Patrol course"),
+    )
+    person = ExternalPersonFactory.create(agency=w.agency, country="AE")
+    return actor, lambda: [
+        trainee_create(actor=actor, activity=course, data=TraineeInput(external_person=person))
+    ]
+
+
+def _vetting_input() -> VettingInput:
+    return VettingInput(channel="investc", sent_on=dt.date(2019, 9, 10), source_document="Cable")
+
+
+def _vetting_request_create(w: World) -> tuple[User, Callable[[], Written]]:
+    actor = _security(w)
+    trainee = _inbound_trainee(w, actor)
+    return actor, lambda: [
+        vetting_request_create(actor=actor, subject=trainee, data=_vetting_input())
+    ]
+
+
+def _vetting_request_transition(w: World) -> tuple[User, Callable[[], Written]]:
+    actor = _security(w)
+    vetting = vetting_request_create(actor=actor, subject=_contact(w, actor), data=_vetting_input())
+    return actor, lambda: [
+        vetting_request_transition(
+            actor=actor, vetting=vetting, name="approve", decided_on=dt.date(2019, 10, 1)
+        )
+    ]
+
+
 CASES: dict[str, Case] = {
+    "vetting.contact_create": _contact_create,
+    "vetting.contact_update": _contact_update,
+    "vetting.trainee_create": _trainee_create,
+    "vetting.vetting_request_create": _vetting_request_create,
+    "vetting.vetting_request_transition": _vetting_request_transition,
     "activities.organisation_edit": _organisation_edit,
     "people.organisation_update": _organisation_update,
     "people.external_person_update": _external_person_update,

@@ -27,7 +27,10 @@ from liaison.activities.tests.factories import (
     ParticipationFactory,
 )
 from liaison.people.models import Employee
-from liaison.people.tests.factories import EmployeeFactory
+from liaison.people.tests.factories import EmployeeFactory, ExternalPersonFactory
+from liaison.vetting.models import Contact, VettingRequest
+from liaison.vetting.services import log_restricted_read
+from liaison.vetting.tests.factories import ContactFactory, VettingFactory
 from tests.forms_helper import form_values
 
 PERSONAS = [
@@ -179,6 +182,50 @@ def restore_statuses(world: World) -> None:
         Activity.objects.filter(pk=activity.pk).update(status=activity.status)
 
 
+def restricted(world: World) -> VettingRequest:
+    """A contact met on the submitted trip, with a vetting request awaiting an answer
+    (made on first use; restricted data, ADR 0016)."""
+    vetting: VettingRequest | None = getattr(world, "_vetting", None)
+    if vetting is None:
+        contact = ContactFactory.create(
+            activity=world.submitted, external_person__full_name="Dieter Brandt"
+        )
+        vetting = VettingFactory.create(contact=contact, reference="BKA-2024-7")
+        world._vetting = vetting  # type: ignore[attr-defined]
+    return vetting
+
+
+def new_contact_person(world: World) -> Any:
+    person = getattr(world, "_new_contact", None)
+    if person is None:
+        person = ExternalPersonFactory.create(agency=world.agency, full_name="Anna Kowalska")
+        world._new_contact = person  # type: ignore[attr-defined]
+    return person
+
+
+def contact_body(world: World) -> dict[str, Any]:
+    return {
+        "external_person": new_contact_person(world).pk,
+        "circumstance": "host",
+        "met_on": "2024-06-02",
+        "country": "DE",
+    }
+
+
+def new_contact_recorded(world: World) -> bool:
+    return Contact.objects.filter(external_person=new_contact_person(world)).exists()
+
+
+def security_read(world: World) -> World:
+    """The security officer has read the vetting request: the log has a row to show."""
+    log_restricted_read(user=world.users["security"], obj=restricted(world), door="page")
+    return world
+
+
+def vetting_status(world: World) -> str:
+    return VettingRequest.objects.values_list("status", flat=True).get(pk=restricted(world).pk)
+
+
 ACTIONS = [
     Action(
         "view an activity",
@@ -285,6 +332,61 @@ ACTIONS = [
         {**only({"coordinator", "admin"}, others=FORBIDDEN), "employee": MISSING},
         changed=lambda w: Employee.objects.get(pk=w.colleague.pk).unit == "Air Support",
         reset=lambda w: Employee.objects.filter(pk=w.colleague.pk).update(unit=w.colleague.unit),
+    ),
+    Action(
+        # Restricted data: everyone but security officers and overseers gets 404.
+        "read a foreign contact",
+        lambda c, w: c.get(f"/vetting/contacts/{restricted(w).contact_id}/"),
+        lambda c, w: c.get(f"/api/v1/vetting/contacts/{restricted(w).contact_id}"),
+        only({"security", "overseer"}),
+        shows=lambda w: "Dieter Brandt",
+    ),
+    Action(
+        "read a vetting request",
+        lambda c, w: c.get(f"/vetting/requests/{restricted(w).pk}/"),
+        lambda c, w: c.get(f"/api/v1/vetting/requests/{restricted(w).pk}"),
+        only({"security", "overseer"}),
+        shows=lambda w: "BKA-2024-7",
+    ),
+    Action(
+        "record a foreign contact",
+        lambda c, w: c.post(f"/activities/{w.submitted.pk}/contacts/new/", contact_body(w)),
+        lambda c, w: c.post(
+            f"/api/v1/activities/{w.submitted.pk}/contacts",
+            {
+                **contact_body(w),
+                "external_person_id": contact_body(w)["external_person"],
+                "external_person": None,
+            },
+            content_type="application/json",
+        ),
+        {**only({"security"}), "overseer": FORBIDDEN},
+        changed=new_contact_recorded,
+        reset=lambda w: Contact.objects.filter(external_person=new_contact_person(w)).delete(),
+    ),
+    Action(
+        "record a vetting decision",
+        lambda c, w: c.post(
+            f"/vetting/requests/{restricted(w).pk}/transition/",
+            {"name": "deny", "reason": "Unit credibly implicated."},
+        ),
+        lambda c, w: c.post(
+            f"/api/v1/vetting/requests/{restricted(w).pk}/transitions",
+            {"name": "deny", "reason": "Unit credibly implicated."},
+            content_type="application/json",
+        ),
+        {**only({"security"}), "overseer": FORBIDDEN},
+        changed=lambda w: vetting_status(w) == "denied",
+        reset=lambda w: VettingRequest.objects.filter(pk=restricted(w).pk).update(
+            status="requested", decided_on=None, notes=""
+        ),
+    ),
+    Action(
+        "read the log of restricted reads",
+        lambda c, w: (security_read(w), c.get("/vetting/reads/"))[1],
+        lambda c, w: (security_read(w), c.get("/api/v1/vetting/reads"))[1],
+        only({"overseer", "admin"}, others=FORBIDDEN, outsider=FORBIDDEN),
+        shows=lambda w: "Vetting of Dieter Brandt",
     ),
     Action(
         "see the oversight summary",

@@ -35,6 +35,7 @@ from liaison.people.tests.factories import (
     ExternalPersonFactory,
     OrganisationFactory,
 )
+from liaison.vetting.tests.factories import ContactFactory, TraineeFactory, VettingFactory
 
 METHODS = ("get", "post", "put", "patch", "delete")
 
@@ -123,6 +124,9 @@ ID_KINDS: dict[str, str] = {
     "external-persons": "external",
     "organisations": "organisation",
     "tokens": "token",
+    "contacts": "contact",
+    "trainees": "trainee",
+    "requests": "vetting",
 }
 # Kinds every signed-in user may read in any agency (a deployment-wide registry).
 SHARED_KINDS = {"organisation"}
@@ -160,7 +164,11 @@ def test_every_route_answers_every_persona_without_error_or_leak(persona: str) -
     LocationFactory.create(activity=activity)
     ParticipationFactory.create(activity=activity)
     colleague = EmployeeFactory.create(agency=agency)
+    contact = ContactFactory.create(activity=activity)
     ids = {
+        "contact": contact.pk,
+        "trainee": TraineeFactory.create(activity__agency=agency).pk,
+        "vetting": VettingFactory.create(contact=contact).pk,
         "activity": activity.pk,
         "employee": colleague.pk,
         "external": ExternalPersonFactory.create(agency=agency).pk,

@@ -155,6 +155,9 @@ class Capabilities:
     can_see_oversight: bool = False
     can_see_people: bool = False
     can_manage_reference_data: bool = False
+    # Contacts and vetting (restricted data, ADR 0016) and the log of its reads.
+    can_see_vetting: bool = False
+    can_see_read_log: bool = False
 
 
 # Roles that may read every activity of their agency (employees see only their own).
@@ -172,6 +175,10 @@ HISTORY_READERS = (Role.COORDINATOR, Role.OVERSEER)
 PEOPLE_READERS = AGENCY_READERS
 PEOPLE_EDITORS = (Role.COORDINATOR, Role.ADMIN)
 REFERENCE_EDITORS = (Role.COORDINATOR, Role.ADMIN)
+# Restricted data (contacts, vetting): liaison.vetting.access holds the rule; the
+# navigation asks these.
+RESTRICTED_READERS = (Role.SECURITY, Role.OVERSEER)
+READ_LOG_READERS = (Role.OVERSEER, Role.ADMIN)
 
 
 def capabilities_for(user: Any) -> Capabilities:
@@ -184,4 +191,6 @@ def capabilities_for(user: Any) -> Capabilities:
         can_see_oversight=bool(held & set(OVERSIGHT_READERS)),
         can_see_people=bool(held & set(PEOPLE_READERS)),
         can_manage_reference_data=bool(held & set(REFERENCE_EDITORS)),
+        can_see_vetting=bool(held & set(RESTRICTED_READERS)),
+        can_see_read_log=bool(held & set(READ_LOG_READERS)),
     )

@@ -8,6 +8,7 @@ attributed to the actor. Pages, the API, ``load_demo`` and imports all come thro
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -42,6 +43,8 @@ from liaison.core.audit import delete_audited, save_audited, save_audited_with_m
 from liaison.core.errors import Forbidden, InvalidTransition
 from liaison.people.models import Employee, ExternalPerson, Organisation
 from liaison.people.services import organisation_update
+
+ISO_ALPHA2 = re.compile(r"[A-Z]{2}")
 
 
 @dataclass(frozen=True)
@@ -249,9 +252,14 @@ def _validate(
     if not data.locations:
         errors.setdefault("locations", []).append("Give at least one location.")
     for index, loc in enumerate(data.locations):
-        location = Location(
-            country=(loc.country or "").upper(), city=loc.city.strip(), position=index
-        )
+        code = (loc.country or "").upper()
+        if code and not ISO_ALPHA2.fullmatch(code):
+            # Not even the shape of a code: django-countries would try "²" as a number.
+            errors.setdefault(f"locations[{index}].country", []).append(
+                f"“{loc.country}” is not an ISO 3166 country code."
+            )
+            continue
+        location = Location(country=code, city=loc.city.strip(), position=index)
         try:
             location.full_clean(exclude=["activity"])
         except ValidationError as exc:

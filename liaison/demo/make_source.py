@@ -2885,6 +2885,186 @@ def main(out_dir: Path = HERE) -> None:
     )
     write(out_dir, "activities.csv", list(activities[0]), activities)
     write(out_dir, "participations.csv", list(participations[0]), participations)
+    write_vetting(out_dir, everyone)
+
+
+# ---------------------------------------------------------------------------------------
+# Foreign contacts, inbound trainees and vetting (ADR 0016)
+# ---------------------------------------------------------------------------------------
+
+# Activities entered since the IG review (2025–2026): the trips whose contacts and vetting
+# the department now records. key, title, direction, kind, category, topics, host,
+# organiser, locations, start, end, status, recorded on, how many employees went.
+VETTING_ACTIVITIES = [
+    ("V01", "Cybercrime Investigations Conference", "outbound", "conference", "cybercrime",
+     "cybercrime; digital evidence", "policja", "policja", "PL:Warsaw",
+     "2025-03-10", "2025-03-14", "completed", "2025-01-20", 2),
+    ("V02", "Counter-Terrorism Command Seminar", "outbound", "seminar", "counterterrorism",
+     "counterterrorism; incident command", "inp", "inp", "IL:Jerusalem",
+     "2025-06-02", "2025-06-06", "completed", "2025-04-14", 3),
+    ("V03", "Kidnapping Response Course", "outbound", "course", "investigative-techniques",
+     "kidnapping; negotiation", "ssc-mx", "ssc-mx", "MX:Mexico City",
+     "2025-10-06", "2025-10-10", "completed", "2025-08-25", 2),
+    ("V04", "Patrol Tactics Course for Visiting Officers", "inbound", "course",
+     "academy-and-tactical-training", "patrol tactics; de-escalation", "metro-academy",
+     "metro-academy", "US:Metro City", "2026-12-07", "2026-12-18", "approved", "2026-09-15", 1),
+]  # fmt: skip
+
+CONTACT_FIELDS = [
+    "key", "activity", "subject", "person", "organisation", "full_name", "person_organisation",
+    "position", "country", "circumstance", "met_on", "role_at_time", "email", "phone",
+    "reported_on", "registration_number", "registered_on", "sponsor", "recommended_by",
+    "recommended_on", "language", "language_level", "notes",
+]  # fmt: skip
+
+UAE_INTAKE_NOTE = (
+    "Intake reconstructed from the 2023 participant list for the IG review: registration, "
+    "embassy recommendation, language assessment and vetting are not on record."
+)
+
+
+def _contact(key: str, activity: str, **values: str) -> dict[str, str]:
+    row = dict.fromkeys(CONTACT_FIELDS, "")
+    row.update(key=key, activity=activity, subject="contact", **values)
+    return row
+
+
+def _trainee(key: str, activity: str, **values: str) -> dict[str, str]:
+    row = dict.fromkeys(CONTACT_FIELDS, "")
+    row.update(key=key, activity=activity, subject="trainee", **values)
+    return row
+
+
+def contact_rows() -> list[dict[str, str]]:
+    """Contacts and trainees. People are invented; a ``person`` key from
+    external_people.csv names one already in the registry, any other key is new."""
+    rows = [
+        _contact("C01", "V01", person="pl-1", full_name="Tomasz Wieczorek",
+                 person_organisation="policja", position="Deputy Head, Cybercrime Bureau",
+                 country="PL", circumstance="official_meeting", met_on="2025-03-11",
+                 role_at_time="Deputy Head, Cybercrime Bureau", email="t.wieczorek@example.org",
+                 reported_on="2025-03-18"),
+        _contact("C02", "V01", organisation="policja", country="PL", circumstance="host",
+                 met_on="2025-03-10", role_at_time="Host of the conference",
+                 reported_on="2025-03-18"),
+        # Reported on Thursday 19 June, nine business days after the return on 6 June: late.
+        _contact("C03", "V02", person="il-1", full_name="Yael Ben-Ami", person_organisation="inp",
+                 position="Chief Superintendent", country="IL", circumstance="trained_us",
+                 met_on="2025-06-03", role_at_time="Course director",
+                 email="y.benami@example.org", reported_on="2025-06-19",
+                 notes="Reported late: the traveller was on leave after the seminar."),
+        _contact("C04", "V02", person="il-2", full_name="Avi Mizrahi", person_organisation="inp",
+                 position="Superintendent", country="IL", circumstance="fellow_participant",
+                 met_on="2025-06-04", role_at_time="Seminar participant",
+                 reported_on="2025-06-11"),
+        _contact("C05", "V03", person="mx-1", full_name="Luis Hernández Ortega",
+                 person_organisation="ssc-mx", position="Commander, Anti-Kidnapping Unit",
+                 country="MX", circumstance="trained_us", met_on="2025-10-06",
+                 role_at_time="Lead instructor", phone="+52 55 0000 0000",
+                 reported_on="2025-10-14"),
+        _contact("C06", "V03", person="mx-2", full_name="María Fernanda Ruiz",
+                 person_organisation="fgr-mx", position="Federal prosecutor", country="MX",
+                 circumstance="official_meeting", met_on="2025-10-08",
+                 role_at_time="Prosecutor, kidnapping cases", reported_on="2025-10-15"),
+        # Never reported: overdue, and never sent for vetting.
+        _contact("C07", "V03", organisation="gn-mx", country="MX",
+                 circumstance="fellow_participant", met_on="2025-10-09",
+                 role_at_time="Officers attending the course"),
+        _trainee("T01", "V04", person="co-1", full_name="Andrés Felipe Castaño",
+                 person_organisation="pn-co", position="Capitán", country="CO",
+                 registration_number="MCPA-2026-031", registered_on="2026-09-20",
+                 sponsor="pn-co", recommended_by="Regional Security Officer, U.S. Embassy Bogotá",
+                 recommended_on="2026-09-10", language="English", language_level="2+"),
+        _trainee("T02", "V04", person="co-2", full_name="Diana Marcela Rojas",
+                 person_organisation="pn-co", position="Teniente", country="CO",
+                 registration_number="MCPA-2026-032", registered_on="2026-09-20",
+                 sponsor="pn-co", recommended_by="Regional Security Officer, U.S. Embassy Bogotá",
+                 recommended_on="2026-09-10", language="English", language_level="2"),
+        _trainee("T03", "V04", person="co-3", full_name="Jhon Jairo Mosquera",
+                 person_organisation="pn-co", position="Subintendente", country="CO",
+                 registration_number="MCPA-2026-033", registered_on="2026-09-22",
+                 sponsor="pn-co", recommended_by="Regional Security Officer, U.S. Embassy Bogotá",
+                 recommended_on="2026-09-12", language="English", language_level="1+"),
+    ]  # fmt: skip
+    uae = {"uae-1", "uae-2", "uae-3", "uae-4", "uae-5"}
+    uae_people = [p for p in EXTERNAL_PEOPLE if p[0] in uae]
+    for number, (key, full_name, org, position, country) in enumerate(uae_people, start=4):
+        # What the legacy source shows: who came and from which ministry, nothing more.
+        rows.append(
+            _trainee(f"T{number:02d}", UAE_COURSE_KEY, person=key, full_name=full_name,
+                     person_organisation=org, position=position, country=country,
+                     sponsor=org, notes=UAE_INTAKE_NOTE)
+        )  # fmt: skip
+    return rows
+
+
+# The 2023 UAE course's key in activities.csv (checked in write_vetting).
+UAE_COURSE_KEY = "A109"
+VETTING_FIELDS = [
+    "key", "subject", "channel", "channel_detail", "sent_on", "reference", "status",
+    "decided_on", "expires_on", "source_document", "reason",
+]  # fmt: skip
+
+
+def vetting_rows() -> list[dict[str, str]]:
+    """One request per row, in every status; ``status`` is where it stands now (the
+    loader replays the decision through the declared table)."""
+    rows = [
+        ("W01", "C01", "fbi_legat", "Legal Attaché, Warsaw", "2025-03-20", "LEGAT-WAR-25-018",
+         "approved", "2025-04-15", "2027-04-15", "Legat reply of 15 April 2025", ""),
+        # Approved, and expired since: no longer current.
+        ("W02", "C02", "state_department", "", "2025-03-20", "DOS-25-0412",
+         "approved", "2025-04-01", "2026-04-01", "State Department letter of 1 April 2025", ""),
+        ("W03", "C03", "investc", "", "2025-06-25", "INV-25-11873", "suspended", "2025-08-04", "",
+         "INVESTc status notice of 4 August 2025",
+         "The channel put the request on hold pending further information."),
+        ("W04", "C04", "investc", "", "2025-06-25", "INV-25-11874", "denied", "2025-07-30", "",
+         "INVESTc status notice of 30 July 2025",
+         "Denied by the channel; no reason was given to the department."),
+        ("W05", "C05", "fbi_legat", "Legal Attaché, Mexico City", "2025-10-20",
+         "LEGAT-MEX-25-207", "requested", "", "", "", ""),
+        ("W06", "C06", "other", "Regional Security Officer, U.S. Embassy Mexico City",
+         "2025-10-20", "RSO-MEX-25-33", "cancelled", "2025-11-03", "", "",
+         "She moved to another office; no further contact is planned."),
+        ("W07", "T01", "investc", "", "2026-10-01", "INV-26-20411", "approved", "2026-11-02",
+         "2027-11-02", "INVESTc approval of 2 November 2026", ""),
+        ("W08", "T02", "investc", "", "2026-10-15", "INV-26-20530", "requested", "", "", "", ""),
+        ("W09", "T03", "investc", "", "2026-10-01", "INV-26-20412", "denied", "2026-11-10", "",
+         "INVESTc status notice of 10 November 2026",
+         "Denied by the channel; no reason was given to the department."),
+    ]  # fmt: skip
+    return [dict(zip(VETTING_FIELDS, row, strict=True)) for row in rows]
+
+
+VETTING_ACTIVITY_FIELDS = [
+    "key", "title", "direction", "kind", "category", "topics", "host", "organiser",
+    "locations", "start_date", "end_date", "status", "recorded_on", "employees", "trainees",
+]  # fmt: skip
+
+
+def write_vetting(out_dir: Path, everyone: list[Person]) -> None:
+    """contacts.csv, vetting.csv and the 2025–2026 activities they were met on, from their
+    own generator (SEED + 6) so the files written before do not change."""
+    rng = random.Random(SEED + 6)
+    sworn = [p for p in everyone if p.employment_type == "sworn"]
+    contacts = contact_rows()
+    activities = []
+    for (key, title, direction, kind, category, topics, host, organiser, where, start, end,
+         status, recorded, travellers) in VETTING_ACTIVITIES:  # fmt: skip
+        trainees = [c["person"] for c in contacts if c["activity"] == key and c["subject"] ==
+                    "trainee"]  # fmt: skip
+        activities.append(
+            dict(zip(VETTING_ACTIVITY_FIELDS, [
+                key, title, direction, kind, category, topics, host, organiser, where, start,
+                end, status, recorded,
+                "; ".join(sorted(p.serial_number for p in rng.sample(sworn, travellers))),
+                "; ".join(trainees),
+            ], strict=True))
+        )  # fmt: skip
+    assert {c["activity"] for c in contacts} <= {a["key"] for a in activities} | {UAE_COURSE_KEY}
+    write(out_dir, "vetting_activities.csv", VETTING_ACTIVITY_FIELDS, activities)
+    write(out_dir, "contacts.csv", CONTACT_FIELDS, contacts)
+    write(out_dir, "vetting.csv", VETTING_FIELDS, vetting_rows())
 
 
 def check(

@@ -102,6 +102,16 @@ class TestActivityCreate:
         assert errors_of(exc)["locations[1].country"] == ["“XX” is not an ISO 3166 country code."]
         assert_nothing_saved()
 
+    def test_a_country_that_is_not_even_a_code_is_a_row_error_not_a_crash(
+        self, clerk: User, agency: Agency
+    ) -> None:
+        # django-countries reads a digit-like text such as "²" as a numeric code and fails.
+        data = valid_input(agency, locations=[LocationInput("²", "Atlantis")])
+        with pytest.raises(ValidationError) as exc:
+            activity_create(actor=clerk, agency=agency, data=data)
+        assert errors_of(exc)["locations[0].country"] == ["“²” is not an ISO 3166 country code."]
+        assert_nothing_saved()
+
     def test_it_requires_at_least_one_location(self, clerk: User, agency: Agency) -> None:
         with pytest.raises(ValidationError) as exc:
             activity_create(actor=clerk, agency=agency, data=valid_input(agency, locations=[]))
