@@ -234,6 +234,8 @@ def _register_routers() -> None:
     from liaison.activities.api import router as activities_router
     from liaison.oversight.api import router as oversight_router
     from liaison.people.api import router as people_router
+    from liaison.security.api import root_router as security_root_router
+    from liaison.security.api import router as security_router
 
     api.add_router("/activities", activities_router)
     # /categories, /employees/{id}/activities, /organisations/{id}/activities
@@ -241,6 +243,9 @@ def _register_routers() -> None:
     api.add_router("/", people_router)
     api.add_router("/", accounts_router)
     api.add_router("/oversight", oversight_router)
+    api.add_router("/security", security_router)
+    # /activities/{id}/risk-assessments
+    api.add_router("/", security_root_router)
 
 
 _register_routers()
