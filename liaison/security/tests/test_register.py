@@ -19,12 +19,12 @@ from liaison.security.tests.factories import advisory
 
 HEADER = "country,record,level,effective_date,indicators,text,source,source_reference\n"
 GOOD = HEADER + (
-    "IL,advisory,2,2019-05-01,T,,\"U.S. Department of State travel advisory, 1 May 2019\",\n"
-    "IL,advisory,3,2023-10-14,T;U,,\"U.S. Department of State travel advisory, 14 Oct 2023\","
+    'IL,advisory,2,2019-05-01,T,,"U.S. Department of State travel advisory, 1 May 2019",\n'
+    'IL,advisory,3,2023-10-14,T;U,,"U.S. Department of State travel advisory, 14 Oct 2023",'
     "https://travel.state.gov/example\n"
-    "Mexico,advisory,2,2018-01-10,C;K,,\"U.S. Department of State travel advisory, 10 Jan 2018\",\n"
-    "MX,concern,,,,Reports of enforced disappearances.,\"Country Reports on Human Rights "
-    "Practices 2022\",\n"
+    'Mexico,advisory,2,2018-01-10,C;K,,"U.S. Department of State travel advisory, 10 Jan 2018",\n'
+    'MX,concern,,,,Reports of enforced disappearances.,"Country Reports on Human Rights '
+    'Practices 2022",\n'
 )
 
 
