@@ -28,6 +28,7 @@ from liaison.activities.tests.factories import (
 from liaison.activities.workflow import TRANSITIONS
 from liaison.people.models import Employee
 from liaison.people.tests.factories import EmployeeFactory, OrganisationFactory
+from liaison.security.tests.factories import done_assessment
 
 API = "/api/v1"
 
@@ -429,6 +430,8 @@ def test_an_activity_moves_through_its_workflow(
     submitted = TokenClient(clerk).post(url, {"name": "submit", "reason": ""})
     assert submitted.status_code == 200, submitted.content
     assert submitted.json()["status"] == "submitted"
+    for location in activity.locations.all():  # outbound: every place abroad is assessed
+        done_assessment(location, clerk)
     approved = TokenClient(commander).post(url, {"name": "approve", "reason": "Within budget."})
     assert approved.json()["status"] == "approved"
     assert approved.json()["allowed_transitions"] == []  # approvers cannot cancel or complete
