@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Model
@@ -31,6 +32,14 @@ from liaison.demo.loader import load_demo
 from liaison.demo.steps import STEPS
 from liaison.demo.steps import registry as build
 from liaison.people.models import Employee, ExternalPerson, Organisation
+from liaison.security.models import (
+    AdvisoryLevel,
+    Briefing,
+    CountryRisk,
+    HumanRightsConcern,
+    RiskAssessment,
+)
+from liaison.security.selectors import outbound_without_risk_assessment
 
 DEMO_LOGINS = {
     "employee": Role.EMPLOYEE,
@@ -85,7 +94,8 @@ def in_ig_period(agency: Agency) -> Any:
 def test_it_loads_117_activities_that_started_between_january_2014_and_august_2024(
     demo: Agency,
 ) -> None:
-    assert Activity.objects.filter(agency=demo).count() == 117
+    # The security step's new requests (2027) are entered records outside the period.
+    assert Activity.objects.filter(agency=demo, origin="imported").count() == 117
     assert in_ig_period(demo).count() == 117
     assert set(in_ig_period(demo).values_list("status", flat=True)) <= {
         Status.COMPLETED,
@@ -235,6 +245,11 @@ COUNTED: list[type[Model]] = [
     Activity,
     Location,
     Participation,
+    CountryRisk,
+    AdvisoryLevel,
+    HumanRightsConcern,
+    RiskAssessment,
+    Briefing,
 ]
 
 
@@ -272,7 +287,7 @@ def test_it_runs_with_debug_off_when_forced(demo: Agency, monkeypatch: pytest.Mo
         call_command("load_demo", "--force", stdout=StringIO())
         monkeypatch.setenv("LIAISON_ALLOW_DEMO", "1")
         call_command("load_demo", stdout=StringIO())
-    assert Activity.objects.filter(agency=demo).count() == 117
+    assert in_ig_period(demo).count() == 117
 
 
 def test_it_rejects_a_weak_demo_password(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -317,7 +332,8 @@ def test_the_source_csvs_are_what_make_source_writes(tmp_path: Path) -> None:
 
 
 def test_every_activity_is_imported_with_its_own_source(demo: Agency) -> None:
-    activities = Activity.objects.filter(agency=demo)
+    # The IG's period: the new requests of later steps (2027) are entered, not imported.
+    activities = in_ig_period(demo)
     assert set(activities.values_list("origin", flat=True)) == {"imported"}
     sources = list(activities.values_list("source", flat=True))
     assert len(set(sources)) == 117
@@ -426,4 +442,49 @@ def test_a_database_loaded_before_provenance_is_not_loaded_twice(demo: Agency) -
     Activity.objects.filter(agency=demo).update(origin="entered", source="")
     report = load_demo(steps=[build.load])
     assert report.created["activities"] == 0
-    assert Activity.objects.filter(agency=demo).count() == 117
+    assert in_ig_period(demo).count() == 117
+
+
+# --- the security step ------------------------------------------------------------------------
+
+
+def test_the_register_covers_every_country_the_activities_visit(demo: Agency) -> None:
+    visited = set(
+        Location.objects.filter(activity__agency=demo)
+        .exclude(country=settings.HOME_COUNTRY)
+        .values_list("country", flat=True)
+    )
+    registered = set(CountryRisk.objects.values_list("country", flat=True))
+    assert visited <= registered
+    israel = [
+        (a.effective_date.isoformat(), a.level)
+        for a in AdvisoryLevel.objects.filter(country_risk__country="IL").order_by("effective_date")
+    ]
+    assert israel[-1] == ("2023-10-14", 3)
+    assert ("2020-03-19", 4) in israel
+
+
+def test_legacy_activities_have_no_assessment_and_the_gap_shows(demo: Agency) -> None:
+    assert not RiskAssessment.objects.filter(activity__in=in_ig_period(demo)).exists()
+    gaps = outbound_without_risk_assessment(scope=frozenset({demo.pk}))
+    legacy_abroad = (
+        in_ig_period(demo)
+        .filter(direction="outbound")
+        .exclude(locations__country=settings.HOME_COUNTRY)
+    )
+    assert gaps["without_risk_assessment_imported"] >= legacy_abroad.count() > 90
+
+
+def test_new_requests_are_assessed_at_the_level_of_the_day(demo: Agency) -> None:
+    seminar = Activity.objects.get(agency=demo, title="Counter-Terrorism Command Seminar")
+    assert seminar.origin == "entered" and seminar.status == "submitted"
+    levels = {
+        loc.city: loc.risk_assessment.advisory_level_at_time for loc in seminar.locations.all()
+    }
+    assert levels == {"Tel Aviv": 3, "Jerusalem": 3}
+    assert Briefing.objects.filter(assessment__activity=seminar).count() == 2
+    aviation = Activity.objects.get(agency=demo, title="Police Aviation Safety Convention")
+    reopened = RiskAssessment.objects.get(activity=aviation)
+    assert reopened.status == "reopened" and "Medellín" in reopened.reopened_reason
+    exchange = Activity.objects.get(agency=demo, title="Human Trafficking Investigators Exchange")
+    assert not RiskAssessment.objects.filter(activity=exchange).exists()
