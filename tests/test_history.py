@@ -422,9 +422,15 @@ def _briefing_add(w: World) -> tuple[User, Callable[[], Written]]:
 
 def _risk_assessments_reopen_for_itinerary(w: World) -> tuple[User, Callable[[], Written]]:
     _assessed(w)
-    return w.clerk, lambda: risk_assessments_reopen_for_itinerary(
-        actor=w.clerk, activity=w.activity, changes=["added Cali, CO"]
-    )
+
+    def act() -> Written:
+        return [
+            *risk_assessments_reopen_for_itinerary(
+                actor=w.clerk, activity=w.activity, changes=["added Cali, CO"]
+            )
+        ]
+
+    return w.clerk, act
 
 
 CASES: dict[str, Case] = {

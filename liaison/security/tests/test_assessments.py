@@ -134,8 +134,8 @@ def test_a_location_is_assessed_once_then_edited(trip: Activity, security_office
     with pytest.raises(ValidationError):
         risk_assessment_record(
             actor=security_officer,
-            location=assessment.location,
-            decision="proceed",  # type: ignore[arg-type]
+            location=assessment.location,  # type: ignore[arg-type]
+            decision="proceed",
         )
     updated = risk_assessment_update(
         actor=security_officer, assessment=assessment, mitigations="Travel in pairs."
