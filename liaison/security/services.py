@@ -149,12 +149,17 @@ def _read_csv(file: IO[str] | IO[bytes] | str) -> list[dict[str, str]]:
     if problems:
         raise ValidationError({"file": problems})
     rows = []
-    for raw_row in reader:
-        rows.append({(k or "").strip(): (v or "").strip() for k, v in raw_row.items() if k})
-        if len(rows) > MAX_IMPORT_ROWS:
-            raise ValidationError(
-                {"file": [f"The file has more than {MAX_IMPORT_ROWS} rows; split it."]}
-            )
+    try:
+        for raw_row in reader:
+            rows.append({(k or "").strip(): (v or "").strip() for k, v in raw_row.items() if k})
+            if len(rows) > MAX_IMPORT_ROWS:
+                raise ValidationError(
+                    {"file": [f"The file has more than {MAX_IMPORT_ROWS} rows; split it."]}
+                )
+    except csv.Error as exc:
+        raise ValidationError(
+            {"file": [f"Line {reader.line_num}: the file is not valid CSV ({exc})."]}
+        ) from None
     return rows
 
 
