@@ -249,8 +249,12 @@ def _validate(
     if not data.locations:
         errors.setdefault("locations", []).append("Give at least one location.")
     for index, loc in enumerate(data.locations):
+        code = (loc.country or "").upper()
+        # django-countries reads a digit-like code as a numeric ISO code with int(), which
+        # fails (a 500) on non-ASCII digits such as "²": give it a code that is simply
+        # unknown, so the row gets the sentence below like any other unknown code.
         location = Location(
-            country=(loc.country or "").upper(), city=loc.city.strip(), position=index
+            country=code if code.isascii() else "??", city=loc.city.strip(), position=index
         )
         try:
             location.full_clean(exclude=["activity"])
