@@ -234,6 +234,8 @@ def _register_routers() -> None:
     from liaison.activities.api import router as activities_router
     from liaison.oversight.api import router as oversight_router
     from liaison.people.api import router as people_router
+    from liaison.security.api import root_router as security_root_router
+    from liaison.security.api import router as security_router
     from liaison.vetting.api import router as vetting_router
 
     api.add_router("/activities", activities_router)
@@ -244,6 +246,9 @@ def _register_routers() -> None:
     api.add_router("/oversight", oversight_router)
     # /vetting/…, /activities/{id}/contacts and /activities/{id}/trainees
     api.add_router("/", vetting_router)
+    api.add_router("/security", security_router)
+    # /activities/{id}/risk-assessments
+    api.add_router("/", security_root_router)
 
 
 _register_routers()

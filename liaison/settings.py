@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "liaison.accounts",
     "liaison.people",
     "liaison.activities",
+    "liaison.security",
     "liaison.vetting",
     "liaison.oversight",
     "liaison.demo",

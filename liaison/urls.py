@@ -14,6 +14,7 @@ urlpatterns = [
     path("activities/", include("liaison.activities.urls")),
     path("people/", include("liaison.people.urls")),
     path("oversight/", include("liaison.oversight.urls")),
+    path("security/", include("liaison.security.urls")),
     path("", include("liaison.vetting.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -4,6 +4,7 @@ JSON, and a query error never claims that "nothing was saved"."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from typing import Any
@@ -13,7 +14,7 @@ from django.test import Client
 
 from conftest import client_for
 from liaison.accounts.models import Agency, User
-from liaison.activities.tests.factories import ActivityFactory, CategoryFactory
+from liaison.activities.tests.factories import ActivityFactory, CategoryFactory, LocationFactory
 from liaison.api import api
 from liaison.core.schemas import MAX_ID
 from liaison.people.models import Employee
@@ -22,6 +23,7 @@ from liaison.people.tests.factories import (
     ExternalPersonFactory,
     OrganisationFactory,
 )
+from liaison.security.tests.factories import advisory, done_assessment
 from liaison.vetting.tests.factories import ContactFactory, TraineeFactory, VettingFactory
 
 API = "/api/v1"
@@ -57,7 +59,7 @@ ALL_OPERATIONS = operations(lists_only=False)
 
 
 @pytest.fixture
-def world(clerk: User, agency: Agency) -> dict[str, int]:
+def world(clerk: User, agency: Agency) -> dict[str, Any]:
     """One record of each kind, so that every path id in the document names something
     the clerk may see."""
     employee = EmployeeFactory.create(agency=agency)
@@ -65,10 +67,15 @@ def world(clerk: User, agency: Agency) -> dict[str, int]:
     activity = ActivityFactory.create(agency=agency)
     person = ExternalPersonFactory.create(agency=agency)
     contact = ContactFactory.create(activity=activity)
+    location = LocationFactory.create(activity=activity, country="IL")
+    advisory("IL", 3, dt.date(2023, 10, 14))
     return {
         "contact_id": contact.pk,
         "trainee_id": TraineeFactory.create(activity__agency=agency).pk,
         "vetting_id": VettingFactory.create(contact=contact).pk,
+        "code": "IL",
+        "location_id": location.pk,
+        "assessment_id": done_assessment(location, clerk).pk,
         "activity_id": activity.pk,
         "employee_id": employee.pk,
         "organisation_id": organisation.pk,
@@ -77,7 +84,7 @@ def world(clerk: User, agency: Agency) -> dict[str, int]:
     }
 
 
-def concrete(path: str, ids: dict[str, int]) -> str:
+def concrete(path: str, ids: dict[str, Any]) -> str:
     return API + re.sub(r"\{(\w+)\}", lambda m: str(ids[m.group(1)]), path.removeprefix(API))
 
 
@@ -100,7 +107,7 @@ LIST_READER = {
 
 @pytest.mark.parametrize(("method", "path"), LIST_OPERATIONS)
 def test_every_list_endpoint_refuses_an_unknown_parameter_by_name(
-    request: pytest.FixtureRequest, world: dict[str, int], method: str, path: str
+    request: pytest.FixtureRequest, world: dict[str, Any], method: str, path: str
 ) -> None:
     url = concrete(path, world)
     client = client_for(request.getfixturevalue(LIST_READER.get(path, "clerk")))
@@ -121,7 +128,7 @@ def test_every_operation_documents_401_and_422(method: str, path: str) -> None:
 
 @pytest.mark.parametrize("persona", ["employee_user", "outsider", "clerk", "inspector"])
 def test_every_status_a_persona_gets_is_in_the_document(
-    request: pytest.FixtureRequest, world: dict[str, int], persona: str
+    request: pytest.FixtureRequest, world: dict[str, Any], persona: str
 ) -> None:
     """Each operation, called by each persona with no body (or an empty one), answers a
     status its OpenAPI operation lists: refusals (403, 404) included."""

@@ -65,6 +65,15 @@ from liaison.people.tests.factories import (
     ExternalPersonFactory,
     OrganisationFactory,
 )
+from liaison.security.models import AdvisoryLevel, CountryRisk
+from liaison.security.services import (
+    briefing_add,
+    country_advisory_add,
+    country_risk_import,
+    risk_assessment_record,
+    risk_assessment_update,
+    risk_assessments_reopen_for_itinerary,
+)
 from liaison.vetting.services import (
     ContactInput,
     TraineeInput,
@@ -82,6 +91,9 @@ MODELS_WITHOUT_HISTORY: dict[str, str] = {
     "activities.SummaryCell": "derived figures, recounted from the activities (ADR 0013)",
     "vetting.RestrictedRead": "an append-only log of reads, itself a history: rows are "
     "written once by vetting.services.log_restricted_read and never changed (ADR 0016)",
+    "security.RestrictedRead": "an append-only log of reads: rows are written once by "
+    "security.access.log_restricted_read and never changed, so a history of them would "
+    "only repeat them",
 }
 
 # Public service functions taking an ``actor`` that are not in CASES, with the reason.
@@ -434,12 +446,105 @@ def _vetting_request_transition(w: World) -> tuple[User, Callable[[], Written]]:
     ]
 
 
+def _officer(w: World) -> User:
+    officer = UserFactory.create(username="okoro")
+    RoleGrant.objects.create(user=officer, role="security", agency=w.agency)
+    return officer
+
+
+def _country_risk_import(w: World) -> tuple[User, Callable[[], Written]]:
+    officer = _officer(w)
+    text = (
+        "country,record,level,effective_date,indicators,source\n"
+        "CO,advisory,3,2019-01-02,C;T;K,Advisory 2019\n"
+        "CO,advisory,3,2023-06-01,C;T;U;K,Advisory 2023\n"
+    )
+
+    def act() -> Written:
+        country_risk_import(actor=officer, file=text)
+        return [CountryRisk.objects.get(), *AdvisoryLevel.objects.all()]
+
+    return officer, act
+
+
+def _country_advisory_add(w: World) -> tuple[User, Callable[[], Written]]:
+    officer = _officer(w)
+
+    def act() -> Written:
+        advisory = country_advisory_add(
+            actor=officer,
+            country="CO",
+            level=3,
+            effective_date=dt.date(2023, 6, 1),
+            source_name="Advisory 2023",
+            indicators=["C", "T"],
+        )
+        return [advisory, advisory.country_risk]
+
+    return officer, act
+
+
+def _assessed(w: World) -> tuple[User, Any]:
+    officer = _officer(w)
+    location = w.activity.locations.get()
+    return officer, risk_assessment_record(actor=officer, location=location, decision="proceed")
+
+
+def _risk_assessment_record(w: World) -> tuple[User, Callable[[], Written]]:
+    officer = _officer(w)
+    location = w.activity.locations.get()
+    return officer, lambda: [
+        risk_assessment_record(
+            actor=officer, location=location, decision="proceed", concerns="Street crime."
+        )
+    ]
+
+
+def _risk_assessment_update(w: World) -> tuple[User, Callable[[], Written]]:
+    officer, assessment = _assessed(w)
+    return officer, lambda: [
+        risk_assessment_update(actor=officer, assessment=assessment, mitigations="Pairs.")
+    ]
+
+
+def _briefing_add(w: World) -> tuple[User, Callable[[], Written]]:
+    officer, assessment = _assessed(w)
+    return officer, lambda: [
+        briefing_add(
+            actor=officer,
+            assessment=assessment,
+            kind="defensive_security",
+            given_on=dt.date(2019, 8, 20),
+            given_by="Security Unit",
+        )
+    ]
+
+
+def _risk_assessments_reopen_for_itinerary(w: World) -> tuple[User, Callable[[], Written]]:
+    _assessed(w)
+
+    def act() -> Written:
+        return [
+            *risk_assessments_reopen_for_itinerary(
+                actor=w.clerk, activity=w.activity, changes=["added Cali, CO"]
+            )
+        ]
+
+    return w.clerk, act
+
+
 CASES: dict[str, Case] = {
     "vetting.contact_create": _contact_create,
     "vetting.contact_update": _contact_update,
     "vetting.trainee_create": _trainee_create,
     "vetting.vetting_request_create": _vetting_request_create,
     "vetting.vetting_request_transition": _vetting_request_transition,
+    "security.country_risk_import": _country_risk_import,
+    "security.country_advisory_add": _country_advisory_add,
+    "security.risk_assessment_record": _risk_assessment_record,
+    "security.risk_assessment_update": _risk_assessment_update,
+    "security.briefing_add": _briefing_add,
+    "security.risk_assessments_reopen_for_itinerary": _risk_assessments_reopen_for_itinerary,
     "activities.organisation_edit": _organisation_edit,
     "people.organisation_update": _organisation_update,
     "people.external_person_update": _external_person_update,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from liaison.accounts.models import Agency, User
@@ -28,6 +29,8 @@ from liaison.activities.tests.factories import (
 )
 from liaison.people.models import Employee
 from liaison.people.tests.factories import EmployeeFactory, ExternalPersonFactory
+from liaison.security.models import AdvisoryLevel, Briefing, CountryRisk, RiskAssessment
+from liaison.security.tests.factories import advisory, done_assessment
 from liaison.vetting.models import Contact, VettingRequest
 from liaison.vetting.services import log_restricted_read
 from liaison.vetting.tests.factories import ContactFactory, VettingFactory
@@ -45,6 +48,11 @@ PERSONAS = [
 ]
 
 ALLOWED, FORBIDDEN, MISSING, REFUSED = "allowed", "forbidden", "missing", "refused"
+SECRET_CONCERN = "Pickpocketing gangs target visitors near the station."
+RISK_CSV = (
+    "country,record,level,effective_date,indicators,source\n"
+    "FR,advisory,2,2023-06-27,T;U,U.S. Department of State travel advisory 27 June 2023\n"
+)
 
 
 @dataclass
@@ -56,6 +64,8 @@ class World:
     submitted: Activity
     colleague: Employee
     colleagues_request: Activity  # a colleague's request the employee persona takes part in
+    unassessed: Activity  # submitted, to Israel, with no risk assessment yet
+    assessment: RiskAssessment  # the done assessment of ``submitted``'s location abroad
 
 
 @pytest.fixture
@@ -86,9 +96,25 @@ def world(db: None) -> World:
         agency=agency, status="submitted", created_by=requester, category=category,
         title="Helicopter Hoist Rescue Course",
     )  # fmt: skip
-    LocationFactory.create(activity=colleagues_request, country="DE", city="Bonn")
+    bonn = LocationFactory.create(activity=colleagues_request, country="DE", city="Bonn")
     ParticipationFactory.create(activity=colleagues_request, employee=me)
+    # Outbound requests need every location abroad assessed before approval.
+    assessment = done_assessment(
+        submitted.locations.get(),
+        users["security"],
+        concerns=SECRET_CONCERN,
+        decision="proceed_with_conditions",
+        conditions="Travel in pairs only.",
+    )
+    done_assessment(bonn, users["security"])
+    unassessed = ActivityFactory.create(
+        agency=agency, status="submitted", category=category, title="Counter-Terrorism Course"
+    )
+    LocationFactory.create(activity=unassessed, country="IL", city="Tel Aviv")
+    advisory("IL", 3, dt.date(2023, 10, 14), "TU")
     return World(
+        unassessed=unassessed,
+        assessment=assessment,
         agency=agency,
         colleagues_request=colleagues_request,
         users=users,
@@ -126,6 +152,20 @@ def coordinator_form(world: World, url: str, **changes: str) -> dict[str, Any]:
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
     return {**form_values(response.content, action=url), **changes}
+
+
+def post_form_as(persona: str, url: str, **changes: str) -> Request:
+    """Like ``post_form``, with the form as ``persona`` sees it (a form only they may open)."""
+
+    def request(client: Client, world: World) -> Any:
+        target = url.format(w=world)
+        reader = Client()
+        reader.force_login(world.users[persona])
+        response = reader.get(target)
+        assert response.status_code == 200, (target, response.status_code)
+        return client.post(target, {**form_values(response.content, action=target), **changes})
+
+    return request
 
 
 def post_form(url: str, **changes: str) -> Request:
@@ -387,6 +427,123 @@ ACTIONS = [
         lambda c, w: (security_read(w), c.get("/api/v1/vetting/reads"))[1],
         only({"overseer", "admin"}, others=FORBIDDEN, outsider=FORBIDDEN),
         shows=lambda w: "Vetting of Dieter Brandt",
+    ),
+    Action(
+        "approve an outbound request with no risk assessment",
+        lambda c, w: c.post(f"/activities/{w.unassessed.pk}/transition/", {"name": "approve"}),
+        lambda c, w: c.post(
+            f"/api/v1/activities/{w.unassessed.pk}/transitions",
+            {"name": "approve"},
+            content_type="application/json",
+        ),
+        {**only({"approver"}, others=FORBIDDEN), "approver": REFUSED, "employee": MISSING},
+        changed=lambda w: status_of(w.unassessed) == "approved",
+        reset=lambda w: Activity.objects.filter(pk=w.unassessed.pk).update(status="submitted"),
+    ),
+    Action(
+        "read a country in the risk register",
+        lambda c, w: c.get("/security/countries/IL/"),
+        lambda c, w: c.get("/api/v1/security/countries/IL"),
+        only(set(PERSONAS), outsider=ALLOWED),
+        shows=lambda w: "Israel",
+    ),
+    Action(
+        "import the country risk register",
+        lambda c, w: c.post(
+            "/security/countries/import/",
+            {"file": SimpleUploadedFile("risk.csv", RISK_CSV.encode(), "text/csv")},
+        ),
+        lambda c, w: c.post(
+            "/api/v1/security/countries/import",
+            {"csv": RISK_CSV, "dry_run": False},
+            content_type="application/json",
+        ),
+        only({"security", "admin"}, others=FORBIDDEN, outsider=FORBIDDEN),
+        changed=lambda w: AdvisoryLevel.objects.filter(country_risk__country="FR").exists(),
+        reset=lambda w: (
+            AdvisoryLevel.objects.filter(country_risk__country="FR").delete(),
+            CountryRisk.objects.filter(country="FR").delete(),
+        ),
+    ),
+    Action(
+        "add an advisory level",
+        post_form_as(
+            "security",
+            "/security/countries/IL/advisories/new/",
+            level="4",
+            effective_date="2024-01-02",
+            source_name="U.S. Department of State travel advisory, 2 January 2024",
+        ),
+        lambda c, w: c.post(
+            "/api/v1/security/countries/IL/advisories",
+            {"level": 4, "effective_date": "2024-01-02", "source_name": "Advisory, 2 Jan 2024"},
+            content_type="application/json",
+        ),
+        only({"security", "admin"}, others=FORBIDDEN, outsider=FORBIDDEN),
+        changed=lambda w: AdvisoryLevel.objects.filter(level=4).exists(),
+        reset=lambda w: AdvisoryLevel.objects.filter(level=4).delete(),
+    ),
+    Action(
+        "assess a location abroad",
+        lambda c, w: c.post(
+            f"/security/locations/{w.unassessed.locations.get().pk}/assess/",
+            {"decision": "proceed", "concerns": "Rocket fire."},
+        ),
+        lambda c, w: c.post(
+            f"/api/v1/security/locations/{w.unassessed.locations.get().pk}/risk-assessment",
+            {"decision": "proceed", "concerns": "Rocket fire."},
+            content_type="application/json",
+        ),
+        {**only({"security"}, others=FORBIDDEN), "employee": MISSING},
+        changed=lambda w: RiskAssessment.objects.filter(activity=w.unassessed).exists(),
+        reset=lambda w: RiskAssessment.objects.filter(activity=w.unassessed).delete(),
+    ),
+    Action(
+        "see an activity's risk assessments (no restricted text)",
+        lambda c, w: c.get(f"/activities/{w.submitted.pk}/"),
+        lambda c, w: c.get(f"/api/v1/activities/{w.submitted.pk}/risk-assessments"),
+        only({"approver", "coordinator", "security", "reviewer", "overseer", "admin"}),
+        shows=lambda w: "Travel in pairs only.",
+    ),
+    Action(
+        "read an assessment's restricted concerns",
+        lambda c, w: c.get(f"/security/assessments/{w.assessment.pk}/"),
+        lambda c, w: c.get(f"/api/v1/security/risk-assessments/{w.assessment.pk}"),
+        only({"security", "overseer"}),
+        shows=lambda w: SECRET_CONCERN,
+    ),
+    Action(
+        "edit a risk assessment",
+        post_form_as(
+            "security",
+            "/security/assessments/{w.assessment.pk}/edit/",
+            mitigations="Brief the team daily.",
+        ),
+        lambda c, w: c.patch(
+            f"/api/v1/security/risk-assessments/{w.assessment.pk}",
+            {"mitigations": "Brief the team daily."},
+            content_type="application/json",
+        ),
+        {**only({"security"}), "overseer": FORBIDDEN},
+        changed=lambda w: (
+            RiskAssessment.objects.get(pk=w.assessment.pk).mitigations == "Brief the team daily."
+        ),
+        reset=lambda w: RiskAssessment.objects.filter(pk=w.assessment.pk).update(mitigations=""),
+    ),
+    Action(
+        "record a briefing",
+        lambda c, w: c.post(
+            f"/security/assessments/{w.assessment.pk}/briefings/",
+            {"kind": "defensive_security", "given_on": "2024-05-20", "given_by": "Security Unit"},
+        ),
+        lambda c, w: c.post(
+            f"/api/v1/security/risk-assessments/{w.assessment.pk}/briefings",
+            {"kind": "defensive_security", "given_on": "2024-05-20", "given_by": "Security Unit"},
+            content_type="application/json",
+        ),
+        {**only({"security"}), "overseer": FORBIDDEN},
+        changed=lambda w: Briefing.objects.exists(),
+        reset=lambda w: Briefing.objects.all().delete(),
     ),
     Action(
         "see the oversight summary",

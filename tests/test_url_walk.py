@@ -16,6 +16,7 @@ Ids in routes are filled with real records, chosen by the segment before the id
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 
@@ -35,6 +36,7 @@ from liaison.people.tests.factories import (
     ExternalPersonFactory,
     OrganisationFactory,
 )
+from liaison.security.tests.factories import advisory, done_assessment
 from liaison.vetting.tests.factories import ContactFactory, TraineeFactory, VettingFactory
 
 METHODS = ("get", "post", "put", "patch", "delete")
@@ -127,13 +129,17 @@ ID_KINDS: dict[str, str] = {
     "contacts": "contact",
     "trainees": "trainee",
     "requests": "vetting",
+    "countries": "country",
+    "locations": "location",
+    "assessments": "assessment",
+    "risk-assessments": "assessment",
 }
 # Kinds every signed-in user may read in any agency (a deployment-wide registry).
-SHARED_KINDS = {"organisation"}
-_ID = re.compile(r"<(?:int:)?([a-z_]+)>")
+SHARED_KINDS = {"organisation", "country"}
+_ID = re.compile(r"<(?:int:|str:)?([a-z_]+)>")
 
 
-def _with_ids(route: str, ids: dict[str, int]) -> tuple[str, set[str]]:
+def _with_ids(route: str, ids: dict[str, int | str]) -> tuple[str, set[str]]:
     """The route with each id replaced by the record of its kind, and the kinds named."""
     parts = route.lstrip("^").rstrip("$").replace("\\Z", "").split("/")
     kinds: set[str] = set()
@@ -161,14 +167,18 @@ def test_every_route_answers_every_persona_without_error_or_leak(persona: str) -
     me = EmployeeFactory.create(agency=agency, user=users["employee"])
     # Records of the persona's agency that are not the employee's own.
     activity = ActivityFactory.create(agency=agency, status="submitted")
-    LocationFactory.create(activity=activity)
+    location = LocationFactory.create(activity=activity)
     ParticipationFactory.create(activity=activity)
     colleague = EmployeeFactory.create(agency=agency)
     contact = ContactFactory.create(activity=activity)
-    ids = {
+    advisory("CA", 1, dt.date(2020, 1, 1))
+    ids: dict[str, int | str] = {
         "contact": contact.pk,
         "trainee": TraineeFactory.create(activity__agency=agency).pk,
         "vetting": VettingFactory.create(contact=contact).pk,
+        "country": "CA",
+        "location": location.pk,
+        "assessment": done_assessment(location, users["security"]).pk,
         "activity": activity.pk,
         "employee": colleague.pk,
         "external": ExternalPersonFactory.create(agency=agency).pk,

@@ -26,6 +26,7 @@ from liaison.activities.access import (
     change_refusal,
     transition_refusal,
 )
+from liaison.activities.hooks import itinerary_changed, itinerary_of
 from liaison.activities.models import (
     NOT_ON_RECORD_STEPS,
     Activity,
@@ -610,7 +611,8 @@ def activity_update(*, actor: Any, activity: Activity, data: ActivityInput) -> A
     and status are never changed here (status moves only through ``activity_transition``).
     Only what changed is written: unchanged locations and participants keep their rows,
     a moved or edited location is changed in place, and an edit that changes nothing
-    leaves no history row.
+    leaves no history row. When the places or dates change, the apps registered in
+    ``activities.hooks`` are told (risk assessments made for the old itinerary reopen).
     """
     activity = Activity.objects.select_for_update().get(pk=activity.pk)
     # Re-checked on the locked row: the status may have moved since the caller looked.
@@ -619,6 +621,7 @@ def activity_update(*, actor: Any, activity: Activity, data: ActivityInput) -> A
         raise refusal
     before = _field_values(activity)
     touched = summary_touched([activity.pk])
+    itinerary_before = itinerary_of(activity)
     errors: dict[str, list[str]] = {}
     locations, participations = _validate(
         actor=actor, agency=activity.agency, data=data, instance=activity, errors=errors
@@ -634,6 +637,11 @@ def activity_update(*, actor: Any, activity: Activity, data: ActivityInput) -> A
         before=before,
     )
     summary_refresh(touched | summary_touched([activity.pk]))
+    # A changed itinerary (places or dates) reopens the risk assessments made for the old
+    # one, in this transaction (activities/hooks.py; ADR 0015).
+    changes = itinerary_of(activity).changes_from(itinerary_before)
+    if changes:
+        itinerary_changed(actor=actor, activity=activity, changes=changes)
     return activity
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.db import models
 
 from liaison.accounts.models import Role
@@ -34,7 +35,9 @@ class ActivityLike(Protocol):
     pk: Any
     agency_id: int
     created_by_id: int | None
+    direction: str
     participations: Any
+    locations: Any
 
 
 @dataclass(frozen=True)
@@ -71,6 +74,25 @@ NOT_OWN_REQUEST = Guard(
 )
 
 
+def _abroad_is_assessed(actor: Any, activity: ActivityLike) -> bool:
+    """Every location of an outbound activity outside the home country has a risk
+    assessment that is done (not missing, not reopened by an itinerary change). Read
+    through the instance (``location.risk_assessment``, the security app's one-to-one),
+    so this table imports nothing above it: one query."""
+    if activity.direction != "outbound":
+        return True
+    abroad = activity.locations.exclude(country=settings.HOME_COUNTRY)
+    return not abroad.exclude(risk_assessment__status="done").exists()
+
+
+RISK_ASSESSED = Guard(
+    "risk_assessed",
+    _abroad_is_assessed,
+    "Every location abroad needs a risk assessment before approval: ask a security "
+    "officer to assess each one (an itinerary change reopens an assessment).",
+)
+
+
 @dataclass(frozen=True)
 class Transition:
     """One allowed move. ``roles`` maps each role (in the activity's agency) that may make
@@ -98,7 +120,7 @@ TRANSITIONS: tuple[Transition, ...] = (
                {Role.APPROVER: (NOT_OWN_REQUEST,), Role.COORDINATOR: EVERYONE},
                "Return to draft", needs_reason=True),
     Transition("approve", Status.SUBMITTED, Status.APPROVED, {Role.APPROVER: EVERYONE},
-               "Approve", guards=(NOT_OWN_REQUEST,)),
+               "Approve", guards=(NOT_OWN_REQUEST, RISK_ASSESSED)),
     Transition("deny", Status.SUBMITTED, Status.DENIED, {Role.APPROVER: EVERYONE},
                "Deny", guards=(NOT_OWN_REQUEST,), needs_reason=True),
     Transition("cancel", Status.DRAFT, Status.CANCELLED,

@@ -2886,6 +2886,8 @@ def main(out_dir: Path = HERE) -> None:
     write(out_dir, "activities.csv", list(activities[0]), activities)
     write(out_dir, "participations.csv", list(participations[0]), participations)
     write_vetting(out_dir, everyone)
+    for name, (fields, rows) in security_rows().items():
+        write(out_dir, name, fields, rows)
 
 
 # ---------------------------------------------------------------------------------------
@@ -3065,6 +3067,131 @@ def write_vetting(out_dir: Path, everyone: list[Person]) -> None:
     write(out_dir, "vetting_activities.csv", VETTING_ACTIVITY_FIELDS, activities)
     write(out_dir, "contacts.csv", CONTACT_FIELDS, contacts)
     write(out_dir, "vetting.csv", VETTING_FIELDS, vetting_rows())
+
+
+# --- the country risk register and the new requests' risk assessments (security step) -----
+# Broad strokes of the public U.S. Department of State advisories for every country the
+# demo activities visit (not the home country): the level system began on 10 January
+# 2018; a global level 4 health advisory ran from 19 March to 6 August 2020; a few
+# countries changed later. Levels and indicators are illustrative, not a copy of any
+# advisory. No random draws: the register is reference data.
+ADVISORY_BASELINE: dict[str, tuple[int, str]] = {
+    "AT": (1, ""), "AU": (1, ""), "BE": (2, "T"), "BR": (2, "C"), "CA": (1, ""),
+    "CL": (1, ""), "CO": (2, "C;T"), "DE": (2, "T"), "DK": (2, "T"), "ES": (2, "T;U"),
+    "FR": (2, "T;U"), "GB": (2, "T"), "GT": (3, "C"), "IE": (1, ""), "IL": (2, "T;U"),
+    "IT": (2, "T"), "JO": (2, "T"), "JP": (1, ""), "KR": (1, ""), "MX": (2, "C;K"),
+    "NL": (2, "T"), "NO": (1, ""), "NZ": (1, ""), "PH": (2, "C;T;U;K"), "PL": (1, ""),
+    "PT": (1, ""), "QA": (1, ""), "SE": (1, ""), "SG": (1, ""), "SV": (3, "C"),
+    "TH": (1, ""),
+}  # fmt: skip
+ADVISORY_CHANGES: list[tuple[str, str, int, str]] = [
+    ("CL", "2019-11-05", 2, "U"),
+    ("IL", "2023-10-14", 3, "T;U"),
+    ("SE", "2023-10-24", 2, "T"),
+    ("SV", "2023-07-10", 2, "C"),
+    ("CO", "2024-05-20", 3, "C;T"),
+    ("MX", "2024-08-20", 2, "C;K;T"),
+]
+GLOBAL_HEALTH = ("2020-03-19", "2020-08-06")
+HUMAN_RIGHTS_CONCERNS: list[tuple[str, str]] = [
+    ("IL", "Reports of arbitrary detention, including of Palestinians in the West Bank."),
+    ("MX", "Reports of enforced disappearances and of torture by security forces."),
+    ("CO", "Killings of social leaders and human-rights defenders by armed groups."),
+    ("PH", "Reports of extrajudicial killings in the campaign against illegal drugs."),
+    ("TH", "Restrictions on freedom of expression under lèse-majesté and computer-crime laws."),
+    (
+        "QA",
+        "Restrictions on the rights of migrant workers, including under the sponsorship system.",
+    ),
+    ("SV", "Reports of arbitrary arrest and deaths in custody under the state of exception."),
+    ("GT", "Threats and violence against journalists and justice officials."),
+]
+# New requests (entered in Liaison, not legacy records) the security step creates and
+# assesses; the 117 legacy activities stay without assessments, as the IG found them.
+SECURITY_REQUESTS: list[dict[str, str]] = [
+    {"key": "R001", "title": "Counter-Terrorism Command Seminar", "kind": "seminar",
+     "category": "counterterrorism", "locations": "IL:Tel Aviv; IL:Jerusalem",
+     "start_date": "2027-03-08", "end_date": "2027-03-12", "change_locations": "",
+     "purpose": "Learn how the Israel National Police commands multi-agency responses to "
+                "mass-casualty attacks, for the department's own incident command training."},
+    {"key": "R002", "title": "Clandestine Laboratory Response Course", "kind": "course",
+     "category": "clandestine-drug-labs", "locations": "MX:Mexico City",
+     "start_date": "2027-04-12", "end_date": "2027-04-16", "change_locations": "",
+     "purpose": "Train two narcotics detectives in the safe dismantling of synthetic-drug "
+                "laboratories."},
+    {"key": "R003", "title": "Police Aviation Safety Convention", "kind": "convention",
+     "category": "aviation", "locations": "CO:Bogotá",
+     "start_date": "2027-05-17", "end_date": "2027-05-20",
+     "change_locations": "CO:Bogotá; CO:Medellín",
+     "purpose": "Compare helicopter crew resource management with Latin American air units."},
+    {"key": "R004", "title": "Human Trafficking Investigators Exchange", "kind": "exchange",
+     "category": "human-trafficking", "locations": "CA:Toronto",
+     "start_date": "2027-06-07", "end_date": "2027-06-11", "change_locations": "",
+     "purpose": "Exchange case practice on labour-trafficking investigations with Toronto "
+                "Police Service investigators."},
+]  # fmt: skip
+# One row per assessed location (R004 is waiting for the security officer).
+RISK_ASSESSMENTS: list[dict[str, str]] = [
+    {"request": "R001", "city": "Tel Aviv", "decision": "proceed_with_conditions",
+     "concerns": "Rocket fire and attacks on crowded places since October 2023.",
+     "mitigations": "Hotel with a shelter; host escorts between sites; daily check-in.",
+     "conditions": "No travel to the Gaza border area or the West Bank.",
+     "briefings": "defensive_security:2026-11-16:Security Unit; "
+                  "counter_intelligence:2026-11-16:Security Unit"},
+    {"request": "R001", "city": "Jerusalem", "decision": "proceed_with_conditions",
+     "concerns": "Demonstrations and sporadic attacks in the Old City.",
+     "mitigations": "Visits to the Old City with host officers only.",
+     "conditions": "No travel to the Gaza border area or the West Bank.",
+     "briefings": ""},
+    {"request": "R002", "city": "Mexico City", "decision": "proceed_with_conditions",
+     "concerns": "Express kidnappings and street crime; cartel interest in visiting officers.",
+     "mitigations": "Hotel-arranged transport only; no personal devices with case data.",
+     "conditions": "Stay within Mexico City; no travel by road between states.",
+     "briefings": "defensive_security:2026-11-18:Security Unit; "
+                  "counter_intelligence:2026-11-18:Security Unit"},
+    {"request": "R003", "city": "Bogotá", "decision": "proceed",
+     "concerns": "Street crime and occasional bombings in the capital.",
+     "mitigations": "Registered taxis only; travel in pairs after dark.",
+     "conditions": "", "briefings": "defensive_security:2026-11-19:Security Unit"},
+]  # fmt: skip
+
+
+def security_rows() -> dict[str, tuple[list[str], list[dict[str, str]]]]:
+    """The security step's three files: the register, the new requests, the assessments."""
+    source = "U.S. Department of State travel advisory, {day}"
+    reference = "https://travel.state.gov/ (advisory of {day})"
+    register: list[dict[str, str]] = []
+
+    def level_row(code: str, day: str, level: int, indicators: str, name: str = "") -> None:
+        register.append(
+            {"country": code, "record": "advisory", "level": str(level),
+             "effective_date": day, "indicators": indicators, "text": "",
+             "source": name or source.format(day=day),
+             "source_reference": reference.format(day=day)}
+        )  # fmt: skip
+
+    for code, (level, indicators) in sorted(ADVISORY_BASELINE.items()):
+        level_row(code, "2018-01-10", level, indicators)
+        level_row(
+            code, GLOBAL_HEALTH[0], 4, "H",
+            f"U.S. Department of State global level 4 health advisory, {GLOBAL_HEALTH[0]}",
+        )  # fmt: skip
+        level_row(code, GLOBAL_HEALTH[1], level, indicators)
+        for changed, day, new_level, new_indicators in ADVISORY_CHANGES:
+            if changed == code:
+                level_row(code, day, new_level, new_indicators)
+    for code, text in HUMAN_RIGHTS_CONCERNS:
+        register.append(
+            {"country": code, "record": "concern", "level": "", "effective_date": "",
+             "indicators": "", "text": text,
+             "source": "U.S. Department of State, 2023 Country Reports on Human Rights Practices",
+             "source_reference": "https://www.state.gov/reports/2023-country-reports-on-human-rights-practices/"}
+        )  # fmt: skip
+    return {
+        "country_risk.csv": (list(register[0]), register),
+        "security_requests.csv": (list(SECURITY_REQUESTS[0]), SECURITY_REQUESTS),
+        "risk_assessments.csv": (list(RISK_ASSESSMENTS[0]), RISK_ASSESSMENTS),
+    }
 
 
 def check(

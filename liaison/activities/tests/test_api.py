@@ -28,6 +28,7 @@ from liaison.activities.tests.factories import (
 from liaison.activities.workflow import TRANSITIONS
 from liaison.people.models import Employee
 from liaison.people.tests.factories import EmployeeFactory, OrganisationFactory
+from liaison.security.tests.factories import done_assessment
 
 API = "/api/v1"
 
@@ -429,6 +430,8 @@ def test_an_activity_moves_through_its_workflow(
     submitted = TokenClient(clerk).post(url, {"name": "submit", "reason": ""})
     assert submitted.status_code == 200, submitted.content
     assert submitted.json()["status"] == "submitted"
+    for location in activity.locations.all():  # outbound: every place abroad is assessed
+        done_assessment(location, clerk)
     approved = TokenClient(commander).post(url, {"name": "approve", "reason": "Within budget."})
     assert approved.json()["status"] == "approved"
     assert approved.json()["allowed_transitions"] == []  # approvers cannot cancel or complete
@@ -706,3 +709,25 @@ def test_a_count_beyond_the_limit_is_reported_as_capped(
     assert client.get(f"{API}/activities", {"page": 4}).json()["items"] == []
     page = client.get("/activities/")
     assert b"more than 3 activities match" in page.content
+
+
+def test_a_non_ascii_digit_as_country_is_refused_by_name(
+    clerk: User, agency: Agency, category: Category
+) -> None:
+    # Found by schemathesis: django-countries read "²" as a numeric code and crashed.
+    body = {
+        "title": "Aviation Convention",
+        "direction": "outbound",
+        "kind": "convention",
+        "category": category.slug,
+        "purpose": "Compare air support units.",
+        "start_date": "2024-06-01",
+        "end_date": "2024-06-03",
+        "locations": [{"country": "²", "city": "Warsaw"}],
+        "participants": [],
+    }
+    response = TokenClient(clerk).post("/activities", body)
+    assert response.status_code == 422
+    assert response.json()["errors"]["locations[0].country"] == [
+        "“²” is not an ISO 3166 country code."
+    ]

@@ -31,6 +31,7 @@ from liaison.people.tests.factories import (
     ExternalPersonFactory,
     OrganisationFactory,
 )
+from liaison.security.tests.factories import done_assessment
 
 LIST_URL = reverse("activities:list")
 CREATE_URL = reverse("activities:create")
@@ -377,6 +378,8 @@ class TestActivityDetail:
         self, clerk: User, commander: User, agency: Agency
     ) -> None:
         activity = make_activity(agency, status=Status.SUBMITTED)
+        for location in activity.locations.all():  # outbound: every place abroad is assessed
+            done_assessment(location, clerk)
         commander_page = html(client_for(commander).get(detail_url(activity)))
         assert 'value="approve"' in commander_page
         # Deny asks for confirmation on its own page.

@@ -30,6 +30,7 @@ from liaison.activities.workflow import TRANSITIONS, Status
 from liaison.core.errors import Forbidden, InvalidTransition
 from liaison.people.models import Employee
 from liaison.people.tests.factories import EmployeeFactory, ExternalPersonFactory
+from liaison.security.tests.factories import done_assessment
 
 
 def valid_input(agency: Agency, **overrides: object) -> ActivityInput:
@@ -239,6 +240,8 @@ class TestTransitions:
             actor=employee_user, agency=agency, data=valid_input(agency, participants=[])
         )
         activity_transition(actor=employee_user, activity=activity, name="submit")
+        for location in activity.locations.all():  # outbound: every place abroad is assessed
+            done_assessment(location, commander)
         activity_transition(actor=commander, activity=activity, name="approve")
         activity.refresh_from_db()
         assert activity.status == Status.APPROVED

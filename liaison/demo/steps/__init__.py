@@ -12,11 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from liaison.demo.context import DemoContext
-from liaison.demo.steps import registry, vetting
+from liaison.demo.steps import registry, security, vetting
 
 Step = Callable[[DemoContext], None]
 
 STEPS: list[Step] = [
     registry.load,
+    security.load,
     vetting.load,
 ]

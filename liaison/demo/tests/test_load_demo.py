@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Model
@@ -31,6 +32,14 @@ from liaison.demo.loader import load_demo
 from liaison.demo.steps import STEPS
 from liaison.demo.steps import registry as build
 from liaison.people.models import Employee, ExternalPerson, Organisation
+from liaison.security.models import (
+    AdvisoryLevel,
+    Briefing,
+    CountryRisk,
+    HumanRightsConcern,
+    RiskAssessment,
+)
+from liaison.security.selectors import outbound_without_risk_assessment
 from liaison.vetting.models import Contact, InboundTrainee, VettingRequest
 
 DEMO_LOGINS = {
@@ -248,6 +257,11 @@ COUNTED: list[type[Model]] = [
     Contact,
     InboundTrainee,
     VettingRequest,
+    CountryRisk,
+    AdvisoryLevel,
+    HumanRightsConcern,
+    RiskAssessment,
+    Briefing,
 ]
 
 
@@ -443,3 +457,48 @@ def test_a_database_loaded_before_provenance_is_not_loaded_twice(demo: Agency) -
     report = load_demo(steps=[build.load])
     assert report.created["activities"] == 0
     assert Activity.objects.filter(agency=demo).count() == before
+
+
+# --- the security step ------------------------------------------------------------------------
+
+
+def test_the_register_covers_every_country_the_activities_visit(demo: Agency) -> None:
+    visited = set(
+        Location.objects.filter(activity__agency=demo)
+        .exclude(country=settings.HOME_COUNTRY)
+        .values_list("country", flat=True)
+    )
+    registered = set(CountryRisk.objects.values_list("country", flat=True))
+    assert visited <= registered
+    israel = [
+        (a.effective_date.isoformat(), a.level)
+        for a in AdvisoryLevel.objects.filter(country_risk__country="IL").order_by("effective_date")
+    ]
+    assert israel[-1] == ("2023-10-14", 3)
+    assert ("2020-03-19", 4) in israel
+
+
+def test_legacy_activities_have_no_assessment_and_the_gap_shows(demo: Agency) -> None:
+    assert not RiskAssessment.objects.filter(activity__in=in_ig_period(demo)).exists()
+    gaps = outbound_without_risk_assessment(scope=frozenset({demo.pk}))
+    legacy_abroad = (
+        in_ig_period(demo)
+        .filter(direction="outbound")
+        .exclude(locations__country=settings.HOME_COUNTRY)
+    )
+    assert gaps["without_risk_assessment_imported"] >= legacy_abroad.count() > 90
+
+
+def test_new_requests_are_assessed_at_the_level_of_the_day(demo: Agency) -> None:
+    seminar = Activity.objects.get(agency=demo, title="Counter-Terrorism Command Seminar")
+    assert seminar.origin == "entered" and seminar.status == "submitted"
+    levels = {
+        loc.city: loc.risk_assessment.advisory_level_at_time for loc in seminar.locations.all()
+    }
+    assert levels == {"Tel Aviv": 3, "Jerusalem": 3}
+    assert Briefing.objects.filter(assessment__activity=seminar).count() == 2
+    aviation = Activity.objects.get(agency=demo, title="Police Aviation Safety Convention")
+    reopened = RiskAssessment.objects.get(activity=aviation)
+    assert reopened.status == "reopened" and "Medellín" in reopened.reopened_reason
+    exchange = Activity.objects.get(agency=demo, title="Human Trafficking Investigators Exchange")
+    assert not RiskAssessment.objects.filter(activity=exchange).exists()
