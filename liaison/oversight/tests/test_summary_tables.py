@@ -205,7 +205,9 @@ def _input(agency: Agency, **overrides: Any) -> ActivityInput:
     category = CategoryFactory.create(name="Crowd control", slug="crowd-control")
     values: dict[str, Any] = dict(
         title="Crowd Management Seminar",
-        direction="outbound",
+        # Inbound: the summary is under test here, not the risk assessment an outbound
+        # approval needs (liaison/security).
+        direction="inbound",
         kind="seminar",
         category_id=category.pk,
         purpose="See how large events are policed.",
