@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "liaison.accounts",
     "liaison.people",
     "liaison.activities",
+    "liaison.records",
     "liaison.security",
     "liaison.vetting",
     "liaison.oversight",

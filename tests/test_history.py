@@ -89,11 +89,8 @@ from liaison.vetting.services import (
 MODELS_WITHOUT_HISTORY: dict[str, str] = {
     "activities.SummaryCount": "derived figures, recounted from the activities (ADR 0013)",
     "activities.SummaryCell": "derived figures, recounted from the activities (ADR 0013)",
-    "vetting.RestrictedRead": "an append-only log of reads, itself a history: rows are "
-    "written once by vetting.services.log_restricted_read and never changed (ADR 0016)",
-    "security.RestrictedRead": "an append-only log of reads: rows are written once by "
-    "security.access.log_restricted_read and never changed, so a history of them would "
-    "only repeat them",
+    "records.RestrictedRead": "an append-only log of reads, itself a history: rows are "
+    "written once by records.services.log_restricted_read(s) and never changed (ADR 0016)",
 }
 
 # Public service functions taking an ``actor`` that are not in CASES, with the reason.

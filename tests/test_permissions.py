@@ -29,10 +29,10 @@ from liaison.activities.tests.factories import (
 )
 from liaison.people.models import Employee
 from liaison.people.tests.factories import EmployeeFactory, ExternalPersonFactory
+from liaison.records.services import log_restricted_read
 from liaison.security.models import AdvisoryLevel, Briefing, CountryRisk, RiskAssessment
 from liaison.security.tests.factories import advisory, done_assessment
 from liaison.vetting.models import Contact, VettingRequest
-from liaison.vetting.services import log_restricted_read
 from liaison.vetting.tests.factories import ContactFactory, VettingFactory
 from tests.forms_helper import form_values
 

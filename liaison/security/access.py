@@ -6,7 +6,7 @@
   is part of the activity: whoever may read the activity reads it.
 - Its concerns and mitigations are restricted: only security officers and overseers of
   the activity's agency read them, everyone else gets 404 on both doors, and every read is
-  logged (``log_restricted_read``).
+  logged (``records.services.log_restricted_read``).
 - Security officers of the activity's agency record and edit assessments (403 for other
   roles that may see the activity).
 """
@@ -22,7 +22,7 @@ from liaison.accounts.models import Role
 from liaison.activities.access import activities_visible_to
 from liaison.activities.models import Location
 from liaison.core.errors import Forbidden, NotFound
-from liaison.security.models import CountryRisk, RestrictedRead, RiskAssessment
+from liaison.security.models import CountryRisk, RiskAssessment
 
 RISK_REGISTER_EDITORS = (Role.SECURITY, Role.ADMIN)
 ASSESSORS = (Role.SECURITY,)
@@ -103,19 +103,6 @@ def access_risk_assessment(
     if action == "change" and not can_assess(user, agency_id):
         raise Forbidden("Only security officers of this agency edit a risk assessment.")
     return assessment
-
-
-def log_restricted_read(*, user: Any, obj: Any, agency_id: int | None, door: str) -> None:
-    """Record that ``user`` read the restricted part of ``obj`` now, through ``door``
-    ("page" or "api"). Every door that shows restricted text calls this, after the access
-    check, before answering. Append-only (``RestrictedRead``)."""
-    RestrictedRead.objects.create(
-        user=user,
-        object_type=f"{obj._meta.app_label}.{obj._meta.model_name}",
-        object_id=obj.pk,
-        agency_id=agency_id,
-        door=door,
-    )
 
 
 def require_gap_reader(user: Any) -> Any:

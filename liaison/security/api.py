@@ -13,12 +13,12 @@ from ninja import Status as HttpStatus
 from liaison.accounts.schemas import errors, page_of
 from liaison.activities.access import access_activity
 from liaison.core.schemas import all_body
+from liaison.records.services import log_restricted_read
 from liaison.security import selectors, services
 from liaison.security.access import (
     access_country_risk,
     access_location_to_assess,
     access_risk_assessment,
-    log_restricted_read,
     require_gap_reader,
     require_signed_in,
 )

@@ -244,23 +244,3 @@ class Briefing(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.given_on}"
-
-
-class RestrictedRead(models.Model):
-    """One read of restricted text (an assessment's concerns and mitigations): who, when,
-    what, through which door. Append-only: rows are written by ``log_restricted_read`` and
-    never changed, so they keep no history of their own."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    read_at = models.DateTimeField(auto_now_add=True)
-    object_type = models.CharField(max_length=100)
-    object_id = models.PositiveBigIntegerField()
-    agency_id = models.PositiveBigIntegerField(null=True, blank=True)
-    door = models.CharField(max_length=10)
-
-    class Meta:
-        ordering = ["-read_at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"], name="restricted_read_obj")]
-
-    def __str__(self) -> str:
-        return f"{self.user_id} read {self.object_type} {self.object_id} at {self.read_at}"

@@ -15,6 +15,7 @@ from liaison.core.errors import InvalidTransition, validation_messages
 from liaison.core.forms import error_items
 from liaison.core.pagination import paginate
 from liaison.core.views import domain_errors_as_http
+from liaison.records.services import log_restricted_read
 from liaison.security import selectors, services
 from liaison.security.access import (
     access_country_risk,
@@ -22,7 +23,6 @@ from liaison.security.access import (
     access_risk_assessment,
     can_assess,
     can_edit_register,
-    log_restricted_read,
     require_register_editor,
     require_signed_in,
 )

@@ -25,7 +25,8 @@ from liaison.accounts.models import Role
 from liaison.activities.access import access_activity
 from liaison.activities.models import Activity
 from liaison.core.errors import Forbidden, NotFound
-from liaison.vetting.models import Contact, InboundTrainee, RestrictedRead, VettingRequest
+from liaison.records.models import RestrictedRead
+from liaison.vetting.models import Contact, InboundTrainee, VettingRequest
 
 __all__ = ["READ_LOG_READERS", "RESTRICTED_READERS", "VETTING_EDITORS"]
 

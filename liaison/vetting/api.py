@@ -19,6 +19,7 @@ from ninja import Status as HttpStatus
 from liaison.core.errors import NotFound
 from liaison.core.schemas import errors, page_body, page_of
 from liaison.people.access import access_external_person, access_organisation
+from liaison.records.services import log_restricted_read, log_restricted_reads
 from liaison.vetting.access import (
     access_contact,
     access_restricted_activity,
@@ -59,8 +60,6 @@ from liaison.vetting.services import (
     VettingInput,
     contact_create,
     contact_update,
-    log_restricted_read,
-    log_restricted_reads,
     trainee_create,
     vetting_request_create,
     vetting_request_transition,

@@ -11,8 +11,6 @@ overseers of the agency see it (``access.py``), and every read is logged
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import F, Q
 from django_countries.fields import CountryField
@@ -276,35 +274,3 @@ class VettingRequest(models.Model):
         if self.channel == Channel.OTHER:
             return self.channel_detail
         return f"{label} ({self.channel_detail})" if self.channel_detail else label
-
-
-class Door(models.TextChoices):
-    PAGE = "page", "Page"
-    API = "api", "API"
-
-
-class RestrictedRead(models.Model):
-    """One read of restricted data: who, when, which record, through which door.
-
-    Append-only and written by ``services.log_restricted_read`` alone; it keeps no history
-    of its own (it *is* the history of reads; tests/test_history.py names the reason).
-    The hash-chained audit trail (issue 9) may adopt these rows as they are."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(db_index=True)
-    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
-    object_id = models.PositiveBigIntegerField()
-    object_repr = models.CharField(max_length=300)
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    door = models.CharField(max_length=4, choices=Door.choices)
-    path = models.CharField("address", max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["-at", "-id"]
-        constraints = [
-            models.CheckConstraint(condition=Q(door__in=Door.values), name="read_door_valid"),
-        ]
-        indexes = [models.Index(fields=["content_type", "object_id"], name="read_object")]
-
-    def __str__(self) -> str:
-        return f"{self.user} read {self.object_repr} ({self.door})"

@@ -13,7 +13,8 @@ from ninja import Field, Schema
 from pydantic import ConfigDict
 
 from liaison.core.schemas import Id, PageParams, list_of
-from liaison.vetting.models import Channel, Circumstance, Door, IlrLevel
+from liaison.records.models import Door
+from liaison.vetting.models import Channel, Circumstance, IlrLevel
 from liaison.vetting.workflow import VettingStatus, is_current
 
 TransitionName = Literal["approve", "deny", "suspend", "cancel"]

@@ -18,6 +18,7 @@ from django.utils import timezone
 from liaison.accounts.access import scope_for, scope_q
 from liaison.activities.models import Activity, ParticipantRole, Participation
 from liaison.core.pagination import Page
+from liaison.records.models import RestrictedRead
 from liaison.vetting.access import (
     RESTRICTED_READERS,
     contacts_visible_to,
@@ -25,7 +26,7 @@ from liaison.vetting.access import (
     trainees_visible_to,
     vetting_visible_to,
 )
-from liaison.vetting.models import Contact, InboundTrainee, RestrictedRead, VettingRequest
+from liaison.vetting.models import Contact, InboundTrainee, VettingRequest
 from liaison.vetting.workflow import VettingStatus, is_current
 
 # --- business days ----------------------------------------------------------------------

@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django_countries import countries
 
@@ -31,10 +29,8 @@ from liaison.vetting.access import NOT_A_WRITER, can_edit_vetting
 from liaison.vetting.models import (
     Channel,
     Contact,
-    Door,
     IlrLevel,
     InboundTrainee,
-    RestrictedRead,
     VettingRequest,
 )
 from liaison.vetting.workflow import find_transition, transitions_from
@@ -337,35 +333,3 @@ def vetting_request_transition(
 
 
 # --- the log of restricted reads --------------------------------------------------------
-
-
-def _read_row(*, user: Any, obj: models.Model, door: str, path: str, at: dt.datetime) -> Any:
-    if door not in Door.values:
-        raise ValueError(f"Unknown door {door!r}.")
-    return RestrictedRead(
-        user=user,
-        at=at,
-        content_type=ContentType.objects.get_for_model(type(obj)),
-        object_id=obj.pk,
-        object_repr=str(obj)[:300],
-        agency_id=obj.agency_id,  # type: ignore[attr-defined]
-        door=door,
-        path=path[:300],
-    )
-
-
-def log_restricted_read(*, user: Any, obj: models.Model, door: str, path: str = "") -> None:
-    """Record that ``user`` read the restricted record ``obj`` through ``door`` ("page"
-    or "api"). Called by every view and API handler that shows restricted data, after the
-    access check and before the answer leaves; not a history row (it records a read, not a
-    change). The one function the records issue's audit trail may adopt."""
-    _read_row(user=user, obj=obj, door=door, path=path, at=timezone.now()).save()
-
-
-def log_restricted_reads(
-    *, user: Any, objs: Iterable[models.Model], door: str, path: str = ""
-) -> None:
-    """``log_restricted_read`` for each row a list shows (one insert)."""
-    now = timezone.now()
-    rows = [_read_row(user=user, obj=o, door=door, path=path, at=now) for o in objs]
-    RestrictedRead.objects.bulk_create(rows)

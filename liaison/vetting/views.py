@@ -26,6 +26,7 @@ from liaison.core.errors import InvalidTransition, validation_messages
 from liaison.core.pagination import paginate
 from liaison.core.views import domain_errors_as_http
 from liaison.people.access import external_persons_visible_to, organisations_visible_to
+from liaison.records.services import log_restricted_read, log_restricted_reads
 from liaison.vetting.access import (
     access_contact,
     access_restricted_activity,
@@ -57,8 +58,6 @@ from liaison.vetting.selectors import trainee_detail as annotate_trainee
 from liaison.vetting.services import (
     contact_create,
     contact_update,
-    log_restricted_read,
-    log_restricted_reads,
     trainee_create,
     vetting_request_create,
     vetting_request_transition,

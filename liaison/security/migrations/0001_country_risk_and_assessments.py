@@ -226,22 +226,6 @@ class Migration(migrations.Migration):
                 'constraints': [models.UniqueConstraint(fields=('country_risk', 'text'), name='concern_once'), models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='concern_text_not_blank'), models.CheckConstraint(condition=models.Q(('source_name', ''), _negated=True), name='concern_source_named')],
             },
         ),
-        migrations.CreateModel(
-            name='RestrictedRead',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('read_at', models.DateTimeField(auto_now_add=True)),
-                ('object_type', models.CharField(max_length=100)),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('agency_id', models.PositiveBigIntegerField(blank=True, null=True)),
-                ('door', models.CharField(max_length=10)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'ordering': ['-read_at', '-id'],
-                'indexes': [models.Index(fields=['object_type', 'object_id'], name='restricted_read_obj')],
-            },
-        ),
         migrations.AddIndex(
             model_name='riskassessment',
             index=models.Index(fields=['activity', 'status'], name='assessment_activity'),

@@ -23,7 +23,8 @@ from liaison.activities.services import (
 from liaison.activities.tests.factories import CategoryFactory
 from liaison.activities.workflow import RISK_ASSESSED
 from liaison.core.errors import Forbidden, InvalidTransition
-from liaison.security.models import RestrictedRead, RiskAssessment
+from liaison.records.models import RestrictedRead
+from liaison.security.models import RiskAssessment
 from liaison.security.services import (
     briefing_add,
     risk_assessment_record,
@@ -318,7 +319,7 @@ def test_security_and_overseers_read_the_restricted_text_and_each_read_is_logged
     assert api.json()["concerns"] == "Rocket fire near Gaza."
     reads = RestrictedRead.objects.filter(user=reader, object_id=assessment.pk)
     assert sorted(reads.values_list("door", flat=True)) == ["api", "page"]
-    assert all(r.object_type == "security.riskassessment" for r in reads)
+    assert all(r.content_type.model == "riskassessment" for r in reads)
 
 
 @pytest.mark.parametrize("persona", ["clerk", "commander", "reviewer", "administrator"])

@@ -158,23 +158,6 @@ class Migration(migrations.Migration):
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='RestrictedRead',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True)),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('object_repr', models.CharField(max_length=300)),
-                ('door', models.CharField(choices=[('page', 'Page'), ('api', 'API')], max_length=4)),
-                ('path', models.CharField(blank=True, max_length=300, verbose_name='address')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency')),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='contenttypes.contenttype')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-            ],
-            options={
-                'ordering': ['-at', '-id'],
-            },
-        ),
-        migrations.CreateModel(
             name='VettingRequest',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -227,14 +210,6 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='inboundtrainee',
             constraint=models.CheckConstraint(condition=models.Q(('language_level', ''), ('language_level__in', ['0', '0+', '1', '1+', '2', '2+', '3', '3+', '4', '4+', '5']), _connector='OR'), name='trainee_language_level_valid'),
-        ),
-        migrations.AddIndex(
-            model_name='restrictedread',
-            index=models.Index(fields=['content_type', 'object_id'], name='read_object'),
-        ),
-        migrations.AddConstraint(
-            model_name='restrictedread',
-            constraint=models.CheckConstraint(condition=models.Q(('door__in', ['page', 'api'])), name='read_door_valid'),
         ),
         migrations.AddIndex(
             model_name='vettingrequest',

@@ -14,7 +14,8 @@ from django.test import Client
 
 from liaison.accounts.models import Agency, RoleGrant, User
 from liaison.accounts.tests.factories import UserFactory
-from liaison.vetting.models import Contact, InboundTrainee, RestrictedRead, VettingRequest
+from liaison.records.models import RestrictedRead
+from liaison.vetting.models import Contact, InboundTrainee, VettingRequest
 from liaison.vetting.tests.factories import ContactFactory, TraineeFactory, VettingFactory
 
 READERS = ["security_officer", "inspector"]
