@@ -78,6 +78,8 @@ from liaison.vetting.services import (
 
 # Concrete models that keep no history, each with the reason.
 MODELS_WITHOUT_HISTORY: dict[str, str] = {
+    "activities.SummaryCount": "derived figures, recounted from the activities (ADR 0013)",
+    "activities.SummaryCell": "derived figures, recounted from the activities (ADR 0013)",
     "vetting.RestrictedRead": "an append-only log of reads, itself a history: rows are "
     "written once by vetting.services.log_restricted_read and never changed (ADR 0016)",
 }
