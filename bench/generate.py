@@ -1094,6 +1094,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             loader.after_load(timer)
     loader.finish(timer)
 
+    # The rows above bypassed the services that keep the oversight summary tables
+    # current (docs/adr/0013-summary-tables.md): recount them, as the ADR says to.
+    from liaison.activities.summary import summary_rebuild
+
+    t = time.perf_counter()
+    months = summary_rebuild()
+    timer.add(f"summary tables ({months:,} agency-months)", time.perf_counter() - t)
+
     _print_figures(timer, time.perf_counter() - started)
     total = Activity.objects.count()
     print(

@@ -71,8 +71,10 @@ from liaison.security.services import (
     risk_assessments_reopen_for_itinerary,
 )
 
-# Concrete models that keep no history, each with the reason. Empty today.
+# Concrete models that keep no history, each with the reason.
 MODELS_WITHOUT_HISTORY: dict[str, str] = {
+    "activities.SummaryCount": "derived figures, recounted from the activities (ADR 0013)",
+    "activities.SummaryCell": "derived figures, recounted from the activities (ADR 0013)",
     "security.RestrictedRead": "an append-only log of reads: rows are written once by "
     "security.access.log_restricted_read and never changed, so a history of them would "
     "only repeat them",

@@ -314,3 +314,86 @@ class Participation(models.Model):
         if isinstance(person, Employee):
             return f"{person.first_name} {person.last_name}"
         return str(person or "")
+
+
+# --- Summary tables: derived figures the services keep current ----------------------------
+#
+# The oversight summary counts activities and DISTINCT employees under any start-date range,
+# set of statuses, direction groups and agencies (docs/adr/0013-summary-tables.md). Counted
+# live at a million activities that took seconds; these tables hold the same figures per
+# calendar month (and rolled up per year and for all time), so a summary reads a few
+# thousand small rows and counts live only the days at the edges of its range.
+#
+# They are derived, not facts: no history, rebuilt at will (``manage.py summary_rebuild``),
+# and written only by ``liaison.activities.summary`` — which every activity service calls.
+
+
+class Span(models.TextChoices):
+    MONTH = "M", "Calendar month"
+    YEAR = "Y", "Calendar year"
+    ALL = "A", "All time"
+
+
+# ``period`` of an all-time row: the rows are keyed by a date, and this one means "every".
+ALL_TIME = "0001-01-01"
+
+
+class SummaryCount(models.Model):
+    """Activities that started in ``period`` (a month's or a year's first day), by agency,
+    category, direction and status, with the earliest start and the latest end among them:
+    every activity-level figure of the summary is a sum of these."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    span = models.CharField(max_length=1, choices=Span.choices)
+    period = models.DateField()
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+")
+    direction = models.CharField(max_length=20)
+    status = models.CharField(max_length=20)
+    activities = models.PositiveIntegerField()
+    first_start = models.DateField()
+    last_end = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["span", "period", "agency", "category", "direction", "status"],
+                name="summary_count_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(span__in=["M", "Y"]), name="summary_count_span_month_or_year"
+            ),
+            models.CheckConstraint(condition=Q(activities__gt=0), name="summary_count_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.span} {self.period}: {self.activities} {self.status} {self.direction}"
+
+
+class SummaryCell(models.Model):
+    """The activities that started in ``period`` in one agency, status and direction group —
+    all of them (``country`` empty) or those with a location in ``country`` — counted, and
+    the set of employees who took part in them as a bitmap over ``Employee.pk`` (zlib-
+    compressed, little-endian; bit *n* set = employee *n* took part). Distinct employees of
+    any union of cells is the population count of their bitmaps OR-ed together."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    span = models.CharField(max_length=1, choices=Span.choices)
+    period = models.DateField()
+    status = models.CharField(max_length=20)
+    direction_group = models.CharField(max_length=20)
+    country = models.CharField(max_length=2, blank=True)
+    activities = models.PositiveIntegerField()
+    employees = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["span", "country", "period", "agency", "status", "direction_group"],
+                name="summary_cell_key",
+            ),
+            models.CheckConstraint(condition=Q(activities__gt=0), name="summary_cell_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        place = self.country or "anywhere"
+        return f"{self.span} {self.period} {place}: {self.activities} {self.status}"

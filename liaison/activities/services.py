@@ -37,6 +37,7 @@ from liaison.activities.models import (
     Topic,
 )
 from liaison.activities.selectors import employee_choices_for, external_person_choices_for
+from liaison.activities.summary import summary_refresh, summary_touched
 from liaison.activities.workflow import Status, find_transition, transitions_from
 from liaison.core.audit import delete_audited, save_audited, save_audited_with_m2m
 from liaison.core.errors import Forbidden, InvalidTransition
@@ -517,6 +518,7 @@ def activity_create(*, actor: Any, agency: Agency, data: ActivityInput) -> Activ
         locations=locations,
         participations=participations,
     )
+    summary_refresh(summary_touched([activity.pk]))
     return activity
 
 
@@ -593,6 +595,7 @@ def activity_import(
         locations=locations,
         participations=participations,
     )
+    summary_refresh(summary_touched([activity.pk]))
     return activity
 
 
@@ -613,6 +616,7 @@ def activity_update(*, actor: Any, activity: Activity, data: ActivityInput) -> A
     if refusal is not None:
         raise refusal
     before = _field_values(activity)
+    touched = summary_touched([activity.pk])
     itinerary_before = itinerary_of(activity)
     errors: dict[str, list[str]] = {}
     locations, participations = _validate(
@@ -628,6 +632,7 @@ def activity_update(*, actor: Any, activity: Activity, data: ActivityInput) -> A
         participations=participations,
         before=before,
     )
+    summary_refresh(touched | summary_touched([activity.pk]))
     # A changed itinerary (places or dates) reopens the risk assessments made for the old
     # one, in this transaction (activities/hooks.py; ADR 0015).
     changes = itinerary_of(activity).changes_from(itinerary_before)
@@ -678,10 +683,12 @@ def activity_transition(*, actor: Any, activity: Activity, name: str, reason: st
         raise ValidationError(
             {"reason": [f"Give a reason to {transition.label.lower()}: it is kept on the record."]}
         )
+    touched = summary_touched([activity.pk])
     activity.status = transition.target
     # The reason is the user's words or nothing: the history names the move itself from
     # the status change (selectors.activity_history), so an empty reason stays empty.
     save_audited(activity, actor=actor, validate=False, reason=reason)
+    summary_refresh(touched | summary_touched([activity.pk]))
     return activity
 
 

@@ -10,19 +10,31 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from functools import reduce
+from operator import or_
 from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Count, Max, Min, QuerySet
+from django.db.models import Count, Max, Min, Q, QuerySet
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django_countries import countries
 
 from liaison.accounts.access import Scope, _AllAgencies, scope_q
 from liaison.accounts.models import Agency
-from liaison.activities.models import Activity, Category, Direction, Location, Participation
+from liaison.activities.models import (
+    Activity,
+    Category,
+    Direction,
+    Location,
+    Participation,
+    Span,
+    SummaryCell,
+    SummaryCount,
+)
 from liaison.activities.selectors import DIRECTION_GROUPS, ActivityFilters, apply_filters
+from liaison.activities.summary import bitmap_decode, bitmap_of, month_of, next_month
 from liaison.activities.workflow import Status
 from liaison.oversight.access import oversight_scope
 
@@ -99,7 +111,11 @@ def _foreign_filters(f: ActivityFilters) -> ActivityFilters:
 
 
 def registry_summary(
-    *, user: Any, agency_id: int | None = None, filters: SummaryFilters | None = None
+    *,
+    user: Any,
+    agency_id: int | None = None,
+    filters: SummaryFilters | None = None,
+    from_tables: bool = True,
 ) -> dict[str, Any]:
     """The registry in figures, as the Inspector General counts it: activities, distinct
     employees, and breakdowns by year, country, category, direction and status.
@@ -119,6 +135,9 @@ def registry_summary(
     - ``by_direction`` lists every direction and ``by_status`` every status counted, zeros
       included, in their declared order; ``by_country`` and ``by_category`` list only
       values that occur, largest first.
+    - The figures come from the summary tables the services keep, plus the days of a
+      partial month at a range's edges counted live (ADR 0013); ``from_tables=False``
+      counts everything live instead (the reference the tables are tested against).
     - Every count carries ``list_query``: the activity list's query string (page and API)
       that lists exactly the activities counted.
     """
@@ -128,12 +147,10 @@ def registry_summary(
     scope = oversight_scope(user, agency_id=filters.agency)
     as_of = timezone.now()
     f = _activity_filters(scope, filters)
-    activities = apply_filters(summary_activities(scope=scope), f, user=user).order_by()
-    ids = activities.values("pk")
-    participations = Participation.objects.filter(activity__in=ids, employee__isnull=False)
-
-    groups = _activity_groups(activities)
     home = home_country()
+    figures = _figures(scope, f, user=user, home=home, from_tables=from_tables)
+    groups = figures.groups
+    foreign = _foreign_filters(f)
     return {
         "agency_id": filters.agency,
         "as_of": as_of,
@@ -149,13 +166,11 @@ def registry_summary(
         ],
         "total_activities": sum(g["n"] for g in groups),
         "list_query": list_query(f),
-        "distinct_employees": participations.values("employee_id").distinct().count(),
+        "distinct_employees": reduce(or_, figures.year_employees.values(), 0).bit_count(),
         "first_date": min((g["first"] for g in groups), default=None),
         "last_date": max((g["last"] for g in groups), default=None),
-        "by_year": _by_year(f, groups, participations),
-        "by_country": _by_country(
-            _foreign_filters(f), summary_activities(scope=scope), home=home, user=user
-        ),
+        "by_year": _by_year(f, groups, figures.year_employees),
+        "by_country": _by_country(foreign, figures),
         "by_category": _by_category(f, groups),
         "by_direction": _by_choice(f, groups, "direction", Direction.choices),
         "by_status": _by_choice(
@@ -165,6 +180,196 @@ def registry_summary(
             [(v, label) for v, label in Status.choices if v in f.statuses],
         ),
     }
+
+
+# --- where the figures come from ---------------------------------------------------------
+#
+# The figures of any filter are a sum of parts: whole years and whole months read from the
+# summary tables the services keep (activities.summary; ADR 0013), and the days at the
+# edges of a date range that do not fill a month, counted live. A part's employees are
+# bitmaps, so the parts' distinct employees combine exactly (OR, then count the bits).
+
+
+@dataclasses.dataclass
+class _Figures:
+    groups: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+    year_employees: dict[int, int] = dataclasses.field(default_factory=dict)
+    country_activities: dict[str, int] = dataclasses.field(default_factory=dict)
+    country_employees: dict[str, int] = dataclasses.field(default_factory=dict)
+
+    def add(self, other: _Figures) -> None:
+        self.groups += other.groups
+        for year, bits in other.year_employees.items():
+            self.year_employees[year] = self.year_employees.get(year, 0) | bits
+        for code, n in other.country_activities.items():
+            self.country_activities[code] = self.country_activities.get(code, 0) + n
+        for code, bits in other.country_employees.items():
+            self.country_employees[code] = self.country_employees.get(code, 0) | bits
+
+
+@dataclasses.dataclass(frozen=True)
+class _Plan:
+    """A start-date range cut into what the tables answer and what is counted live."""
+
+    live: tuple[tuple[dt.date, dt.date], ...] = ()
+    # Whole years from the tables, (first, last); None within it means unbounded.
+    years: tuple[int | None, int | None] | None = None
+    # Whole months outside those years, as (first month, last month) pieces.
+    months: tuple[tuple[dt.date | None, dt.date | None], ...] = ()
+
+    @property
+    def everything(self) -> bool:
+        return self.years == (None, None)
+
+
+def _last_day(day: dt.date) -> dt.date:
+    return next_month(month_of(day)) - dt.timedelta(days=1)
+
+
+def summary_plan(start_from: dt.date | None, start_to: dt.date | None) -> _Plan:
+    """Cut ``[start_from, start_to]`` (either may be open) into whole years, whole months
+    and at most two partial months at its edges (counted live)."""
+    lo, hi = start_from, start_to
+    if lo and hi and lo > hi:
+        return _Plan()
+    live: list[tuple[dt.date, dt.date]] = []
+    first_month = lo  # the first whole month, or None: from the beginning
+    if lo and lo.day != 1:
+        if hi and hi <= _last_day(lo):
+            return _Plan(live=((lo, hi),))
+        live.append((lo, _last_day(lo)))
+        first_month = next_month(month_of(lo))
+    last_month = None  # the last whole month, or None: to the end
+    if hi:
+        if hi != _last_day(hi):
+            live.append((month_of(hi), hi))
+            last_month = month_of(month_of(hi) - dt.timedelta(days=1))
+        else:
+            last_month = month_of(hi)
+        if first_month and last_month < first_month:
+            return _Plan(live=tuple(live))
+    first_year = None
+    if first_month:
+        first_year = first_month.year if first_month.month == 1 else first_month.year + 1
+    last_year = None
+    if last_month:
+        last_year = last_month.year if last_month.month == 12 else last_month.year - 1
+    if first_year is not None and last_year is not None and first_year > last_year:
+        return _Plan(live=tuple(live), months=((first_month, last_month),))
+    months: list[tuple[dt.date | None, dt.date | None]] = []
+    if first_month and first_year != first_month.year:
+        months.append((first_month, dt.date(first_month.year, 12, 1)))
+    if last_month and last_year != last_month.year:
+        months.append((dt.date(last_month.year, 1, 1), last_month))
+    return _Plan(live=tuple(live), years=(first_year, last_year), months=tuple(months))
+
+
+def _period_q(plan: _Plan) -> Q:
+    q = Q(pk__in=[])
+    if plan.years is not None:
+        first, last = plan.years
+        years = Q(span=Span.YEAR)
+        if first is not None:
+            years &= Q(period__gte=dt.date(first, 1, 1))
+        if last is not None:
+            years &= Q(period__lte=dt.date(last, 1, 1))
+        q |= years
+    for first_month, last_month in plan.months:
+        months = Q(span=Span.MONTH)
+        if first_month is not None:
+            months &= Q(period__gte=first_month)
+        if last_month is not None:
+            months &= Q(period__lte=last_month)
+        q |= months
+    return q
+
+
+def _figures(
+    scope: Scope, f: ActivityFilters, *, user: Any, home: str, from_tables: bool
+) -> _Figures:
+    base = summary_activities(scope=scope)
+    if not from_tables:
+        return _live_figures(apply_filters(base, f, user=user).order_by(), home=home)
+    plan = summary_plan(f.start_from, f.start_to)
+    figures = _table_figures(f, plan, home=home)
+    for first, last in plan.live:
+        edge = dataclasses.replace(f, start_from=first, start_to=last)
+        figures.add(_live_figures(apply_filters(base, edge, user=user).order_by(), home=home))
+    return figures
+
+
+def _directions(f: ActivityFilters) -> list[str]:
+    return [str(d) for g in f.direction_groups for d in DIRECTION_GROUPS[g][1]]
+
+
+def _table_figures(f: ActivityFilters, plan: _Plan, *, home: str) -> _Figures:
+    figures = _Figures()
+    if plan.years is None and not plan.months:
+        return figures
+    periods = _period_q(plan)
+    scoped = Q(status__in=f.statuses)
+    if f.agencies:
+        scoped &= Q(agency_id__in=f.agencies)
+    counts = SummaryCount.objects.filter(periods, scoped)
+    cells = SummaryCell.objects.filter(scoped)
+    if f.direction_groups:
+        counts = counts.filter(direction__in=_directions(f))
+        cells = cells.filter(direction_group__in=f.direction_groups)
+    rows = counts.values_list(
+        "period", "category_id", "direction", "status", "activities", "first_start", "last_end"
+    )
+    figures.groups = [
+        {
+            "start_year": period.year,
+            "category_id": category_id,
+            "direction": direction,
+            "status": status,
+            "n": n,
+            "first": first,
+            "last": last,
+        }
+        for period, category_id, direction, status, n, first, last in rows
+    ]
+    for period, bits in cells.filter(periods, country="").values_list("period", "employees"):
+        year = period.year
+        figures.year_employees[year] = figures.year_employees.get(year, 0) | bitmap_decode(bits)
+    abroad = cells.exclude(country__in=["", home]).exclude(direction_group="virtual")
+    abroad = abroad.filter(span=Span.ALL) if plan.everything else abroad.filter(periods)
+    for code, n, bits in abroad.values_list("country", "activities", "employees"):
+        figures.country_activities[code] = figures.country_activities.get(code, 0) + n
+        figures.country_employees[code] = figures.country_employees.get(code, 0) | bitmap_decode(
+            bits
+        )
+    return figures
+
+
+def _live_figures(activities: QuerySet[Activity], *, home: str) -> _Figures:
+    """The figures of ``activities`` counted from the activity tables themselves: the
+    edges of a date range, and the reference the tables are tested against."""
+    figures = _Figures(groups=_activity_groups(activities))
+    ids = activities.values("pk")
+    years: dict[int, set[int]] = {}
+    by_activity: dict[int, set[int]] = {}
+    for activity_id, employee_id, start in Participation.objects.filter(
+        activity__in=ids, employee__isnull=False
+    ).values_list("activity_id", "employee_id", "activity__start_date"):
+        years.setdefault(start.year, set()).add(employee_id)
+        by_activity.setdefault(activity_id, set()).add(employee_id)
+    figures.year_employees = {year: bitmap_of(people) for year, people in years.items()}
+    virtual = DIRECTION_GROUPS["virtual"][1]
+    places: dict[str, set[int]] = {}
+    for activity_id, code in (
+        Location.objects.filter(activity__in=activities.exclude(direction__in=virtual).values("pk"))
+        .exclude(country=home)
+        .values_list("activity_id", "country")
+        .distinct()
+    ):
+        places.setdefault(str(code), set()).add(activity_id)
+    for code, acts in places.items():
+        figures.country_activities[code] = len(acts)
+        people = set().union(*(by_activity.get(a, set()) for a in acts))
+        figures.country_employees[code] = bitmap_of(people)
+    return figures
 
 
 def _activity_groups(activities: QuerySet[Activity]) -> list[dict[str, Any]]:
@@ -190,57 +395,33 @@ def _sum_by(groups: list[dict[str, Any]], key: str) -> dict[Any, int]:
 
 
 def _by_year(
-    f: ActivityFilters, groups: list[dict[str, Any]], participations: QuerySet[Participation]
+    f: ActivityFilters, groups: list[dict[str, Any]], employees: dict[int, int]
 ) -> list[dict[str, Any]]:
     counts = _sum_by(groups, "start_year")
     if not counts:
         return []
-    people = dict(
-        participations.annotate(start_year=ExtractYear("activity__start_date"))
-        .values("start_year")
-        .annotate(n=Count("employee_id", distinct=True))
-        .values_list("start_year", "n")
-    )
     return [
         {
             "year": year,
             "activities": counts.get(year, 0),
-            "employees": people.get(year, 0),
+            "employees": employees.get(year, 0).bit_count(),
             "list_query": list_query(f, year=year),
         }
         for year in range(min(counts), max(counts) + 1)
     ]
 
 
-def _by_country(
-    f: ActivityFilters, base: QuerySet[Activity], *, home: str, user: Any
-) -> list[dict[str, Any]]:
-    ids = apply_filters(base, f, user=user).order_by().values("pk")
-    locations = Location.objects.filter(activity__in=ids).exclude(country=home)
-    counts = dict(
-        locations.values("country")
-        .annotate(n=Count("activity_id", distinct=True))
-        .values_list("country", "n")
-    )
-    people = dict(
-        Participation.objects.filter(
-            activity__in=ids,
-            employee__isnull=False,
-            activity__locations__country__in=list(counts),
-        )
-        .values("activity__locations__country")
-        .annotate(n=Count("employee_id", distinct=True))
-        .values_list("activity__locations__country", "n")
-    )
+def _by_country(f: ActivityFilters, figures: _Figures) -> list[dict[str, Any]]:
     rows = [
         {
             "country": str(code),
             "name": str(countries.name(code)) or str(code),
             "activities": n,
-            "employees": people.get(code, 0),
+            "employees": figures.country_employees.get(code, 0).bit_count(),
             "list_query": list_query(f, country=str(code)),
         }
-        for code, n in counts.items()
+        for code, n in figures.country_activities.items()
+        if n
     ]
     return sorted(rows, key=lambda r: (-r["activities"], r["name"]))
 

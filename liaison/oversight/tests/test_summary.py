@@ -36,6 +36,7 @@ from liaison.accounts.access import AGENCY_READERS, OVERSIGHT_READERS
 from liaison.accounts.models import Agency, RoleGrant, User
 from liaison.accounts.tests.factories import user_with_role
 from liaison.activities.models import Activity
+from liaison.activities.summary import summary_rebuild
 from liaison.activities.tests.factories import (
     ActivityFactory,
     CategoryFactory,
@@ -155,6 +156,9 @@ def registry(agency: Agency, other_agency: Agency) -> dict[str, Any]:
         places=[("IT", "Rome")],
         employees=theirs,
     )
+    # The factories write rows directly, not through the services that keep the summary
+    # tables current (ADR 0013): recount them, as after any such write.
+    summary_rebuild()
     return {"ours": [a1, a2, a3, v1, h1], "not_counted": [d1, c1], "theirs": x1}
 
 
