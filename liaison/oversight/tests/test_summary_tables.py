@@ -47,6 +47,7 @@ from liaison.activities.tests.factories import (
 from liaison.activities.workflow import Status
 from liaison.oversight.selectors import SummaryFilters, registry_summary, summary_plan
 from liaison.people.tests.factories import EmployeeFactory, ExternalPersonFactory
+from liaison.security.tests.factories import done_assessment
 
 COUNTRIES = ["CA", "IL", "FR", "MX", "US", "GB"]
 DIRECTIONS = ["outbound", "outbound", "inbound", "foreign_trainers", "virtual"]
@@ -205,9 +206,7 @@ def _input(agency: Agency, **overrides: Any) -> ActivityInput:
     category = CategoryFactory.create(name="Crowd control", slug="crowd-control")
     values: dict[str, Any] = dict(
         title="Crowd Management Seminar",
-        # Inbound: the summary is under test here, not the risk assessment an outbound
-        # approval needs (liaison/security).
-        direction="inbound",
+        direction="outbound",
         kind="seminar",
         category_id=category.pk,
         purpose="See how large events are policed.",
@@ -233,6 +232,8 @@ def test_every_activity_service_leaves_the_tables_equal_to_a_recount(
     assert registry_summary(user=inspector)["distinct_employees"] == 0  # drafts not counted
 
     activity_transition(actor=clerk, activity=first, name="submit")
+    for location in first.locations.all():  # outbound: every place abroad is assessed
+        done_assessment(location, commander)
     activity_transition(actor=commander, activity=first, name="approve")
     assert summary_differences() == []
     summary = registry_summary(user=inspector)
