@@ -26,6 +26,8 @@ from liaison.activities.tests.factories import (
     LocationFactory,
     ParticipationFactory,
 )
+from liaison.approvals.models import ApprovalStep
+from liaison.approvals.tests.helpers import make_upcoming
 from liaison.people.models import Employee
 from liaison.people.tests.factories import EmployeeFactory
 from tests.forms_helper import form_values
@@ -53,6 +55,7 @@ class World:
     submitted: Activity
     colleague: Employee
     colleagues_request: Activity  # a colleague's request the employee persona takes part in
+    in_approval: Activity  # cleared by security, waiting for the approver's step
 
 
 @pytest.fixture
@@ -85,7 +88,15 @@ def world(db: None) -> World:
     )  # fmt: skip
     LocationFactory.create(activity=colleagues_request, country="DE", city="Bonn")
     ParticipationFactory.create(activity=colleagues_request, employee=me)
+    in_approval = make_upcoming(ActivityFactory.create(
+        agency=agency, status="in_approval", category=category, title="Night Flying Course",
+    ))  # fmt: skip
+    LocationFactory.create(activity=in_approval, country="DE", city="Hamburg")
+    ApprovalStep.objects.create(
+        activity=in_approval, kind="approval", role="approver", round=1, position=1
+    )
     return World(
+        in_approval=in_approval,
         agency=agency,
         colleagues_request=colleagues_request,
         users=users,
@@ -175,8 +186,11 @@ def status_of(activity: Activity) -> str:
 
 
 def restore_statuses(world: World) -> None:
-    for activity in (world.draft, world.submitted, world.colleagues_request):
+    for activity in (world.draft, world.submitted, world.colleagues_request, world.in_approval):
         Activity.objects.filter(pk=activity.pk).update(status=activity.status)
+    ApprovalStep.objects.filter(activity=world.in_approval).update(
+        state="pending", decided_by=None, decided_at=None, decided_by_name="", conditions=""
+    )
 
 
 ACTIONS = [
@@ -232,15 +246,58 @@ ACTIONS = [
         reset=restore_statuses,
     ),
     Action(
-        "approve a submitted activity",
-        lambda c, w: c.post(f"/activities/{w.submitted.pk}/transition/", {"name": "approve"}),
+        "approve a request in the approval chain",
+        lambda c, w: c.post(f"/activities/{w.in_approval.pk}/transition/", {"name": "approve"}),
         lambda c, w: c.post(
-            f"/api/v1/activities/{w.submitted.pk}/transitions",
+            f"/api/v1/activities/{w.in_approval.pk}/transitions",
             {"name": "approve"},
             content_type="application/json",
         ),
         {**only({"approver"}, others=FORBIDDEN), "employee": MISSING},
-        changed=lambda w: status_of(w.submitted) == "approved",
+        changed=lambda w: status_of(w.in_approval) == "approved",
+        reset=restore_statuses,
+    ),
+    Action(
+        "decide an approval step with conditions",
+        lambda c, w: c.post(
+            f"/approvals/activities/{w.in_approval.pk}/decide/",
+            {"decision": "approve", "conditions": "Daily check-in."},
+        ),
+        lambda c, w: c.post(
+            f"/api/v1/activities/{w.in_approval.pk}/approvals",
+            {"decision": "approve", "conditions": "Daily check-in."},
+            content_type="application/json",
+        ),
+        {**only({"approver"}, others=FORBIDDEN), "employee": MISSING},
+        changed=lambda w: status_of(w.in_approval) == "approved",
+        reset=restore_statuses,
+    ),
+    Action(
+        "start the security review of a request",
+        lambda c, w: c.post(f"/activities/{w.submitted.pk}/transition/", {"name": "start_review"}),
+        lambda c, w: c.post(
+            f"/api/v1/activities/{w.submitted.pk}/transitions",
+            {"name": "start_review"},
+            content_type="application/json",
+        ),
+        {**only({"security", "coordinator"}, others=FORBIDDEN), "employee": MISSING},
+        changed=lambda w: status_of(w.submitted) == "security_review",
+        reset=restore_statuses,
+    ),
+    Action(
+        # Withdrawing is the requester's own act: a participant is refused by the guard.
+        "withdraw a colleague's request",
+        lambda c, w: c.post(
+            f"/activities/{w.colleagues_request.pk}/transition/",
+            {"name": "withdraw", "reason": "No longer needed."},
+        ),
+        lambda c, w: c.post(
+            f"/api/v1/activities/{w.colleagues_request.pk}/transitions",
+            {"name": "withdraw", "reason": "No longer needed."},
+            content_type="application/json",
+        ),
+        {**only(set(), others=FORBIDDEN), "employee": REFUSED},
+        changed=lambda w: status_of(w.colleagues_request) == "withdrawn",
         reset=restore_statuses,
     ),
     Action(
@@ -256,7 +313,8 @@ ACTIONS = [
             {"name": "cancel", "reason": "No longer needed."},
             content_type="application/json",
         ),
-        {**only({"coordinator"}, others=FORBIDDEN), "employee": REFUSED},
+        # Employees withdraw a submitted request rather than cancel it (ADR 0014).
+        only({"coordinator"}, others=FORBIDDEN),
         changed=lambda w: status_of(w.colleagues_request) == "cancelled",
         reset=restore_statuses,
     ),
@@ -344,26 +402,27 @@ def test_the_page_and_the_api_agree_with_the_permission_table(
 def test_an_approver_who_takes_part_may_not_approve_and_is_told_why(world: World) -> None:
     approver = world.users["approver"]
     ParticipationFactory.create(
-        activity=world.submitted,
+        activity=world.in_approval,
         employee=EmployeeFactory.create(agency=world.agency, user=approver, serial_number="9"),
     )
     client = Client()
     client.force_login(approver)
     api = client.post(
-        f"/api/v1/activities/{world.submitted.pk}/transitions",
+        f"/api/v1/activities/{world.in_approval.pk}/transitions",
         {"name": "approve"},
         content_type="application/json",
     )
     assert api.status_code == 409
     assert "take part" in api.json()["message"]
     page = client.post(
-        f"/activities/{world.submitted.pk}/transition/", {"name": "approve"}, follow=True
+        f"/activities/{world.in_approval.pk}/transition/", {"name": "approve"}, follow=True
     )
     assert "take part" in page.content.decode()
-    assert status_of(world.submitted) == "submitted"
-    detail = client.get(f"/api/v1/activities/{world.submitted.pk}").json()
+    assert status_of(world.in_approval) == "in_approval"
+    detail = client.get(f"/api/v1/activities/{world.in_approval.pk}").json()
     assert "approve" not in detail["allowed_transitions"]
-    assert [r["name"] for r in detail["refused_transitions"]] == ["return", "approve", "deny"]
+    # One line per verb: "Approve" is declared for a middle step and for the last one.
+    assert [r["name"] for r in detail["refused_transitions"]] == ["approve_step", "deny", "return"]
 
 
 def test_moves_that_need_a_reason_are_refused_without_one_on_both_doors(world: World) -> None:

@@ -118,6 +118,8 @@ def test_public_routes_answer_anonymous_callers(url: str) -> None:
 # The segment before an id in a route, and the kind of record the id names.
 ID_KINDS: dict[str, str] = {
     "activities": "activity",
+    "approval-policies": "agency",
+    "policies": "agency",
     "employees": "employee",
     "external": "external",
     "external-persons": "external",
@@ -162,6 +164,7 @@ def test_every_route_answers_every_persona_without_error_or_leak(persona: str) -
     colleague = EmployeeFactory.create(agency=agency)
     ids = {
         "activity": activity.pk,
+        "agency": agency.pk,
         "employee": colleague.pk,
         "external": ExternalPersonFactory.create(agency=agency).pk,
         "organisation": OrganisationFactory.create().pk,

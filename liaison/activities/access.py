@@ -131,7 +131,12 @@ def refused_transitions(user: Any, activity: Activity) -> list[tuple[Transition,
     """Moves one of the user's roles could make but a guard refuses, with the sentence: the
     page says why a button is missing rather than leaving the user to guess."""
     result = []
+    # One verb may be declared twice (``approve_step`` and ``approve`` are both "Approve"):
+    # when one of them is open, the other's refusal says nothing the user needs.
+    open_labels = {t.label for t in allowed_transitions(user, activity)}
     for t in transitions_from(activity.status):
+        if t.label in open_labels or t.label in {r.label for r, _ in result}:
+            continue
         refusal = transition_refusal(user, activity, t)
         if isinstance(refusal, InvalidTransition):
             result.append((t, refusal.message))

@@ -90,6 +90,7 @@ def list_activities(request: HttpRequest, params: Query[ActivityListParams]) -> 
         person=params.person,
         organisation=params.organisation,
         agencies=tuple(params.agency),
+        started_without_approval=params.started_without_approval,
         sort=params.sort,
     )
     return page_of(with_list_relations(activity_list(user=request.user, filters=filters)), params)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -36,7 +37,12 @@ from liaison.activities.models import (
     Topic,
 )
 from liaison.activities.selectors import employee_choices_for, external_person_choices_for
-from liaison.activities.workflow import Status, find_transition, transitions_from
+from liaison.activities.workflow import (
+    TRANSITION_EFFECTS,
+    Status,
+    find_transition,
+    transitions_from,
+)
 from liaison.core.audit import delete_audited, save_audited, save_audited_with_m2m
 from liaison.core.errors import Forbidden, InvalidTransition
 from liaison.people.models import Employee, ExternalPerson, Organisation
@@ -83,6 +89,8 @@ class ActivityInput:
     participants: Sequence[ParticipantInput] = field(default_factory=list)
     # Alternative to category_id for callers that know the vocabulary by slug (API, imports).
     category_slug: str = ""
+    # The requester's estimate, US dollars (the approval rules read it).
+    estimated_cost: Decimal | None = None
 
 
 def _clean_topics(raw: Sequence[str]) -> list[str]:
@@ -212,6 +220,11 @@ def _validate(
     instance.justification = data.justification.strip()
     instance.start_date = data.start_date  # type: ignore[assignment]
     instance.end_date = data.end_date  # type: ignore[assignment]
+    instance.estimated_cost = data.estimated_cost
+    if data.estimated_cost is not None and data.estimated_cost < 0:
+        errors.setdefault("estimated_cost", []).append(
+            "The estimated cost cannot be negative; leave it empty if it is not known."
+        )
 
     category: Category | None = None
     if data.category_id:
@@ -670,6 +683,9 @@ def activity_transition(*, actor: Any, activity: Activity, name: str, reason: st
     # The reason is the user's words or nothing: the history names the move itself from
     # the status change (selectors.activity_history), so an empty reason stays empty.
     save_audited(activity, actor=actor, validate=False, reason=reason)
+    # What the apps above record for the move (the approval record), in this transaction.
+    for effect in TRANSITION_EFFECTS:
+        effect(actor=actor, activity=activity, transition=transition, reason=reason)
     return activity
 
 

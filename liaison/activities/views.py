@@ -154,6 +154,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "reason_max_length": services.TRANSITION_REASON_MAX_LENGTH,
         "confirmed_transitions": CONFIRMED_TRANSITIONS,
+        "started_without_approval": selectors.started_without_approval(activity),
     }
     return render(request, "activities/detail.html", context)
 
@@ -417,6 +418,12 @@ CONFIRMED_TRANSITIONS = {
         heading="Deny this request?",
         button="Yes, deny this request",
         consequence="A denied request can no longer be edited or approved.",
+    ),
+    "withdraw": Confirmation(
+        heading="Withdraw this request?",
+        button="Yes, withdraw my request",
+        consequence="A withdrawn request stays on the record but can no longer be "
+        "reviewed or approved; make a new request if plans change again.",
     ),
     "return": Confirmation(
         heading="Return this request to draft?",

@@ -28,7 +28,7 @@ from liaison.oversight.access import oversight_scope
 
 # What an inspector counts unless told otherwise: everything that was asked for or done,
 # not drafts nobody submitted, nor requests that were denied or cancelled.
-EXCLUDED_BY_DEFAULT = (Status.DRAFT, Status.CANCELLED, Status.DENIED)
+EXCLUDED_BY_DEFAULT = (Status.DRAFT, Status.CANCELLED, Status.DENIED, Status.WITHDRAWN)
 DEFAULT_STATUSES: tuple[str, ...] = tuple(
     str(s) for s in Status.values if s not in EXCLUDED_BY_DEFAULT
 )
