@@ -130,7 +130,7 @@ def allowed_transitions(user: Any, activity: Activity) -> list[Transition]:
 def refused_transitions(user: Any, activity: Activity) -> list[tuple[Transition, str]]:
     """Moves one of the user's roles could make but a guard refuses, with the sentence: the
     page says why a button is missing rather than leaving the user to guess."""
-    result = []
+    result: list[tuple[Transition, str]] = []
     # One verb may be declared twice (``approve_step`` and ``approve`` are both "Approve"):
     # when one of them is open, the other's refusal says nothing the user needs.
     open_labels = {t.label for t in allowed_transitions(user, activity)}

@@ -195,11 +195,12 @@ class Transition:
 EVERYONE: tuple[Guard, ...] = ()
 
 # Who may start the clock on a request, and who may take it back.
-_REQUESTER = {Role.EMPLOYEE: (OWNER_ONLY,), Role.COORDINATOR: EVERYONE}
-_SECURITY = {Role.SECURITY: (NOT_OWN_REQUEST,), Role.COORDINATOR: EVERYONE}
-_OWNER_ONLY = {Role.EMPLOYEE: (OWNER_ONLY,)}
-_COORDINATOR = {Role.COORDINATOR: EVERYONE}
-_APPROVER_OR_COORDINATOR = {**APPROVAL_STEP_ROLES, Role.COORDINATOR: EVERYONE}
+RoleGuards = Mapping[str, tuple[Guard, ...]]
+_REQUESTER: RoleGuards = {Role.EMPLOYEE: (OWNER_ONLY,), Role.COORDINATOR: EVERYONE}
+_SECURITY: RoleGuards = {Role.SECURITY: (NOT_OWN_REQUEST,), Role.COORDINATOR: EVERYONE}
+_OWNER_ONLY: RoleGuards = {Role.EMPLOYEE: (OWNER_ONLY,)}
+_COORDINATOR: RoleGuards = {Role.COORDINATOR: EVERYONE}
+_APPROVER_OR_COORDINATOR: RoleGuards = {**APPROVAL_STEP_ROLES, Role.COORDINATOR: EVERYONE}
 
 TRANSITIONS: tuple[Transition, ...] = (
     Transition("submit", Status.DRAFT, Status.SUBMITTED, _REQUESTER, "Submit for approval"),

@@ -213,8 +213,11 @@ def step_takers(activity: Activity, step: ApprovalStep) -> list[User]:
         pk__in=RoleGrant.objects.filter(role=step.role, agency_id=activity.agency_id).values(
             "user_id"
         ),
-    ).exclude(pk__in=activity.participations.values("employee__user_id").exclude(
-        employee__user_id=None))  # fmt: skip
+    ).exclude(
+        pk__in=activity.participations.filter(employee__user__isnull=False).values(
+            "employee__user_id"
+        )
+    )
     if activity.created_by_id:
         users = users.exclude(pk=activity.created_by_id)
     return list(users.order_by("pk"))
