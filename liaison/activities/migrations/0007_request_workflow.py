@@ -44,12 +44,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='activity',
             name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted, waiting for security review'), ('security_review', 'In security review'), ('in_approval', 'In the approval chain'), ('approved', 'Approved'), ('denied', 'Denied'), ('in_progress', 'In progress'), ('withdrawn', 'Withdrawn by the requester'), ('cancelled', 'Cancelled'), ('completed', 'Completed'), ('closed', 'Closed')], default='draft', max_length=20),
+            field=models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for approval'), ('security_review', 'In security review'), ('in_approval', 'In the approval chain'), ('approved', 'Approved'), ('denied', 'Denied'), ('in_progress', 'In progress'), ('withdrawn', 'Withdrawn by the requester'), ('cancelled', 'Cancelled'), ('completed', 'Completed'), ('closed', 'Closed')], default='draft', max_length=20),
         ),
         migrations.AlterField(
             model_name='historicalactivity',
             name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted, waiting for security review'), ('security_review', 'In security review'), ('in_approval', 'In the approval chain'), ('approved', 'Approved'), ('denied', 'Denied'), ('in_progress', 'In progress'), ('withdrawn', 'Withdrawn by the requester'), ('cancelled', 'Cancelled'), ('completed', 'Completed'), ('closed', 'Closed')], default='draft', max_length=20),
+            field=models.CharField(choices=[('draft', 'Draft'), ('submitted', 'Submitted for approval'), ('security_review', 'In security review'), ('in_approval', 'In the approval chain'), ('approved', 'Approved'), ('denied', 'Denied'), ('in_progress', 'In progress'), ('withdrawn', 'Withdrawn by the requester'), ('cancelled', 'Cancelled'), ('completed', 'Completed'), ('closed', 'Closed')], default='draft', max_length=20),
         ),
         migrations.AddConstraint(
             model_name='activity',
