@@ -356,7 +356,9 @@ def approval_step_import(
         errors["source"] = ["Say where the decision is recorded."]
     if errors:
         raise ValidationError(errors)
-    position = (activity.approval_steps.aggregate(m=Max("position"))["m"] or -1) + 1
+    # Position 0 is a security review's; imported decisions follow from 1.
+    last = activity.approval_steps.aggregate(m=Max("position"))["m"]
+    position = (last or 0) + 1
     step = ApprovalStep(
         activity=activity, round=1, position=position, kind=kind, role=role, state=state,
         decided_at=decided_at, decided_by_name=decided_by_name.strip(),

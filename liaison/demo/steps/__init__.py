@@ -12,10 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from liaison.demo.context import DemoContext
-from liaison.demo.steps import registry
+from liaison.demo.steps import approvals, registry
 
 Step = Callable[[DemoContext], None]
 
 STEPS: list[Step] = [
     registry.load,
+    approvals.load,
 ]

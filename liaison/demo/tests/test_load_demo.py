@@ -25,6 +25,7 @@ from liaison.accounts.models import Agency, Role, RoleGrant, User
 from liaison.activities.access import activities_visible_to
 from liaison.activities.models import Activity, Category, Location, Participation, Topic
 from liaison.activities.workflow import Status
+from liaison.approvals.models import ApprovalPolicy, ApprovalStep
 from liaison.demo import context, make_source
 from liaison.demo.context import DemoContext
 from liaison.demo.loader import load_demo
@@ -35,6 +36,7 @@ from liaison.people.models import Employee, ExternalPerson, Organisation
 DEMO_LOGINS = {
     "employee": Role.EMPLOYEE,
     "commander": Role.APPROVER,
+    "deputy": Role.COMMAND,
     "coordinator": Role.COORDINATOR,
     "security": Role.SECURITY,
     "reviewer": Role.REVIEWER,
@@ -85,7 +87,9 @@ def in_ig_period(agency: Agency) -> Any:
 def test_it_loads_117_activities_that_started_between_january_2014_and_august_2024(
     demo: Agency,
 ) -> None:
-    assert Activity.objects.filter(agency=demo).count() == 117
+    # The 117 of the IG's period, and the requests of 2025–2026 (approvals.csv) after it.
+    requests = len(source("approvals.csv"))
+    assert Activity.objects.filter(agency=demo).count() == 117 + requests
     assert in_ig_period(demo).count() == 117
     assert set(in_ig_period(demo).values_list("status", flat=True)) <= {
         Status.COMPLETED,
@@ -235,6 +239,8 @@ COUNTED: list[type[Model]] = [
     Activity,
     Location,
     Participation,
+    ApprovalStep,
+    ApprovalPolicy,
 ]
 
 
@@ -254,8 +260,8 @@ def test_running_it_twice_creates_nothing_new(demo: Agency) -> None:
         call_command("load_demo", stdout=out)
     assert counts() == before
     assert "Nothing new" in out.getvalue()
-    # Every user it manages is counted as already there: the seven sign-ins and the loader.
-    assert "users               0 created,    8 already there" in out.getvalue()
+    # Every user it manages is counted as already there: the eight sign-ins and the loader.
+    assert "users               0 created,    9 already there" in out.getvalue()
 
 
 def test_it_refuses_to_run_when_debug_is_off(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -272,7 +278,7 @@ def test_it_runs_with_debug_off_when_forced(demo: Agency, monkeypatch: pytest.Mo
         call_command("load_demo", "--force", stdout=StringIO())
         monkeypatch.setenv("LIAISON_ALLOW_DEMO", "1")
         call_command("load_demo", stdout=StringIO())
-    assert Activity.objects.filter(agency=demo).count() == 117
+    assert in_ig_period(demo).count() == 117
 
 
 def test_it_rejects_a_weak_demo_password(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -313,11 +319,11 @@ def test_the_source_csvs_are_what_make_source_writes(tmp_path: Path) -> None:
     assert (mismatch, errors) == ([], [])
 
 
-# --- provenance: every demo activity is an imported legacy record ---------------------------
+# --- provenance: every legacy demo activity is an imported record ---------------------------
 
 
 def test_every_activity_is_imported_with_its_own_source(demo: Agency) -> None:
-    activities = Activity.objects.filter(agency=demo)
+    activities = in_ig_period(demo)
     assert set(activities.values_list("origin", flat=True)) == {"imported"}
     sources = list(activities.values_list("source", flat=True))
     assert len(set(sources)) == 117
@@ -423,7 +429,48 @@ def test_a_later_step_finds_every_activity_by_its_key_on_a_second_run_too(demo: 
 
 def test_a_database_loaded_before_provenance_is_not_loaded_twice(demo: Agency) -> None:
     # What the earlier loader left: entered records without a source.
-    Activity.objects.filter(agency=demo).update(origin="entered", source="")
+    in_ig_period(demo).update(origin="entered", source="")
     report = load_demo(steps=[build.load])
     assert report.created["activities"] == 0
-    assert Activity.objects.filter(agency=demo).count() == 117
+    assert in_ig_period(demo).count() == 117
+
+
+# --- requests and approval records (approvals.csv) ------------------------------------------
+
+
+def test_requests_of_2025_and_2026_are_in_every_state_of_the_workflow(demo: Agency) -> None:
+    titles = [row["title"] for row in source("approvals.csv")]
+    statuses = set(
+        Activity.objects.filter(agency=demo, title__in=titles).values_list("status", flat=True)
+    )
+    assert statuses == set(Status.values)
+
+
+def test_an_inspector_can_tell_who_approved_the_israel_trip_and_when(demo: Agency) -> None:
+    from django.test import Client
+
+    trip = Activity.objects.get(agency=demo, title="Mass-Casualty Response Study Visit")
+    client = Client()
+    client.force_login(User.objects.get(username="inspector"))
+    body = client.get(f"/api/v1/activities/{trip.pk}/approvals").json()
+    approved = [(s["decided_by_name"], s["decided_by_role"]) for s in body["approved_by"]]
+    assert approved == [
+        ("Raymond Castellanos", "Approver"),
+        ("Patricia Lindqvist", "Higher command"),
+    ]
+    assert all(s["decided_at"] for s in body["approved_by"])
+    assert "Israel" in body["approved_by"][1]["why"]
+    page = client.get(f"/activities/{trip.pk}/").content.decode()
+    assert "Patricia Lindqvist" in page and "Approval record" in page
+
+
+def test_the_legacy_records_say_approval_not_on_record_and_are_flagged(demo: Agency) -> None:
+    from liaison.activities.selectors import started_without_approval_q
+
+    legacy = in_ig_period(demo)
+    assert not ApprovalStep.objects.filter(activity__in=legacy).exists()
+    # Every legacy record started without an approval on record in Liaison: flagged,
+    # including those whose source says a request was on file.
+    assert legacy.filter(started_without_approval_q()).count() == 117
+    not_on_record = [a for a in legacy if "approval" in a.not_on_record]
+    assert 0 < len(not_on_record) < 117
