@@ -48,6 +48,7 @@ from liaison.activities.services import (
     activity_update,
     category_create,
     organisation_edit,
+    participation_withdraw,
     topic_create,
 )
 from liaison.activities.tests.factories import CategoryFactory
@@ -294,6 +295,15 @@ def _activity_transition(w: World) -> tuple[User, Callable[[], Written]]:
     return w.clerk, act
 
 
+def _participation_withdraw(w: World) -> tuple[User, Callable[[], Written]]:
+    participation = w.activity.participations.get()
+
+    def act() -> Written:
+        return [participation_withdraw(actor=w.clerk, participation=participation, reason="Ill.")]
+
+    return w.clerk, act
+
+
 def _approval_decide(w: World) -> tuple[User, Callable[[], Written]]:
     approver = user_with_role("approver", w.agency, "deciding-approver")
     Activity.objects.filter(pk=w.activity.pk).update(
@@ -418,6 +428,7 @@ CASES: dict[str, Case] = {
     "activities.activity_update": _activity_update,
     "activities.activity_transition": _activity_transition,
     "activities.category_create": _category_create,
+    "activities.participation_withdraw": _participation_withdraw,
     "approvals.approval_decide": _approval_decide,
     "approvals.approval_policy_update": _approval_policy_update,
     "approvals.approval_step_import": _approval_step_import,

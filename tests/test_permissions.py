@@ -19,7 +19,7 @@ from django.test import Client
 
 from liaison.accounts.models import Agency, User
 from liaison.accounts.tests.factories import AgencyFactory, user_with_role
-from liaison.activities.models import Activity
+from liaison.activities.models import Activity, Participation
 from liaison.activities.tests.factories import (
     ActivityFactory,
     CategoryFactory,
@@ -185,6 +185,16 @@ def status_of(activity: Activity) -> str:
     return Activity.objects.values_list("status", flat=True).get(pk=activity.pk)
 
 
+def my_participation(world: World) -> Participation:
+    return Participation.objects.get(activity=world.draft, employee=world.me)
+
+
+def restore_participation(world: World) -> None:
+    Participation.objects.filter(activity=world.draft).update(
+        withdrawn_at=None, withdrawal_reason=""
+    )
+
+
 def restore_statuses(world: World) -> None:
     for activity in (world.draft, world.submitted, world.colleagues_request, world.in_approval):
         Activity.objects.filter(pk=activity.pk).update(status=activity.status)
@@ -271,6 +281,22 @@ ACTIONS = [
         {**only({"approver"}, others=FORBIDDEN), "employee": MISSING},
         changed=lambda w: status_of(w.in_approval) == "approved",
         reset=restore_statuses,
+    ),
+    Action(
+        # A participant drops out before the activity runs: themself, or a coordinator.
+        "withdraw a participant",
+        lambda c, w: c.post(
+            f"/activities/{w.draft.pk}/participants/{my_participation(w).pk}/withdraw/",
+            {"reason": "Court date."},
+        ),
+        lambda c, w: c.post(
+            f"/api/v1/activities/{w.draft.pk}/participants/{my_participation(w).pk}/withdraw",
+            {"reason": "Court date."},
+            content_type="application/json",
+        ),
+        {**only({"employee", "coordinator"}, others=FORBIDDEN)},
+        changed=lambda w: my_participation(w).withdrawn_at is not None,
+        reset=restore_participation,
     ),
     Action(
         "start the security review of a request",

@@ -119,6 +119,7 @@ def test_public_routes_answer_anonymous_callers(url: str) -> None:
 ID_KINDS: dict[str, str] = {
     "activities": "activity",
     "approval-policies": "agency",
+    "participants": "participation",
     "policies": "agency",
     "employees": "employee",
     "external": "external",
@@ -160,10 +161,11 @@ def test_every_route_answers_every_persona_without_error_or_leak(persona: str) -
     # Records of the persona's agency that are not the employee's own.
     activity = ActivityFactory.create(agency=agency, status="submitted")
     LocationFactory.create(activity=activity)
-    ParticipationFactory.create(activity=activity)
+    participation = ParticipationFactory.create(activity=activity)
     colleague = EmployeeFactory.create(agency=agency)
     ids = {
         "activity": activity.pk,
+        "participation": participation.pk,
         "agency": agency.pk,
         "employee": colleague.pk,
         "external": ExternalPersonFactory.create(agency=agency).pk,

@@ -285,6 +285,10 @@ class Participation(models.Model):
     rank_at_time = models.CharField(max_length=100, blank=True)
     unit_at_time = models.CharField(max_length=200, blank=True)
     agency_at_time = models.CharField(max_length=200, blank=True)
+    # A participant who drops out before the activity runs (``participation_withdraw``):
+    # they stay on the record, marked, so the approval given for them stays explained.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -309,6 +313,11 @@ class Participation(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(role__in=ParticipantRole.values), name="participation_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawal_reason="")
+                | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_reason="")),
+                name="participation_withdrawal_has_reason",
             ),
         ]
         indexes = [models.Index(fields=["employee", "activity"], name="participation_employee")]

@@ -136,6 +136,10 @@ class ParticipantOut(Schema):
     agency: str = Field(
         description="Agency (employees) or organisation (external persons) as recorded."
     )
+    withdrawn_at: dt.datetime | None = Field(
+        None, description="When the participant withdrew (null: taking part)."
+    )
+    withdrawal_reason: str = Field("", description="Why they withdrew (empty: taking part).")
 
     @staticmethod
     def resolve_name(obj: Any) -> str:
@@ -351,6 +355,10 @@ class ActivityListParams(PageParams):
 
 class RelatedActivityParams(PageParams):
     sort: Sort = "-start_date"
+
+
+class WithdrawIn(Schema):
+    reason: str = Field(description="Why the participant withdraws; kept on the record.")
 
 
 class TransitionIn(Schema):

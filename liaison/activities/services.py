@@ -39,6 +39,7 @@ from liaison.activities.models import (
 from liaison.activities.selectors import employee_choices_for, external_person_choices_for
 from liaison.activities.workflow import (
     TRANSITION_EFFECTS,
+    WITHDRAWABLE_STATUSES,
     Status,
     find_transition,
     transitions_from,
@@ -687,6 +688,51 @@ def activity_transition(*, actor: Any, activity: Activity, name: str, reason: st
     for effect in TRANSITION_EFFECTS:
         effect(actor=actor, activity=activity, transition=transition, reason=reason)
     return activity
+
+
+@transaction.atomic
+def participation_withdraw(
+    *, actor: Any, participation: Participation, reason: str
+) -> Participation:
+    """A participant drops out of an activity before it runs, with a reason: the request
+    at the level of one person (ADR 0014). The participant themself (an employee whose
+    sign-in is linked to the record) or a coordinator of the agency may; ``Forbidden``
+    otherwise. ``InvalidTransition`` once the activity is under way or over, or when the
+    participant already withdrew; ``ValidationError`` (key ``reason``) without a reason.
+    The row stays, marked, so the approval record still explains whom it covered."""
+    participation = (
+        Participation.objects.select_for_update()
+        .select_related("activity", "employee")
+        .get(pk=participation.pk)
+    )
+    activity = participation.activity
+    own = (
+        participation.employee is not None
+        and participation.employee.user_id == actor.pk
+        and has_role(actor, Role.EMPLOYEE, activity.agency_id)
+    )
+    if not own and not has_role(actor, Role.COORDINATOR, activity.agency_id):
+        raise Forbidden("Only the participant or a coordinator may withdraw a participant.")
+    if participation.withdrawn_at is not None:
+        raise InvalidTransition(f"{participation.display_name} has already withdrawn.")
+    if activity.status not in WITHDRAWABLE_STATUSES:
+        raise InvalidTransition(
+            f"A participant can withdraw only before the activity runs; it is "
+            f"{activity.get_status_display().lower()}."
+        )
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError(
+            {"reason": ["Give a reason for withdrawing: it is kept on the record."]}
+        )
+    if len(reason) > 500:
+        raise ValidationError(
+            {"reason": [f"Keep the reason to 500 characters (it has {len(reason)})."]}
+        )
+    participation.withdrawn_at = timezone.now()
+    participation.withdrawal_reason = reason
+    save_audited(participation, actor=actor, reason="withdrew")
+    return participation
 
 
 @transaction.atomic

@@ -270,6 +270,11 @@ EDITABLE_STATUSES = frozenset(
     }
 )
 
+# Statuses in which a participant may still drop out (``participation_withdraw``).
+WITHDRAWABLE_STATUSES = frozenset(
+    {Status.DRAFT, Status.SUBMITTED, Status.SECURITY_REVIEW, Status.IN_APPROVAL, Status.APPROVED}
+)
+
 
 def find_transition(source: str, name: str) -> Transition | None:
     for t in TRANSITIONS:

@@ -66,7 +66,7 @@ def _acting_role(actor: Any, activity: Activity, step: ApprovalStep, transition:
 
 
 def _participants(activity: Activity) -> list[str]:
-    return [p.display_name for p in activity.participations.all()]
+    return [p.display_name for p in activity.participations.filter(withdrawn_at__isnull=True)]
 
 
 def _decide(

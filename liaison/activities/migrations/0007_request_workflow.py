@@ -59,5 +59,29 @@ class Migration(migrations.Migration):
             model_name='activity',
             constraint=models.CheckConstraint(condition=models.Q(('estimated_cost__isnull', True), ('estimated_cost__gte', 0), _connector='OR'), name='activity_estimated_cost_not_negative'),
         ),
+        migrations.AddField(
+            model_name='historicalparticipation',
+            name='withdrawal_reason',
+            field=models.TextField(blank=True),
+        ),
+        migrations.AddField(
+            model_name='historicalparticipation',
+            name='withdrawn_at',
+            field=models.DateTimeField(blank=True, null=True),
+        ),
+        migrations.AddField(
+            model_name='participation',
+            name='withdrawal_reason',
+            field=models.TextField(blank=True),
+        ),
+        migrations.AddField(
+            model_name='participation',
+            name='withdrawn_at',
+            field=models.DateTimeField(blank=True, null=True),
+        ),
+        migrations.AddConstraint(
+            model_name='participation',
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('withdrawal_reason', ''), ('withdrawn_at__isnull', True)), models.Q(('withdrawn_at__isnull', False), models.Q(('withdrawal_reason', ''), _negated=True)), _connector='OR'), name='participation_withdrawal_has_reason'),
+        ),
         migrations.RunPython(restore_search_triggers, migrations.RunPython.noop),
     ]
