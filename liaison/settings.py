@@ -157,6 +157,8 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
     _MAIL_OPTIONS = {"host": env("EMAIL_HOST", "localhost"), "port": int(env("EMAIL_PORT", "25"))}
 MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": _MAIL_OPTIONS}}
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "liaison@localhost")
+# Where notices point readers (links in emails must be absolute).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)

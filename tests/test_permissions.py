@@ -26,7 +26,7 @@ from liaison.activities.tests.factories import (
     LocationFactory,
     ParticipationFactory,
 )
-from liaison.approvals.models import ApprovalStep
+from liaison.approvals.models import ApprovalPolicy, ApprovalStep
 from liaison.approvals.tests.helpers import make_upcoming
 from liaison.people.models import Employee
 from liaison.people.tests.factories import EmployeeFactory
@@ -281,6 +281,30 @@ ACTIONS = [
         {**only({"approver"}, others=FORBIDDEN), "employee": MISSING},
         changed=lambda w: status_of(w.in_approval) == "approved",
         reset=restore_statuses,
+    ),
+    Action(
+        "edit the agency's approval rules",
+        lambda c, w: c.post(
+            f"/approvals/policies/{w.agency.pk}/",
+            {
+                "approver_role": "approver",
+                "higher_command_role": "command",
+                "cost_threshold": "5000",
+                "advisory_level_threshold": "3",
+                "countries": "IL",
+                "foreign_ministry_inbound": "on",
+            },
+        ),
+        lambda c, w: c.put(
+            f"/api/v1/approval-policies/{w.agency.pk}",
+            {"cost_threshold": "5000", "countries": ["IL"]},
+            content_type="application/json",
+        ),
+        only({"coordinator", "admin"}),
+        changed=lambda w: ApprovalPolicy.objects.filter(
+            agency=w.agency, cost_threshold=5000
+        ).exists(),
+        reset=lambda w: ApprovalPolicy.objects.all().delete(),
     ),
     Action(
         # A participant drops out before the activity runs: themself, or a coordinator.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from liaison.accounts.access import REFERENCE_EDITORS, scope_for
+from liaison.accounts.access import REFERENCE_EDITORS, in_scope, scope_for
 from liaison.accounts.models import Agency
 from liaison.activities.access import access_activity
 from liaison.activities.models import Activity
@@ -22,6 +22,6 @@ def access_policy_agency(user: Any, agency_id: int) -> Agency:
     of it. Any other agency, or a missing one, is 404."""
     scope = scope_for(user, *REFERENCE_EDITORS)
     agency = Agency.objects.filter(pk=agency_id).first()
-    if agency is None or not (not isinstance(scope, frozenset) or agency.pk in scope):
+    if agency is None or not in_scope(scope, agency.pk):
         raise NotFound("No approval rules with that agency id.")
     return agency

@@ -14,6 +14,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
@@ -194,8 +195,12 @@ def approval_decide(
 # --- notices ------------------------------------------------------------------------
 
 
+def _link(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
 def _activity_link(activity: Activity) -> str:
-    return reverse("activities:detail", args=[activity.pk])
+    return _link(reverse("activities:detail", args=[activity.pk]))
 
 
 def _enqueue(to: list[str], subject: str, body: str) -> None:
@@ -230,7 +235,7 @@ def _notify_step(activity: Activity, step: ApprovalStep) -> None:
         f"Waiting for you: {step.label.lower()} of “{activity.title}”",
         f"The request “{activity.title}” is waiting for {step.label.lower()}.\n"
         f"{step.why}\nOpen it: {_activity_link(activity)}\n"
-        f"Everything waiting for you: {reverse('approvals:waiting')}\n",
+        f"Everything waiting for you: {_link(reverse('approvals:waiting'))}\n",
     )
 
 

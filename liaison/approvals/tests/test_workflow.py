@@ -131,6 +131,7 @@ def test_a_costly_trip_to_a_listed_country_goes_to_higher_command_and_notices_go
     assert steps[1].conditions_met == ["cost_above_threshold", "country_on_list"]
     assert "$52,470.00" in steps[1].why and "Israel" in steps[1].why
     assert [m.to for m in mail.outbox] == [["cmd@example.org"]]
+    assert f"http://127.0.0.1:8000/activities/{activity.pk}/" in mail.outbox[0].body
     with capture(execute=True):  # type: ignore[operator]
         approval_decide(actor=commander, activity=activity, decision="approve",
                         conditions="Defensive briefing first.")  # fmt: skip
