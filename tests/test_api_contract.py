@@ -13,7 +13,11 @@ from django.test import Client
 
 from conftest import client_for
 from liaison.accounts.models import Agency, User
-from liaison.activities.tests.factories import ActivityFactory, CategoryFactory
+from liaison.activities.tests.factories import (
+    ActivityFactory,
+    CategoryFactory,
+    ParticipationFactory,
+)
 from liaison.api import api
 from liaison.core.schemas import MAX_ID
 from liaison.people.models import Employee
@@ -63,8 +67,11 @@ def world(clerk: User, agency: Agency) -> dict[str, int]:
     organisation = OrganisationFactory.create()
     activity = ActivityFactory.create(agency=agency)
     person = ExternalPersonFactory.create(agency=agency)
+    participation = ParticipationFactory.create(activity=activity, employee=employee)
     return {
         "activity_id": activity.pk,
+        "agency_id": agency.pk,
+        "participation_id": participation.pk,
         "employee_id": employee.pk,
         "organisation_id": organisation.pk,
         "person_id": person.pk,

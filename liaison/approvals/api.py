@@ -65,7 +65,7 @@ def decide(request: HttpRequest, activity_id: int, data: DecisionIn) -> Any:
 
 @router.get(
     "/waiting-for-me",
-    response={200: WaitingList},
+    response={200: WaitingList, **errors(422)},
     operation_id="waiting_for_me",
     url_name="waiting_for_me",
     summary="What I may act on now: approval steps, security reviews, returned requests",
@@ -76,7 +76,7 @@ def get_waiting(request: HttpRequest) -> dict[str, Any]:
 
 @router.get(
     "/approval-policies",
-    response={200: PolicyList},
+    response={200: PolicyList, **errors(422)},
     operation_id="approval_policy_list",
     url_name="approval_policy_list",
     summary="The approval rules of the agencies I edit (coordinators, administrators)",
