@@ -700,11 +700,9 @@ def participation_withdraw(
     otherwise. ``InvalidTransition`` once the activity is under way or over, or when the
     participant already withdrew; ``ValidationError`` (key ``reason``) without a reason.
     The row stays, marked, so the approval record still explains whom it covered."""
-    participation = (
-        Participation.objects.select_for_update()
-        .select_related("activity", "employee")
-        .get(pk=participation.pk)
-    )
+    # Only the participation row is locked (PostgreSQL will not lock the nullable side of
+    # the join to the employee); its activity and employee are read after.
+    participation = Participation.objects.select_for_update(of=("self",)).get(pk=participation.pk)
     activity = participation.activity
     own = (
         participation.employee is not None
