@@ -232,6 +232,7 @@ def _register_routers() -> None:
     from liaison.accounts.api import router as accounts_router
     from liaison.activities.api import root_router as activities_root_router
     from liaison.activities.api import router as activities_router
+    from liaison.approvals.api import router as approvals_router
     from liaison.oversight.api import router as oversight_router
     from liaison.people.api import router as people_router
     from liaison.security.api import root_router as security_root_router
@@ -241,6 +242,7 @@ def _register_routers() -> None:
     api.add_router("/activities", activities_router)
     # /categories, /employees/{id}/activities, /organisations/{id}/activities
     api.add_router("/", activities_root_router)
+    api.add_router("/", approvals_router)
     api.add_router("/", people_router)
     api.add_router("/", accounts_router)
     api.add_router("/oversight", oversight_router)

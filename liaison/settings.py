@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "liaison.people",
     "liaison.activities",
     "liaison.records",
+    "liaison.approvals",
     "liaison.security",
     "liaison.vetting",
     "liaison.oversight",
@@ -148,7 +149,19 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Notices (approvals/tasks.py) go through Django's default mailer: printed to the
+# console unless EMAIL_BACKEND names another, e.g. django.core.mail.backends.smtp.EmailBackend
+# with EMAIL_HOST and EMAIL_PORT (passed to the SMTP backend only).
+EMAIL_BACKEND_PATH = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+_MAIL_OPTIONS: dict[str, object] = {}
+if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
+    _MAIL_OPTIONS = {"host": env("EMAIL_HOST", "localhost"), "port": int(env("EMAIL_PORT", "25"))}
+MAILERS = {"default": {"BACKEND": EMAIL_BACKEND_PATH, "OPTIONS": _MAIL_OPTIONS}}
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "liaison@localhost")
+# Where notices point readers (links in emails must be absolute).
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/", include("liaison.accounts.urls")),
     path("activities/", include("liaison.activities.urls")),
     path("people/", include("liaison.people.urls")),
+    path("approvals/", include("liaison.approvals.urls")),
     path("oversight/", include("liaison.oversight.urls")),
     path("security/", include("liaison.security.urls")),
     path("", include("liaison.vetting.urls")),

@@ -14,7 +14,12 @@ from django.test import Client
 
 from conftest import client_for
 from liaison.accounts.models import Agency, User
-from liaison.activities.tests.factories import ActivityFactory, CategoryFactory, LocationFactory
+from liaison.activities.tests.factories import (
+    ActivityFactory,
+    CategoryFactory,
+    LocationFactory,
+    ParticipationFactory,
+)
 from liaison.api import api
 from liaison.core.schemas import MAX_ID
 from liaison.people.models import Employee
@@ -69,6 +74,7 @@ def world(clerk: User, agency: Agency) -> dict[str, Any]:
     contact = ContactFactory.create(activity=activity)
     location = LocationFactory.create(activity=activity, country="IL")
     advisory("IL", 3, dt.date(2023, 10, 14))
+    participation = ParticipationFactory.create(activity=activity, employee=employee)
     return {
         "contact_id": contact.pk,
         "trainee_id": TraineeFactory.create(activity__agency=agency).pk,
@@ -77,6 +83,8 @@ def world(clerk: User, agency: Agency) -> dict[str, Any]:
         "location_id": location.pk,
         "assessment_id": done_assessment(location, clerk).pk,
         "activity_id": activity.pk,
+        "agency_id": agency.pk,
+        "participation_id": participation.pk,
         "employee_id": employee.pk,
         "organisation_id": organisation.pk,
         "person_id": person.pk,

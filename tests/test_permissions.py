@@ -20,13 +20,15 @@ from django.test import Client
 
 from liaison.accounts.models import Agency, User
 from liaison.accounts.tests.factories import AgencyFactory, user_with_role
-from liaison.activities.models import Activity
+from liaison.activities.models import Activity, Participation
 from liaison.activities.tests.factories import (
     ActivityFactory,
     CategoryFactory,
     LocationFactory,
     ParticipationFactory,
 )
+from liaison.approvals.models import ApprovalPolicy, ApprovalStep
+from liaison.approvals.tests.helpers import make_upcoming
 from liaison.people.models import Employee
 from liaison.people.tests.factories import EmployeeFactory, ExternalPersonFactory
 from liaison.records.services import log_restricted_read
@@ -66,6 +68,7 @@ class World:
     colleagues_request: Activity  # a colleague's request the employee persona takes part in
     unassessed: Activity  # submitted, to Israel, with no risk assessment yet
     assessment: RiskAssessment  # the done assessment of ``submitted``'s location abroad
+    in_approval: Activity  # cleared by security, waiting for the approver's step
 
 
 @pytest.fixture
@@ -112,9 +115,17 @@ def world(db: None) -> World:
     )
     LocationFactory.create(activity=unassessed, country="IL", city="Tel Aviv")
     advisory("IL", 3, dt.date(2023, 10, 14), "TU")
+    in_approval = make_upcoming(ActivityFactory.create(
+        agency=agency, status="in_approval", category=category, title="Night Flying Course",
+    ))  # fmt: skip
+    LocationFactory.create(activity=in_approval, country="DE", city="Hamburg")
+    ApprovalStep.objects.create(
+        activity=in_approval, kind="approval", role="approver", round=1, position=1
+    )
     return World(
         unassessed=unassessed,
         assessment=assessment,
+        in_approval=in_approval,
         agency=agency,
         colleagues_request=colleagues_request,
         users=users,
@@ -217,9 +228,22 @@ def status_of(activity: Activity) -> str:
     return Activity.objects.values_list("status", flat=True).get(pk=activity.pk)
 
 
+def my_participation(world: World) -> Participation:
+    return Participation.objects.get(activity=world.draft, employee=world.me)
+
+
+def restore_participation(world: World) -> None:
+    Participation.objects.filter(activity=world.draft).update(
+        withdrawn_at=None, withdrawal_reason=""
+    )
+
+
 def restore_statuses(world: World) -> None:
-    for activity in (world.draft, world.submitted, world.colleagues_request):
+    for activity in (world.draft, world.submitted, world.colleagues_request, world.in_approval):
         Activity.objects.filter(pk=activity.pk).update(status=activity.status)
+    ApprovalStep.objects.filter(activity=world.in_approval).update(
+        state="pending", decided_by=None, decided_at=None, decided_by_name="", conditions=""
+    )
 
 
 def restricted(world: World) -> VettingRequest:
@@ -319,15 +343,98 @@ ACTIONS = [
         reset=restore_statuses,
     ),
     Action(
-        "approve a submitted activity",
-        lambda c, w: c.post(f"/activities/{w.submitted.pk}/transition/", {"name": "approve"}),
+        "approve a request in the approval chain",
+        lambda c, w: c.post(f"/activities/{w.in_approval.pk}/transition/", {"name": "approve"}),
         lambda c, w: c.post(
-            f"/api/v1/activities/{w.submitted.pk}/transitions",
+            f"/api/v1/activities/{w.in_approval.pk}/transitions",
             {"name": "approve"},
             content_type="application/json",
         ),
         {**only({"approver"}, others=FORBIDDEN), "employee": MISSING},
-        changed=lambda w: status_of(w.submitted) == "approved",
+        changed=lambda w: status_of(w.in_approval) == "approved",
+        reset=restore_statuses,
+    ),
+    Action(
+        "decide an approval step with conditions",
+        lambda c, w: c.post(
+            f"/approvals/activities/{w.in_approval.pk}/decide/",
+            {"decision": "approve", "conditions": "Daily check-in."},
+        ),
+        lambda c, w: c.post(
+            f"/api/v1/activities/{w.in_approval.pk}/approvals",
+            {"decision": "approve", "conditions": "Daily check-in."},
+            content_type="application/json",
+        ),
+        {**only({"approver"}, others=FORBIDDEN), "employee": MISSING},
+        changed=lambda w: status_of(w.in_approval) == "approved",
+        reset=restore_statuses,
+    ),
+    Action(
+        "edit the agency's approval rules",
+        lambda c, w: c.post(
+            f"/approvals/policies/{w.agency.pk}/",
+            {
+                "approver_role": "approver",
+                "higher_command_role": "command",
+                "cost_threshold": "5000",
+                "advisory_level_threshold": "3",
+                "countries": "IL",
+                "foreign_ministry_inbound": "on",
+            },
+        ),
+        lambda c, w: c.put(
+            f"/api/v1/approval-policies/{w.agency.pk}",
+            {"cost_threshold": "5000", "countries": ["IL"]},
+            content_type="application/json",
+        ),
+        only({"coordinator", "admin"}),
+        changed=lambda w: ApprovalPolicy.objects.filter(
+            agency=w.agency, cost_threshold=5000
+        ).exists(),
+        reset=lambda w: ApprovalPolicy.objects.all().delete(),
+    ),
+    Action(
+        # A participant drops out before the activity runs: themself, or a coordinator.
+        "withdraw a participant",
+        lambda c, w: c.post(
+            f"/activities/{w.draft.pk}/participants/{my_participation(w).pk}/withdraw/",
+            {"reason": "Court date."},
+        ),
+        lambda c, w: c.post(
+            f"/api/v1/activities/{w.draft.pk}/participants/{my_participation(w).pk}/withdraw",
+            {"reason": "Court date."},
+            content_type="application/json",
+        ),
+        {**only({"employee", "coordinator"}, others=FORBIDDEN)},
+        changed=lambda w: my_participation(w).withdrawn_at is not None,
+        reset=restore_participation,
+    ),
+    Action(
+        "start the security review of a request",
+        lambda c, w: c.post(f"/activities/{w.submitted.pk}/transition/", {"name": "start_review"}),
+        lambda c, w: c.post(
+            f"/api/v1/activities/{w.submitted.pk}/transitions",
+            {"name": "start_review"},
+            content_type="application/json",
+        ),
+        {**only({"security", "coordinator"}, others=FORBIDDEN), "employee": MISSING},
+        changed=lambda w: status_of(w.submitted) == "security_review",
+        reset=restore_statuses,
+    ),
+    Action(
+        # Withdrawing is the requester's own act: a participant is refused by the guard.
+        "withdraw a colleague's request",
+        lambda c, w: c.post(
+            f"/activities/{w.colleagues_request.pk}/transition/",
+            {"name": "withdraw", "reason": "No longer needed."},
+        ),
+        lambda c, w: c.post(
+            f"/api/v1/activities/{w.colleagues_request.pk}/transitions",
+            {"name": "withdraw", "reason": "No longer needed."},
+            content_type="application/json",
+        ),
+        {**only(set(), others=FORBIDDEN), "employee": REFUSED},
+        changed=lambda w: status_of(w.colleagues_request) == "withdrawn",
         reset=restore_statuses,
     ),
     Action(
@@ -343,7 +450,8 @@ ACTIONS = [
             {"name": "cancel", "reason": "No longer needed."},
             content_type="application/json",
         ),
-        {**only({"coordinator"}, others=FORBIDDEN), "employee": REFUSED},
+        # Employees withdraw a submitted request rather than cancel it (ADR 0014).
+        only({"coordinator"}, others=FORBIDDEN),
         changed=lambda w: status_of(w.colleagues_request) == "cancelled",
         reset=restore_statuses,
     ),
@@ -603,26 +711,27 @@ def test_the_page_and_the_api_agree_with_the_permission_table(
 def test_an_approver_who_takes_part_may_not_approve_and_is_told_why(world: World) -> None:
     approver = world.users["approver"]
     ParticipationFactory.create(
-        activity=world.submitted,
+        activity=world.in_approval,
         employee=EmployeeFactory.create(agency=world.agency, user=approver, serial_number="9"),
     )
     client = Client()
     client.force_login(approver)
     api = client.post(
-        f"/api/v1/activities/{world.submitted.pk}/transitions",
+        f"/api/v1/activities/{world.in_approval.pk}/transitions",
         {"name": "approve"},
         content_type="application/json",
     )
     assert api.status_code == 409
     assert "take part" in api.json()["message"]
     page = client.post(
-        f"/activities/{world.submitted.pk}/transition/", {"name": "approve"}, follow=True
+        f"/activities/{world.in_approval.pk}/transition/", {"name": "approve"}, follow=True
     )
     assert "take part" in page.content.decode()
-    assert status_of(world.submitted) == "submitted"
-    detail = client.get(f"/api/v1/activities/{world.submitted.pk}").json()
+    assert status_of(world.in_approval) == "in_approval"
+    detail = client.get(f"/api/v1/activities/{world.in_approval.pk}").json()
     assert "approve" not in detail["allowed_transitions"]
-    assert [r["name"] for r in detail["refused_transitions"]] == ["return", "approve", "deny"]
+    # One line per verb: "Approve" is declared for a middle step and for the last one.
+    assert [r["name"] for r in detail["refused_transitions"]] == ["approve_step", "deny", "return"]
 
 
 def test_moves_that_need_a_reason_are_refused_without_one_on_both_doors(world: World) -> None:

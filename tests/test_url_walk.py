@@ -121,6 +121,9 @@ def test_public_routes_answer_anonymous_callers(url: str) -> None:
 # The segment before an id in a route, and the kind of record the id names.
 ID_KINDS: dict[str, str] = {
     "activities": "activity",
+    "approval-policies": "agency",
+    "participants": "participation",
+    "policies": "agency",
     "employees": "employee",
     "external": "external",
     "external-persons": "external",
@@ -168,7 +171,7 @@ def test_every_route_answers_every_persona_without_error_or_leak(persona: str) -
     # Records of the persona's agency that are not the employee's own.
     activity = ActivityFactory.create(agency=agency, status="submitted")
     location = LocationFactory.create(activity=activity)
-    ParticipationFactory.create(activity=activity)
+    participation = ParticipationFactory.create(activity=activity)
     colleague = EmployeeFactory.create(agency=agency)
     contact = ContactFactory.create(activity=activity)
     advisory("CA", 1, dt.date(2020, 1, 1))
@@ -180,6 +183,8 @@ def test_every_route_answers_every_persona_without_error_or_leak(persona: str) -
         "location": location.pk,
         "assessment": done_assessment(location, users["security"]).pk,
         "activity": activity.pk,
+        "participation": participation.pk,
+        "agency": agency.pk,
         "employee": colleague.pk,
         "external": ExternalPersonFactory.create(agency=agency).pk,
         "organisation": OrganisationFactory.create().pk,

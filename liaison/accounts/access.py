@@ -163,6 +163,7 @@ class Capabilities:
 # Roles that may read every activity of their agency (employees see only their own).
 AGENCY_READERS = (
     Role.APPROVER,
+    Role.COMMAND,
     Role.COORDINATOR,
     Role.SECURITY,
     Role.REVIEWER,

@@ -43,6 +43,8 @@ class Agency(models.Model):
 class Role(models.TextChoices):
     EMPLOYEE = "employee", "Employee"
     APPROVER = "approver", "Approver"
+    # Higher command: the second approval step when an agency's rules call for it (ADR 0014).
+    COMMAND = "command", "Higher command"
     COORDINATOR = "coordinator", "Coordinator"
     SECURITY = "security", "Security officer"
     REVIEWER = "reviewer", "Policy reviewer"

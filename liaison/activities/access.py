@@ -23,6 +23,7 @@ from liaison.accounts.models import Role
 from liaison.activities.models import Activity, Participation
 from liaison.activities.workflow import (
     EDITABLE_STATUSES,
+    WITHDRAWABLE_STATUSES,
     Guard,
     Status,
     Transition,
@@ -130,8 +131,13 @@ def allowed_transitions(user: Any, activity: Activity) -> list[Transition]:
 def refused_transitions(user: Any, activity: Activity) -> list[tuple[Transition, str]]:
     """Moves one of the user's roles could make but a guard refuses, with the sentence: the
     page says why a button is missing rather than leaving the user to guess."""
-    result = []
+    result: list[tuple[Transition, str]] = []
+    # One verb may be declared twice (``approve_step`` and ``approve`` are both "Approve"):
+    # when one of them is open, the other's refusal says nothing the user needs.
+    open_labels = {t.label for t in allowed_transitions(user, activity)}
     for t in transitions_from(activity.status):
+        if t.label in open_labels or t.label in {r.label for r, _ in result}:
+            continue
         refusal = transition_refusal(user, activity, t)
         if isinstance(refusal, InvalidTransition):
             result.append((t, refusal.message))
@@ -160,3 +166,31 @@ def access_activity(user: Any, pk: int, *, action: ActivityAction = "view") -> A
     if action == "view_history" and not can_view_history(user, activity):
         raise Forbidden("Only coordinators and overseers may see an activity's history.")
     return activity
+
+
+def can_withdraw_participation(user: Any, participation: Participation, activity: Activity) -> bool:
+    """What the page offers: the participant themself or a coordinator, while the
+    activity has not run and the participant has not withdrawn (the service decides)."""
+    if participation.withdrawn_at is not None or activity.status not in WITHDRAWABLE_STATUSES:
+        return False
+    if has_role(user, Role.COORDINATOR, activity.agency_id):
+        return True
+    return (
+        participation.employee is not None
+        and participation.employee.user_id == user.pk
+        and has_role(user, Role.EMPLOYEE, activity.agency_id)
+    )
+
+
+def access_participation(user: Any, activity_id: int, participation_id: int) -> Participation:
+    """A participant of an activity the user may see; 404 for a missing activity, one
+    the user may not see, or a participation of another activity."""
+    activity = access_activity(user, activity_id)
+    participation = (
+        Participation.objects.select_related("employee", "activity")
+        .filter(pk=participation_id, activity_id=activity.pk)
+        .first()
+    )
+    if participation is None:
+        raise NotFound("No such participant on this activity.")
+    return participation

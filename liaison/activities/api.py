@@ -18,7 +18,7 @@ from ninja import Status as HttpStatus
 
 from liaison.accounts.access import ACTIVITY_CREATORS, agency_for_new_record
 from liaison.accounts.schemas import errors, page_of
-from liaison.activities.access import access_activity
+from liaison.activities.access import access_activity, access_participation
 from liaison.activities.models import Activity
 from liaison.activities.schemas import (
     ActivityDetail,
@@ -34,6 +34,7 @@ from liaison.activities.schemas import (
     ParticipantCandidateParams,
     RelatedActivityParams,
     TransitionIn,
+    WithdrawIn,
 )
 from liaison.activities.selectors import (
     ActivityFilters,
@@ -50,6 +51,7 @@ from liaison.activities.services import (
     activity_update,
     category_create,
     organisation_edit,
+    participation_withdraw,
 )
 from liaison.core.errors import fields_renamed
 from liaison.core.schemas import all_body
@@ -90,6 +92,7 @@ def list_activities(request: HttpRequest, params: Query[ActivityListParams]) -> 
         person=params.person,
         organisation=params.organisation,
         agencies=tuple(params.agency),
+        started_without_approval=params.started_without_approval,
         sort=params.sort,
     )
     return page_of(with_list_relations(activity_list(user=request.user, filters=filters)), params)
@@ -158,6 +161,20 @@ def transition_activity(request: HttpRequest, activity_id: int, data: Transition
         actor=request.user, activity=activity, name=data.name, reason=data.reason
     )
     return activity_detail(activity=moved)
+
+
+@router.post(
+    "/{activity_id}/participants/{participation_id}/withdraw",
+    response={200: ActivityDetail, **errors(403, 404, 409, 422)},
+    operation_id="participation_withdraw",
+    summary="A participant withdraws before the activity runs (the participant, coordinators)",
+)
+def withdraw_participant(
+    request: HttpRequest, activity_id: int, participation_id: int, data: WithdrawIn
+) -> Activity:
+    participation = access_participation(request.user, activity_id, participation_id)
+    participation_withdraw(actor=request.user, participation=participation, reason=data.reason)
+    return activity_detail(activity=participation.activity)
 
 
 @router.get(

@@ -184,6 +184,10 @@ class ActivityFilterForm(UswdsForm):
             "max_value": "No organisation has an id that large.",
         },
     )
+    started_without_approval = forms.BooleanField(
+        label="Only those that started without an approval on record",
+        required=False,
+    )
     sort = forms.ChoiceField(
         label="Sort by", required=False, choices=SORT_CHOICES, widget=QuickSelect
     )
@@ -230,6 +234,7 @@ class ActivityFilterForm(UswdsForm):
             agencies=tuple(data.get("agency") or ()),
             person=(data.get("person") or "").strip(),
             organisation=data.get("organisation"),
+            started_without_approval=bool(data.get("started_without_approval")),
             sort=data.get("sort") or DEFAULT_SORT,
         )
 
@@ -327,6 +332,15 @@ class ActivityForm(UswdsForm):
         widget=DATE_WIDGET,
         error_messages={"invalid": "Enter a real date."},
     )
+    estimated_cost = forms.DecimalField(
+        label="Estimated cost (US dollars)",
+        required=False,
+        min_value=0,
+        max_digits=12,
+        decimal_places=2,
+        help_text="Optional. Your estimate of the total cost; the approval rules read it.",
+        error_messages={"invalid": "Enter an amount in dollars, e.g. 4500 or 4500.50."},
+    )
 
     # Required fields are checked by the service (one rule for page and API); the
     # attribute only tells assistive technology. Pages render the form ``novalidate``.
@@ -386,6 +400,7 @@ class ActivityForm(UswdsForm):
             "organiser_organisation": activity.organiser_organisation_id or "",
             "start_date": activity.start_date,
             "end_date": activity.end_date,
+            "estimated_cost": activity.estimated_cost,
         }
 
     def selected_agency_id(self) -> int | None:
@@ -708,6 +723,7 @@ def activity_input(
         justification=data.get("justification") or "",
         start_date=data.get("start_date"),
         end_date=data.get("end_date"),
+        estimated_cost=data.get("estimated_cost"),
         topics=[t for t in (data.get("topics") or "").split(",") if t.strip()],
         host_organisation_id=data.get("host_organisation"),
         organiser_organisation_id=data.get("organiser_organisation"),

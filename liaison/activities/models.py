@@ -101,6 +101,17 @@ class Activity(models.Model):
     )
     start_date = models.DateField()
     end_date = models.DateField()
+    # The requester's estimate of the total cost in US dollars, before anyone pays: the
+    # approval rules read it (higher command above a threshold). Not a funding record
+    # (who paid what comes with funding); empty when not given.
+    estimated_cost = models.DecimalField(
+        "estimated cost (USD)",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="The requester's estimate of the total cost, in US dollars.",
+    )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
     # Denormalised title + topics + purpose, kept by the services; what search reads.
     search_text = models.TextField(blank=True, editable=False)
@@ -139,6 +150,10 @@ class Activity(models.Model):
                 condition=Q(status__in=Status.values), name="activity_status_valid"
             ),
             models.CheckConstraint(condition=~Q(title=""), name="activity_title_not_blank"),
+            models.CheckConstraint(
+                condition=Q(estimated_cost__isnull=True) | Q(estimated_cost__gte=0),
+                name="activity_estimated_cost_not_negative",
+            ),
             models.CheckConstraint(
                 condition=Q(origin__in=Origin.values), name="activity_origin_valid"
             ),
@@ -270,6 +285,10 @@ class Participation(models.Model):
     rank_at_time = models.CharField(max_length=100, blank=True)
     unit_at_time = models.CharField(max_length=200, blank=True)
     agency_at_time = models.CharField(max_length=200, blank=True)
+    # A participant who drops out before the activity runs (``participation_withdraw``):
+    # they stay on the record, marked, so the approval given for them stays explained.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawal_reason = models.TextField(blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -294,6 +313,11 @@ class Participation(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(role__in=ParticipantRole.values), name="participation_role_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(withdrawn_at__isnull=True, withdrawal_reason="")
+                | (Q(withdrawn_at__isnull=False) & ~Q(withdrawal_reason="")),
+                name="participation_withdrawal_has_reason",
             ),
         ]
         indexes = [models.Index(fields=["employee", "activity"], name="participation_employee")]

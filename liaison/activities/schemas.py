@@ -9,6 +9,7 @@ lists exactly the values the services accept.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any, Literal
 
 from django.urls import reverse
@@ -18,14 +19,27 @@ from pydantic import field_validator
 from liaison.accounts.schemas import AgencyRef, PageParams
 from liaison.activities.access import allowed_transitions, refused_transitions
 from liaison.activities.models import Direction, Kind, Origin, ParticipantRole
-from liaison.activities.selectors import YEAR_MAX, YEAR_MIN
+from liaison.activities.selectors import YEAR_MAX, YEAR_MIN, started_without_approval
 from liaison.activities.services import ActivityInput, LocationInput, ParticipantInput
 from liaison.activities.workflow import Status
 from liaison.core.schemas import Id, IsoDate, list_of, start_to_not_before_start_from
 from liaison.people.schemas import EmployeeRef, ExternalPersonRef, OrganisationRef
 
 # The verbs of workflow.TRANSITIONS (tests/test_api.py checks they match).
-TransitionName = Literal["submit", "return", "approve", "deny", "cancel", "complete", "close"]
+TransitionName = Literal[
+    "submit",
+    "start_review",
+    "clear",
+    "approve_step",
+    "approve",
+    "deny",
+    "return",
+    "withdraw",
+    "cancel",
+    "start",
+    "complete",
+    "close",
+]
 # The keys of selectors.SORTS (checked the same way).
 Sort = Literal["-start_date", "start_date", "title", "-title"]
 # The keys of selectors.DIRECTION_GROUPS (checked the same way).
@@ -90,6 +104,14 @@ class ActivityItem(Schema):
     status: Status
     locations: list[LocationOut]
     url: str = Field(description="This activity in the API.")
+    started_without_approval: bool = Field(
+        description="Started (or past approval) with no approval on record decided before "
+        "the start date (ADR 0014)."
+    )
+
+    @staticmethod
+    def resolve_started_without_approval(obj: Any) -> bool:
+        return started_without_approval(obj)
 
     @staticmethod
     def resolve_url(obj: Any) -> str:
@@ -114,6 +136,10 @@ class ParticipantOut(Schema):
     agency: str = Field(
         description="Agency (employees) or organisation (external persons) as recorded."
     )
+    withdrawn_at: dt.datetime | None = Field(
+        None, description="When the participant withdrew (null: taking part)."
+    )
+    withdrawal_reason: str = Field("", description="Why they withdrew (empty: taking part).")
 
     @staticmethod
     def resolve_name(obj: Any) -> str:
@@ -159,6 +185,23 @@ class ActivityDetail(ActivityItem):
     host_organisation: OrganisationRef | None
     organiser_organisation: OrganisationRef | None
     participants: list[ParticipantOut]
+    estimated_cost: Decimal | None = Field(
+        description="The requester's estimate of the total cost, US dollars (null: not given)."
+    )
+    started_without_approval: bool = Field(
+        description="True when the activity has started (or is past approval) without an "
+        "approval decided before its start date on record: flagged, never hidden."
+    )
+    approvals_url: str = Field(description="This activity's approval record in the API.")
+
+    @staticmethod
+    def resolve_started_without_approval(obj: Any) -> bool:
+        return started_without_approval(obj)
+
+    @staticmethod
+    def resolve_approvals_url(obj: Any) -> str:
+        return f"{reverse('api:activity_detail', kwargs={'activity_id': obj.pk})}/approvals"
+
     recorded_at: dt.datetime | None = Field(
         description="When the department first recorded the activity: when it was entered "
         "here, or the date an imported record's source shows; null when not on record."
@@ -239,6 +282,10 @@ class ActivityIn(Schema):
     organiser_organisation_id: Id | None = None
     start_date: dt.date
     end_date: dt.date
+    estimated_cost: Decimal | None = Field(
+        None, ge=0, max_digits=12, decimal_places=2,
+        description="The requester's estimate of the total cost, US dollars.",
+    )  # fmt: skip
     locations: list[LocationIn] = Field(description="At least one.")
     participants: list[ParticipantIn] = []
 
@@ -254,6 +301,7 @@ class ActivityIn(Schema):
             topics=self.topics,
             start_date=self.start_date,
             end_date=self.end_date,
+            estimated_cost=self.estimated_cost,
             host_organisation_id=self.host_organisation_id,
             organiser_organisation_id=self.organiser_organisation_id,
             locations=[LocationInput(country=loc.country, city=loc.city) for loc in self.locations],
@@ -295,6 +343,11 @@ class ActivityListParams(PageParams):
     )
     organisation: Id | None = Field(None, description="Host or organiser id.")
     agency: list[Id] = Field([], description="Agency id; repeat for several.")
+    started_without_approval: bool = Field(
+        False,
+        description="true: only activities that started without an approval on record "
+        "decided before their start date.",
+    )
     sort: Sort = "-start_date"
 
     _dates_in_order = field_validator("start_to")(start_to_not_before_start_from)
@@ -302,6 +355,10 @@ class ActivityListParams(PageParams):
 
 class RelatedActivityParams(PageParams):
     sort: Sort = "-start_date"
+
+
+class WithdrawIn(Schema):
+    reason: str = Field(description="Why the participant withdraws; kept on the record.")
 
 
 class TransitionIn(Schema):

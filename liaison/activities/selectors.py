@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import models
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django_countries import countries
@@ -29,7 +29,7 @@ from liaison.activities.models import (
     Participation,
 )
 from liaison.activities.search import activity_search
-from liaison.activities.workflow import TRANSITIONS
+from liaison.activities.workflow import TRANSITIONS, Status
 from liaison.core.errors import Forbidden
 from liaison.people.access import employees_visible_to, external_persons_visible_to
 from liaison.people.models import Employee, ExternalPerson
@@ -87,6 +87,7 @@ class ActivityFilters:
     statuses: tuple[str, ...] = ()
     direction_groups: tuple[str, ...] = ()  # keys of DIRECTION_GROUPS
     agencies: tuple[int, ...] = ()
+    started_without_approval: bool = False
 
     def is_empty(self) -> bool:
         return self == ActivityFilters(sort=self.sort)
@@ -155,9 +156,52 @@ def apply_filters(
         qs = qs.filter(
             Q(host_organisation_id=f.organisation) | Q(organiser_organisation_id=f.organisation)
         )
+    if f.started_without_approval:
+        qs = qs.filter(started_without_approval_q())
     if f.q:
         qs = activity_search(qs, f.q)
     return qs
+
+
+# Statuses that say the activity went ahead (or was cleared to): approval should be on
+# record, decided before the start date.
+PAST_APPROVAL_STATUSES = (Status.APPROVED, Status.IN_PROGRESS, Status.COMPLETED, Status.CLOSED)
+
+
+def _approved_in_time() -> Exists:
+    # ``approval_steps`` is the approvals app's ApprovalStep: it sits above this app, so
+    # it is reached by its relation name, never imported.
+    return Exists(
+        Activity.objects.filter(
+            pk=OuterRef("pk"),
+            approval_steps__kind="approval",
+            approval_steps__state="approved",
+            approval_steps__decided_at__date__lt=F("start_date"),
+        )
+    )
+
+
+def started_without_approval_q(today: dt.date | None = None) -> Q:
+    """Activities that started (start date today or earlier) in a status past approval
+    with no approval step decided before their start date: imported records whose source
+    shows no approval, and anything back-dated. Flagged on the list and the detail page
+    and in the API, never hidden (ADR 0014)."""
+    today = today or timezone.localdate()
+    return Q(status__in=PAST_APPROVAL_STATUSES, start_date__lte=today) & ~Q(_approved_in_time())
+
+
+def started_without_approval(activity: Activity) -> bool:
+    """``started_without_approval_q`` for one activity (the list rows carry it annotated)."""
+    annotated = getattr(activity, "flag_started_without_approval", None)
+    if annotated is not None:
+        return bool(annotated)
+    if activity.status not in PAST_APPROVAL_STATUSES:
+        return False
+    if activity.start_date > timezone.localdate():
+        return False
+    return not activity.approval_steps.filter(  # type: ignore[attr-defined]
+        kind="approval", state="approved", decided_at__date__lt=activity.start_date
+    ).exists()
 
 
 def _start_window(f: ActivityFilters) -> tuple[dt.date | None, dt.date | None]:
@@ -188,10 +232,15 @@ def with_list_relations(qs: QuerySet[Activity]) -> QuerySet[Activity]:
     """What a list row shows: category, agency and locations, without N+1 queries."""
     # Prefetched rather than joined: the page query stays single-table, which keeps
     # SQLite's planner on the activity indexes (bench/README.md); neutral on PostgreSQL.
+    today = timezone.localdate()
     return qs.prefetch_related(
         "category",
         "agency",
         Prefetch("locations", queryset=Location.objects.order_by("position", "id")),
+    ).annotate(
+        flag_started_without_approval=models.ExpressionWrapper(
+            started_without_approval_q(today), output_field=models.BooleanField()
+        )
     )
 
 

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -39,7 +40,13 @@ from liaison.activities.models import (
 )
 from liaison.activities.selectors import employee_choices_for, external_person_choices_for
 from liaison.activities.summary import summary_refresh, summary_touched
-from liaison.activities.workflow import Status, find_transition, transitions_from
+from liaison.activities.workflow import (
+    TRANSITION_EFFECTS,
+    WITHDRAWABLE_STATUSES,
+    Status,
+    find_transition,
+    transitions_from,
+)
 from liaison.core.audit import delete_audited, save_audited, save_audited_with_m2m
 from liaison.core.errors import Forbidden, InvalidTransition
 from liaison.people.models import Employee, ExternalPerson, Organisation
@@ -88,6 +95,8 @@ class ActivityInput:
     participants: Sequence[ParticipantInput] = field(default_factory=list)
     # Alternative to category_id for callers that know the vocabulary by slug (API, imports).
     category_slug: str = ""
+    # The requester's estimate, US dollars (the approval rules read it).
+    estimated_cost: Decimal | None = None
 
 
 def _clean_topics(raw: Sequence[str]) -> list[str]:
@@ -217,6 +226,11 @@ def _validate(
     instance.justification = data.justification.strip()
     instance.start_date = data.start_date  # type: ignore[assignment]
     instance.end_date = data.end_date  # type: ignore[assignment]
+    instance.estimated_cost = data.estimated_cost
+    if data.estimated_cost is not None and data.estimated_cost < 0:
+        errors.setdefault("estimated_cost", []).append(
+            "The estimated cost cannot be negative; leave it empty if it is not known."
+        )
 
     category: Category | None = None
     if data.category_id:
@@ -693,7 +707,55 @@ def activity_transition(*, actor: Any, activity: Activity, name: str, reason: st
     # the status change (selectors.activity_history), so an empty reason stays empty.
     save_audited(activity, actor=actor, validate=False, reason=reason)
     summary_refresh(touched | summary_touched([activity.pk]))
+    # What the apps above record for the move (the approval record), in this transaction.
+    for effect in TRANSITION_EFFECTS:
+        effect(actor=actor, activity=activity, transition=transition, reason=reason)
     return activity
+
+
+@transaction.atomic
+def participation_withdraw(
+    *, actor: Any, participation: Participation, reason: str
+) -> Participation:
+    """A participant drops out of an activity before it runs, with a reason: the request
+    at the level of one person (ADR 0014). The participant themself (an employee whose
+    sign-in is linked to the record) or a coordinator of the agency may; ``Forbidden``
+    otherwise. ``InvalidTransition`` once the activity is under way or over, or when the
+    participant already withdrew; ``ValidationError`` (key ``reason``) without a reason.
+    The row stays, marked, so the approval record still explains whom it covered."""
+    # Only the participation row is locked (PostgreSQL will not lock the nullable side of
+    # the join to the employee); its activity and employee are read after.
+    participation = Participation.objects.select_for_update(of=("self",)).get(pk=participation.pk)
+    activity = participation.activity
+    own = (
+        participation.employee is not None
+        and participation.employee.user_id == actor.pk
+        and has_role(actor, Role.EMPLOYEE, activity.agency_id)
+    )
+    if not own and not has_role(actor, Role.COORDINATOR, activity.agency_id):
+        raise Forbidden("Only the participant or a coordinator may withdraw a participant.")
+    if participation.withdrawn_at is not None:
+        raise InvalidTransition(f"{participation.display_name} has already withdrawn.")
+    if activity.status not in WITHDRAWABLE_STATUSES:
+        raise InvalidTransition(
+            f"A participant can withdraw only before the activity runs; it is "
+            f"{activity.get_status_display().lower()}."
+        )
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError(
+            {"reason": ["Give a reason for withdrawing: it is kept on the record."]}
+        )
+    if len(reason) > 500:
+        raise ValidationError(
+            {"reason": [f"Keep the reason to 500 characters (it has {len(reason)})."]}
+        )
+    participation.withdrawn_at = timezone.now()
+    participation.withdrawal_reason = reason
+    save_audited(participation, actor=actor, reason="withdrew")
+    # One who withdrew did not take part: the summary stops counting them (ADR 0013).
+    summary_refresh(summary_touched([participation.activity_id]))
+    return participation
 
 
 @transaction.atomic

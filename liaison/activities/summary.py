@@ -256,9 +256,9 @@ def _recount_cells(agency_id: int, month: dt.date, part: Slice = None) -> set[Ce
         .values_list("activity_id", "country")
         .order_by()
         .distinct(),
-        Participation.objects.filter(activity__in=ids, employee__isnull=False).values_list(
-            "activity_id", "employee_id"
-        ),
+        Participation.objects.filter(
+            activity__in=ids, employee__isnull=False, withdrawn_at__isnull=True
+        ).values_list("activity_id", "employee_id"),
     )
     # Compared as sets (ints), not as stored bytes: the same set may compress differently.
     new = {key: (len(a), bitmap_of(e)) for key, (a, e) in fresh.items()}
@@ -396,9 +396,9 @@ def summary_differences(limit: int = 20) -> list[str]:
                 .values_list("activity_id", "country")
                 .order_by()
                 .distinct(),
-                Participation.objects.filter(activity__in=ids, employee__isnull=False).values_list(
-                    "activity_id", "employee_id"
-                ),
+                Participation.objects.filter(
+                    activity__in=ids, employee__isnull=False, withdrawn_at__isnull=True
+                ).values_list("activity_id", "employee_id"),
             ).items()
         }
         stored_cells = {

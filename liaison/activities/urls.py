@@ -15,5 +15,10 @@ urlpatterns = [
         views.activity_transition_confirm,
         name="transition_confirm",
     ),
+    path(
+        "<int:pk>/participants/<int:participation_id>/withdraw/",
+        views.participation_withdraw,
+        name="participation_withdraw",
+    ),
     path("participant-lookup/", views.participant_lookup, name="participant_lookup"),
 ]

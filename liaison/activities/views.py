@@ -31,9 +31,11 @@ from liaison.accounts.models import Agency
 from liaison.activities import selectors, services
 from liaison.activities.access import (
     access_activity,
+    access_participation,
     allowed_transitions,
     can_change_activity,
     can_view_history,
+    can_withdraw_participation,
     refused_transitions,
     transition_refusal,
 )
@@ -154,6 +156,10 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "reason_max_length": services.TRANSITION_REASON_MAX_LENGTH,
         "confirmed_transitions": CONFIRMED_TRANSITIONS,
+        "started_without_approval": selectors.started_without_approval(activity),
+        "may_withdraw": {
+            p.pk for p in participations if can_withdraw_participation(request.user, p, activity)
+        },
     }
     return render(request, "activities/detail.html", context)
 
@@ -418,6 +424,12 @@ CONFIRMED_TRANSITIONS = {
         button="Yes, deny this request",
         consequence="A denied request can no longer be edited or approved.",
     ),
+    "withdraw": Confirmation(
+        heading="Withdraw this request?",
+        button="Yes, withdraw my request",
+        consequence="A withdrawn request stays on the record but can no longer be "
+        "reviewed or approved; make a new request if plans change again.",
+    ),
     "return": Confirmation(
         heading="Return this request to draft?",
         button="Yes, return it to draft",
@@ -480,4 +492,40 @@ def activity_transition_confirm(request: HttpRequest, pk: int, name: str) -> Htt
     }
     return render(
         request, "activities/confirm_transition.html", context, status=422 if error else 200
+    )
+
+
+@login_required
+@domain_errors_as_http
+def participation_withdraw(request: HttpRequest, pk: int, participation_id: int) -> HttpResponse:
+    """GET: "withdraw from this activity?" with a reason field. POST: withdraw through
+    ``services.participation_withdraw`` (which checks who may and when), then back."""
+    participation = access_participation(request.user, pk, participation_id)
+    activity = participation.activity
+    reason = request.POST.get("reason", "") if request.method == "POST" else ""
+    error = ""
+    if request.method == "POST":
+        try:
+            services.participation_withdraw(
+                actor=request.user, participation=participation, reason=reason
+            )
+        except InvalidTransition as exc:
+            messages.error(request, exc.message)
+            return redirect("activities:detail", pk=activity.pk)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(request, f"Done: {participation.display_name} has withdrawn.")
+            return redirect("activities:detail", pk=activity.pk)
+    elif not can_withdraw_participation(request.user, participation, activity):
+        raise Forbidden("You may not withdraw this participant now.")
+    context = {
+        "nav": "activities",
+        "activity": activity,
+        "participation": participation,
+        "reason": reason,
+        "reason_error": error,
+    }
+    return render(
+        request, "activities/confirm_withdraw.html", context, status=422 if error else 200
     )

@@ -2888,6 +2888,7 @@ def main(out_dir: Path = HERE) -> None:
     write_vetting(out_dir, everyone)
     for name, (fields, rows) in security_rows().items():
         write(out_dir, name, fields, rows)
+    write(out_dir, "approvals.csv", REQUEST_FIELDS, request_rows())
 
 
 # ---------------------------------------------------------------------------------------
@@ -3192,6 +3193,88 @@ def security_rows() -> dict[str, tuple[list[str], list[dict[str, str]]]]:
         "security_requests.csv": (list(SECURITY_REQUESTS[0]), SECURITY_REQUESTS),
         "risk_assessments.csv": (list(RISK_ASSESSMENTS[0]), RISK_ASSESSMENTS),
     }
+
+
+# ---------------------------------------------------------------------------------------
+# Requests of 2025–2026, with their approval records (issue 6, ADR 0014)
+# ---------------------------------------------------------------------------------------
+
+# One request in every state of the request workflow. ``origin`` "entered": the step
+# makes it through the services as the demo sign-ins would (requester, security officer,
+# commander, deputy), so its record is live; "imported": a request decided before
+# Liaison, loaded with the decisions its paper file shows (``decisions``:
+# role|name|rank|YYYY-MM-DD, separated by ";"; empty: approval not on record). The employee
+# sign-in takes part in each. Hand-written: no generator, so no other file changes.
+REQUEST_FIELDS = [
+    "key", "title", "direction", "kind", "category", "topics", "purpose", "host",
+    "organiser", "locations", "start_date", "end_date", "estimated_cost", "state",
+    "origin", "decisions", "conditions", "reason",
+]  # fmt: skip
+REQUESTS = [
+    ("R01", "Cyber Threat Intelligence Workshop", "outbound", "seminar", "cybercrime",
+     "threat intelligence; ransomware", "Learn how partner agencies share threat intelligence.",
+     "europol", "europol", "NL:The Hague", "2027-02-08", "2027-02-11", "3900", "draft",
+     "entered", "", "", ""),
+    ("R02", "Drone Countermeasures Course", "outbound", "course", "aviation",
+     "drones; counter-UAS", "Train on detecting and stopping hostile drones at events.",
+     "bpol", "bpol", "DE:Berlin", "2027-01-18", "2027-01-22", "6200", "returned",
+     "entered", "", "", "Add the course agenda and a breakdown of the cost."),
+    ("R03", "Online Child Exploitation Investigations Seminar", "outbound", "seminar",
+     "crimes-against-children", "victim identification", "Compare victim identification work.",
+     "rcmp", "cpc", "CA:Ottawa", "2027-03-15", "2027-03-18", "2400", "submitted",
+     "entered", "", "", ""),
+    ("R04", "Airport Interdiction Conference", "outbound", "conference",
+     "investigative-techniques", "interdiction; airports", "Learn airport interdiction methods.",
+     "guardia-civil", "guardia-civil", "ES:Madrid", "2027-04-12", "2027-04-15", "5100",
+     "security_review", "entered", "", "", ""),
+    ("R05", "Missing Persons Forensics Course", "outbound", "course",
+     "investigative-techniques", "missing persons; forensics", "Train in missing-person forensics.",
+     "nca", "college-policing", "GB:London", "2027-05-10", "2027-05-14", "4300", "in_approval",
+     "entered", "", "", ""),
+    ("R06", "Mass-Casualty Response Study Visit", "outbound", "site_visit",
+     "emergency-management", "mass-casualty response; triage",
+     "Study how Israeli police and emergency services coordinate at mass-casualty scenes.",
+     "inp", "inp", "IL:Jerusalem; IL:Tel Aviv", "2026-12-07", "2026-12-11", "14800", "approved",
+     "entered", "", "Defensive security briefing before departure; daily check-in with the "
+     "watch commander.", ""),
+    ("R07", "Crowd Management Exchange", "outbound", "exchange", "crowd-control-public-order",
+     "crowd management", "Exchange crowd-management practice with the Paris prefecture.",
+     "pp-paris", "pp-paris", "FR:Paris", "2027-02-22", "2027-02-26", "5600", "denied",
+     "entered", "", "", "The state academy offers the same course in March."),
+    ("R08", "Fraud Examiners Conference", "outbound", "conference", "investigative-techniques",
+     "fraud", "Learn current fraud investigation practice.", "pn-es", "pn-es", "ES:Barcelona",
+     "2027-06-07", "2027-06-09", "2900", "withdrawn", "entered", "", "",
+     "A family emergency: I cannot travel on these dates."),
+    ("R09", "Gang Intelligence Symposium", "outbound", "conference", "gangs-and-organised-crime",
+     "gang intelligence", "Compare gang intelligence work.", "politie", "politie",
+     "NL:Amsterdam", "2027-03-01", "2027-03-03", "3300", "cancelled", "entered", "", "",
+     "The organiser cancelled the symposium."),
+    ("R10", "Counter-Drone Operations Course", "outbound", "course", "aviation",
+     "counter-UAS", "Operate counter-drone equipment.", "bka", "bka", "DE:Wiesbaden",
+     "2026-11-16", "2026-12-04", "7400", "in_progress", "imported",
+     "approver|Raymond Castellanos|Commander|2026-10-02", "", ""),
+    ("R11", "Human Trafficking Victim Interview Course", "outbound", "course",
+     "human-trafficking", "victim-centred interviewing", "Train in victim-centred interviews.",
+     "tps", "tps", "CA:Toronto", "2025-05-12", "2025-05-15", "4100", "completed", "imported",
+     "approver|Raymond Castellanos|Commander|2025-03-20", "", ""),
+    ("R12", "Major Event Security Planning Seminar", "outbound", "seminar",
+     "major-event-security", "major events", "Plan security for large events.", "met", "met",
+     "GB:London", "2025-09-08", "2025-09-12", "12500", "closed", "imported",
+     "approver|Raymond Castellanos|Commander|2025-07-01;"
+     "command|Patricia Lindqvist|Deputy Chief|2025-07-03", "", ""),
+    ("R13", "Aviation Maintenance Symposium", "outbound", "conference", "aviation",
+     "maintenance", "Compare helicopter maintenance practice.", "npas", "npas",
+     "GB:Wakefield", "2025-10-20", "2025-10-22", "2100", "completed", "imported", "", "", ""),
+]  # fmt: skip
+
+
+def request_rows() -> list[dict[str, str]]:
+    rows = [dict(zip(REQUEST_FIELDS, row, strict=True)) for row in REQUESTS]
+    states = {r["state"] for r in rows}
+    assert {"draft", "submitted", "security_review", "in_approval", "approved", "denied",
+            "in_progress", "withdrawn", "cancelled", "completed", "closed"} <= states  # fmt: skip
+    assert all(r["start_date"] >= "2025-01-01" for r in rows)
+    return rows
 
 
 def check(

@@ -40,7 +40,7 @@ from liaison.oversight.access import oversight_scope
 
 # What an inspector counts unless told otherwise: everything that was asked for or done,
 # not drafts nobody submitted, nor requests that were denied or cancelled.
-EXCLUDED_BY_DEFAULT = (Status.DRAFT, Status.CANCELLED, Status.DENIED)
+EXCLUDED_BY_DEFAULT = (Status.DRAFT, Status.CANCELLED, Status.DENIED, Status.WITHDRAWN)
 DEFAULT_STATUSES: tuple[str, ...] = tuple(
     str(s) for s in Status.values if s not in EXCLUDED_BY_DEFAULT
 )
@@ -350,8 +350,9 @@ def _live_figures(activities: QuerySet[Activity], *, home: str) -> _Figures:
     ids = activities.values("pk")
     years: dict[int, set[int]] = {}
     by_activity: dict[int, set[int]] = {}
+    # A participant who withdrew before the activity ran did not take part.
     for activity_id, employee_id, start in Participation.objects.filter(
-        activity__in=ids, employee__isnull=False
+        activity__in=ids, employee__isnull=False, withdrawn_at__isnull=True
     ).values_list("activity_id", "employee_id", "activity__start_date"):
         years.setdefault(start.year, set()).add(employee_id)
         by_activity.setdefault(activity_id, set()).add(employee_id)

@@ -26,8 +26,13 @@ _ROW = (
     '        <td data-label="Locations">{}</td>\n'
     '        <td data-label="Category">{}</td>\n'
     '        <td data-label="Direction">{}</td>\n'
-    '        <td data-label="Status"><span class="liaison-status">{}</span></td>\n'
+    '        <td data-label="Status"><span class="liaison-status">{}</span>{}</td>\n'
     "      </tr>\n"
+)
+# In words, not colour alone (WCAG 1.4.1): the flag of ADR 0014.
+_FLAG = mark_safe(
+    '<br><span class="usa-tag bg-secondary-dark" data-flag="started-without-approval">'
+    "Started without approval on record</span>"
 )
 _DATE = '<time class="text-no-wrap" datetime="{}">{}</time>'
 
@@ -68,6 +73,7 @@ def activity_rows(rows: list[tuple[Any, str]]) -> SafeString:
                 activity.category.name,
                 direction,
                 activity.get_status_display(),
+                _FLAG if getattr(activity, "flag_started_without_approval", False) else "",
             )
             for activity, direction in rows
         ),

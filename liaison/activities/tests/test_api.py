@@ -26,6 +26,7 @@ from liaison.activities.tests.factories import (
     ParticipationFactory,
 )
 from liaison.activities.workflow import TRANSITIONS
+from liaison.approvals.tests.helpers import make_upcoming
 from liaison.people.models import Employee
 from liaison.people.tests.factories import EmployeeFactory, OrganisationFactory
 from liaison.security.tests.factories import done_assessment
@@ -142,6 +143,8 @@ def test_a_list_item_has_the_documented_keys(clerk: User, agency: Agency) -> Non
         "status": "completed",
         "locations": [{"country": "CO", "country_name": "Colombia", "city": "Bogotá"}],
         "url": f"{API}/activities/{activity.pk}",
+        # Completed with no approval on record before its start date: flagged (ADR 0014).
+        "started_without_approval": True,
     }
     assert client_for(clerk).get(item["url"]).status_code == 200
 
@@ -423,15 +426,19 @@ def test_an_approver_may_read_but_not_edit(
 
 
 def test_an_activity_moves_through_its_workflow(
-    clerk: User, commander: User, agency: Agency, category: Category
+    clerk: User, commander: User, security_officer: User, agency: Agency, category: Category
 ) -> None:
     activity = draft_in(agency, clerk, category)
+    make_upcoming(activity)
     url = f"/activities/{activity.pk}/transitions"
     submitted = TokenClient(clerk).post(url, {"name": "submit", "reason": ""})
     assert submitted.status_code == 200, submitted.content
     assert submitted.json()["status"] == "submitted"
     for location in activity.locations.all():  # outbound: every place abroad is assessed
         done_assessment(location, clerk)
+    for name, status in (("start_review", "security_review"), ("clear", "in_approval")):
+        moved = TokenClient(security_officer).post(url, {"name": name})
+        assert moved.json()["status"] == status, moved.content
     approved = TokenClient(commander).post(url, {"name": "approve", "reason": "Within budget."})
     assert approved.json()["status"] == "approved"
     assert approved.json()["allowed_transitions"] == []  # approvers cannot cancel or complete
@@ -458,7 +465,7 @@ def test_a_move_your_role_does_not_allow_answers_403(
     ParticipationFactory.create(activity=activity, employee=employee_record)
     TokenClient(clerk).post(f"/activities/{activity.pk}/transitions", {"name": "submit"})
     response = TokenClient(employee_user).post(
-        f"/activities/{activity.pk}/transitions", {"name": "approve"}
+        f"/activities/{activity.pk}/transitions", {"name": "start_review"}
     )
     assert response.status_code == 403
     activity.refresh_from_db()

@@ -24,6 +24,7 @@ from liaison.activities.tests.test_pages import (
     make_activity,
 )
 from liaison.activities.workflow import Status
+from liaison.approvals.tests.helpers import make_upcoming, through_security
 from liaison.people.models import Employee
 from liaison.people.tests.factories import EmployeeFactory
 
@@ -348,8 +349,11 @@ class TestConfirmationStep:
         assert activity.status == Status.CANCELLED
         assert activity.history.latest().history_change_reason == "Trip called off"
 
-    def test_deny_is_confirmed_by_the_approver(self, commander: User, agency: Agency) -> None:
-        activity = make_activity(agency, status=Status.SUBMITTED)
+    def test_deny_is_confirmed_by_the_approver(
+        self, commander: User, security_officer: User, agency: Agency
+    ) -> None:
+        activity = make_upcoming(make_activity(agency, status=Status.SUBMITTED))
+        through_security(activity, security=security_officer)
         client = client_for(commander)
         assert "Yes, deny this request" in html(client.get(confirm_url(activity, "deny")))
         client.post(confirm_url(activity, "deny"), {"reason": "No budget"})

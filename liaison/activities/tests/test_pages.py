@@ -25,6 +25,7 @@ from liaison.activities.tests.factories import (
     ParticipationFactory,
 )
 from liaison.activities.workflow import Status
+from liaison.approvals.tests.helpers import make_upcoming, through_security
 from liaison.people.models import Employee
 from liaison.people.tests.factories import (
     EmployeeFactory,
@@ -375,18 +376,20 @@ class TestActivityDetail:
             assert "Round 10" in html(response)
 
     def test_it_offers_the_moves_the_user_may_make_now(
-        self, clerk: User, commander: User, agency: Agency
+        self, clerk: User, commander: User, security_officer: User, agency: Agency
     ) -> None:
-        activity = make_activity(agency, status=Status.SUBMITTED)
+        activity = make_upcoming(make_activity(agency, status=Status.SUBMITTED))
         for location in activity.locations.all():  # outbound: every place abroad is assessed
             done_assessment(location, clerk)
+        through_security(activity, security=security_officer)
         commander_page = html(client_for(commander).get(detail_url(activity)))
-        assert 'value="approve"' in commander_page
+        # Approval may carry conditions: it has its own decision page.
+        assert f'href="/approvals/activities/{activity.pk}/decide/"' in commander_page
         # Deny asks for confirmation on its own page.
         assert f'href="/activities/{activity.pk}/transition/deny/"' in commander_page
         assert "Edit activity" not in commander_page
         clerk_page = html(client_for(clerk).get(detail_url(activity)))
-        assert 'value="approve"' not in clerk_page
+        assert "/decide/" not in clerk_page
         assert "transition/return/" in clerk_page  # return asks for a reason on its own step
         assert "Edit activity" in clerk_page
 
@@ -773,7 +776,9 @@ class TestActivityTransition:
         self, employee_user: User, agency: Agency
     ) -> None:
         activity = make_activity(agency, status=Status.SUBMITTED, created_by=employee_user)
-        response = client_for(employee_user).post(transition_url(activity), {"name": "approve"})
+        response = client_for(employee_user).post(
+            transition_url(activity), {"name": "start_review"}
+        )
         assert response.status_code == 403
         activity.refresh_from_db()
         assert activity.status == Status.SUBMITTED

@@ -27,6 +27,7 @@ from liaison.activities.services import (
 )
 from liaison.activities.tests.factories import ActivityFactory, CategoryFactory
 from liaison.activities.workflow import TRANSITIONS, Status
+from liaison.approvals.tests.helpers import future, through_security
 from liaison.core.errors import Forbidden, InvalidTransition
 from liaison.people.models import Employee
 from liaison.people.tests.factories import EmployeeFactory, ExternalPersonFactory
@@ -234,14 +235,17 @@ class TestActivityUpdate:
 
 class TestTransitions:
     def test_an_employee_submits_and_a_commander_approves(
-        self, employee_user: User, commander: User, agency: Agency
+        self, employee_user: User, commander: User, security_officer: User, agency: Agency
     ) -> None:
         activity = activity_create(
-            actor=employee_user, agency=agency, data=valid_input(agency, participants=[])
+            actor=employee_user,
+            agency=agency,
+            data=valid_input(agency, participants=[], start_date=future(), end_date=future(63)),
         )
         activity_transition(actor=employee_user, activity=activity, name="submit")
         for location in activity.locations.all():  # outbound: every place abroad is assessed
             done_assessment(location, commander)
+        through_security(activity, security=security_officer)
         activity_transition(actor=commander, activity=activity, name="approve")
         activity.refresh_from_db()
         assert activity.status == Status.APPROVED
@@ -256,7 +260,7 @@ class TestTransitions:
         assert activity.status == Status.DRAFT
 
     def test_a_coordinator_may_not_approve(self, clerk: User, agency: Agency) -> None:
-        activity = ActivityFactory.create(agency=agency, status=Status.SUBMITTED)
+        activity = ActivityFactory.create(agency=agency, status=Status.IN_APPROVAL)
         with pytest.raises(Forbidden):
             activity_transition(actor=clerk, activity=activity, name="approve")
 

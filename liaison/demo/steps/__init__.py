@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from liaison.demo.context import DemoContext
-from liaison.demo.steps import registry, security, vetting
+from liaison.demo.steps import approvals, registry, security, vetting
 
 Step = Callable[[DemoContext], None]
 
@@ -20,4 +20,5 @@ STEPS: list[Step] = [
     registry.load,
     security.load,
     vetting.load,
+    approvals.load,
 ]

@@ -65,6 +65,8 @@ class DemoLogin:
 DEMO_LOGINS = (
     DemoLogin("employee", Role.EMPLOYEE, "", ""),
     DemoLogin("commander", Role.APPROVER, "Raymond", "Castellanos"),
+    # Higher command: the second approval step when the agency's rules call for it.
+    DemoLogin("deputy", Role.COMMAND, "Patricia", "Lindqvist"),
     DemoLogin("coordinator", Role.COORDINATOR, "Denise", "Whitfield"),
     DemoLogin("security", Role.SECURITY, "Martin", "Okoro"),
     DemoLogin("reviewer", Role.REVIEWER, "Helen", "Marchetti"),

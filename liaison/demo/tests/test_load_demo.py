@@ -26,6 +26,7 @@ from liaison.accounts.models import Agency, Role, RoleGrant, User
 from liaison.activities.access import activities_visible_to
 from liaison.activities.models import Activity, Category, Location, Participation, Topic
 from liaison.activities.workflow import Status
+from liaison.approvals.models import ApprovalPolicy, ApprovalStep
 from liaison.demo import context, make_source
 from liaison.demo.context import DemoContext
 from liaison.demo.loader import load_demo
@@ -45,6 +46,7 @@ from liaison.vetting.models import Contact, InboundTrainee, VettingRequest
 DEMO_LOGINS = {
     "employee": Role.EMPLOYEE,
     "commander": Role.APPROVER,
+    "deputy": Role.COMMAND,
     "coordinator": Role.COORDINATOR,
     "security": Role.SECURITY,
     "reviewer": Role.REVIEWER,
@@ -262,6 +264,8 @@ COUNTED: list[type[Model]] = [
     HumanRightsConcern,
     RiskAssessment,
     Briefing,
+    ApprovalStep,
+    ApprovalPolicy,
 ]
 
 
@@ -281,8 +285,8 @@ def test_running_it_twice_creates_nothing_new(demo: Agency) -> None:
         call_command("load_demo", stdout=out)
     assert counts() == before
     assert "Nothing new" in out.getvalue()
-    # Every user it manages is counted as already there: the seven sign-ins and the loader.
-    assert "users               0 created,    8 already there" in out.getvalue()
+    # Every user it manages is counted as already there: the eight sign-ins and the loader.
+    assert "users               0 created,    9 already there" in out.getvalue()
 
 
 def test_it_refuses_to_run_when_debug_is_off(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -340,7 +344,7 @@ def test_the_source_csvs_are_what_make_source_writes(tmp_path: Path) -> None:
     assert (mismatch, errors) == ([], [])
 
 
-# --- provenance: every demo activity is an imported legacy record ---------------------------
+# --- provenance: every legacy demo activity is an imported record ---------------------------
 
 
 def test_every_activity_is_imported_with_its_own_source(demo: Agency) -> None:
@@ -505,3 +509,44 @@ def test_new_requests_are_assessed_at_the_level_of_the_day(demo: Agency) -> None
     assert reopened.status == "reopened" and "Medellín" in reopened.reopened_reason
     exchange = Activity.objects.get(agency=demo, title="Human Trafficking Investigators Exchange")
     assert not RiskAssessment.objects.filter(activity=exchange).exists()
+
+
+# --- requests and approval records (approvals.csv) ------------------------------------------
+
+
+def test_requests_of_2025_and_2026_are_in_every_state_of_the_workflow(demo: Agency) -> None:
+    titles = [row["title"] for row in source("approvals.csv")]
+    statuses = set(
+        Activity.objects.filter(agency=demo, title__in=titles).values_list("status", flat=True)
+    )
+    assert statuses == set(Status.values)
+
+
+def test_an_inspector_can_tell_who_approved_the_israel_trip_and_when(demo: Agency) -> None:
+    from django.test import Client
+
+    trip = Activity.objects.get(agency=demo, title="Mass-Casualty Response Study Visit")
+    client = Client()
+    client.force_login(User.objects.get(username="inspector"))
+    body = client.get(f"/api/v1/activities/{trip.pk}/approvals").json()
+    approved = [(s["decided_by_name"], s["decided_by_role"]) for s in body["approved_by"]]
+    assert approved == [
+        ("Raymond Castellanos", "Approver"),
+        ("Patricia Lindqvist", "Higher command"),
+    ]
+    assert all(s["decided_at"] for s in body["approved_by"])
+    assert "Israel" in body["approved_by"][1]["why"]
+    page = client.get(f"/activities/{trip.pk}/").content.decode()
+    assert "Patricia Lindqvist" in page and "Approval record" in page
+
+
+def test_the_legacy_records_say_approval_not_on_record_and_are_flagged(demo: Agency) -> None:
+    from liaison.activities.selectors import started_without_approval_q
+
+    legacy = in_ig_period(demo)
+    assert not ApprovalStep.objects.filter(activity__in=legacy).exists()
+    # Every legacy record started without an approval on record in Liaison: flagged,
+    # including those whose source says a request was on file.
+    assert legacy.filter(started_without_approval_q()).count() == 117
+    not_on_record = [a for a in legacy if "approval" in a.not_on_record]
+    assert 0 < len(not_on_record) < 117

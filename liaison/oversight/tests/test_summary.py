@@ -182,7 +182,11 @@ def test_it_counts_activities_and_distinct_employees(
     assert summary["distinct_employees"] == 4
     assert summary["first_date"] == dt.date(2022, 3, 1)
     assert summary["last_date"] == dt.date(2024, 5, 5)
-    assert summary["statuses"] == ["submitted", "approved", "completed", "closed"]
+    # Counted by default: every status but draft, cancelled, denied and withdrawn.
+    assert summary["statuses"] == [
+        "submitted", "security_review", "in_approval", "approved", "in_progress",
+        "completed", "closed",
+    ]  # fmt: skip
 
 
 def test_it_counts_by_start_year_ascending_with_empty_years_shown(
@@ -234,7 +238,10 @@ def test_it_counts_by_category_direction_and_status(
     }
     assert {r["status"]: r["activities"] for r in summary["by_status"]} == {
         "submitted": 1,
+        "security_review": 0,
+        "in_approval": 0,
         "approved": 1,
+        "in_progress": 0,
         "completed": 3,
         "closed": 0,
     }

@@ -30,6 +30,7 @@ from liaison.activities.services import (
     activity_import,
     activity_transition,
     activity_update,
+    participation_withdraw,
 )
 from liaison.activities.summary import (
     bitmap_decode,
@@ -202,6 +203,11 @@ def test_a_bitmap_keeps_the_set_it_was_given(ids: set[int]) -> None:
 # --- the services keep the tables current ---------------------------------------------------
 
 
+# A year far enough ahead that a request starting in it, or late in the year before, is
+# still ahead of today.
+NEXT = dt.date.today().year + 2
+
+
 def _input(agency: Agency, **overrides: Any) -> ActivityInput:
     category = CategoryFactory.create(name="Crowd control", slug="crowd-control")
     values: dict[str, Any] = dict(
@@ -210,8 +216,9 @@ def _input(agency: Agency, **overrides: Any) -> ActivityInput:
         kind="seminar",
         category_id=category.pk,
         purpose="See how large events are policed.",
-        start_date=dt.date(2024, 1, 30),
-        end_date=dt.date(2024, 2, 2),
+        # Ahead of today: approval must precede the start (ADR 0014).
+        start_date=dt.date(NEXT, 1, 30),
+        end_date=dt.date(NEXT, 2, 2),
         locations=[LocationInput("FR", "Paris"), LocationInput("IL", "Tel Aviv")],
         participants=[],
     )
@@ -220,7 +227,7 @@ def _input(agency: Agency, **overrides: Any) -> ActivityInput:
 
 
 def test_every_activity_service_leaves_the_tables_equal_to_a_recount(
-    clerk: User, commander: User, agency: Agency, inspector: User
+    clerk: User, commander: User, security_officer: User, agency: Agency, inspector: User
 ) -> None:
     people = [EmployeeFactory.create(agency=agency) for _ in range(4)]
     named = [ParticipantInput(employee_id=p.pk) for p in people]
@@ -233,7 +240,9 @@ def test_every_activity_service_leaves_the_tables_equal_to_a_recount(
 
     activity_transition(actor=clerk, activity=first, name="submit")
     for location in first.locations.all():  # outbound: every place abroad is assessed
-        done_assessment(location, commander)
+        done_assessment(location, security_officer)
+    for move in ("start_review", "clear"):
+        activity_transition(actor=security_officer, activity=first, name=move)
     activity_transition(actor=commander, activity=first, name="approve")
     assert summary_differences() == []
     summary = registry_summary(user=inspector)
@@ -245,8 +254,8 @@ def test_every_activity_service_leaves_the_tables_equal_to_a_recount(
         activity=first,
         data=_input(
             agency,
-            start_date=dt.date(2023, 12, 30),
-            end_date=dt.date(2024, 1, 3),
+            start_date=dt.date(NEXT - 1, 12, 30),
+            end_date=dt.date(NEXT, 1, 3),
             locations=[LocationInput("MX", "Mexico City")],
             participants=named[1:3],
         ),
@@ -255,14 +264,19 @@ def test_every_activity_service_leaves_the_tables_equal_to_a_recount(
     summary = registry_summary(user=inspector)
     assert [c["country"] for c in summary["by_country"]] == ["MX"]
     assert [(y["year"], y["activities"], y["employees"]) for y in summary["by_year"]] == [
-        (2023, 1, 2)
+        (NEXT - 1, 1, 2)
     ]
 
     activity_transition(actor=clerk, activity=second, name="cancel", reason="Postponed")
     activity_import(
         actor=clerk,
         agency=agency,
-        data=_input(agency, participants=named[3:]),
+        data=_input(
+            agency,
+            start_date=dt.date(2023, 5, 1),
+            end_date=dt.date(2023, 5, 5),
+            participants=named[3:],
+        ),
         status=Status.COMPLETED,
         recorded_at=None,
         source="Legacy log, entry 12",
@@ -298,3 +312,25 @@ def test_a_write_that_bypasses_the_services_is_found_and_a_rebuild_mends_it(
     assert summary_differences() == []
     assert SummaryCount.objects.filter(status=Status.COMPLETED).exists()
     assert not SummaryCell.objects.exclude(employees=b"").exists()  # nobody took part now
+
+
+def test_a_participant_who_withdraws_is_no_longer_counted(clerk: User, agency: Agency) -> None:
+    stays, leaves = EmployeeFactory.create(agency=agency), EmployeeFactory.create(agency=agency)
+    activity = activity_create(
+        actor=clerk,
+        agency=agency,
+        data=_input(
+            agency,
+            start_date=dt.date.today() + dt.timedelta(days=60),
+            end_date=dt.date.today() + dt.timedelta(days=64),
+            participants=[ParticipantInput(employee_id=p.pk) for p in (stays, leaves)],
+        ),
+    )
+    participation_withdraw(
+        actor=clerk,
+        participation=activity.participations.get(employee=leaves),
+        reason="Needed at home.",
+    )
+    assert summary_differences() == []
+    cell = SummaryCell.objects.get(span="A", country="")
+    assert bitmap_decode(cell.employees) == bitmap_of([stays.pk])

@@ -1,0 +1,32 @@
+"""Bring a request to a point of its workflow through the services, as people would."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.utils import timezone
+
+from liaison.activities.models import Activity
+from liaison.activities.services import activity_transition
+
+
+def future(days: int = 60) -> dt.date:
+    return timezone.localdate() + dt.timedelta(days=days)
+
+
+def make_upcoming(activity: Activity, days: int = 60) -> Activity:
+    """Move a factory activity's dates into the future (approval must precede the start)."""
+    Activity.objects.filter(pk=activity.pk).update(
+        start_date=future(days), end_date=future(days + 3)
+    )
+    activity.refresh_from_db()
+    return activity
+
+
+def through_security(activity: Activity, *, security: Any) -> Activity:
+    """A submitted request taken up and cleared by ``security``: now in the approval chain."""
+    activity_transition(actor=security, activity=activity, name="start_review")
+    activity_transition(actor=security, activity=activity, name="clear")
+    activity.refresh_from_db()
+    return activity
