@@ -21,6 +21,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from liaison.accounts.models import Role
@@ -40,6 +41,7 @@ from liaison.approvals.services import (
     approval_step_import,
 )
 from liaison.demo.context import DemoContext, read_rows, split_list
+from liaison.security.services import risk_assessment_record
 
 POLICY: dict[str, Any] = {
     "approver_role": Role.APPROVER.value,
@@ -160,6 +162,16 @@ def _entered(ctx: DemoContext, row: dict[str, str]) -> None:
     move(security, "start_review")
     if state == "security_review":
         return
+    # Clearing security review needs every location abroad assessed (ADR 0015).
+    for location in activity.locations.exclude(country=settings.HOME_COUNTRY):
+        if activity.direction == "outbound":
+            risk_assessment_record(
+                actor=security,
+                location=location,
+                decision="proceed_with_conditions" if row["conditions"] else "proceed",
+                concerns="Assessed against the advisory level in force before clearance.",
+                conditions=row["conditions"],
+            )
     move(security, "clear", "Host country and hosts checked; no concerns.")
     if state == "in_approval":
         return
