@@ -1,9 +1,10 @@
-"""A request's journey in a real browser: the employee requests, the security officer
-takes the request through security review, the commander approves it, and the employee
-sees it approved with the commander named on the approval record.
-
-Each hand-over is one function, so a step (the security officer's risk assessment,
-issue 6 part 4) slots in between two of them."""
+"""A request's journey in a real browser (issue 6): the employee requests a trip to
+Israel; the security officer takes it into security review, is told it cannot be cleared
+before its location abroad is assessed, assesses it at the advisory level of the day and
+clears it; the commander approves it; the employee sees it approved, with the commander
+and higher command (Israel is at advisory level 3) named on the approval record and the
+assessment's conditions, but not its restricted
+concerns. Each hand-over is one function."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ import pytest
 from django.utils import timezone
 
 from liaison.accounts.models import Agency, User
+from liaison.accounts.tests.factories import user_with_role
 from liaison.activities.tests.factories import CategoryFactory
 from liaison.people.tests.factories import EmployeeFactory
+from liaison.security.tests.factories import advisory
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HAVE_BROWSER = os.path.exists(CHROMIUM)
@@ -68,13 +71,23 @@ def employee_requests(page: Any, server: str) -> None:
     expect(page.locator(".liaison-status")).to_have_text("Submitted for approval")
 
 
-def security_clears(page: Any, server: str) -> None:
+def security_assesses_and_clears(page: Any, server: str) -> None:
     from playwright.sync_api import expect
 
     sign_in(page, server, "security")
     open_from_waiting_list(page, server)
     page.get_by_role("button", name="Start security review").click()
     expect(page.locator(".liaison-status")).to_have_text("In security review")
+    # Not yet: the location abroad has no risk assessment, and the page says so.
+    expect(page.get_by_text("Every location abroad needs a risk assessment")).to_be_visible()
+    page.get_by_role("link", name="Assess Jerusalem").click()
+    expect(page.get_by_text("Level 3: reconsider travel")).to_be_visible()
+    page.get_by_label("Concerns").fill("Rocket fire; attacks on crowded places.")
+    # USWDS draws its own radio: the label is what a user clicks.
+    page.locator("label[for=id_decision_1]").click()
+    page.get_by_label("Conditions", exact=True).fill("No travel to the Gaza border area.")
+    page.get_by_role("button", name="Record assessment").click()
+    expect(page.get_by_text("No travel to the Gaza border area.")).to_be_visible()
     page.get_by_role("button", name="Clear security review").click()
     expect(page.locator(".liaison-status")).to_have_text("In the approval chain")
 
@@ -86,6 +99,20 @@ def commander_approves(page: Any, server: str) -> None:
     open_from_waiting_list(page, server)
     page.get_by_role("link", name="Approve…").click()
     page.get_by_label("Conditions").fill("Defensive security briefing before departure.")
+    page.get_by_role("button", name="Record decision").click()
+    # Israel is at advisory level 3 as assessed: higher command must approve as well.
+    expect(page.locator(".liaison-status")).to_have_text("In the approval chain")
+    expect(page.get_by_test_id("approval-record")).to_contain_text(
+        "higher command approves at 3 or above"
+    )
+
+
+def higher_command_approves(page: Any, server: str) -> None:
+    from playwright.sync_api import expect
+
+    sign_in(page, server, "deputy")
+    open_from_waiting_list(page, server)
+    page.get_by_role("link", name="Approve…").click()
     page.get_by_role("button", name="Record decision").click()
     expect(page.locator(".liaison-status")).to_have_text("Approved")
 
@@ -99,6 +126,8 @@ def employee_sees_it_approved(page: Any, server: str, commander: User) -> None:
     record = page.get_by_test_id("approval-record")
     expect(record).to_contain_text(commander.get_full_name())
     expect(record).to_contain_text("Defensive security briefing before departure.")
+    expect(page.get_by_text("No travel to the Gaza border area.")).to_be_visible()
+    expect(page.get_by_text("Rocket fire")).to_have_count(0)  # restricted to security
 
 
 def test_a_request_is_requested_reviewed_approved_and_seen_approved(
@@ -110,9 +139,12 @@ def test_a_request_is_requested_reviewed_approved_and_seen_approved(
     commander: User,
 ) -> None:
     CategoryFactory.create(name="Emergency management", slug="emergency-management")
+    advisory("IL", 3, dt.date(2023, 10, 14), "TU")
     EmployeeFactory.create(agency=agency, user=employee_user, serial_number="20001")
     server = live_server.url
     employee_requests(page, server)
-    security_clears(page, server)
+    security_assesses_and_clears(page, server)
     commander_approves(page, server)
+    user_with_role("command", agency, "deputy")
+    higher_command_approves(page, server)
     employee_sees_it_approved(page, server, commander)
