@@ -197,6 +197,24 @@ APPROVAL_STEP_ROLES: Mapping[str, tuple[Guard, ...]] = {
 APPROVAL_STEP_GUARDS: tuple[Guard, ...] = (NOT_OWN_REQUEST, NOT_EARLIER_APPROVER, BEFORE_START)
 
 
+def _trainees_vetted(actor: Any, activity: ActivityLike) -> bool:
+    """Every inbound trainee has a vetting current on the first day of the course. The
+    rule is the vetting app's (``vetting.workflow.trainees_vetted``), reached through the
+    instance's related manager so that this table imports nothing above it (ADR 0016)."""
+    trainees = getattr(activity, "inbound_trainees", None)
+    if trainees is None:  # no vetting app installed: nothing to check
+        return True
+    return bool(trainees.model.all_vetted_for(activity))
+
+
+TRAINEES_VETTED = Guard(
+    "trainees_vetted",
+    _trainees_vetted,
+    "Every inbound trainee needs a current vetting before the course starts; see the "
+    "activity's contacts and vetting page.",
+)
+
+
 @dataclass(frozen=True)
 class Transition:
     """One allowed move. ``roles`` maps each role (in the activity's agency) that may make
@@ -270,7 +288,7 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("cancel", Status.APPROVED, Status.CANCELLED, _COORDINATOR,
                "Cancel activity", needs_reason=True),
     Transition("start", Status.APPROVED, Status.IN_PROGRESS, _COORDINATOR,
-               "Mark as in progress", guards=(HAS_STARTED,)),
+               "Mark as in progress", guards=(HAS_STARTED, TRAINEES_VETTED)),
     Transition("complete", Status.IN_PROGRESS, Status.COMPLETED, _COORDINATOR,
                "Mark as completed"),
     # An approved activity nobody marked in progress can still be completed.

@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 from liaison.accounts.models import Agency
 from liaison.activities.models import Activity
 from liaison.people.models import ExternalPerson, Organisation
-from liaison.vetting.workflow import VettingStatus
+from liaison.vetting.workflow import VettingStatus, trainees_vetted
 
 
 class Circumstance(models.TextChoices):
@@ -178,6 +178,13 @@ class InboundTrainee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.external_person} ({self.activity})"
+
+    @classmethod
+    def all_vetted_for(cls, activity: Activity) -> bool:
+        """The rule behind the activity workflow's ``trainees_vetted`` guard, which reaches
+        it through ``activity.inbound_trainees.model`` (the workflow imports nothing from
+        this app): ``vetting.workflow.trainees_vetted``."""
+        return trainees_vetted(activity)
 
 
 class Channel(models.TextChoices):

@@ -139,11 +139,3 @@ def trainees_vetted(activity: Any) -> bool:
         ):
             return False
     return True
-
-
-TRAINEES_VETTED = Guard(
-    "trainees_vetted",
-    lambda actor, activity: trainees_vetted(activity),
-    "Every inbound trainee needs a current vetting before the course starts; see the "
-    "activity's contacts and vetting page.",
-)
