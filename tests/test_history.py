@@ -58,7 +58,7 @@ from liaison.approvals.services import (
     approval_policy_update,
     approval_step_import,
 )
-from liaison.approvals.tests.helpers import future
+from liaison.approvals.tests.helpers import assess_abroad, future
 from liaison.people.models import Employee, Organisation
 from liaison.people.services import (
     employee_create,
@@ -338,6 +338,7 @@ def _approval_decide(w: World) -> tuple[User, Callable[[], Written]]:
         status="in_approval", start_date=future(), end_date=future(63)
     )
     step = ApprovalStep.objects.create(activity=w.activity, kind="approval", role="approver")
+    assess_abroad(w.activity, security=user_with_role("security", w.agency, "assessing-officer"))
 
     def act() -> Written:
         # The move (one activity row), the decision (one step row); conditions are

@@ -111,14 +111,20 @@ def world(db: None) -> World:
     )
     done_assessment(bonn, users["security"])
     unassessed = ActivityFactory.create(
-        agency=agency, status="submitted", category=category, title="Counter-Terrorism Course"
+        agency=agency,
+        status="security_review",
+        category=category,
+        title="Counter-Terrorism Course",
     )
     LocationFactory.create(activity=unassessed, country="IL", city="Tel Aviv")
     advisory("IL", 3, dt.date(2023, 10, 14), "TU")
     in_approval = make_upcoming(ActivityFactory.create(
         agency=agency, status="in_approval", category=category, title="Night Flying Course",
     ))  # fmt: skip
-    LocationFactory.create(activity=in_approval, country="DE", city="Hamburg")
+    done_assessment(
+        LocationFactory.create(activity=in_approval, country="DE", city="Hamburg"),
+        users["security"],
+    )
     ApprovalStep.objects.create(
         activity=in_approval, kind="approval", role="approver", round=1, position=1
     )
@@ -537,16 +543,23 @@ ACTIONS = [
         shows=lambda w: "Vetting of Dieter Brandt",
     ),
     Action(
-        "approve an outbound request with no risk assessment",
-        lambda c, w: c.post(f"/activities/{w.unassessed.pk}/transition/", {"name": "approve"}),
+        "clear security review of an outbound request with no risk assessment",
+        lambda c, w: c.post(f"/activities/{w.unassessed.pk}/transition/", {"name": "clear"}),
         lambda c, w: c.post(
             f"/api/v1/activities/{w.unassessed.pk}/transitions",
-            {"name": "approve"},
+            {"name": "clear"},
             content_type="application/json",
         ),
-        {**only({"approver"}, others=FORBIDDEN), "approver": REFUSED, "employee": MISSING},
-        changed=lambda w: status_of(w.unassessed) == "approved",
-        reset=lambda w: Activity.objects.filter(pk=w.unassessed.pk).update(status="submitted"),
+        {
+            **only({"security", "coordinator"}, others=FORBIDDEN),
+            "security": REFUSED,
+            "coordinator": REFUSED,
+            "employee": MISSING,
+        },
+        changed=lambda w: status_of(w.unassessed) == "in_approval",
+        reset=lambda w: Activity.objects.filter(pk=w.unassessed.pk).update(
+            status="security_review"
+        ),
     ),
     Action(
         "read a country in the risk register",

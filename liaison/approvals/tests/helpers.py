@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.utils import timezone
 
 from liaison.activities.models import Activity
 from liaison.activities.services import activity_transition
+from liaison.security.tests.factories import done_assessment
 
 
 def future(days: int = 60) -> dt.date:
@@ -24,9 +26,21 @@ def make_upcoming(activity: Activity, days: int = 60) -> Activity:
     return activity
 
 
+def assess_abroad(activity: Activity, *, security: Any) -> Activity:
+    """Give every not yet assessed location abroad of an outbound request a done risk
+    assessment (clearing security review and the final approval need one; ADR 0015)."""
+    if activity.direction == "outbound":
+        abroad = activity.locations.exclude(country=settings.HOME_COUNTRY)
+        for location in abroad.filter(risk_assessment__isnull=True):
+            done_assessment(location, security)
+    return activity
+
+
 def through_security(activity: Activity, *, security: Any) -> Activity:
-    """A submitted request taken up and cleared by ``security``: now in the approval chain."""
+    """A submitted request taken up, its locations abroad assessed, and cleared by
+    ``security``: now in the approval chain."""
     activity_transition(actor=security, activity=activity, name="start_review")
+    assess_abroad(activity, security=security)
     activity_transition(actor=security, activity=activity, name="clear")
     activity.refresh_from_db()
     return activity

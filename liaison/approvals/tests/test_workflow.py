@@ -20,7 +20,7 @@ from liaison.activities.workflow import HAS_STARTED, OWNER_ONLY, TRANSITIONS, St
 from liaison.approvals.models import ApprovalPolicy, ApprovalStep
 from liaison.approvals.selectors import approval_record, waiting_for
 from liaison.approvals.services import approval_decide, approval_policy_update
-from liaison.approvals.tests.helpers import future, through_security
+from liaison.approvals.tests.helpers import assess_abroad, future, through_security
 from liaison.core.errors import Forbidden, InvalidTransition
 
 NAMES = sorted({t.name for t in TRANSITIONS})
@@ -33,6 +33,9 @@ def _activity_in(agency: Agency, status: str, *, started: bool, steps: int) -> A
         agency=agency, status=status, start_date=start, end_date=start + dt.timedelta(days=2)
     )
     LocationFactory.create(activity=activity, country="DE")
+    # Assessed: the risk guard has tests of its own (liaison/security); here every declared
+    # move must be makeable.
+    assess_abroad(activity, security=user_with_role("security", agency, "assessor"))
     if status == Status.SECURITY_REVIEW:
         ApprovalStep.objects.create(activity=activity, kind="security_review", role="security")
     if status == Status.IN_APPROVAL:

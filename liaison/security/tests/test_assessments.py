@@ -52,10 +52,13 @@ def trip_input(category_id: int, **overrides: Any) -> ActivityInput:
 
 
 @pytest.fixture
-def trip(clerk: User, agency: Agency) -> Activity:
+def trip(clerk: User, agency: Agency, security_officer: User) -> Activity:
+    """Submitted and taken into security review: clearing it is the move the risk guard
+    holds back (and the final approval, after an itinerary change; ADR 0015)."""
     category = CategoryFactory.create(name="Counterterrorism", slug="counterterrorism")
     activity = activity_create(actor=clerk, agency=agency, data=trip_input(category.pk))
-    return activity_transition(actor=clerk, activity=activity, name="submit")
+    activity_transition(actor=clerk, activity=activity, name="submit")
+    return activity_transition(actor=security_officer, activity=activity, name="start_review")
 
 
 def assess_all(activity: Activity, officer: User) -> list[RiskAssessment]:
@@ -233,24 +236,25 @@ def test_a_removed_location_keeps_its_assessment(
 # --- the approval guard ---------------------------------------------------------------------
 
 
-def test_outbound_approval_without_assessment_is_refused_with_the_sentence(
-    trip: Activity, commander: User
+def test_outbound_request_is_not_cleared_without_assessment_with_the_sentence(
+    trip: Activity, security_officer: User
 ) -> None:
     with pytest.raises(InvalidTransition) as caught:
-        activity_transition(actor=commander, activity=trip, name="approve")
+        activity_transition(actor=security_officer, activity=trip, name="clear")
     assert caught.value.message == RISK_ASSESSED.refusal
-    assert Activity.objects.get(pk=trip.pk).status == "submitted"
+    assert Activity.objects.get(pk=trip.pk).status == "security_review"
 
 
-def test_with_every_location_assessed_approval_passes_and_an_itinerary_change_refuses_again(
+def test_with_every_location_assessed_it_clears_and_an_itinerary_change_refuses_approval(
     trip: Activity, clerk: User, commander: User, security_officer: User
 ) -> None:
     assessments = assess_all(trip, security_officer)
     # One location assessed is not enough.
     assessments[1].delete()
     with pytest.raises(InvalidTransition):
-        activity_transition(actor=commander, activity=trip, name="approve")
+        activity_transition(actor=security_officer, activity=trip, name="clear")
     assess_all(trip, security_officer)
+    activity_transition(actor=security_officer, activity=trip, name="clear")
     activity_update(
         actor=clerk,
         activity=trip,
@@ -269,24 +273,24 @@ def test_with_every_location_assessed_approval_passes_and_an_itinerary_change_re
     assert activity_transition(actor=commander, activity=trip, name="approve").status == "approved"
 
 
-def test_approval_is_refused_on_the_page_and_in_the_api_with_the_sentence(
-    trip: Activity, commander: User
+def test_clearing_is_refused_on_the_page_and_in_the_api_with_the_sentence(
+    trip: Activity, security_officer: User
 ) -> None:
     client = Client()
-    client.force_login(commander)
-    response = client.post(f"/activities/{trip.pk}/transition/", {"name": "approve"}, follow=True)
+    client.force_login(security_officer)
+    response = client.post(f"/activities/{trip.pk}/transition/", {"name": "clear"}, follow=True)
     assert RISK_ASSESSED.refusal in response.content.decode()
     api = client.post(
         f"/api/v1/activities/{trip.pk}/transitions",
-        {"name": "approve"},
+        {"name": "clear"},
         content_type="application/json",
     )
     assert api.status_code == 409 and api.json()["message"] == RISK_ASSESSED.refusal
-    assert Activity.objects.get(pk=trip.pk).status == "submitted"
+    assert Activity.objects.get(pk=trip.pk).status == "security_review"
 
 
 def test_inbound_and_home_activities_need_no_assessment(
-    clerk: User, agency: Agency, commander: User
+    clerk: User, agency: Agency, commander: User, security_officer: User
 ) -> None:
     category = CategoryFactory.create()
     for direction, country in (("inbound", "US"), ("outbound", "US"), ("virtual", "FR")):
@@ -296,6 +300,8 @@ def test_inbound_and_home_activities_need_no_assessment(
             data=trip_input(category.pk, direction=direction, locations=[LocationInput(country)]),
         )
         activity_transition(actor=clerk, activity=activity, name="submit")
+        for move in ("start_review", "clear"):
+            activity_transition(actor=security_officer, activity=activity, name=move)
         assert (
             activity_transition(actor=commander, activity=activity, name="approve").status
             == "approved"
