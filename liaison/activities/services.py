@@ -8,7 +8,6 @@ attributed to the actor. Pages, the API, ``load_demo`` and imports all come thro
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -48,11 +47,10 @@ from liaison.activities.workflow import (
     transitions_from,
 )
 from liaison.core.audit import delete_audited, save_audited, save_audited_with_m2m
+from liaison.core.countries import ISO_ALPHA2, not_a_code
 from liaison.core.errors import Forbidden, InvalidTransition
 from liaison.people.models import Employee, ExternalPerson, Organisation
 from liaison.people.services import organisation_update
-
-ISO_ALPHA2 = re.compile(r"[A-Z]{2}")
 
 
 @dataclass(frozen=True)
@@ -270,9 +268,7 @@ def _validate(
         code = (loc.country or "").upper()
         if code and not ISO_ALPHA2.fullmatch(code):
             # Not even the shape of a code: django-countries would try "²" as a number.
-            errors.setdefault(f"locations[{index}].country", []).append(
-                f"“{loc.country}” is not an ISO 3166 country code."
-            )
+            errors.setdefault(f"locations[{index}].country", []).append(not_a_code(loc.country))
             continue
         location = Location(country=code, city=loc.city.strip(), position=index)
         try:

@@ -12,6 +12,7 @@ from django_countries import countries
 from liaison.accounts.access import REFERENCE_EDITORS, scope_for
 from liaison.accounts.models import Agency, User
 from liaison.core.audit import save_audited
+from liaison.core.countries import country_code
 from liaison.core.errors import Forbidden
 from liaison.people.access import can_change_people_in
 from liaison.people.models import Employee, ExternalPerson, Organisation
@@ -137,7 +138,7 @@ def external_person_create(
     person = ExternalPerson(
         agency=agency,
         full_name=_strip(full_name),
-        country=(country or "").upper(),
+        country=country_code(country),
         organisation=organisation,
         position=_strip(position),
     )
@@ -185,7 +186,7 @@ def organisation_create(
     name = " ".join((name or "").split())
     organisation = Organisation(
         name=name,
-        country=(country or "").upper(),
+        country=country_code(country),
         org_type=org_type,
         website=website.strip(),
         notes=notes.strip(),
@@ -218,7 +219,7 @@ def organisation_update(*, actor: Any, organisation: Organisation, **changes: An
         if name == "name":
             value = " ".join(str(value).split())
         elif name == "country":
-            value = str(value).strip().upper()
+            value = country_code(value)
         setattr(organisation, name, _strip(value))
     organisation.full_clean(validate_constraints=False)
     _check_organisation_name(organisation)
@@ -245,7 +246,7 @@ def external_person_update(*, actor: Any, person: ExternalPerson, **changes: Any
     person = ExternalPerson.objects.select_for_update().get(pk=person.pk)
     for name, value in changes.items():
         if name == "country":
-            value = str(value).strip().upper()
+            value = country_code(value)
         setattr(person, name, _strip(value))
     try:
         person.full_clean(exclude=["agency"])

@@ -11,7 +11,6 @@ through here.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +22,7 @@ from django_countries import countries
 from liaison.accounts.access import has_role
 from liaison.activities.models import Activity, Direction
 from liaison.core.audit import save_audited
+from liaison.core.countries import ISO_ALPHA2
 from liaison.core.errors import Forbidden, InvalidTransition
 from liaison.people.models import ExternalPerson, Organisation
 from liaison.vetting.access import NOT_A_WRITER, can_edit_vetting
@@ -36,7 +36,6 @@ from liaison.vetting.models import (
 from liaison.vetting.workflow import find_transition, transitions_from
 
 INBOUND_DIRECTIONS = (Direction.INBOUND, Direction.FOREIGN_TRAINERS)
-ISO_ALPHA2 = re.compile(r"[A-Z]{2}")
 
 
 def _require_writer(actor: Any, agency_id: int) -> None:

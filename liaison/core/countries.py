@@ -1,0 +1,29 @@
+"""Country codes as users type them: one shape check before django-countries sees them.
+
+django-countries reads a code made of digits as a numeric ISO 3166 code with ``int()``,
+which fails — a 500 — on other Unicode digits such as "²" (schemathesis found it). Every
+service that takes a country code runs it through ``country_code`` first, so such input is
+a field error like any other unknown code.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.core.exceptions import ValidationError
+
+ISO_ALPHA2 = re.compile(r"[A-Z]{2}")
+
+
+def not_a_code(value: object) -> str:
+    return f"“{value}” is not an ISO 3166 country code."
+
+
+def country_code(value: object, *, field: str = "country") -> str:
+    """``value`` stripped and upper-cased; empty stays empty (the model says whether it may
+    be). Raises ``ValidationError`` keyed by ``field`` when it is not two letters A–Z;
+    whether the code names a country is left to the model's validation."""
+    code = str(value or "").strip().upper()
+    if code and not ISO_ALPHA2.fullmatch(code):
+        raise ValidationError({field: [not_a_code(value)]})
+    return code
