@@ -63,8 +63,14 @@ def paginate(
     page again, so a client that walks pages until it gets none always stops."""
     size = page_size or settings.PAGE_SIZE
     limit = settings.LIST_COUNT_LIMIT if count_limit is None else count_limit
-    # COUNT over at most limit + 1 rows: the database stops as soon as it knows.
-    counted = queryset.order_by()[: limit + 1].count()
+    # COUNT over at most limit + 1 rows: the database stops as soon as it knows. Only the
+    # key is selected, so a row annotation (e.g. the list's started-without-approval flag)
+    # is not computed for the rows counted, only for the page's.
+    to_count = queryset.order_by()
+    # Plain rows, not groups or a values() query (whose rows are not one per key).
+    if to_count.query.group_by is None and not getattr(to_count, "_fields", None):
+        to_count = to_count.values("pk")
+    counted = to_count[: limit + 1].count()
     if counted > limit:
         number = max(1, page)
         start = (number - 1) * size
