@@ -21,6 +21,7 @@ from liaison.accounts.tests.factories import user_with_role
 from liaison.activities.tests.factories import CategoryFactory
 from liaison.people.tests.factories import EmployeeFactory
 from liaison.security.tests.factories import advisory
+from tests.test_browser_forms import assert_no_axe_violations
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HAVE_BROWSER = os.path.exists(CHROMIUM)
@@ -46,6 +47,7 @@ def sign_in(page: Any, server: str, username: str) -> None:
 def open_from_waiting_list(page: Any, server: str) -> None:
     page.goto(f"{server}/activities/")
     page.get_by_role("link", name="Waiting for me").click()
+    assert_no_axe_violations(page, "Waiting for me")
     page.get_by_role("link", name=TITLE).click()
 
 
@@ -80,8 +82,10 @@ def security_assesses_and_clears(page: Any, server: str) -> None:
     expect(page.locator(".liaison-status")).to_have_text("In security review")
     # Not yet: the location abroad has no risk assessment, and the page says so.
     expect(page.get_by_text("Every location abroad needs a risk assessment")).to_be_visible()
+    assert_no_axe_violations(page, "an activity in security review")
     page.get_by_role("link", name="Assess Jerusalem").click()
     expect(page.get_by_text("Level 3: reconsider travel")).to_be_visible()
+    assert_no_axe_violations(page, "the risk assessment form")
     page.get_by_label("Concerns").fill("Rocket fire; attacks on crowded places.")
     # USWDS draws its own radio: the label is what a user clicks.
     page.locator("label[for=id_decision_1]").click()
@@ -98,6 +102,7 @@ def commander_approves(page: Any, server: str) -> None:
     sign_in(page, server, "commander")
     open_from_waiting_list(page, server)
     page.get_by_role("link", name="Approve…").click()
+    assert_no_axe_violations(page, "the approval decision page")
     page.get_by_label("Conditions").fill("Defensive security briefing before departure.")
     page.get_by_role("button", name="Record decision").click()
     # Israel is at advisory level 3 as assessed: higher command must approve as well.
@@ -123,6 +128,7 @@ def employee_sees_it_approved(page: Any, server: str, commander: User) -> None:
     sign_in(page, server, "officer")
     page.get_by_role("link", name=TITLE).click()
     expect(page.locator(".liaison-status")).to_have_text("Approved")
+    assert_no_axe_violations(page, "an approved activity with its approval record")
     record = page.get_by_test_id("approval-record")
     expect(record).to_contain_text(commander.get_full_name())
     expect(record).to_contain_text("Defensive security briefing before departure.")
