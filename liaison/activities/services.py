@@ -702,7 +702,8 @@ def activity_transition(*, actor: Any, activity: Activity, name: str, reason: st
     # The reason is the user's words or nothing: the history names the move itself from
     # the status change (selectors.activity_history), so an empty reason stays empty.
     save_audited(activity, actor=actor, validate=False, reason=reason)
-    summary_refresh(touched | summary_touched([activity.pk]))
+    if transition.target != transition.source:  # ``approve_step`` stays in the chain
+        summary_refresh(touched | summary_touched([activity.pk]))
     # What the apps above record for the move (the approval record), in this transaction.
     for effect in TRANSITION_EFFECTS:
         effect(actor=actor, activity=activity, transition=transition, reason=reason)

@@ -189,13 +189,19 @@ def _count_rows(rows: Iterable[Any], **fields: Any) -> list[SummaryCount]:
     ]
 
 
-def _recount_month(agency_id: int, month: dt.date, part: Slice = None) -> None:
-    rows = (
+def _live_counts(agency_id: int, month: dt.date, part: Slice = None) -> QuerySet[Any]:
+    """The month's activities counted from the activity table: the one definition the
+    refresh writes and ``summary_differences`` checks against."""
+    return (
         _month_activities(agency_id, month, part)
         .values("category_id", "direction", "status")
         .annotate(n=Count("pk"), first=Min("start_date"), last=Max("end_date"))
         .order_by()
     )
+
+
+def _recount_month(agency_id: int, month: dt.date, part: Slice = None) -> None:
+    rows = _live_counts(agency_id, month, part)
     stored = SummaryCount.objects.filter(span=Span.MONTH, agency_id=agency_id, period=month)
     _in_slice(stored, part).delete()
     SummaryCount.objects.bulk_create(
@@ -246,8 +252,12 @@ def month_cells(
     return cells
 
 
-def _recount_cells(agency_id: int, month: dt.date, part: Slice = None) -> set[CellKey]:
-    """Recount the month's cells (of one slice, or all); return the keys that changed."""
+def _live_cells(
+    agency_id: int, month: dt.date, part: Slice = None
+) -> dict[CellKey, tuple[int, int]]:
+    """The month's cells counted from the activity tables, as {key: (activities, employee
+    bitmap)}: the one definition the refresh writes and ``summary_differences`` checks.
+    A participant who withdrew before the activity ran did not take part."""
     acts = _month_activities(agency_id, month, part)
     ids = acts.values("pk")
     fresh = month_cells(
@@ -260,8 +270,13 @@ def _recount_cells(agency_id: int, month: dt.date, part: Slice = None) -> set[Ce
             activity__in=ids, employee__isnull=False, withdrawn_at__isnull=True
         ).values_list("activity_id", "employee_id"),
     )
+    return {key: (len(a), bitmap_of(e)) for key, (a, e) in fresh.items()}
+
+
+def _recount_cells(agency_id: int, month: dt.date, part: Slice = None) -> set[CellKey]:
+    """Recount the month's cells (of one slice, or all); return the keys that changed."""
     # Compared as sets (ints), not as stored bytes: the same set may compress differently.
-    new = {key: (len(a), bitmap_of(e)) for key, (a, e) in fresh.items()}
+    new = _live_cells(agency_id, month, part)
     stored = SummaryCell.objects.filter(span=Span.MONTH, agency_id=agency_id, period=month)
     if part is not None:
         stored = stored.filter(status=part[0], direction_group=part[1])
@@ -374,13 +389,9 @@ def summary_differences(limit: int = 20) -> list[str]:
     nothing back because it writes nothing: it recounts in memory."""
     problems: list[str] = []
     for agency_id, month in sorted(_stored_months() | _live_months()):
-        acts = _month_activities(agency_id, month)
-        ids = acts.values("pk")
         live_counts = {
             (r["category_id"], r["direction"], r["status"]): (r["n"], r["first"], r["last"])
-            for r in acts.values("category_id", "direction", "status")
-            .annotate(n=Count("pk"), first=Min("start_date"), last=Max("end_date"))
-            .order_by()
+            for r in _live_counts(agency_id, month)
         }
         stored_counts = {
             (c.category_id, c.direction, c.status): (c.activities, c.first_start, c.last_end)
@@ -388,19 +399,7 @@ def summary_differences(limit: int = 20) -> list[str]:
         }
         if live_counts != stored_counts:
             problems.append(f"agency {agency_id}, {month:%Y-%m}: activity counts differ")
-        live_cells = {
-            key: (len(a), bitmap_of(e))
-            for key, (a, e) in month_cells(
-                acts.values_list("pk", "status", "direction"),
-                Location.objects.filter(activity__in=ids)
-                .values_list("activity_id", "country")
-                .order_by()
-                .distinct(),
-                Participation.objects.filter(
-                    activity__in=ids, employee__isnull=False, withdrawn_at__isnull=True
-                ).values_list("activity_id", "employee_id"),
-            ).items()
-        }
+        live_cells = _live_cells(agency_id, month)
         stored_cells = {
             (c.status, c.direction_group, c.country): (c.activities, bitmap_decode(c.employees))
             for c in SummaryCell.objects.filter(span=Span.MONTH, agency_id=agency_id, period=month)
