@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "liaison.approvals",
     "liaison.security",
     "liaison.vetting",
+    "liaison.reports",
+    "liaison.outcomes",
+    "liaison.funding",
     "liaison.oversight",
     "liaison.demo",
 ]

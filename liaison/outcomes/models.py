@@ -1,0 +1,1 @@
+"""Filled in by issue 7 (outcomes, policy library, alignment reviews)."""
