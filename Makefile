@@ -40,9 +40,16 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-install: $(VENV)/.installed node_modules/.installed
-install-dev: $(VENV)/.installed-dev node_modules/.installed
-assets: node_modules/.installed
+# Our one bundled script: the USWDS combo box for rows htmx adds (assets/combo-box-rows.js,
+# ADR 0008), built from the pinned @uswds/uswds with the pinned esbuild into build/static/.
+BUILT_JS := build/static/liaison/combo-box-rows.js
+$(BUILT_JS): assets/combo-box-rows.js node_modules/.installed
+	node_modules/.bin/esbuild assets/combo-box-rows.js --bundle --minify --format=iife \
+	  --target=es2017 --log-level=warning --outfile=$@
+
+install: $(VENV)/.installed node_modules/.installed $(BUILT_JS)
+install-dev: $(VENV)/.installed-dev node_modules/.installed $(BUILT_JS)
+assets: node_modules/.installed $(BUILT_JS)
 
 migrate: install
 	@mkdir -p var

@@ -505,10 +505,12 @@ PARTICIPATION_COLUMNS = (
     "rank_at_time",
     "unit_at_time",
     "agency_at_time",
+    # Nobody withdrew (issue 6): the reason is a NOT NULL text column, blank.
+    "withdrawal_reason",
 )
 TOPIC_COLUMNS = ("activity_id", "topic_id")
 
-_BLANK_AT_TIME = ("", "", "", "")
+_BLANK_AT_TIME = ("", "", "", "", "")  # the four *_at_time columns and withdrawal_reason
 
 # Who takes part, by direction: (share of participants who are external, employee role,
 # external role).

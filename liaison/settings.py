@@ -141,10 +141,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "var" / "static"
 # USWDS comes from the npm registry (package-lock.json) and is served from node_modules
-# under /static/uswds/: nothing is loaded from a CDN at run time.
+# under /static/uswds/: nothing is loaded from a CDN at run time. build/static holds what
+# `make assets` bundles from those packages (build/static/liaison/combo-box-rows.js).
 STATICFILES_DIRS = [
     BASE_DIR / "liaison" / "static",
     ("uswds", BASE_DIR / "node_modules" / "@uswds" / "uswds" / "dist"),
+    BASE_DIR / "build" / "static",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

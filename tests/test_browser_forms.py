@@ -23,7 +23,7 @@ from liaison.people.tests.factories import (
     ExternalPersonFactory,
     OrganisationFactory,
 )
-from tests.test_browser_journey import HAVE_BROWSER
+from tests.test_browser_journey import HAVE_BROWSER, choose_country
 
 pytestmark = [
     pytest.mark.browser,
@@ -141,11 +141,12 @@ def test_a_coordinator_records_a_delegation_of_twelve_in_one_save(
     page.get_by_label("Start date").fill("2024-02-05")
     page.get_by_label("End date").fill("2024-02-09")
 
-    # Three location rows are offered; a fourth is added without saving (htmx).
+    # Three location rows are offered; a fourth is added without saving (htmx), and its
+    # country is a USWDS combo box like the rows that came with the page.
     page.get_by_role("button", name="Add a location").click()
-    expect(page.get_by_label("Country (location 4)")).to_be_focused()
-    for index, (code, _, city) in enumerate(LOCATIONS, start=1):
-        page.get_by_label(f"Country (location {index})").select_option(code)
+    expect(page.get_by_role("combobox", name="Country (location 4)")).to_be_focused()
+    for index, (_, name, city) in enumerate(LOCATIONS, start=1):
+        choose_country(page, f"Country (location {index})", name)
         page.get_by_label(f"City (location {index})").fill(city)
 
     # Five participant rows are offered; seven more are added, then each is found by name.
@@ -259,9 +260,13 @@ def test_the_same_delegation_with_the_keyboard_alone(
     page.keyboard.press("Enter")  # htmx adds row 4 and focuses it
     expect(page.locator("#id_locations-3-country")).to_be_focused()
     for index, (_, name, city) in enumerate(LOCATIONS):
+        # The country is a USWDS combo box (row 4 too, added by htmx): type the name,
+        # Enter chooses the option that matches it exactly.
         tab_to(page, f"id_locations-{index}-country")
         page.keyboard.type(name)
-        page.keyboard.press("Tab")
+        page.keyboard.press("Enter")
+        # After a choice the box's "clear" button is in the tab order (USWDS): tab on.
+        tab_to(page, f"id_locations-{index}-city")
         page.keyboard.type(city)
 
     for number in range(5, 12):
