@@ -80,6 +80,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "liaison.urls"
+# Django's form renderer with its <input> templates written in Python (core/renderers.py).
+FORM_RENDERER = "liaison.core.renderers.LiaisonFormRenderer"
 WSGI_APPLICATION = "liaison.wsgi.application"
 ASGI_APPLICATION = "liaison.asgi.application"
 

@@ -66,10 +66,18 @@ def country_choices(blank: str) -> Choices:
 
 
 @functools.lru_cache(maxsize=8)
-def _options_html(choices: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str], ...]:
-    """Each option's value and its escaped ``<option>`` body, built once per process for a
-    given list (the country list does not change while the server runs)."""
-    return tuple((value, conditional_escape(label)) for value, label in choices)
+def _options_html(choices: tuple[tuple[str, str], ...]) -> tuple[tuple[str, str, str], ...]:
+    """Each option's value and its ``<option>`` element, unselected and selected, escaped
+    and built once per process for a given list (the country list does not change while
+    the server runs)."""
+    built = []
+    for value, label in choices:
+        start, end = (
+            f'<option value="{conditional_escape(value)}"',
+            f">{conditional_escape(label)}</option>",
+        )
+        built.append((value, start + end, f"{start} selected{end}"))
+    return tuple(built)
 
 
 class QuickSelect(forms.Select):
@@ -83,11 +91,7 @@ class QuickSelect(forms.Select):
         final = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
         chosen = {str(v) for v in self.format_value(value)}
         options = _options_html(tuple((str(v), str(label)) for v, label in self.choices))
-        body = "".join(
-            f'<option value="{conditional_escape(v)}"{" selected" if v in chosen else ""}>'
-            f"{label}</option>"
-            for v, label in options
-        )
+        body = "".join(selected if value in chosen else plain for value, plain, selected in options)
         return mark_safe(f"<select{flatatt(final)}>{body}</select>")  # noqa: S308
 
 

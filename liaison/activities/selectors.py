@@ -228,14 +228,16 @@ def _locations_in(country: str, window: tuple[dt.date | None, dt.date | None]) -
     return locations
 
 
-def with_list_relations(qs: QuerySet[Activity]) -> QuerySet[Activity]:
-    """What a list row shows: category, agency and locations, without N+1 queries."""
+def with_list_relations(qs: QuerySet[Activity], *, agency: bool = True) -> QuerySet[Activity]:
+    """What a list row shows: category, agency and locations, without N+1 queries. The
+    pages' rows do not show the agency (``agency=False`` saves them a query); the API's
+    rows name it."""
     # Prefetched rather than joined: the page query stays single-table, which keeps
     # SQLite's planner on the activity indexes (bench/README.md); neutral on PostgreSQL.
     today = timezone.localdate()
     return qs.prefetch_related(
         "category",
-        "agency",
+        *(["agency"] if agency else []),
         Prefetch("locations", queryset=Location.objects.order_by("position", "id")),
     ).annotate(
         flag_started_without_approval=models.ExpressionWrapper(

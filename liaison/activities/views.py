@@ -100,7 +100,7 @@ def activity_list(request: HtmxHttpRequest) -> HttpResponse:
     form = ActivityFilterForm(request.GET, years=selectors.year_range(user=request.user))
     filters = form.filters()
     queryset = selectors.with_list_relations(
-        selectors.activity_list(user=request.user, filters=filters)
+        selectors.activity_list(user=request.user, filters=filters), agency=False
     )
     page = paginate(queryset, page=_page_number(request))
     context = {

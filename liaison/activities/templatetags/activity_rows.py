@@ -3,56 +3,58 @@
 The list page is the busiest page there is. Rendered by the template engine, its 25 rows
 cost ~5.7 ms of an 18 ms request (about 1,000 variable lookups and 90 date formats; profile
 in bench/README.md, "Quiet re-measure"); built here with ``format_html`` — which escapes
-every value exactly as the template did — they cost a fraction of that. The markup is the
+every value exactly as the template did — they cost a fraction of that (and plain
+f-strings with ``html.escape`` a fraction of ``format_html``'s cost). The markup is the
 template's, unchanged: ``_results.html`` keeps the table, its caption and headers.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from liaison.core.countries import country_name
 from liaison.core.templatetags.liaison import day
 
 register = template.Library()
 
-_ROW = (
-    '<tr>\n        <th scope="row" data-label="Title"><a class="usa-link" href="{}">{}</a></th>\n'
-    '        <td data-label="Dates">{}</td>\n'
-    '        <td data-label="Locations">{}</td>\n'
-    '        <td data-label="Category">{}</td>\n'
-    '        <td data-label="Direction">{}</td>\n'
-    '        <td data-label="Status"><span class="liaison-status">{}</span>{}</td>\n'
-    "      </tr>\n"
-)
 # In words, not colour alone (WCAG 1.4.1): the flag of ADR 0014.
-_FLAG = mark_safe(
+_FLAG = (
     '<br><span class="usa-tag bg-secondary-dark" data-flag="started-without-approval">'
     "Started without approval on record</span>"
 )
-_DATE = '<time class="text-no-wrap" datetime="{}">{}</time>'
 
 
-def _dates(activity: Any) -> SafeString:
-    start = format_html(_DATE, activity.start_date.isoformat(), day(activity.start_date))
+def _e(value: Any) -> str:
+    # What Django's escape() writes (it is html.escape on str()), without its lazy-string
+    # wrapper, which was a third of these rows' cost.
+    return html.escape(str(value))
+
+
+def _date(value: dt.date) -> str:
+    return f'<time class="text-no-wrap" datetime="{value.isoformat()}">{_e(day(value))}</time>'
+
+
+def _dates(activity: Any) -> str:
     if activity.end_date == activity.start_date:
-        return start
-    end = format_html(_DATE, activity.end_date.isoformat(), day(activity.end_date))
-    return format_html("{} to {}", start, end)
+        return _date(activity.start_date)
+    return f"{_date(activity.start_date)} to {_date(activity.end_date)}"
 
 
-def _locations(activity: Any) -> SafeString:
+def _locations(activity: Any) -> str:
     places = [
-        format_html("{}, {}", loc.city, loc.country.name) if loc.city else loc.country.name
+        f"{_e(loc.city)}, {_e(name)}" if loc.city else _e(name)
         for loc in activity.locations.all()
+        for name in (country_name(loc.country.code),)
     ]
     if not places:
-        return mark_safe('<span class="text-base">None recorded</span>')
-    return format_html_join(mark_safe("<br>"), "{}", ((p,) for p in places))
+        return '<span class="text-base">None recorded</span>'
+    return "<br>".join(places)
 
 
 @register.simple_tag
@@ -61,20 +63,20 @@ def activity_rows(rows: list[tuple[Any, str]]) -> SafeString:
     # One reverse() for the page, not one per row: the detail URL differs only by its id.
     pattern = reverse("activities:detail", args=[1])
     prefix, suffix = pattern.rsplit("1", 1)
-    return format_html_join(
-        "",
-        _ROW,
-        (
-            (
-                f"{prefix}{activity.pk}{suffix}",
-                activity.title,
-                _dates(activity),
-                _locations(activity),
-                activity.category.name,
-                direction,
-                activity.get_status_display(),
-                _FLAG if getattr(activity, "flag_started_without_approval", False) else "",
-            )
-            for activity, direction in rows
-        ),
-    )
+    out = []
+    for activity, direction in rows:
+        flag = _FLAG if getattr(activity, "flag_started_without_approval", False) else ""
+        out.append(
+            "<tr>\n"
+            f'        <th scope="row" data-label="Title"><a class="usa-link" '
+            f'href="{_e(f"{prefix}{activity.pk}{suffix}")}">{_e(activity.title)}</a></th>\n'
+            f'        <td data-label="Dates">{_dates(activity)}</td>\n'
+            f'        <td data-label="Locations">{_locations(activity)}</td>\n'
+            f'        <td data-label="Category">{_e(activity.category.name)}</td>\n'
+            f'        <td data-label="Direction">{_e(direction)}</td>\n'
+            f'        <td data-label="Status"><span class="liaison-status">'
+            f"{_e(activity.get_status_display())}</span>{flag}</td>\n"
+            "      </tr>\n"
+        )
+    # Every value above went through _e(); the rest is this module's own markup.
+    return mark_safe("".join(out))  # noqa: S308
