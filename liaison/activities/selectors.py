@@ -228,6 +228,9 @@ def _locations_in(country: str, window: tuple[dt.date | None, dt.date | None]) -
     return locations
 
 
+LIST_ROWS_DO_NOT_SHOW = ("search_text", "purpose", "justification", "not_on_record", "source")
+
+
 def with_list_relations(qs: QuerySet[Activity], *, agency: bool = True) -> QuerySet[Activity]:
     """What a list row shows: category, agency and locations, without N+1 queries. The
     pages' rows do not show the agency (``agency=False`` saves them a query); the API's
@@ -235,13 +238,18 @@ def with_list_relations(qs: QuerySet[Activity], *, agency: bool = True) -> Query
     # Prefetched rather than joined: the page query stays single-table, which keeps
     # SQLite's planner on the activity indexes (bench/README.md); neutral on PostgreSQL.
     today = timezone.localdate()
-    return qs.prefetch_related(
-        "category",
-        *(["agency"] if agency else []),
-        Prefetch("locations", queryset=Location.objects.order_by("position", "id")),
-    ).annotate(
-        flag_started_without_approval=models.ExpressionWrapper(
-            started_without_approval_q(today), output_field=models.BooleanField()
+    # A row shows none of the long texts: not fetching them halves the page query's bytes.
+    return (
+        qs.defer(*LIST_ROWS_DO_NOT_SHOW)
+        .prefetch_related(
+            "category",
+            *(["agency"] if agency else []),
+            Prefetch("locations", queryset=Location.objects.order_by("position", "id")),
+        )
+        .annotate(
+            flag_started_without_approval=models.ExpressionWrapper(
+                started_without_approval_q(today), output_field=models.BooleanField()
+            )
         )
     )
 
@@ -313,6 +321,7 @@ def participant_lookup(
 def with_detail_relations(qs: QuerySet[Activity]) -> QuerySet[Activity]:
     return (
         with_list_relations(qs)
+        .defer(None)  # the detail shows every field
         .select_related("host_organisation", "organiser_organisation", "created_by")
         .prefetch_related(
             "topics",
