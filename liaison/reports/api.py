@@ -102,7 +102,7 @@ def to_start(request: HttpRequest) -> dict[str, Any]:
 
 @router.get(
     "/reports/overdue",
-    response={200: OwedList, **errors(422)},
+    response={200: OwedList, **errors(404)},
     operation_id="report_overdue",
     url_name="report_overdue",
     summary="Reports overdue or due soon, by unit or by who approved the activity",
@@ -248,6 +248,17 @@ def add_attachment(
 @router.get(
     "/reports/attachments/{attachment_id}",
     response={200: None, **errors(404)},
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file, as an attachment (Content-Disposition: attachment; "
+                "X-Content-Type-Options: nosniff), with the type recorded at upload.",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
     operation_id="report_attachment_download",
     url_name="report_attachment_download",
     summary="Download an attachment (always as a file, never shown inline)",

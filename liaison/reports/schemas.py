@@ -257,7 +257,7 @@ class OwedParams(Schema):
 
 
 class SearchParams(Schema):
-    q: str = Field(min_length=1, max_length=200)
+    q: str = Field("", max_length=200, description="Words to find; empty: no results.")
 
 
 class SearchHitOut(Schema):
