@@ -60,20 +60,6 @@ from liaison.approvals.services import (
 )
 from liaison.approvals.tests.helpers import assess_abroad, future
 from liaison.people.models import Employee, Organisation
-from liaison.reports.services import (
-    POLICY_FIELDS,
-    ImportedReport,
-    ReportInput,
-    attachment_add,
-    attachment_remove,
-    report_create,
-    report_import,
-    report_policy_update,
-    report_sign,
-    report_transition,
-    report_update,
-)
-from liaison.reports.tests.helpers import full_input
 from liaison.people.services import (
     employee_create,
     employee_link_user,
@@ -88,6 +74,21 @@ from liaison.people.tests.factories import (
     ExternalPersonFactory,
     OrganisationFactory,
 )
+from liaison.reports.models import ReportAttachment
+from liaison.reports.services import (
+    POLICY_FIELDS,
+    ImportedReport,
+    ReportInput,
+    attachment_add,
+    attachment_remove,
+    report_create,
+    report_import,
+    report_policy_update,
+    report_sign,
+    report_transition,
+    report_update,
+)
+from liaison.reports.tests.helpers import full_input
 from liaison.security.models import AdvisoryLevel, CountryRisk
 from liaison.security.services import (
     briefing_add,
@@ -714,6 +715,7 @@ def _attachment_remove(w: World) -> tuple[User, Callable[[], Written]]:
 
     # The attachment is added before the case's snapshot (in the case itself), then removed.
     added = _with_media(setup_and_remove)()[0]
+    assert isinstance(added, ReportAttachment)
 
     def act() -> Written:
         pk = added.pk
