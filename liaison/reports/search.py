@@ -7,8 +7,8 @@ topics and its recommendations; written by the services). PostgreSQL: a stored g
 ``websearch_to_tsquery``, ranked with ``ts_rank_cd`` and excerpted with ``ts_headline``.
 SQLite: an FTS5 table kept in step by triggers, every word quoted (user input is never
 FTS syntax), ranked with ``bm25`` and excerpted with ``snippet``. The candidates are then
-re-ranked by how much each says about the words (``how_much``), the same on both. The excerpt comes back
-with private marker characters around the matches; ``highlight`` escapes everything and
+re-ranked by how much each says about the words (``how_much``), the same on both. The
+excerpt comes back with private marker characters around the matches; ``highlight`` escapes everything and
 only then turns the markers into ``<mark>`` — user text can never become markup.
 """
 
