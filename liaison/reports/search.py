@@ -8,8 +8,9 @@ topics and its recommendations; written by the services). PostgreSQL: a stored g
 SQLite: an FTS5 table kept in step by triggers, every word quoted (user input is never
 FTS syntax), ranked with ``bm25`` and excerpted with ``snippet``. The candidates are then
 re-ranked by how much each says about the words (``how_much``), the same on both. The
-excerpt comes back with private marker characters around the matches; ``highlight`` escapes everything and
-only then turns the markers into ``<mark>`` — user text can never become markup.
+excerpt comes back with private marker characters around the matches; ``highlight``
+escapes everything and only then turns the markers into ``<mark>`` — user text can never
+become markup.
 """
 
 from __future__ import annotations
