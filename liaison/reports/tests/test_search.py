@@ -13,6 +13,7 @@ from liaison.accounts.models import Agency, User
 from liaison.accounts.tests.factories import user_with_role
 from liaison.people.models import Employee
 from liaison.people.tests.factories import EmployeeFactory
+from liaison.reports.search import highlight
 from liaison.reports.selectors import search_results
 from liaison.reports.services import ReportInput, report_update
 from liaison.reports.tests.helpers import full_input, started_report
@@ -44,11 +45,23 @@ def test_crowd_control_ranks_the_report_that_discusses_it_first(
     assert results[0].rank > results[1].rank
     snippet = str(results[0].snippet)
     assert "<mark>" in snippet
-    # The report's own markup is escaped; only our <mark> tags are markup.
-    assert "<b>" not in snippet and "&lt;b&gt;" in snippet
+    # The report's own markup never comes through as markup; only our <mark> tags do.
+    assert "<b>" not in snippet
     assert [r.text for r in results[0].recommendations] == [
         "Adopt the partner's crowd control dialogue teams."
     ]
+
+
+def test_a_snippet_escapes_the_report_s_text_and_marks_only_the_matches(
+    commander: User, employee_user: User, employee_record: Employee
+) -> None:
+    _report(employee_user, employee_record, ReportInput(
+        key_takeaways='Crowd <script>alert("x")</script> control & kettling',
+    ))  # fmt: skip
+    snippet = str(search_results(user=commander, query="kettling")[0].snippet)
+    assert "<script>" not in snippet
+    assert "<mark>kettling</mark>" in snippet
+    assert highlight("a <b>\x02x\x03</b> & c") == "a &lt;b&gt;<mark>x</mark>&lt;/b&gt; &amp; c"
 
 
 def test_search_sees_only_what_the_user_may_see(
