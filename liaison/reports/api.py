@@ -149,7 +149,10 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
 )
 def create(request: HttpRequest, activity_id: int, data: ReportCreateIn) -> HttpStatus[Any]:
     activity = access_activity(request.user, activity_id)
-    participations = list(Participation.objects.filter(pk__in=data.participation_ids))
+    # Only this activity's participants: an id of another activity names no one here.
+    participations = list(
+        Participation.objects.filter(pk__in=data.participation_ids, activity=activity)
+    )
     if len(participations) != len(set(data.participation_ids)):
         raise ValidationError({"participation_ids": ["Unknown participant."]})
     report = services.report_create(
