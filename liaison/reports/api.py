@@ -31,22 +31,22 @@ from liaison.reports.access import (
     require_tracker,
 )
 from liaison.reports.schemas import (
-    AttachmentOut,
-    HistoryList,
-    OwedList,
-    OwedParams,
-    PolicyIn,
-    PolicyList,
-    PolicyOut,
+    OwedReportListOut,
+    OwedReportParams,
+    ReportAttachmentOut,
+    ReportContentIn,
     ReportCreateIn,
-    ReportIn,
+    ReportDetailOut,
+    ReportHistoryListOut,
     ReportList,
     ReportListParams,
-    ReportOut,
-    SearchList,
-    SearchParams,
-    ToStartList,
-    TransitionIn,
+    ReportPolicyIn,
+    ReportPolicyListOut,
+    ReportPolicyOut,
+    ReportSearchListOut,
+    ReportSearchParams,
+    ReportToStartListOut,
+    ReportTransitionIn,
 )
 from liaison.reports.views import attachment_response
 
@@ -91,7 +91,7 @@ def mine(request: HttpRequest) -> dict[str, Any]:
 
 @router.get(
     "/reports/to-start",
-    response={200: ToStartList, **errors(422)},
+    response={200: ReportToStartListOut, **errors(422)},
     operation_id="report_to_start",
     url_name="report_to_start",
     summary="Activities I took part in that ended and have no report of mine yet",
@@ -102,12 +102,12 @@ def to_start(request: HttpRequest) -> dict[str, Any]:
 
 @router.get(
     "/reports/overdue",
-    response={200: OwedList, **errors(404)},
+    response={200: OwedReportListOut, **errors(404)},
     operation_id="report_overdue",
     url_name="report_overdue",
     summary="Reports overdue or due soon, by unit or by who approved the activity",
 )
-def overdue(request: HttpRequest, params: Query[OwedParams]) -> dict[str, Any]:
+def overdue(request: HttpRequest, params: Query[OwedReportParams]) -> dict[str, Any]:
     require_tracker(request.user)
     items = selectors.owed_reports(
         user=request.user,
@@ -121,12 +121,12 @@ def overdue(request: HttpRequest, params: Query[OwedParams]) -> dict[str, Any]:
 
 @router.get(
     "/reports/search",
-    response={200: SearchList, **errors(422)},
+    response={200: ReportSearchListOut, **errors(422)},
     operation_id="report_search",
     url_name="report_search",
     summary="Full-text search of reports and recommendations, most relevant first",
 )
-def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
+def search(request: HttpRequest, params: Query[ReportSearchParams]) -> dict[str, Any]:
     today = timezone.localdate()
     results = selectors.search_results(user=request.user, query=params.q)
     items = [
@@ -143,7 +143,7 @@ def search(request: HttpRequest, params: Query[SearchParams]) -> dict[str, Any]:
 
 @router.post(
     "/activities/{activity_id}/reports",
-    response={201: ReportOut, **errors(403, 404, 422)},
+    response={201: ReportDetailOut, **errors(403, 404, 422)},
     operation_id="report_create",
     summary="Start a draft report on an activity (one author, or several co-signing)",
 )
@@ -163,7 +163,7 @@ def create(request: HttpRequest, activity_id: int, data: ReportCreateIn) -> Http
 
 @router.get(
     "/reports/{report_id}",
-    response={200: ReportOut, **errors(404)},
+    response={200: ReportDetailOut, **errors(404)},
     operation_id="report_detail",
     url_name="report_detail",
     summary="One evaluation report with its recommendations, attachments and reviews",
@@ -174,11 +174,11 @@ def detail(request: HttpRequest, report_id: int) -> Any:
 
 @router.put(
     "/reports/{report_id}",
-    response={200: ReportOut, **errors(403, 404, 422)},
+    response={200: ReportDetailOut, **errors(403, 404, 422)},
     operation_id="report_update",
     summary="Replace the content of a draft or returned report (its authors)",
 )
-def update(request: HttpRequest, report_id: int, data: ReportIn) -> Any:
+def update(request: HttpRequest, report_id: int, data: ReportContentIn) -> Any:
     report = access_report(request.user, report_id, action="change")
     services.report_update(
         actor=request.user, report=report, data=services.ReportInput(**data.dict())
@@ -188,7 +188,7 @@ def update(request: HttpRequest, report_id: int, data: ReportIn) -> Any:
 
 @router.post(
     "/reports/{report_id}/sign",
-    response={200: ReportOut, **errors(403, 404)},
+    response={200: ReportDetailOut, **errors(403, 404)},
     operation_id="report_sign",
     summary="Sign off on a report I am an author of",
 )
@@ -200,11 +200,11 @@ def sign(request: HttpRequest, report_id: int) -> Any:
 
 @router.post(
     "/reports/{report_id}/transitions",
-    response={200: ReportOut, **errors(403, 404, 409, 422)},
+    response={200: ReportDetailOut, **errors(403, 404, 409, 422)},
     operation_id="report_transition",
     summary="Submit (authors), return for correction or acknowledge (supervisors)",
 )
-def transition(request: HttpRequest, report_id: int, data: TransitionIn) -> Any:
+def transition(request: HttpRequest, report_id: int, data: ReportTransitionIn) -> Any:
     report = access_report(request.user, report_id)
     services.report_transition(
         actor=request.user,
@@ -219,7 +219,7 @@ def transition(request: HttpRequest, report_id: int, data: TransitionIn) -> Any:
 
 @router.get(
     "/reports/{report_id}/history",
-    response={200: HistoryList, **errors(404)},
+    response={200: ReportHistoryListOut, **errors(404)},
     operation_id="report_history",
     url_name="report_history",
     summary="Every recorded step of a report: when, who, what",
@@ -231,7 +231,7 @@ def history(request: HttpRequest, report_id: int) -> dict[str, Any]:
 
 @router.post(
     "/reports/{report_id}/attachments",
-    response={201: AttachmentOut, **errors(403, 404, 422)},
+    response={201: ReportAttachmentOut, **errors(403, 404, 422)},
     operation_id="report_attachment_add",
     summary="Attach material received (multipart: file, description)",
 )
@@ -285,7 +285,7 @@ def remove(request: HttpRequest, attachment_id: int) -> HttpStatus[None]:
 
 @router.get(
     "/report-policies",
-    response={200: PolicyList, **errors(422)},
+    response={200: ReportPolicyListOut, **errors(422)},
     operation_id="report_policy_list",
     url_name="report_policy_list",
     summary="The report rules of the agencies I edit (coordinators, administrators)",
@@ -296,7 +296,7 @@ def list_policies(request: HttpRequest) -> dict[str, Any]:
 
 @router.get(
     "/report-policies/{agency_id}",
-    response={200: PolicyOut, **errors(404)},
+    response={200: ReportPolicyOut, **errors(404)},
     operation_id="report_policy_detail",
     url_name="report_policy_detail",
     summary="One agency's report rules",
@@ -307,10 +307,10 @@ def get_policy(request: HttpRequest, agency_id: int) -> Any:
 
 @router.put(
     "/report-policies/{agency_id}",
-    response={200: PolicyOut, **errors(403, 404, 422)},
+    response={200: ReportPolicyOut, **errors(403, 404, 422)},
     operation_id="report_policy_update",
     summary="Replace one agency's report rules",
 )
-def put_policy(request: HttpRequest, agency_id: int, data: PolicyIn) -> Any:
+def put_policy(request: HttpRequest, agency_id: int, data: ReportPolicyIn) -> Any:
     agency = access_policy_agency(request.user, agency_id)
     return services.report_policy_update(actor=request.user, agency=agency, **data.dict())

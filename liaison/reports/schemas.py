@@ -15,7 +15,7 @@ from liaison.reports.workflow import CHECKLIST_KEYS, ReportStatus
 TransitionName = Literal["submit", "return", "acknowledge"]
 
 
-class AuthorOut(Schema):
+class ReportAuthorOut(Schema):
     participation_id: int
     name: str
     unit: str
@@ -31,13 +31,13 @@ class AuthorOut(Schema):
         return str(obj.participation.unit_at_time)
 
 
-class RecommendationOut(Schema):
+class ReportRecommendationOut(Schema):
     id: int
     position: int
     text: str
 
 
-class AttachmentOut(Schema):
+class ReportAttachmentOut(Schema):
     id: int
     filename: str
     content_type: str
@@ -52,7 +52,7 @@ class AttachmentOut(Schema):
         return reverse("api:report_attachment_download", kwargs={"attachment_id": obj.pk})
 
 
-class ReviewOut(Schema):
+class ReportReviewOut(Schema):
     id: int
     decision: Literal["returned", "acknowledged"]
     reviewer_name: str
@@ -62,7 +62,7 @@ class ReviewOut(Schema):
     reviewed_at: dt.datetime
 
 
-class ShortfallOut(Schema):
+class ReportShortfallOut(Schema):
     field: str
     message: str
 
@@ -98,7 +98,7 @@ class ReportSummaryOut(Schema):
         return reverse("api:report_detail", kwargs={"report_id": obj.pk})
 
 
-class ReportOut(ReportSummaryOut):
+class ReportDetailOut(ReportSummaryOut):
     purpose: str
     itinerary: str
     key_takeaways: str
@@ -110,11 +110,11 @@ class ReportOut(ReportSummaryOut):
     )
     contacts_count: int
     contacts_not_in_register: str
-    recommendations: list[RecommendationOut]
-    authors_signed: list[AuthorOut]
-    attachments: list[AttachmentOut]
-    reviews: list[ReviewOut]
-    shortfalls: list[ShortfallOut]
+    recommendations: list[ReportRecommendationOut]
+    authors_signed: list[ReportAuthorOut]
+    attachments: list[ReportAttachmentOut]
+    reviews: list[ReportReviewOut]
+    shortfalls: list[ReportShortfallOut]
     submitted_at: dt.datetime | None
     acknowledged_at: dt.datetime | None
     allowed_transitions: list[str]
@@ -167,7 +167,7 @@ class ReportCreateIn(Schema):
     )
 
 
-class ReportIn(Schema):
+class ReportContentIn(Schema):
     """The whole content of a report (a PUT replaces it); a draft may be incomplete."""
 
     purpose: str = ""
@@ -183,7 +183,7 @@ class ReportIn(Schema):
     recommendations: list[str] = Field(default_factory=list, description="In order.")
 
 
-class TransitionIn(Schema):
+class ReportTransitionIn(Schema):
     name: TransitionName
     reason: str = Field("", description="Required to return: what must be corrected.")
     resubmit_by: dt.date | None = Field(None, description="Required to return.")
@@ -193,7 +193,7 @@ class TransitionIn(Schema):
     )
 
 
-class ToStartOut(Schema):
+class ReportToStartOut(Schema):
     participation_id: int
     activity_id: int
     activity_title: str
@@ -214,10 +214,10 @@ class ToStartOut(Schema):
         return obj.activity.end_date  # type: ignore[no-any-return]
 
 
-ToStartList = list_of(ToStartOut, "ReportsToStartList")
+ReportToStartListOut = list_of(ReportToStartOut, "ReportsToStartList")
 
 
-class OwedOut(Schema):
+class OwedReportOut(Schema):
     activity_id: int
     activity_title: str
     report_id: int | None
@@ -245,10 +245,10 @@ class OwedOut(Schema):
         return obj.status or "not_started"
 
 
-OwedList = list_of(OwedOut, "OwedReportList")
+OwedReportListOut = list_of(OwedReportOut, "OwedReportList")
 
 
-class OwedParams(Schema):
+class OwedReportParams(Schema):
     which: Literal["overdue", "due_soon"] = "overdue"
     unit: str | None = Field(
         None, max_length=200, description="The participant's unit as recorded."
@@ -256,31 +256,31 @@ class OwedParams(Schema):
     approver_id: Id | None = Field(None, description="Only activities this user approved.")
 
 
-class SearchParams(Schema):
+class ReportSearchParams(Schema):
     q: str = Field("", max_length=200, description="Words to find; empty: no results.")
 
 
-class SearchHitOut(Schema):
+class ReportSearchHitOut(Schema):
     report: ReportSummaryOut
     rank: float
     snippet: str = Field(description="HTML: escaped text with the matches in <mark>.")
-    recommendations: list[RecommendationOut]
+    recommendations: list[ReportRecommendationOut]
 
 
-SearchList = list_of(SearchHitOut, "ReportSearchList")
+ReportSearchListOut = list_of(ReportSearchHitOut, "ReportSearchList")
 
 
-class HistoryOut(Schema):
+class ReportHistoryOut(Schema):
     when: dt.datetime
     who: str
     what: str
     status: ReportStatus
 
 
-HistoryList = list_of(HistoryOut, "ReportHistoryList")
+ReportHistoryListOut = list_of(ReportHistoryOut, "ReportHistoryList")
 
 
-class PolicyOut(Schema):
+class ReportPolicyOut(Schema):
     agency_id: int
     agency_name: str
     due_days: int
@@ -300,10 +300,10 @@ class PolicyOut(Schema):
         return str(obj.agency.name)
 
 
-PolicyList = list_of(PolicyOut, "ReportPolicyList")
+ReportPolicyListOut = list_of(ReportPolicyOut, "ReportPolicyList")
 
 
-class PolicyIn(Schema):
+class ReportPolicyIn(Schema):
     due_days: int
     due_soon_days: int
     reminder_interval_days: int
