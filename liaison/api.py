@@ -235,6 +235,7 @@ def _register_routers() -> None:
     from liaison.approvals.api import router as approvals_router
     from liaison.oversight.api import router as oversight_router
     from liaison.people.api import router as people_router
+    from liaison.reports.api import router as reports_router
     from liaison.security.api import root_router as security_root_router
     from liaison.security.api import router as security_router
     from liaison.vetting.api import router as vetting_router
@@ -251,6 +252,8 @@ def _register_routers() -> None:
     api.add_router("/security", security_router)
     # /activities/{id}/risk-assessments
     api.add_router("/", security_root_router)
+    # /reports…, /activities/{id}/reports, /report-policies…
+    api.add_router("/", reports_router)
 
 
 _register_routers()

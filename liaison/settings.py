@@ -189,6 +189,17 @@ LIST_COUNT_LIMIT = int(env("LIST_COUNT_LIMIT", "1000"))
 CONTACT_REPORT_BUSINESS_DAYS = int(env("CONTACT_REPORT_BUSINESS_DAYS", "5"))
 BUSINESS_HOLIDAYS = [d.strip() for d in env("BUSINESS_HOLIDAYS", "").split(",") if d.strip()]
 
+# Evaluation reports' attachments (materials received on an activity, ADR 0017): stored
+# under MEDIA_ROOT (never served directly: downloads go through a permission check),
+# at most REPORT_ATTACHMENT_MAX_BYTES each, and only of the listed file extensions.
+MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
+REPORT_ATTACHMENT_MAX_BYTES = int(env("REPORT_ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024)))
+REPORT_ATTACHMENT_TYPES = [
+    t.strip().lower().lstrip(".")
+    for t in env("REPORT_ATTACHMENT_TYPES", "pdf,docx,xlsx,pptx,odt,txt,jpg,jpeg,png").split(",")
+    if t.strip()
+]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

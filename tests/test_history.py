@@ -74,6 +74,21 @@ from liaison.people.tests.factories import (
     ExternalPersonFactory,
     OrganisationFactory,
 )
+from liaison.reports.models import ReportAttachment
+from liaison.reports.services import (
+    POLICY_FIELDS,
+    ImportedReport,
+    ReportInput,
+    attachment_add,
+    attachment_remove,
+    report_create,
+    report_import,
+    report_policy_update,
+    report_sign,
+    report_transition,
+    report_update,
+)
+from liaison.reports.tests.helpers import full_input
 from liaison.security.models import AdvisoryLevel, CountryRisk
 from liaison.security.services import (
     briefing_add,
@@ -100,6 +115,8 @@ MODELS_WITHOUT_HISTORY: dict[str, str] = {
     "activities.SummaryCell": "derived figures, recounted from the activities (ADR 0013)",
     "records.RestrictedRead": "an append-only log of reads, itself a history: rows are "
     "written once by records.services.log_restricted_read(s) and never changed (ADR 0016)",
+    "reports.ReminderSent": "an append-only log of reminders sent, itself a history: rows "
+    "are written once by reports.services.reminders_send and never changed (ADR 0017)",
 }
 
 # Public service functions taking an ``actor`` that are not in CASES, with the reason.
@@ -603,7 +620,138 @@ def _risk_assessments_reopen_for_itinerary(w: World) -> tuple[User, Callable[[],
     return w.clerk, act
 
 
+# --- evaluation reports (ADR 0017) ------------------------------------------------------
+
+
+def _trip_with_author(w: World) -> tuple[User, Activity, Any]:
+    """A trip that went ahead and ended, and its participant, who can sign in."""
+    from liaison.activities.tests.factories import ActivityFactory, ParticipationFactory
+
+    author = user_with_role("employee", w.agency, "author")
+    employee = EmployeeFactory.create(agency=w.agency, user=author)
+    trip = ActivityFactory.create(agency=w.agency, status="completed")
+    participation = ParticipationFactory.create(activity=trip, employee=employee)
+    return author, trip, participation
+
+
+def _started(w: World) -> tuple[User, Any]:
+    author, trip, participation = _trip_with_author(w)
+    return author, report_create(actor=author, activity=trip, participations=[participation])
+
+
+def _report_policy_update(w: World) -> tuple[User, Callable[[], Written]]:
+    values = {name: 1 for name in POLICY_FIELDS} | {"due_days": 45}
+    return w.clerk, lambda: [report_policy_update(actor=w.clerk, agency=w.agency, **values)]
+
+
+def _report_create(w: World) -> tuple[User, Callable[[], Written]]:
+    author, trip, participation = _trip_with_author(w)
+
+    def act() -> Written:
+        report = report_create(actor=author, activity=trip, participations=[participation])
+        return [report, *report.authors.all()]
+
+    return author, act
+
+
+def _report_update(w: World) -> tuple[User, Callable[[], Written]]:
+    author, report = _started(w)
+
+    def act() -> Written:
+        report_update(
+            actor=author, report=report,
+            data=ReportInput(key_takeaways="Dialogue first.", recommendations=["Liaison teams."]),
+        )  # fmt: skip
+        return [report, *report.recommendations.all()]
+
+    return author, act
+
+
+def _report_sign(w: World) -> tuple[User, Callable[[], Written]]:
+    author, report = _started(w)
+    return author, lambda: [report_sign(actor=author, report=report)]
+
+
+def _report_transition(w: World) -> tuple[User, Callable[[], Written]]:
+    author, report = _started(w)
+    report_update(actor=author, report=report, data=full_input())
+
+    def act() -> Written:
+        report_transition(actor=author, report=report, name="submit")
+        return [report, *report.authors.all()]
+
+    return author, act
+
+
+def _with_media(act: Callable[[], Written]) -> Callable[[], Written]:
+    import tempfile
+
+    from django.test import override_settings
+
+    def wrapped() -> Written:
+        with override_settings(MEDIA_ROOT=tempfile.mkdtemp()):
+            return act()
+
+    return wrapped
+
+
+def _attachment_add(w: World) -> tuple[User, Callable[[], Written]]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    author, report = _started(w)
+    upload = SimpleUploadedFile("handout.pdf", b"%PDF-1.4 handout")
+    return author, _with_media(lambda: [attachment_add(actor=author, report=report, upload=upload)])
+
+
+def _attachment_remove(w: World) -> tuple[User, Callable[[], Written]]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    author, report = _started(w)
+
+    def setup_and_remove() -> Written:
+        upload = SimpleUploadedFile("handout.pdf", b"%PDF-1.4 handout")
+        attachment = attachment_add(actor=author, report=report, upload=upload)
+        return [attachment]
+
+    # The attachment is added before the case's snapshot (in the case itself), then removed.
+    added = _with_media(setup_and_remove)()[0]
+    assert isinstance(added, ReportAttachment)
+
+    def act() -> Written:
+        pk = added.pk
+        attachment_remove(actor=author, attachment=added)
+        added.pk = pk  # the deleted row's id, as its history row names it
+        return [added]
+
+    return author, act
+
+
+def _report_import(w: World) -> tuple[User, Callable[[], Written]]:
+    _, trip, participation = _trip_with_author(w)
+
+    def act() -> Written:
+        report = report_import(
+            actor=w.clerk, activity=trip,
+            data=ImportedReport(
+                participations=[participation],
+                content=ReportInput(key_takeaways="Very informative.",
+                                    recommendations=["Send more officers."]),
+            ),
+        )  # fmt: skip
+        return [report, *report.authors.all(), *report.recommendations.all()]
+
+    return w.clerk, act
+
+
 CASES: dict[str, Case] = {
+    "reports.report_policy_update": _report_policy_update,
+    "reports.report_create": _report_create,
+    "reports.report_update": _report_update,
+    "reports.report_sign": _report_sign,
+    "reports.report_transition": _report_transition,
+    "reports.attachment_add": _attachment_add,
+    "reports.attachment_remove": _attachment_remove,
+    "reports.report_import": _report_import,
     "vetting.contact_create": _contact_create,
     "vetting.contact_update": _contact_update,
     "vetting.trainee_create": _trainee_create,

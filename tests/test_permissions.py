@@ -32,6 +32,9 @@ from liaison.approvals.tests.helpers import make_upcoming
 from liaison.people.models import Employee
 from liaison.people.tests.factories import EmployeeFactory, ExternalPersonFactory
 from liaison.records.services import log_restricted_read
+from liaison.reports.models import EvaluationReport, ReportAuthor, ReportPolicy, ReportReview
+from liaison.reports.tests.factories import ReportFactory
+from liaison.reports.workflow import CHECKLIST_KEYS
 from liaison.security.models import AdvisoryLevel, Briefing, CountryRisk, RiskAssessment
 from liaison.security.tests.factories import advisory, done_assessment
 from liaison.vetting.models import Contact, VettingRequest
@@ -296,7 +299,132 @@ def vetting_status(world: World) -> str:
     return VettingRequest.objects.values_list("status", flat=True).get(pk=restricted(world).pk)
 
 
+MY_PURPOSE = "Compare stadium crowd control with the public order unit abroad."
+THEIR_PURPOSE = "Learn the partner's body-worn video retention rules."
+NEW_TAKEAWAYS = "Dialogue teams lowered tension before the match."
+
+
+def my_report(world: World) -> EvaluationReport:
+    """The employee persona's own draft report on a trip that ended (made on first use)."""
+    report: EvaluationReport | None = getattr(world, "_my_report", None)
+    if report is None:
+        trip = ActivityFactory.create(agency=world.agency, status="completed", title="Stadium")
+        mine = ParticipationFactory.create(activity=trip, employee=world.me)
+        report = ReportFactory.create(
+            activity=trip, created_by=world.users["employee"], purpose=MY_PURPOSE
+        )
+        ReportAuthor.objects.create(report=report, participation=mine)
+        world._my_report = report  # type: ignore[attr-defined]
+    return report
+
+
+def their_report(world: World) -> EvaluationReport:
+    """A colleague's report, submitted for review (no persona is its author)."""
+    report: EvaluationReport | None = getattr(world, "_their_report", None)
+    if report is None:
+        trip = ActivityFactory.create(agency=world.agency, status="completed", title="Video")
+        theirs = ParticipationFactory.create(activity=trip, employee=world.colleague)
+        report = ReportFactory.create(
+            activity=trip, created_by=world.users["coordinator"], purpose=THEIR_PURPOSE,
+            status="submitted",
+        )  # fmt: skip
+        ReportAuthor.objects.create(report=report, participation=theirs)
+        world._their_report = report  # type: ignore[attr-defined]
+    return report
+
+
+def report_field(report: EvaluationReport, field: str) -> Any:
+    return EvaluationReport.objects.values_list(field, flat=True).get(pk=report.pk)
+
+
+def reset_review(world: World) -> None:
+    report = their_report(world)
+    ReportReview.objects.filter(report=report).delete()
+    EvaluationReport.objects.filter(pk=report.pk).update(status="submitted", acknowledged_at=None)
+
+
+REPORT_READERS = {"approver", "coordinator", "security", "reviewer", "overseer", "admin"}
+ACKNOWLEDGE = {"decision": "acknowledge", "checklist": list(CHECKLIST_KEYS)}
+RULES = {
+    "due_days": 45, "due_soon_days": 7, "reminder_interval_days": 7, "escalate_after_days": 14,
+    "min_purpose": 40, "min_itinerary": 40, "min_key_takeaways": 200,
+    "min_practical_applications": 100, "min_potential_benefits": 100,
+    "min_recommendations": 1, "min_topics": 1,
+}  # fmt: skip
+
 ACTIONS = [
+    Action(
+        "read my own draft evaluation report",
+        lambda c, w: c.get(f"/reports/{my_report(w).pk}/"),
+        lambda c, w: c.get(f"/api/v1/reports/{my_report(w).pk}"),
+        only(REPORT_READERS | {"employee"}),
+        shows=lambda w: MY_PURPOSE,
+    ),
+    Action(
+        "read a colleague's evaluation report",
+        lambda c, w: c.get(f"/reports/{their_report(w).pk}/"),
+        lambda c, w: c.get(f"/api/v1/reports/{their_report(w).pk}"),
+        only(REPORT_READERS),
+        shows=lambda w: "body-worn video retention",
+    ),
+    Action(
+        "edit my own draft evaluation report",
+        lambda c, w: c.post(
+            f"/reports/{my_report(w).pk}/edit/",
+            {"purpose": MY_PURPOSE, "key_takeaways": NEW_TAKEAWAYS},
+        ),
+        lambda c, w: c.put(
+            f"/api/v1/reports/{my_report(w).pk}",
+            {"purpose": MY_PURPOSE, "key_takeaways": NEW_TAKEAWAYS},
+            content_type="application/json",
+        ),
+        only({"employee"}, others=FORBIDDEN),
+        changed=lambda w: report_field(my_report(w), "key_takeaways") == NEW_TAKEAWAYS,
+        reset=lambda w: EvaluationReport.objects.filter(pk=my_report(w).pk).update(
+            key_takeaways=""
+        ),
+    ),
+    Action(
+        "edit a colleague's evaluation report",
+        lambda c, w: c.post(
+            f"/reports/{their_report(w).pk}/edit/", {"key_takeaways": NEW_TAKEAWAYS}
+        ),
+        lambda c, w: c.put(
+            f"/api/v1/reports/{their_report(w).pk}",
+            {"key_takeaways": NEW_TAKEAWAYS},
+            content_type="application/json",
+        ),
+        only(set(), others=FORBIDDEN) | {"employee": MISSING},
+        changed=lambda w: report_field(their_report(w), "key_takeaways") == NEW_TAKEAWAYS,
+    ),
+    Action(
+        "acknowledge a submitted evaluation report",
+        lambda c, w: c.post(f"/reports/{their_report(w).pk}/review/", ACKNOWLEDGE),
+        lambda c, w: c.post(
+            f"/api/v1/reports/{their_report(w).pk}/transitions",
+            {"name": "acknowledge", "checklist": dict.fromkeys(CHECKLIST_KEYS, True)},
+            content_type="application/json",
+        ),
+        only({"approver"}, others=FORBIDDEN) | {"employee": MISSING},
+        changed=lambda w: report_field(their_report(w), "status") == "acknowledged",
+        reset=reset_review,
+    ),
+    Action(
+        "see the overdue evaluation reports",
+        lambda c, w: c.get("/reports/overdue/"),
+        lambda c, w: c.get("/api/v1/reports/overdue"),
+        only(REPORT_READERS, outsider=ALLOWED),
+    ),
+    Action(
+        "edit the evaluation report rules",
+        lambda c, w: c.post(f"/reports/rules/{w.agency.pk}/", RULES),
+        lambda c, w: c.put(
+            f"/api/v1/report-policies/{w.agency.pk}", RULES, content_type="application/json"
+        ),
+        only({"coordinator", "admin"}),
+        changed=lambda w: ReportPolicy.objects.filter(agency=w.agency, due_days=45).exists(),
+        reset=lambda w: ReportPolicy.objects.all().delete(),
+    ),
     Action(
         "view an activity",
         lambda c, w: c.get(f"/activities/{w.submitted.pk}/"),

@@ -19,8 +19,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
@@ -36,6 +39,8 @@ from liaison.people.tests.factories import (
     ExternalPersonFactory,
     OrganisationFactory,
 )
+from liaison.reports.models import ReportAttachment
+from liaison.reports.tests.factories import ReportFactory
 from liaison.security.tests.factories import advisory, done_assessment
 from liaison.vetting.tests.factories import ContactFactory, TraineeFactory, VettingFactory
 
@@ -136,6 +141,10 @@ ID_KINDS: dict[str, str] = {
     "locations": "location",
     "assessments": "assessment",
     "risk-assessments": "assessment",
+    "reports": "report",
+    "attachments": "attachment",
+    "rules": "agency",
+    "report-policies": "agency",
 }
 # Kinds every signed-in user may read in any agency (a deployment-wide registry).
 SHARED_KINDS = {"organisation", "country"}
@@ -162,7 +171,10 @@ PERSONAS = ["employee", "approver", "coordinator", "security", "reviewer", "over
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("persona", PERSONAS)
-def test_every_route_answers_every_persona_without_error_or_leak(persona: str) -> None:
+def test_every_route_answers_every_persona_without_error_or_leak(
+    persona: str, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
     agency = AgencyFactory.create(ori_code="CA0194200")
     other = AgencyFactory.create(ori_code="CA0190000")
     users = {role: user_with_role(role, agency, role) for role in PERSONAS[:-1]}
@@ -175,7 +187,15 @@ def test_every_route_answers_every_persona_without_error_or_leak(persona: str) -
     colleague = EmployeeFactory.create(agency=agency)
     contact = ContactFactory.create(activity=activity)
     advisory("CA", 1, dt.date(2020, 1, 1))
+    report = ReportFactory.create(activity=activity, created_by=users["coordinator"])
+    attachment = ReportAttachment(
+        report=report, filename="h.pdf", content_type="application/pdf", size=2,
+        sha256="0" * 64, uploaded_by=users["coordinator"],
+    )  # fmt: skip
+    attachment.file.save("h.pdf", ContentFile(b"hi"), save=True)
     ids: dict[str, int | str] = {
+        "report": report.pk,
+        "attachment": attachment.pk,
         "contact": contact.pk,
         "trainee": TraineeFactory.create(activity__agency=agency).pk,
         "vetting": VettingFactory.create(contact=contact).pk,
@@ -203,7 +223,9 @@ def test_every_route_answers_every_persona_without_error_or_leak(persona: str) -
             response = getattr(walker, method)(url)
             status = response.status_code
             assert status < 500, (persona, method, url, status)
-            if url.startswith("/api/") and url not in ("/api/v1/docs",):
+            # A file download (a report's attachment) is the one API answer that is not JSON.
+            download = status == 200 and url.startswith("/api/v1/reports/attachments/")
+            if url.startswith("/api/") and url not in ("/api/v1/docs",) and not download:
                 assert response["Content-Type"].startswith("application/json"), (
                     persona, method, url, status)  # fmt: skip
             private = kinds - SHARED_KINDS

@@ -24,6 +24,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from liaison.demo.report_source import REPORT_FIELDS, report_rows
+
 HERE = Path(__file__).resolve().parent / "data"
 SEED = 20260207  # the date of the news report; any fixed number would do
 
@@ -2889,6 +2891,7 @@ def main(out_dir: Path = HERE) -> None:
     for name, (fields, rows) in security_rows().items():
         write(out_dir, name, fields, rows)
     write(out_dir, "approvals.csv", REQUEST_FIELDS, request_rows())
+    write(out_dir, "reports.csv", REPORT_FIELDS, report_rows(activities))
 
 
 # ---------------------------------------------------------------------------------------

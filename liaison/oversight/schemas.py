@@ -85,6 +85,19 @@ class StatusCount(Schema):
     list_query: str = LIST_QUERY
 
 
+class EvaluationReportCounts(Schema):
+    """Evaluation reports of the agencies covered, as of today (not filtered by date)."""
+
+    overdue: int = Field(description="Owed past their day, participants not started included.")
+    due_soon: int = Field(description="Owed within the agency's due-soon window.")
+    submitted_awaiting_review: int
+    returned: int
+    acknowledged: int
+    insufficient: int = Field(
+        description="Filed reports (not drafts) below the agency's minimums, legacy included."
+    )
+
+
 class SummaryOut(Schema):
     """The registry in figures, from live data, over the agencies the caller oversees.
     Activities are counted by the date they started."""
@@ -125,3 +138,4 @@ class SummaryOut(Schema):
     by_status: list[StatusCount] = Field(
         description="Every status counted, in workflow order, zeros included."
     )
+    evaluation_reports: EvaluationReportCounts

@@ -37,6 +37,7 @@ from liaison.activities.selectors import DIRECTION_GROUPS, ActivityFilters, appl
 from liaison.activities.summary import bitmap_decode, bitmap_of, month_of, next_month
 from liaison.activities.workflow import Status
 from liaison.oversight.access import oversight_scope
+from liaison.reports.selectors import report_counts
 
 # What an inspector counts unless told otherwise: everything that was asked for or done,
 # not drafts nobody submitted, nor requests that were denied or cancelled.
@@ -178,6 +179,10 @@ def registry_summary(
             groups,
             "status",
             [(v, label) for v, label in Status.choices if v in f.statuses],
+        ),
+        # Evaluation reports as of today (ADR 0017): not filtered by date or status.
+        "evaluation_reports": dataclasses.asdict(
+            report_counts(user=user, today=timezone.localdate(), agency_id=filters.agency)
         ),
     }
 
