@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from liaison.accounts.access import AGENCY_READERS, has_role, scope_for, scope_q
-from liaison.accounts.models import Role
+from liaison.accounts.access import AGENCY_READERS, agencies_where, has_role, scope_for, scope_q
+from liaison.accounts.models import Agency, Role
 from liaison.activities.access import access_activity
 from liaison.activities.models import Activity
 from liaison.core.errors import Forbidden, NotFound
@@ -121,3 +122,25 @@ def access_form801(user: Any, pk: int, *, action: Action = "view") -> Form801:
     if action == "change" and not can_edit_funding(user, form.agency_id):
         raise Forbidden(NOT_A_FUNDING_EDITOR)
     return form
+
+
+def money_activities(user: Any) -> QuerySet[Activity]:
+    """The activities the money views count: every activity of the agencies whose
+    activities the user reads (all of them, whoever took part)."""
+    return _scoped(user, Activity.objects.all())
+
+
+def reader_agency(user: Any, agency_id: int | None) -> Agency:
+    """The agency a report is for: the one named (which the user must read), or the only
+    one the user reads. ``NotFound`` for an agency outside their scope."""
+    ids = agencies_where(user, *FUNDING_READERS)
+    if agency_id is not None:
+        if ids is not None and agency_id not in ids:
+            raise NotFound("No agency with that id.")
+        agency = Agency.objects.filter(pk=agency_id).first()
+        if agency is None:
+            raise NotFound("No agency with that id.")
+        return agency
+    if ids is None or len(ids) != 1:
+        raise ValidationError({"agency_id": ["Name the agency: you read more than one."]})
+    return Agency.objects.get(pk=ids[0])

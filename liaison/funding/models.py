@@ -266,9 +266,7 @@ class TravellerSelection(models.Model):
         Participation, on_delete=models.PROTECT, related_name="selection"
     )
     selected_by = models.CharField(max_length=10, choices=SelectedBy.choices)
-    selector_name = models.CharField(
-        "selected by (name and title that day)", max_length=200
-    )
+    selector_name = models.CharField("selected by (name and title that day)", max_length=200)
     selector_is_agency_head = models.BooleanField("selector is the agency head", default=False)
     selector_employee = models.ForeignKey(
         Employee,
@@ -316,7 +314,9 @@ class AnonymousOverride(models.Model):
     activity = models.OneToOneField(
         Activity, on_delete=models.PROTECT, related_name="anonymous_override"
     )
-    official = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    official = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     official_name = models.CharField("official (as named that day)", max_length=200)
     reason = models.TextField()
     made_on = models.DateField()
@@ -376,7 +376,9 @@ class SemiannualReport(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     period_start = models.DateField(help_text="1 April or 1 October.")
     filed_on = models.DateField()
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     payments = models.PositiveIntegerField(help_text="Rows reported (0: a negative report).")
     total_usd = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
     created_at = models.DateTimeField(auto_now_add=True)

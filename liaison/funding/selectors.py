@@ -24,9 +24,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, QuerySet, Sum
 
 from liaison.activities.models import Activity, Location
+from liaison.core.pagination import Page
 from liaison.funding.models import (
     FEDERAL_TYPES,
     INSIDE_TYPES,
@@ -134,9 +136,7 @@ def activity_funding(activity: Activity) -> ActivityFunding:
         .select_related("funder", "participation", "form_801")
         .order_by("id")
     )
-    screenings = list(
-        ConflictScreening.objects.filter(activity=activity).select_related("funder")
-    )
+    screenings = list(ConflictScreening.objects.filter(activity=activity).select_related("funder"))
     travellers = list(
         activity.participations.filter(employee__isnull=False, withdrawn_at__isnull=True)
         .select_related("employee")
@@ -152,7 +152,9 @@ def activity_funding(activity: Activity) -> ActivityFunding:
         traveller.selection_record = by_participation.get(traveller.pk)
     outside = [c for c in contributions if c.funder.is_outside]
     screened = {s.funder_id for s in screenings}
-    unscreened = list({c.funder_id: c.funder for c in outside if c.funder_id not in screened}.values())
+    unscreened = list(
+        {c.funder_id: c.funder for c in outside if c.funder_id not in screened}.values()
+    )
     return ActivityFunding(
         activity=activity,
         contributions=contributions,
@@ -273,7 +275,8 @@ def form801_fields(form: Form801) -> dict[str, Any]:
         "Description of official use": form.official_use,
         "Officials who used the payment": "; ".join(
             str(p.name_at_time or p.employee) for p in travellers
-        ) or "None recorded",
+        )
+        or "None recorded",
         "Who selected the travellers": "; ".join(selections) or "None recorded",
         "Agency head verification": (
             f"{form.verified_by_name}, {form.verified_on}" if form.verified_on else "Not verified"
@@ -344,7 +347,9 @@ def report_1353(*, agency: Any, period_start: dt.date) -> list[Row1353]:
         grouped[(c.activity_id, c.funder_id)].append(c)
     screenings = {
         (s.activity_id, s.funder_id): s.get_determination_display()
-        for s in ConflictScreening.objects.filter(agency=agency, activity_id__in={k[0] for k in grouped})
+        for s in ConflictScreening.objects.filter(
+            agency=agency, activity_id__in={k[0] for k in grouped}
+        )
     }
     rows = []
     for (activity_id, funder_id), items in grouped.items():
@@ -368,7 +373,8 @@ def report_1353(*, agency: Any, period_start: dt.date) -> list[Row1353]:
                 benefit=", ".join(kinds),
                 nature="In kind"
                 if all(c.paid_for == PaidFor.IN_KIND for c in items)
-                else "Check or payment" if all(c.paid_for != PaidFor.IN_KIND for c in items)
+                else "Check or payment"
+                if all(c.paid_for != PaidFor.IN_KIND for c in items)
                 else "Check and in kind",
                 total_usd=total,
                 determination=screenings.get((activity_id, funder_id), "Not screened"),
@@ -398,9 +404,7 @@ class PeriodRow:
 def semiannual_periods(*, agency_ids: Any, today: dt.date, since: dt.date) -> list[PeriodRow]:
     """Every ended 1353 period since ``since`` with its filing state (for each agency the
     reader sees: ``agency_ids`` a queryset or list)."""
-    filed = {
-        r.period_start: r for r in SemiannualReport.objects.filter(agency_id__in=agency_ids)
-    }
+    filed = {r.period_start: r for r in SemiannualReport.objects.filter(agency_id__in=agency_ids)}
     rows = []
     for start in periods_ended_by(today, since=since):
         _, end = period_bounds(start)
@@ -508,9 +512,12 @@ def money_summary(activities: QuerySet[Activity]) -> MoneySummary:
         .order_by("-total")
     ]
     total = sum(per_activity.values(), ZERO)
-    outside_usd = contributions.exclude(funder__funder_type__in=list(INSIDE_TYPES)).aggregate(
-        s=Sum("usd_amount")
-    )["s"] or ZERO
+    outside_usd = (
+        contributions.exclude(funder__funder_type__in=list(INSIDE_TYPES)).aggregate(
+            s=Sum("usd_amount")
+        )["s"]
+        or ZERO
+    )
     return MoneySummary(
         activities=len(ids),
         with_funding=len(per_activity),
@@ -537,3 +544,41 @@ def missing_disclosure(activities: QuerySet[Activity]) -> list[Activity]:
         .distinct()
         .order_by("-start_date", "id")
     )
+
+
+def filing_since(contributions: QuerySet[Contribution]) -> dt.date | None:
+    """The first 1353 period that holds a payment (``None``: no payments at all)."""
+    first = (
+        contributions.order_by("activity__end_date")
+        .values_list("activity__end_date", flat=True)
+        .first()
+    )
+    return period_containing(first) if first else None
+
+
+def page_of_rows(rows: list[Any], *, page: int, page_size: int | None, clamp: bool) -> Page:
+    """One page of a list built in Python (posting states are computed per row)."""
+    size = page_size or settings.PAGE_SIZE
+    last = max(1, -(-len(rows) // size))
+    number = max(1, page) if not clamp else min(max(1, page), last)
+    start = (number - 1) * size
+    return Page(items=rows[start : start + size], count=len(rows), number=number, page_size=size)
+
+
+def filter_activities(
+    activities: QuerySet[Activity],
+    *,
+    year: int | None = None,
+    country: str | None = None,
+    started_from: dt.date | None = None,
+    started_to: dt.date | None = None,
+) -> QuerySet[Activity]:
+    if year:
+        activities = activities.filter(start_date__year=year)
+    if country:
+        activities = activities.filter(locations__country=country.upper()).distinct()
+    if started_from:
+        activities = activities.filter(start_date__gte=started_from)
+    if started_to:
+        activities = activities.filter(start_date__lte=started_to)
+    return activities

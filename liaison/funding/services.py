@@ -77,7 +77,9 @@ def parse_decimal(value: Any, *, field: str, places: int, label: str) -> Decimal
     except InvalidOperation:
         number = None
     if number is None or not number.is_finite():
-        raise ValidationError({field: [f"“{value}” is not a number: give the {label} such as 1250.00."]})
+        raise ValidationError(
+            {field: [f"“{value}” is not a number: give the {label} such as 1250.00."]}
+        )
     if number <= 0:
         raise ValidationError({field: [f"The {label} must be more than zero (you gave {value})."]})
     exponent = number.as_tuple().exponent
@@ -213,9 +215,7 @@ def _money(data: ContributionInput) -> tuple[Decimal, str, Decimal | None, Decim
 
 
 @transaction.atomic
-def contribution_create(
-    *, actor: Any, activity: Activity, data: ContributionInput
-) -> Contribution:
+def contribution_create(*, actor: Any, activity: Activity, data: ContributionInput) -> Contribution:
     """Record one payment (or in-kind gift) towards ``activity``, for the whole activity
     or one participant, with its US-dollar amount at the recorded rate. Coordinators of
     the activity's agency only."""
@@ -230,7 +230,11 @@ def contribution_create(
         raise ValidationError({"description": ["Describe what was paid or given."]})
     if data.paid_for == PaidFor.IN_KIND and not (data.valuation_method or "").strip():
         raise ValidationError(
-            {"valuation_method": ["Say how the in-kind gift was valued (e.g. the provider's rate)."]}
+            {
+                "valuation_method": [
+                    "Say how the in-kind gift was valued (e.g. the provider's rate)."
+                ]
+            }
         )
     if data.participation is not None and data.participation.activity_id != activity.pk:
         raise ValidationError({"participation": ["That participant is not on this activity."]})
@@ -339,7 +343,9 @@ def selection_record(
     if participation.employee_id is None:
         raise ValidationError({"participation": ["Only our employees are selected to travel."]})
     if TravellerSelection.objects.filter(participation=participation).exists():
-        raise ValidationError({"participation": ["This traveller's selection is already recorded."]})
+        raise ValidationError(
+            {"participation": ["This traveller's selection is already recorded."]}
+        )
     if data.selected_by not in SelectedBy.values:
         raise ValidationError({"selected_by": ["Say whether the agency or the funder selected."]})
     if not (data.selector_name or "").strip():
