@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from liaison.demo.context import DemoContext
-from liaison.demo.steps import approvals, registry, security, vetting
+from liaison.demo.steps import approvals, funding, registry, security, vetting
 
 Step = Callable[[DemoContext], None]
 
@@ -21,4 +21,5 @@ STEPS: list[Step] = [
     security.load,
     vetting.load,
     approvals.load,
+    funding.load,
 ]
