@@ -16,7 +16,7 @@ from ninja import Status as HttpStatus
 
 from liaison.accounts.access import agency_for_new_record
 from liaison.activities.access import access_participation
-from liaison.core.errors import NotFound
+from liaison.core.errors import NotFound, fields_renamed
 from liaison.core.schemas import errors, page_body, page_of
 from liaison.funding.access import (
     FUNDING_EDITORS,
@@ -194,11 +194,12 @@ def create_contribution(
         except NotFound:
             raise ValidationError({"participation_id": ["Unknown participant."]}) from None
     fields = data.model_dump(exclude={"funder_id", "participation_id"})
-    contribution = contribution_create(
-        actor=user,
-        activity=activity,
-        data=ContributionInput(funder=funder, participation=participation, **fields),
-    )
+    with fields_renamed({"funder": "funder_id", "participation": "participation_id"}):
+        contribution = contribution_create(
+            actor=user,
+            activity=activity,
+            data=ContributionInput(funder=funder, participation=participation, **fields),
+        )
     return HttpStatus(201, contribution)
 
 
@@ -212,11 +213,12 @@ def create_screening(request: HttpRequest, activity_id: int, data: ScreeningIn) 
     user = request.user
     activity = access_funding_activity(user, activity_id)
     funder = _in_body(access_funder, user, data.funder_id, "funder_id", "funder")
-    screening = screening_record(
-        actor=user,
-        activity=activity,
-        data=ScreeningInput(funder=funder, **data.model_dump(exclude={"funder_id"})),
-    )
+    with fields_renamed({"funder": "funder_id"}):
+        screening = screening_record(
+            actor=user,
+            activity=activity,
+            data=ScreeningInput(funder=funder, **data.model_dump(exclude={"funder_id"})),
+        )
     return HttpStatus(201, screening)
 
 
@@ -237,11 +239,13 @@ def create_selection(request: HttpRequest, activity_id: int, data: SelectionIn) 
         access_employee, user, data.selector_employee_id, "selector_employee_id", "employee"
     )
     fields = data.model_dump(exclude={"participation_id", "selector_employee_id"})
-    selection = selection_record(
-        actor=user,
-        participation=participation,
-        data=SelectionInput(selector_employee=employee, **fields),
-    )
+    with fields_renamed({"participation": "participation_id",
+                         "selector_employee": "selector_employee_id"}):  # fmt: skip
+        selection = selection_record(
+            actor=user,
+            participation=participation,
+            data=SelectionInput(selector_employee=employee, **fields),
+        )
     return HttpStatus(201, selection)
 
 
@@ -268,9 +272,10 @@ def create_override(request: HttpRequest, activity_id: int, data: OverrideIn) ->
 )
 def create_form801(request: HttpRequest, contribution_id: int, data: Form801In) -> HttpStatus[Any]:
     contribution = access_contribution(request.user, contribution_id, action="change")
-    form = form801_create(
-        actor=request.user, contribution=contribution, official_use=data.official_use
-    )
+    with fields_renamed({"contribution": "contribution_id"}):
+        form = form801_create(
+            actor=request.user, contribution=contribution, official_use=data.official_use
+        )
     return HttpStatus(201, form)
 
 

@@ -10,7 +10,11 @@ import pytest
 from liaison.accounts.models import Agency, User
 from liaison.accounts.tests.factories import user_with_role
 from liaison.activities.models import Activity
-from liaison.activities.tests.factories import ActivityFactory, LocationFactory, ParticipationFactory
+from liaison.activities.tests.factories import (
+    ActivityFactory,
+    LocationFactory,
+    ParticipationFactory,
+)
 from liaison.activities.workflow import Status
 from liaison.approvals.models import ApprovalStep
 from liaison.approvals.services import approval_decide
