@@ -582,3 +582,42 @@ def filter_activities(
     if started_to:
         activities = activities.filter(start_date__lte=started_to)
     return activities
+
+
+@dataclass
+class DisclosureStatus:
+    """The oversight page's funding panel: filing status and late filings."""
+
+    outside_payments: int
+    postings: dict[str, int]
+    late_postings: list[PostingRow]
+    periods: list[PeriodRow]
+    missing_disclosure: int
+
+    @property
+    def late_periods(self) -> list[PeriodRow]:
+        return [p for p in self.periods if p.state in ("overdue", "filed_late")]
+
+
+def disclosure_status(*, user: Any, today: dt.date) -> DisclosureStatus:
+    """Form 801 posting states, the 1353 periods of each agency the user reads, and the
+    outside-funded activities missing a disclosure — read through the access functions."""
+    from liaison.funding.access import contributions_visible_to, money_activities
+
+    contributions = contributions_visible_to(user)
+    rows = posting_rows(contributions, today=today)
+    counts: dict[str, int] = defaultdict(int)
+    for row in rows:
+        counts[row.state] += 1
+    periods: list[PeriodRow] = []
+    for agency_id in sorted(set(contributions.values_list("agency_id", flat=True))):
+        since = filing_since(contributions.filter(agency_id=agency_id))
+        if since is not None:
+            periods += semiannual_periods(agency_ids=[agency_id], today=today, since=since)
+    return DisclosureStatus(
+        outside_payments=len(rows),
+        postings=dict(counts),
+        late_postings=[r for r in rows if r.state in ("overdue", "posted_late")],
+        periods=periods,
+        missing_disclosure=len(missing_disclosure(money_activities(user))),
+    )

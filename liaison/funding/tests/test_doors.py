@@ -129,3 +129,16 @@ def test_form_801_through_the_page_and_its_pdf(
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     api = client.get(f"/api/v1/funding/forms-801/{form.pk}").json()
     assert api["fields"]["Posted on"] == "2024-06-04"
+
+
+def test_oversight_shows_filing_status_and_late_filings(
+    clerk: User, inspector: User, trip: Activity, foundation: Funder
+) -> None:
+    ContributionFactory.create(activity=trip, funder=foundation, amount="3000.00",
+                               usd_amount="3000.00")  # fmt: skip
+    page = client_for(inspector).get("/oversight/").content.decode()
+    assert "Disclosure of outside funding" in page
+    assert "<strong>1</strong> outside-funded activities are missing a disclosure" in page
+    assert "<strong>1 overdue</strong>" in page  # 30 days after June 2024 have long passed
+    # The 1353 half-year April–September 2024 ended, was due 30 November, never filed.
+    assert "1 Apr 2024 to 30 Sep 2024" in page and "Overdue: not filed" in page
