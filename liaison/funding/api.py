@@ -122,11 +122,12 @@ def list_funders(request: HttpRequest, params: Query[FunderListParams]) -> dict[
 
 @router.post(
     "/funding/funders",
-    response={201: FunderOut, **errors(403, 422)},
+    response={201: FunderOut, **errors(403, 404, 422)},
     operation_id="funder_create",
     summary="Add a funder to the registry (coordinators)",
 )
 def create_funder(request: HttpRequest, data: FunderIn) -> HttpStatus[Any]:
+    require_funding_reader(request.user)
     agency = agency_for_new_record(request.user, agency_id=data.agency_id, roles=FUNDING_EDITORS)
     funder = funder_create(
         actor=request.user,
@@ -348,11 +349,12 @@ def list_periods(request: HttpRequest, params: Query[AgencyParams]) -> Any:
 
 @router.post(
     "/funding/1353",
-    response={201: PeriodOut, **errors(403, 422)},
+    response={201: PeriodOut, **errors(403, 404, 422)},
     operation_id="report1353_file",
     summary="Record that a 1353 report was filed (coordinators)",
 )
 def file_report(request: HttpRequest, data: Report1353In) -> HttpStatus[Any]:
+    require_funding_reader(request.user)
     agency = agency_for_new_record(request.user, agency_id=data.agency_id, roles=FUNDING_EDITORS)
     report = semiannual_report_file(
         actor=request.user, agency=agency, period_start=data.period_start, filed_on=data.filed_on
