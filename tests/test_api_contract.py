@@ -185,10 +185,10 @@ def test_every_status_a_persona_gets_is_in_the_document(
 
 
 def test_the_file_downloads_are_the_ones_we_know() -> None:
-    assert FILE_PATHS == {
+    assert {
         f"{API}/funding/forms-801/{{form_id}}/pdf",
         f"{API}/funding/1353/{{period_start}}/xlsx",
-    }
+    } == FILE_PATHS
 
 
 def test_a_typo_in_a_filter_is_not_read_as_no_filter(inspector: User) -> None:

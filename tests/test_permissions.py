@@ -739,7 +739,7 @@ ACTIONS = [
         {**only({"coordinator"}, others=FORBIDDEN), "employee": MISSING},
         changed=lambda w: Contribution.objects.filter(paid_for="meals").exists(),
         reset=lambda w: Contribution.objects.filter(paid_for="meals").delete(),
-    ),  # fmt: skip
+    ),
     Action(
         "screen a funder for conflicts of interest",
         lambda c, w: c.post(
@@ -773,7 +773,7 @@ ACTIONS = [
         {**only(set(), others=FORBIDDEN), "employee": MISSING},
         changed=lambda w: AnonymousOverride.objects.exists(),
         reset=lambda w: AnonymousOverride.objects.all().delete(),
-    ),  # fmt: skip
+    ),
     Action(
         "start a Form 801",
         lambda c, w: c.post(
@@ -788,7 +788,7 @@ ACTIONS = [
         {**only({"coordinator"}, others=FORBIDDEN), "employee": MISSING},
         changed=lambda w: Form801.objects.exists(),
         reset=lambda w: Form801.objects.all().delete(),
-    ),  # fmt: skip
+    ),
     Action(
         "see the oversight summary",
         lambda c, w: c.get("/oversight/"),

@@ -3326,7 +3326,6 @@ def write(out_dir: Path, name: str, fields: list[str], rows: list[dict[str, str]
     print(f"wrote {name}: {len(rows)} rows")
 
 
-
 # ---------------------------------------------------------------------------------------
 # Funding (ADR 0019): who paid what, from the activities' cost and funder columns
 # ---------------------------------------------------------------------------------------
@@ -3354,7 +3353,9 @@ def funder_row(name: str, kind: str) -> dict[str, str]:
         address, business, country = "1 Civic Center Plaza, Metro City, CA", "City department", "US"
     elif kind == "police_foundation":
         address, business, country = (
-            "250 Harbor Boulevard, Metro City, CA", "Charitable support of the police", "US"
+            "250 Harbor Boulevard, Metro City, CA",
+            "Charitable support of the police",
+            "US",
         )
     elif kind == "federal_grant":
         address, business, country = "Washington, DC", "Federal grant programme", "US"
@@ -3423,4 +3424,3 @@ def write_funding(out_dir: Path, activities: list[dict[str, str]]) -> None:
 
 if __name__ == "__main__":
     main()
-

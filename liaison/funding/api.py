@@ -240,8 +240,9 @@ def create_selection(request: HttpRequest, activity_id: int, data: SelectionIn) 
         access_employee, user, data.selector_employee_id, "selector_employee_id", "employee"
     )
     fields = data.model_dump(exclude={"participation_id", "selector_employee_id"})
-    with fields_renamed({"participation": "participation_id",
-                         "selector_employee": "selector_employee_id"}):  # fmt: skip
+    with fields_renamed(
+        {"participation": "participation_id", "selector_employee": "selector_employee_id"}
+    ):
         selection = selection_record(
             actor=user,
             participation=participation,

@@ -52,8 +52,12 @@ def report1353_xlsx(*, agency: Any, period_start: dt.date, rows: list[Row1353]) 
     sheet = book.add_worksheet("1353 report")
     bold = book.add_format({"bold": True})
     money = book.add_format({"num_format": "#,##0.00"})
-    sheet.write(0, 0, "Semiannual Report of Payments Accepted from a Non-Federal Source "
-                "(31 U.S.C. 1353)", bold)  # fmt: skip
+    sheet.write(
+        0,
+        0,
+        "Semiannual Report of Payments Accepted from a Non-Federal Source (31 U.S.C. 1353)",
+        bold,
+    )
     sheet.write(1, 0, "Agency")
     sheet.write(1, 1, str(agency))
     sheet.write(2, 0, "Reporting period")

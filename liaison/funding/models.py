@@ -135,9 +135,12 @@ class Contribution(models.Model):
         max_length=300, blank=True, help_text="Required for Other and In kind."
     )
     valuation_method = models.CharField(
-        "in-kind valuation method", max_length=300, blank=True, help_text="How an in-kind gift "
-        "was valued (e.g. the provider's published rate); required for In kind."
-    )  # fmt: skip
+        "in-kind valuation method",
+        max_length=300,
+        blank=True,
+        help_text="How an in-kind gift "
+        "was valued (e.g. the provider's published rate); required for In kind.",
+    )
     amount = models.DecimalField(max_digits=12, decimal_places=2)
     currency = models.CharField(max_length=3, default="USD")
     usd_rate = models.DecimalField(
@@ -247,9 +250,13 @@ class ConflictScreening(models.Model):
     @property
     def any_yes(self) -> bool:
         return any(
-            (self.business_before_department, self.has_contracts, self.pending_matters,
-             self.lobbying)
-        )  # fmt: skip
+            (
+                self.business_before_department,
+                self.has_contracts,
+                self.pending_matters,
+                self.lobbying,
+            )
+        )
 
 
 class SelectedBy(models.TextChoices):

@@ -26,6 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Count, QuerySet, Sum
+from django_countries import countries
 
 from liaison.activities.models import Activity, Location
 from liaison.core.pagination import Page
@@ -109,7 +110,7 @@ class ActivityFunding:
     contributions: list[Contribution]
     screenings: list[ConflictScreening]
     selections: list[TravellerSelection]
-    travellers: list[Any]
+    travellers: list[tuple[Any, TravellerSelection | None]]  # (participation, selection)
     override: AnonymousOverride | None
     problems: list[str]
     outside_funded: bool
@@ -148,8 +149,6 @@ def activity_funding(activity: Activity) -> ActivityFunding:
         )
     )
     by_participation = {s.participation_id: s for s in selections}
-    for traveller in travellers:
-        traveller.selection_record = by_participation.get(traveller.pk)
     outside = [c for c in contributions if c.funder.is_outside]
     screened = {s.funder_id for s in screenings}
     unscreened = list(
@@ -160,7 +159,7 @@ def activity_funding(activity: Activity) -> ActivityFunding:
         contributions=contributions,
         screenings=screenings,
         selections=selections,
-        travellers=travellers,
+        travellers=[(t, by_participation.get(t.pk)) for t in travellers],
         override=AnonymousOverride.objects.filter(activity=activity).first(),
         problems=funding_problems(activity),
         outside_funded=is_outside_funded(activity),
@@ -221,8 +220,9 @@ def posting_rows(contributions: QuerySet[Contribution], *, today: dt.date) -> li
             state = "posted" if form.posted_on <= deadline else "posted_late"
         else:
             state = "due" if today <= deadline else "overdue"
-        result.append(PostingRow(c, form, used_on, total, required, deadline, state,
-                                 STATE_TEXTS[state]))  # fmt: skip
+        result.append(
+            PostingRow(c, form, used_on, total, required, deadline, state, STATE_TEXTS[state])
+        )
     return result
 
 
@@ -236,24 +236,31 @@ def form801_fields(form: Form801) -> dict[str, Any]:
         "—" if not funder.pass_through else "Not named"
     )
     travellers = [
-        p for p in activity.participations.filter(employee__isnull=False, withdrawn_at__isnull=True)
-        .select_related("employee", "selection")
-    ]  # fmt: skip
+        p
+        for p in activity.participations.filter(
+            employee__isnull=False, withdrawn_at__isnull=True
+        ).select_related("employee", "selection")
+    ]
     if c.participation_id:
         travellers = [p for p in travellers if p.pk == c.participation_id]
     selections = []
     for p in travellers:
         sel = getattr(p, "selection", None)
-        selections.append(f"{p.name_at_time or p.employee}: " + (
-            f"selected by {sel.selector_name} ({sel.get_selected_by_display().lower()})"
-            if sel else "selection not recorded"
-        ))  # fmt: skip
+        selections.append(
+            f"{p.name_at_time or p.employee}: "
+            + (
+                f"selected by {sel.selector_name} ({sel.get_selected_by_display().lower()})"
+                if sel
+                else "selection not recorded"
+            )
+        )
     locations = "; ".join(
-        f"{loc.city}, {loc.country.name}" if loc.city else str(loc.country.name)
+        f"{loc.city}, {countries.name(loc.country)}" if loc.city else countries.name(loc.country)
         for loc in activity.locations.all()
     )
     amounts = {choice: ZERO for choice in PaidFor.values}
     amounts[c.paid_for] = c.usd_amount
+    other = amounts["registration"] + amounts["other"] + amounts["in_kind"]
     return {
         "Agency": str(form.agency),
         "Donor name": funder.name,
@@ -267,7 +274,7 @@ def form801_fields(form: Form801) -> dict[str, Any]:
         "Transportation (USD)": f"{amounts['transport']:.2f}",
         "Lodging (USD)": f"{amounts['lodging']:.2f}",
         "Meals (USD)": f"{amounts['meals']:.2f}",
-        "Other expenses (USD)": f"{amounts['registration'] + amounts['other'] + amounts['in_kind']:.2f}",
+        "Other expenses (USD)": f"{other:.2f}",
         "Amount paid": f"{c.amount:.2f} {c.currency}",
         "Amount (USD)": f"{c.usd_amount:.2f}",
         "In-kind valuation": c.valuation_method or "—",
@@ -368,7 +375,7 @@ def report_1353(*, agency: Any, period_start: dt.date) -> list[Row1353]:
                 employees="; ".join(p.name_at_time for p in travellers) or "Not recorded",
                 positions="; ".join(p.rank_at_time or "—" for p in travellers) or "—",
                 location="; ".join(
-                    f"{loc.city}, {loc.country.code}" for loc in activity.locations.all()
+                    f"{loc.city}, {loc.country}" for loc in activity.locations.all()
                 ),
                 benefit=", ".join(kinds),
                 nature="In kind"
@@ -475,7 +482,7 @@ def money_summary(activities: QuerySet[Activity]) -> MoneySummary:
             }
             for code, members in countries.items()
         ),
-        key=lambda r: (-r["total_usd"], r["country"]),
+        key=lambda r: (-Decimal(str(r["total_usd"])), str(r["country"])),
     )
     years: dict[int, list[int]] = defaultdict(list)
     for activity_id, start in activities.values_list("pk", "start_date"):

@@ -294,8 +294,12 @@ def screening_record(*, actor: Any, activity: Activity, data: ScreeningInput) ->
         raise ValidationError({"funder": [f"{funder} is already screened for this activity."]})
     if data.determination not in Determination.values:
         raise ValidationError({"determination": ["Choose a determination."]})
-    answers = (data.business_before_department, data.has_contracts, data.pending_matters,
-               data.lobbying)  # fmt: skip
+    answers = (
+        data.business_before_department,
+        data.has_contracts,
+        data.pending_matters,
+        data.lobbying,
+    )
     if any(answers) and not (data.rationale or "").strip():
         raise ValidationError(
             {"rationale": ["A “yes” to any question needs the reasoning behind the determination."]}
@@ -410,8 +414,11 @@ def form801_create(*, actor: Any, contribution: Contribution, official_use: str)
         raise ValidationError({"contribution": ["This payment already has its Form 801."]})
     if not (official_use or "").strip():
         raise ValidationError({"official_use": ["Describe the official use of the payment."]})
-    form = Form801(agency_id=contribution.agency_id, contribution=contribution,
-                   official_use=official_use.strip())  # fmt: skip
+    form = Form801(
+        agency_id=contribution.agency_id,
+        contribution=contribution,
+        official_use=official_use.strip(),
+    )
     save_audited(form, actor=actor)
     return form
 

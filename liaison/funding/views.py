@@ -86,9 +86,11 @@ def _pages(view: View) -> View:
 def _form_page(request: HttpRequest, context: dict[str, Any]) -> HttpResponse:
     form = context["form"]
     return render(
-        request, "funding/form.html", {"nav": "funding", **context},
+        request,
+        "funding/form.html",
+        {"nav": "funding", **context},
         status=422 if form.errors else 200,
-    )  # fmt: skip
+    )
 
 
 def _agency_param(request: HttpRequest) -> int | None:
@@ -143,9 +145,11 @@ def report1353_file(request: HttpRequest) -> HttpResponse:
         return redirect("funding:overview")
     try:
         report = semiannual_report_file(
-            actor=request.user, agency=agency, period_start=form.cleaned_data["period_start"],
+            actor=request.user,
+            agency=agency,
+            period_start=form.cleaned_data["period_start"],
             filed_on=form.cleaned_data["filed_on"],
-        )  # fmt: skip
+        )
     except ValidationError as exc:
         texts = [t for ts in validation_messages(exc).values() for t in ts]
         messages.error(request, " ".join(texts) + " Nothing was recorded.")
@@ -210,8 +214,15 @@ def funder_create_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, f"Added {funder.name} to the funders registry.")
             return redirect("funding:funder_detail", pk=funder.pk)
-    return _form_page(request, {"form": form, "title": "Add a funder",
-                                "submit": "Add funder", "back": "funding:funder_list"})  # fmt: skip
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "title": "Add a funder",
+            "submit": "Add funder",
+            "back": "funding:funder_list",
+        },
+    )
 
 
 @_pages
@@ -224,17 +235,20 @@ def funder_detail(request: HttpRequest, pk: int) -> HttpResponse:
         funder = access_funder(request.user, pk, action="change")
         if form.is_valid():
             try:
-                funder_source_add(actor=request.user, funder=funder,
-                                  source=form.cleaned_data["source"])  # fmt: skip
+                funder_source_add(
+                    actor=request.user, funder=funder, source=form.cleaned_data["source"]
+                )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
             else:
                 messages.success(request, "Named the source.")
                 return redirect("funding:funder_detail", pk=funder.pk)
     contributions = (
-        contributions_visible_to(request.user).filter(funder=funder)
-        .select_related("activity").order_by("-activity__start_date", "id")
-    )  # fmt: skip
+        contributions_visible_to(request.user)
+        .filter(funder=funder)
+        .select_related("activity")
+        .order_by("-activity__start_date", "id")
+    )
     return render(
         request,
         "funding/funder_detail.html",
@@ -287,15 +301,23 @@ def contribution_create_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            contribution_create(actor=request.user, activity=activity,
-                                data=form.contribution_input())  # fmt: skip
+            contribution_create(
+                actor=request.user, activity=activity, data=form.contribution_input()
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Recorded the contribution.")
             return redirect("funding:activity", pk=activity.pk)
-    return _form_page(request, {"form": form, "activity": activity,
-                                "title": "Record a contribution", "submit": "Record contribution"})  # fmt: skip
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "activity": activity,
+            "title": "Record a contribution",
+            "submit": "Record contribution",
+        },
+    )
 
 
 @_pages
@@ -303,8 +325,11 @@ def screening_create_page(request: HttpRequest, pk: int) -> HttpResponse:
     activity = access_funding_activity(request.user, pk)
     if not can_screen(request.user, activity.agency_id):
         raise Forbidden(NOT_A_SCREENER)
-    funders = _agency_funders(request, activity.agency_id).filter(
-        contributions__activity=activity).distinct()  # fmt: skip
+    funders = (
+        _agency_funders(request, activity.agency_id)
+        .filter(contributions__activity=activity)
+        .distinct()
+    )
     form = ScreeningForm(request.POST or None, funders=funders)
     if request.method == "POST" and form.is_valid():
         try:
@@ -314,9 +339,15 @@ def screening_create_page(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Recorded the conflict-of-interest screening.")
             return redirect("funding:activity", pk=activity.pk)
-    return _form_page(request, {"form": form, "activity": activity,
-                                "title": "Screen a funder for conflicts of interest",
-                                "submit": "Record screening"})  # fmt: skip
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "activity": activity,
+            "title": "Screen a funder for conflicts of interest",
+            "submit": "Record screening",
+        },
+    )
 
 
 @_pages
@@ -329,16 +360,25 @@ def selection_create_page(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            selection_record(actor=request.user, participation=form.cleaned_data["participation"],
-                             data=form.selection_input())  # fmt: skip
+            selection_record(
+                actor=request.user,
+                participation=form.cleaned_data["participation"],
+                data=form.selection_input(),
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Recorded who selected the traveller.")
             return redirect("funding:activity", pk=activity.pk)
-    return _form_page(request, {"form": form, "activity": activity,
-                                "title": "Record who selected a traveller",
-                                "submit": "Record selection"})  # fmt: skip
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "activity": activity,
+            "title": "Record who selected a traveller",
+            "submit": "Record selection",
+        },
+    )
 
 
 @_pages
@@ -349,16 +389,23 @@ def override_create_page(request: HttpRequest, pk: int) -> HttpResponse:
     form = OverrideForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            anonymous_override_record(actor=request.user, activity=activity,
-                                      reason=form.cleaned_data["reason"])  # fmt: skip
+            anonymous_override_record(
+                actor=request.user, activity=activity, reason=form.cleaned_data["reason"]
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Recorded your override of the anonymous funding.")
             return redirect("funding:activity", pk=activity.pk)
-    return _form_page(request, {"form": form, "activity": activity,
-                                "title": "Override anonymous funding",
-                                "submit": "Record override"})  # fmt: skip
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "activity": activity,
+            "title": "Override anonymous funding",
+            "submit": "Record override",
+        },
+    )
 
 
 # --- Form 801 -----------------------------------------------------------------------------
@@ -370,16 +417,25 @@ def form801_create_page(request: HttpRequest, pk: int) -> HttpResponse:
     form = Form801Form(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            record = form801_create(actor=request.user, contribution=contribution,
-                                    official_use=form.cleaned_data["official_use"])  # fmt: skip
+            record = form801_create(
+                actor=request.user,
+                contribution=contribution,
+                official_use=form.cleaned_data["official_use"],
+            )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
             messages.success(request, "Started the Form 801.")
             return redirect("funding:form801", pk=record.pk)
-    return _form_page(request, {"form": form, "activity": contribution.activity,
-                                "title": "Start the Form 801 of a payment",
-                                "submit": "Start Form 801"})  # fmt: skip
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "activity": contribution.activity,
+            "title": "Start the Form 801 of a payment",
+            "submit": "Start Form 801",
+        },
+    )
 
 
 @_pages
@@ -400,10 +456,15 @@ def form801_page(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "funding/form801.html",
-        {"nav": "funding", "record": record, "fields": form801_fields(record), "form": form,
-         "can_edit": can_edit},
+        {
+            "nav": "funding",
+            "record": record,
+            "fields": form801_fields(record),
+            "form": form,
+            "can_edit": can_edit,
+        },
         status=422 if form.errors else 200,
-    )  # fmt: skip
+    )
 
 
 @_pages

@@ -22,8 +22,9 @@ from liaison.funding.tests.factories import ContributionFactory, FunderFactory
 
 @pytest.fixture
 def trip(agency: Agency) -> Activity:
-    activity = ActivityFactory.create(agency=agency, start_date=dt.date(2024, 5, 6),
-                                      end_date=dt.date(2024, 5, 10))  # fmt: skip
+    activity = ActivityFactory.create(
+        agency=agency, start_date=dt.date(2024, 5, 6), end_date=dt.date(2024, 5, 10)
+    )
     LocationFactory.create(activity=activity, country="IL", city="Tel Aviv")
     ParticipationFactory.create(activity=activity)
     return activity
@@ -45,18 +46,35 @@ BAD = [
 
 @pytest.mark.parametrize(("change", "field", "words"), BAD)
 def test_bad_money_is_refused_alike_on_both_doors(
-    clerk: User, trip: Activity, foundation: Funder, change: dict[str, str], field: str,
+    clerk: User,
+    trip: Activity,
+    foundation: Funder,
+    change: dict[str, str],
+    field: str,
     words: str,
-) -> None:  # fmt: skip
-    body = {"funder_id": foundation.pk, "paid_for": "lodging", "amount": "100.00",
-            "currency": "USD", **change}  # fmt: skip
+) -> None:
+    body = {
+        "funder_id": foundation.pk,
+        "paid_for": "lodging",
+        "amount": "100.00",
+        "currency": "USD",
+        **change,
+    }
     client = client_for(clerk)
-    api = client.post(f"/api/v1/activities/{trip.pk}/contributions", json.dumps(body),
-                      content_type="application/json")  # fmt: skip
+    api = client.post(
+        f"/api/v1/activities/{trip.pk}/contributions",
+        json.dumps(body),
+        content_type="application/json",
+    )
     assert api.status_code == 422
     assert words in " ".join(api.json()["errors"][field])
-    form = {"funder": foundation.pk, "paid_for": "lodging", "amount": "100.00",
-            "currency": "USD", **change}  # fmt: skip
+    form = {
+        "funder": foundation.pk,
+        "paid_for": "lodging",
+        "amount": "100.00",
+        "currency": "USD",
+        **change,
+    }
     page = client.post(f"/activities/{trip.pk}/funding/contributions/new/", form)
     assert page.status_code == 422
     assert words in page.content.decode()
@@ -65,8 +83,11 @@ def test_bad_money_is_refused_alike_on_both_doors(
 
 def test_the_api_refuses_a_float_amount(clerk: User, trip: Activity, foundation: Funder) -> None:
     body = {"funder_id": foundation.pk, "paid_for": "lodging", "amount": 100.5}
-    response = client_for(clerk).post(f"/api/v1/activities/{trip.pk}/contributions",
-                                      json.dumps(body), content_type="application/json")  # fmt: skip
+    response = client_for(clerk).post(
+        f"/api/v1/activities/{trip.pk}/contributions",
+        json.dumps(body),
+        content_type="application/json",
+    )
     assert response.status_code == 422
     assert not Contribution.objects.exists()
 
@@ -90,8 +111,9 @@ def test_a_coordinator_records_a_contribution_and_sees_the_guards_sentence(
     assert len(api["problems"]) == 3  # justification, screening, selection
 
 
-def test_the_overview_and_the_registry_render(clerk: User, inspector: User, trip: Activity,
-                                              foundation: Funder) -> None:  # fmt: skip
+def test_the_overview_and_the_registry_render(
+    clerk: User, inspector: User, trip: Activity, foundation: Funder
+) -> None:
     ContributionFactory.create(activity=trip, funder=foundation)
     for user in (clerk, inspector):
         client = client_for(user)
@@ -114,16 +136,23 @@ def test_form_801_through_the_page_and_its_pdf(
 ) -> None:
     c = ContributionFactory.create(activity=trip, funder=foundation)
     client = client_for(clerk)
-    response = client.post(f"/funding/contributions/{c.pk}/form-801/new/",
-                           {"official_use": "Command exchange for the unit."})  # fmt: skip
+    response = client.post(
+        f"/funding/contributions/{c.pk}/form-801/new/",
+        {"official_use": "Command exchange for the unit."},
+    )
     form = Form801.objects.get()
     assert response.status_code == 302
     refused = client.post(f"/funding/forms-801/{form.pk}/", {"posted_on": "2024-06-04"})
     assert refused.status_code == 422
     assert Form801.objects.get().posted_on is None
-    client.post(f"/funding/forms-801/{form.pk}/", {"verified_by_name": "Chief Okafor",
-                                                    "verified_on": "2024-06-03",
-                                                    "posted_on": "2024-06-04"})  # fmt: skip
+    client.post(
+        f"/funding/forms-801/{form.pk}/",
+        {
+            "verified_by_name": "Chief Okafor",
+            "verified_on": "2024-06-03",
+            "posted_on": "2024-06-04",
+        },
+    )
     assert Form801.objects.get().posted_on == dt.date(2024, 6, 4)
     pdf = client.get(f"/funding/forms-801/{form.pk}/pdf/")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
@@ -134,8 +163,9 @@ def test_form_801_through_the_page_and_its_pdf(
 def test_oversight_shows_filing_status_and_late_filings(
     clerk: User, inspector: User, trip: Activity, foundation: Funder
 ) -> None:
-    ContributionFactory.create(activity=trip, funder=foundation, amount="3000.00",
-                               usd_amount="3000.00")  # fmt: skip
+    ContributionFactory.create(
+        activity=trip, funder=foundation, amount="3000.00", usd_amount="3000.00"
+    )
     page = client_for(inspector).get("/oversight/").content.decode()
     assert "Disclosure of outside funding" in page
     assert "<strong>1</strong> outside-funded activities are missing a disclosure" in page

@@ -13,6 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from liaison.accounts.models import Agency, User
+from liaison.activities.models import Activity
 from liaison.activities.tests.factories import (
     ActivityFactory,
     LocationFactory,
@@ -33,54 +34,92 @@ from liaison.funding.tests.factories import FunderFactory
 
 
 @pytest.fixture
-def trip(agency: Agency) -> object:
+def trip(agency: Agency) -> Activity:
     activity = ActivityFactory.create(
-        agency=agency, title="Counter-Terrorism Leadership Exchange",
-        start_date=dt.date(2024, 5, 6), end_date=dt.date(2024, 5, 10),
-    )  # fmt: skip
+        agency=agency,
+        title="Counter-Terrorism Leadership Exchange",
+        start_date=dt.date(2024, 5, 6),
+        end_date=dt.date(2024, 5, 10),
+    )
     LocationFactory.create(activity=activity, country="IL", city="Tel Aviv")
-    ParticipationFactory.create(activity=activity, name_at_time="Dana Reyes",
-                                rank_at_time="Captain")  # fmt: skip
+    ParticipationFactory.create(
+        activity=activity, name_at_time="Dana Reyes", rank_at_time="Captain"
+    )
     return activity
 
 
 def test_the_form_801_pdf_holds_every_required_field(
-    agency: Agency, clerk: User, trip: object
+    agency: Agency, clerk: User, trip: Activity
 ) -> None:
     foundation = FunderFactory.create(
-        agency=agency, name="Metro City Police Foundation", pass_through=True,
+        agency=agency,
+        name="Metro City Police Foundation",
+        pass_through=True,
         address="250 Harbor Boulevard, Metro City, CA",
         nature_of_business="Charitable support of the police",
-    )  # fmt: skip
-    donor = FunderFactory.create(agency=agency, name="Skyline Rotorcraft Inc.",
-                                 funder_type="company")  # fmt: skip
+    )
+    donor = FunderFactory.create(
+        agency=agency, name="Skyline Rotorcraft Inc.", funder_type="company"
+    )
     FunderSource.objects.create(funder=foundation, source=donor)
     contribution = contribution_create(
-        actor=clerk, activity=trip,  # type: ignore[arg-type]
+        actor=clerk,
+        activity=trip,  # type: ignore[arg-type]
         data=ContributionInput(funder=foundation, paid_for="lodging", amount="2410.50"),
-    )  # fmt: skip
+    )
     for p in trip.participations.all():  # type: ignore[attr-defined]
-        selection_record(actor=clerk, participation=p, data=SelectionInput(
-            selected_by="agency", selector_name="Deputy Chief Alvarez"))  # fmt: skip
-    form = form801_create(actor=clerk, contribution=contribution,
-                          official_use="Exchange on counter-terrorism command for the unit.")  # fmt: skip
-    form = form801_update(actor=clerk, form=form, verified_by_name="Chief M. Okafor",
-                          verified_on=dt.date(2024, 6, 3), posted_on=dt.date(2024, 6, 4))  # fmt: skip
-    text = " ".join(" ".join(page.extract_text().split()) for page in
-                    PdfReader(io.BytesIO(form801_pdf(form))).pages)  # fmt: skip
+        selection_record(
+            actor=clerk,
+            participation=p,
+            data=SelectionInput(selected_by="agency", selector_name="Deputy Chief Alvarez"),
+        )
+    form = form801_create(
+        actor=clerk,
+        contribution=contribution,
+        official_use="Exchange on counter-terrorism command for the unit.",
+    )
+    form = form801_update(
+        actor=clerk,
+        form=form,
+        verified_by_name="Chief M. Okafor",
+        verified_on=dt.date(2024, 6, 3),
+        posted_on=dt.date(2024, 6, 4),
+    )
+    text = " ".join(
+        " ".join(page.extract_text().split())
+        for page in PdfReader(io.BytesIO(form801_pdf(form))).pages
+    )
     fields = form801_fields(form)
     required = (
-        "Donor name", "Donor address", "Donor's nature of business",
-        "Pass-through donor's sources", "Travel dates", "Location", "Transportation (USD)",
-        "Lodging (USD)", "Meals (USD)", "Other expenses (USD)", "Description of official use",
-        "Officials who used the payment", "Who selected the travellers",
-        "Agency head verification", "Posted on",
-    )  # fmt: skip
+        "Donor name",
+        "Donor address",
+        "Donor's nature of business",
+        "Pass-through donor's sources",
+        "Travel dates",
+        "Location",
+        "Transportation (USD)",
+        "Lodging (USD)",
+        "Meals (USD)",
+        "Other expenses (USD)",
+        "Description of official use",
+        "Officials who used the payment",
+        "Who selected the travellers",
+        "Agency head verification",
+        "Posted on",
+    )
     for label in required:
         assert label in text, label
         assert " ".join(fields[label].split()) in text, (label, fields[label])
-    for value in ("Skyline Rotorcraft Inc.", "250 Harbor Boulevard", "2410.50", "Tel Aviv",
-                  "Dana Reyes", "Chief M. Okafor", "2024-06-04", "Deputy Chief Alvarez"):  # fmt: skip
+    for value in (
+        "Skyline Rotorcraft Inc.",
+        "250 Harbor Boulevard",
+        "2410.50",
+        "Tel Aviv",
+        "Dana Reyes",
+        "Chief M. Okafor",
+        "2024-06-04",
+        "Deputy Chief Alvarez",
+    ):
         assert value in text, value
 
 
@@ -90,16 +129,26 @@ def _sheet_rows(body: bytes) -> list[tuple[object, ...]]:
 
 
 def test_the_1353_xlsx_has_a_row_per_non_federal_payment_over_250(
-    agency: Agency, clerk: User, trip: object
+    agency: Agency, clerk: User, trip: Activity
 ) -> None:
-    company = FunderFactory.create(agency=agency, name="Skyline Rotorcraft Inc.",
-                                   funder_type="company")  # fmt: skip
+    company = FunderFactory.create(
+        agency=agency, name="Skyline Rotorcraft Inc.", funder_type="company"
+    )
     grant = FunderFactory.create(agency=agency, name="DHS UASI", funder_type="federal_grant")
     small = FunderFactory.create(agency=agency, name="Rotary Club", funder_type="ngo")
-    for funder, paid_for, amount in ((company, "transport", "1500"), (company, "meals", "120.25"),
-                                     (grant, "lodging", "3000"), (small, "meals", "250")):  # fmt: skip
-        contribution_create(actor=clerk, activity=trip, data=ContributionInput(  # type: ignore[arg-type]
-            funder=funder, paid_for=paid_for, amount=amount))  # fmt: skip
+    for funder, paid_for, amount in (
+        (company, "transport", "1500"),
+        (company, "meals", "120.25"),
+        (grant, "lodging", "3000"),
+        (small, "meals", "250"),
+    ):
+        contribution_create(
+            actor=clerk,
+            activity=trip,
+            data=ContributionInput(  # type: ignore[arg-type]
+                funder=funder, paid_for=paid_for, amount=amount
+            ),
+        )
     rows = report_1353(agency=agency, period_start=dt.date(2024, 4, 1))
     assert [(r.funder.name, r.total_usd) for r in rows] == [
         ("Skyline Rotorcraft Inc.", Decimal("1620.25"))
@@ -114,7 +163,7 @@ def test_the_1353_xlsx_has_a_row_per_non_federal_payment_over_250(
     assert row["Event (description)"] == "Counter-Terrorism Leadership Exchange"
     assert row["Amount (USD)"] == 1620.25
     assert row["Conflict of interest determination"] == "Not screened"
-    assert ("Reporting period", "2024-04-01 to 2024-09-30") == sheet[2][:2]
+    assert sheet[2][:2] == ("Reporting period", "2024-04-01 to 2024-09-30")
 
 
 def test_a_period_without_payments_is_a_negative_report(agency: Agency) -> None:
@@ -125,4 +174,4 @@ def test_a_period_without_payments_is_a_negative_report(agency: Agency) -> None:
     )
     header = sheet.index(COLUMNS_1353)
     assert sheet[header + 1][0] == NEGATIVE
-    assert ("Reporting period", "2024-10-01 to 2025-03-31") == sheet[2][:2]
+    assert sheet[2][:2] == ("Reporting period", "2024-10-01 to 2025-03-31")

@@ -37,9 +37,12 @@ from liaison.funding.tests.factories import FunderFactory
 def request_in_approval(agency: Agency) -> Activity:
     start = future()
     activity = ActivityFactory.create(
-        agency=agency, status=Status.IN_APPROVAL, start_date=start, end_date=future(63),
+        agency=agency,
+        status=Status.IN_APPROVAL,
+        start_date=start,
+        end_date=future(63),
         justification="",
-    )  # fmt: skip
+    )
     LocationFactory.create(activity=activity, country="IL", city="Tel Aviv")
     assess_abroad(activity, security=user_with_role("security", agency, "assessor"))
     ParticipationFactory.create(activity=activity)
@@ -68,9 +71,10 @@ def test_an_outside_funded_request_with_only_the_money_on_record_is_refused(
 ) -> None:
     funder = FunderFactory.create(agency=agency)
     contribution_create(
-        actor=clerk, activity=request_in_approval,
+        actor=clerk,
+        activity=request_in_approval,
         data=ContributionInput(funder=funder, paid_for="lodging", amount="900"),
-    )  # fmt: skip
+    )
     with pytest.raises(InvalidTransition, match="at least the record a department-funded"):
         approval_decide(actor=commander, activity=request_in_approval, decision="approve")
     assert status(request_in_approval) == Status.IN_APPROVAL
@@ -90,27 +94,37 @@ def test_a_declined_screening_blocks_approval(
 ) -> None:
     funder = FunderFactory.create(agency=agency, funder_type="company", name="Skyline Inc.")
     contribution_create(
-        actor=clerk, activity=request_in_approval,
+        actor=clerk,
+        activity=request_in_approval,
         data=ContributionInput(funder=funder, paid_for="registration", amount="400"),
-    )  # fmt: skip
+    )
     Activity.objects.filter(pk=request_in_approval.pk).update(justification="Needed.")
     screening_record(
-        actor=deputy, activity=request_in_approval,
-        data=ScreeningInput(funder=funder, determination="decline", has_contracts=True,
-                            rationale="Bids on the helicopter contract."),
-    )  # fmt: skip
+        actor=deputy,
+        activity=request_in_approval,
+        data=ScreeningInput(
+            funder=funder,
+            determination="decline",
+            has_contracts=True,
+            rationale="Bids on the helicopter contract.",
+        ),
+    )
     for p in request_in_approval.participations.all():
-        selection_record(actor=clerk, participation=p,
-                         data=SelectionInput(selected_by="agency", selector_name="Capt. Ortiz"))  # fmt: skip
+        selection_record(
+            actor=clerk,
+            participation=p,
+            data=SelectionInput(selected_by="agency", selector_name="Capt. Ortiz"),
+        )
     with pytest.raises(InvalidTransition, match="conflicts of interest"):
         approval_decide(actor=commander, activity=request_in_approval, decision="approve")
 
 
 def _anonymous(agency: Agency, activity: Activity, clerk: User, deputy: User) -> Funder:
     anonymous = FunderFactory.create(
-        agency=agency, funder_type="anonymous",
+        agency=agency,
+        funder_type="anonymous",
         name="Undisclosed donor through the Metro City Police Foundation",
-    )  # fmt: skip
+    )
     fund_outside(activity, funder=anonymous, coordinator=clerk, screener=deputy)
     return anonymous
 
@@ -131,9 +145,10 @@ def test_a_named_officials_override_with_a_reason_lets_it_through(
     with pytest.raises(Forbidden):
         anonymous_override_record(actor=clerk, activity=request_in_approval, reason="Fine.")
     override = anonymous_override_record(
-        actor=deputy, activity=request_in_approval,
+        actor=deputy,
+        activity=request_in_approval,
         reason="The foundation vouches for the donor; the course is open to all agencies.",
-    )  # fmt: skip
+    )
     assert override.official_name == deputy.get_full_name() or deputy.username
     assert override.history.get().history_user == deputy
     approval_decide(actor=commander, activity=request_in_approval, decision="approve")
@@ -152,9 +167,13 @@ def test_an_override_needs_a_reason(
 
 @pytest.mark.parametrize("who", ["funder", "agency_head_self"])
 def test_a_traveller_selected_by_the_funder_or_the_agency_head_themself_is_refused(
-    agency: Agency, clerk: User, commander: User, deputy: User, request_in_approval: Activity,
+    agency: Agency,
+    clerk: User,
+    commander: User,
+    deputy: User,
+    request_in_approval: Activity,
     who: str,
-) -> None:  # fmt: skip
+) -> None:
     funder = FunderFactory.create(agency=agency)
     head = ParticipationFactory.create(activity=request_in_approval)  # the chief travels too
     fund_outside(request_in_approval, funder=funder, coordinator=clerk, screener=deputy)
@@ -163,9 +182,11 @@ def test_a_traveller_selected_by_the_funder_or_the_agency_head_themself_is_refus
         data = SelectionInput(selected_by="funder", selector_name="Foundation board")
     else:
         data = SelectionInput(
-            selected_by="agency", selector_name="Chief of Police", selector_employee=head.employee,
+            selected_by="agency",
+            selector_name="Chief of Police",
+            selector_employee=head.employee,
             selector_is_agency_head=True,
-        )  # fmt: skip
+        )
     selection_record(actor=clerk, participation=head, data=data)
     with pytest.raises(InvalidTransition, match="agency head may not select themself"):
         approval_decide(actor=commander, activity=request_in_approval, decision="approve")

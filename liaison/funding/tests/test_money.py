@@ -49,15 +49,22 @@ def data(funder: Funder, **overrides: object) -> ContributionInput:
         ({"currency": "EURO"}, "currency", "ISO 4217"),
         ({"currency": "EUR"}, "usd_rate", "rate to US dollars"),
         ({"currency": "EUR", "usd_rate": "1.08"}, "rate_date", "date of the EUR rate"),
-        ({"currency": "EUR", "usd_rate": "-1", "rate_date": dt.date(2023, 5, 1)}, "usd_rate",
-         "more than zero"),
+        (
+            {"currency": "EUR", "usd_rate": "-1", "rate_date": dt.date(2023, 5, 1)},
+            "usd_rate",
+            "more than zero",
+        ),
         ({"paid_for": "in_kind", "description": "Rooms"}, "valuation_method", "valued"),
     ],
-)  # fmt: skip
+)
 def test_bad_money_names_its_field_and_saves_nothing(
-    clerk: User, trip: Activity, foundation: Funder, overrides: dict[str, object], field: str,
+    clerk: User,
+    trip: Activity,
+    foundation: Funder,
+    overrides: dict[str, object],
+    field: str,
     words: str,
-) -> None:  # fmt: skip
+) -> None:
     with pytest.raises(ValidationError) as error:
         contribution_create(actor=clerk, activity=trip, data=data(foundation, **overrides))
     assert words in " ".join(error.value.message_dict[field])
@@ -70,9 +77,14 @@ def test_a_foreign_amount_is_kept_in_its_currency_and_in_dollars_at_the_rate(
     c = contribution_create(
         actor=clerk,
         activity=trip,
-        data=data(foundation, amount="10000", currency="ils", usd_rate="0.2712",
-                  rate_date=dt.date(2023, 4, 28)),
-    )  # fmt: skip
+        data=data(
+            foundation,
+            amount="10000",
+            currency="ils",
+            usd_rate="0.2712",
+            rate_date=dt.date(2023, 4, 28),
+        ),
+    )
     c.refresh_from_db()
     assert (c.amount, c.currency, c.usd_amount) == (Decimal("10000.00"), "ILS", Decimal("2712.00"))
     assert c.history.get().history_user == clerk
@@ -96,6 +108,9 @@ def test_the_database_refuses_a_negative_amount_or_a_foreign_amount_without_rate
     ):
         with pytest.raises(IntegrityError), transaction.atomic():
             Contribution.objects.create(
-                agency=trip.agency, activity=trip, funder=foundation, paid_for="meals",
+                agency=trip.agency,
+                activity=trip,
+                funder=foundation,
+                paid_for="meals",
                 **fields,
-            )  # fmt: skip
+            )
