@@ -51,7 +51,8 @@ def file_operations() -> set[str]:
         path
         for path, methods in doc["paths"].items()
         for operation in methods.values()
-        if "200" in operation["responses"] and "content" not in operation["responses"]["200"]
+        if "200" in operation["responses"]
+        and "application/json" not in operation["responses"]["200"].get("content", {})
     }
 
 

@@ -87,6 +87,15 @@ from liaison.funding.services import (
 from liaison.people.access import access_employee
 
 router = Router(tags=["funding"])
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _file(content_type: str, description: str) -> dict[str, Any]:
+    """An answer that is a file, as OpenAPI describes one."""
+    return {
+        "description": description,
+        "content": {content_type: {"schema": {"type": "string", "format": "binary"}}},
+    }
 
 
 def _in_body(lookup: Any, user: Any, pk: int | None, field: str, label: str) -> Any:
@@ -307,6 +316,7 @@ def update_form801(request: HttpRequest, form_id: int, data: Form801Patch) -> An
     response={200: None, **errors(404)},
     operation_id="form801_pdf",
     url_name="form801_pdf",
+    openapi_extra={"responses": {200: _file("application/pdf", "The Form 801 as PDF.")}},
     summary="The printable Form 801 (PDF)",
 )
 def get_form801_pdf(request: HttpRequest, form_id: int) -> HttpResponse:
@@ -375,6 +385,7 @@ def file_report(request: HttpRequest, data: Report1353In) -> HttpStatus[Any]:
     response={200: None, **errors(404)},
     operation_id="report1353_xlsx",
     url_name="report1353_xlsx",
+    openapi_extra={"responses": {200: _file(XLSX, "The 1353 report as XLSX.")}},
     summary="The 1353 report for a half-year (XLSX; a negative report when empty)",
 )
 def get_report_xlsx(
@@ -388,9 +399,7 @@ def get_report_xlsx(
     agency = reader_agency(request.user, params.agency_id)
     rows = report_1353(agency=agency, period_start=period_start)
     body = report1353_xlsx(agency=agency, period_start=period_start, rows=rows)
-    response = HttpResponse(
-        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="1353-{period_start}.xlsx"'
     return response
 

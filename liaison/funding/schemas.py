@@ -11,9 +11,15 @@ from typing import Any, Literal
 
 from django.urls import reverse
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import ConfigDict, field_validator
 
-from liaison.core.schemas import Id, PageParams, list_of
+from liaison.core.schemas import (
+    Id,
+    IsoDate,
+    PageParams,
+    list_of,
+    start_to_not_before_start_from,
+)
 from liaison.funding.models import Determination, FunderType, PaidFor, SelectedBy
 
 Money = str
@@ -396,8 +402,10 @@ class MoneyParams(Schema):
     country: str | None = Field(
         None, pattern=r"^[A-Za-z]{2}$", description="Only activities with a location in it."
     )
-    started_from: dt.date | None = Field(None, description="Only activities started on or after.")
-    started_to: dt.date | None = Field(None, description="Only activities started on or before.")
+    start_from: IsoDate | None = Field(None, description="Start date on or after (YYYY-MM-DD).")
+    start_to: IsoDate | None = Field(None, description="Start date on or before (YYYY-MM-DD).")
+
+    _dates_in_order = field_validator("start_to")(start_to_not_before_start_from)
 
 
 class AgencyParams(Schema):

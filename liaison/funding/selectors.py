@@ -577,17 +577,17 @@ def filter_activities(
     *,
     year: int | None = None,
     country: str | None = None,
-    started_from: dt.date | None = None,
-    started_to: dt.date | None = None,
+    start_from: dt.date | None = None,
+    start_to: dt.date | None = None,
 ) -> QuerySet[Activity]:
     if year:
         activities = activities.filter(start_date__year=year)
     if country:
         activities = activities.filter(locations__country=country.upper()).distinct()
-    if started_from:
-        activities = activities.filter(start_date__gte=started_from)
-    if started_to:
-        activities = activities.filter(start_date__lte=started_to)
+    if start_from:
+        activities = activities.filter(start_date__gte=start_from)
+    if start_to:
+        activities = activities.filter(start_date__lte=start_to)
     return activities
 
 

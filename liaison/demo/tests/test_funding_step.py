@@ -22,7 +22,7 @@ from liaison.demo.steps import funding as step
 from liaison.demo.steps import registry as build
 
 CC_TITLE = "Command and Control Counter-Terrorism"
-IG_PERIOD = {"started_from": "2014-01-01", "started_to": "2024-08-01"}
+IG_PERIOD = {"start_from": "2014-01-01", "start_to": "2024-08-01"}
 MD5 = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
