@@ -1,7 +1,7 @@
 """Funding in a real browser (issue 8): a coordinator adds a funder, records a
 contribution — first with an amount the service refuses, then a good one — and reads on
-the activity's funding page what the equal standard still lacks; the commander then tries
-to approve and is told why not. axe-core checks every page visited."""
+the activity's funding page what the equal standard still lacks; the commander opens the
+request and is told why it cannot be approved. axe-core checks every page visited."""
 
 from __future__ import annotations
 
@@ -46,7 +46,7 @@ def coordinator_records_the_money(page: Any, server: str, activity_pk: int) -> N
     page.get_by_role("link", name="Funders registry").click()
     page.get_by_role("link", name="Add a funder").click()
     assert_no_axe_violations(page, "the new funder form")
-    page.get_by_label("Name").fill(FUNDER)
+    page.get_by_label("Name", exact=True).fill(FUNDER)
     page.get_by_label("Type").select_option("police_foundation")
     page.get_by_label("Nature of business").fill("Charitable support of the police")
     page.get_by_role("button", name="Add funder").click()
@@ -75,10 +75,11 @@ def commander_is_refused(page: Any, server: str, activity_pk: int) -> None:
 
     sign_in(page, server, "commander")
     page.goto(f"{server}/activities/{activity_pk}/")
-    page.get_by_role("link", name="Approve…").click()
-    page.get_by_role("button", name="Record decision").click()
+    # The page does not offer the move; it says why (the guard's sentence).
     expect(page.get_by_text("An outside-funded activity needs at least the record")).to_be_visible()
+    expect(page.get_by_role("link", name="Approve…")).to_have_count(0)
     expect(page.locator(".liaison-status")).to_have_text("In the approval chain")
+    assert_no_axe_violations(page, "an activity whose approval the funding guard refuses")
 
 
 def test_a_coordinator_records_a_funder_and_a_contribution_and_sees_the_guard(
