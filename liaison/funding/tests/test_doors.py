@@ -172,3 +172,22 @@ def test_oversight_shows_filing_status_and_late_filings(
     assert "<strong>1 overdue</strong>" in page  # 30 days after June 2024 have long passed
     # The 1353 half-year April–September 2024 ended, was due 30 November, never filed.
     assert "1 Apr 2024 to 30 Sep 2024" in page and "Overdue: not filed" in page
+
+
+def test_the_activity_page_says_why_approval_is_refused(
+    agency: Agency, clerk: User, commander: User
+) -> None:
+    from liaison.accounts.tests.factories import user_with_role
+    from liaison.approvals.models import ApprovalStep
+    from liaison.approvals.tests.helpers import assess_abroad, future
+
+    activity = ActivityFactory.create(
+        agency=agency, status="in_approval", start_date=future(), end_date=future(63)
+    )
+    LocationFactory.create(activity=activity, country="DE", city="Berlin")
+    assess_abroad(activity, security=user_with_role("security", agency, "assessor"))
+    ApprovalStep.objects.create(activity=activity, kind="approval", role="approver", position=1)
+    ContributionFactory.create(activity=activity)
+    page = client_for(commander).get(f"/activities/{activity.pk}/").content.decode()
+    assert "An outside-funded activity needs at least the record" in page
+    assert "This is the last step of the approval chain" not in page
