@@ -233,6 +233,7 @@ def _register_routers() -> None:
     from liaison.activities.api import root_router as activities_root_router
     from liaison.activities.api import router as activities_router
     from liaison.approvals.api import router as approvals_router
+    from liaison.funding.api import router as funding_router
     from liaison.oversight.api import router as oversight_router
     from liaison.people.api import router as people_router
     from liaison.reports.api import router as reports_router
@@ -249,6 +250,7 @@ def _register_routers() -> None:
     api.add_router("/oversight", oversight_router)
     # /vetting/…, /activities/{id}/contacts and /activities/{id}/trainees
     api.add_router("/", vetting_router)
+    api.add_router("/", funding_router)
     api.add_router("/security", security_router)
     # /activities/{id}/risk-assessments
     api.add_router("/", security_root_router)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("security/", include("liaison.security.urls")),
     path("", include("liaison.vetting.urls")),
     path("reports/", include("liaison.reports.urls")),
+    path("", include("liaison.funding.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

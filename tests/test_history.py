@@ -59,6 +59,22 @@ from liaison.approvals.services import (
     approval_step_import,
 )
 from liaison.approvals.tests.helpers import assess_abroad, future
+from liaison.funding.models import Contribution, Funder
+from liaison.funding.services import (
+    ContributionInput,
+    FunderInput,
+    ScreeningInput,
+    SelectionInput,
+    anonymous_override_record,
+    contribution_create,
+    form801_create,
+    form801_update,
+    funder_create,
+    funder_source_add,
+    screening_record,
+    selection_record,
+    semiannual_report_file,
+)
 from liaison.people.models import Employee, Organisation
 from liaison.people.services import (
     employee_create,
@@ -743,6 +759,88 @@ def _report_import(w: World) -> tuple[User, Callable[[], Written]]:
     return w.clerk, act
 
 
+# --- funding (ADR 0019) -------------------------------------------------------------------
+
+
+def _funder(w: World, **overrides: Any) -> Funder:
+    values: dict[str, Any] = dict(name="Metro City Police Foundation",
+                                  funder_type="police_foundation")  # fmt: skip
+    values.update(overrides)
+    return funder_create(actor=w.clerk, agency=w.agency, data=FunderInput(**values))
+
+
+def _contribution(w: World, funder: Funder) -> Contribution:
+    return contribution_create(
+        actor=w.clerk, activity=w.activity,
+        data=ContributionInput(funder=funder, paid_for="lodging", amount="1800.00"),
+    )  # fmt: skip
+
+
+def _funder_create(w: World) -> tuple[User, Callable[[], Written]]:
+    return w.clerk, lambda: [_funder(w)]
+
+
+def _funder_source_add(w: World) -> tuple[User, Callable[[], Written]]:
+    foundation = _funder(w, pass_through=True)
+    donor = _funder(w, name="Skyline Rotorcraft Inc.", funder_type="company")
+    return w.clerk, lambda: [funder_source_add(actor=w.clerk, funder=foundation, source=donor)]
+
+
+def _contribution_create(w: World) -> tuple[User, Callable[[], Written]]:
+    funder = _funder(w)
+    return w.clerk, lambda: [_contribution(w, funder)]
+
+
+def _screening_record(w: World) -> tuple[User, Callable[[], Written]]:
+    funder = _funder(w)
+    _contribution(w, funder)
+    deputy = user_with_role("command", w.agency, "deputy")
+    return deputy, lambda: [
+        screening_record(actor=deputy, activity=w.activity,
+                         data=ScreeningInput(funder=funder, determination="no_conflict"))
+    ]  # fmt: skip
+
+
+def _selection_record(w: World) -> tuple[User, Callable[[], Written]]:
+    participation = w.activity.participations.get()
+    return w.clerk, lambda: [
+        selection_record(actor=w.clerk, participation=participation,
+                         data=SelectionInput(selected_by="agency", selector_name="Capt. Ortiz"))
+    ]  # fmt: skip
+
+
+def _anonymous_override_record(w: World) -> tuple[User, Callable[[], Written]]:
+    _contribution(w, _funder(w, name="Undisclosed donor", funder_type="anonymous"))
+    deputy = user_with_role("command", w.agency, "deputy")
+    return deputy, lambda: [
+        anonymous_override_record(actor=deputy, activity=w.activity, reason="Open course.")
+    ]
+
+
+def _form801_create(w: World) -> tuple[User, Callable[[], Written]]:
+    contribution = _contribution(w, _funder(w))
+    return w.clerk, lambda: [
+        form801_create(actor=w.clerk, contribution=contribution, official_use="Training.")
+    ]
+
+
+def _form801_update(w: World) -> tuple[User, Callable[[], Written]]:
+    form = form801_create(actor=w.clerk, contribution=_contribution(w, _funder(w)),
+                          official_use="Training.")  # fmt: skip
+    return w.clerk, lambda: [
+        form801_update(actor=w.clerk, form=form, verified_by_name="Chief Okafor",
+                       verified_on=dt.date(2019, 10, 1))
+    ]  # fmt: skip
+
+
+def _semiannual_report_file(w: World) -> tuple[User, Callable[[], Written]]:
+    _contribution(w, _funder(w))
+    return w.clerk, lambda: [
+        semiannual_report_file(actor=w.clerk, agency=w.agency, period_start=dt.date(2019, 4, 1),
+                               filed_on=dt.date(2019, 11, 20))
+    ]  # fmt: skip
+
+
 CASES: dict[str, Case] = {
     "reports.report_policy_update": _report_policy_update,
     "reports.report_create": _report_create,
@@ -752,6 +850,15 @@ CASES: dict[str, Case] = {
     "reports.attachment_add": _attachment_add,
     "reports.attachment_remove": _attachment_remove,
     "reports.report_import": _report_import,
+    "funding.funder_create": _funder_create,
+    "funding.funder_source_add": _funder_source_add,
+    "funding.contribution_create": _contribution_create,
+    "funding.screening_record": _screening_record,
+    "funding.selection_record": _selection_record,
+    "funding.anonymous_override_record": _anonymous_override_record,
+    "funding.form801_create": _form801_create,
+    "funding.form801_update": _form801_update,
+    "funding.semiannual_report_file": _semiannual_report_file,
     "vetting.contact_create": _contact_create,
     "vetting.contact_update": _contact_update,
     "vetting.trainee_create": _trainee_create,

@@ -29,6 +29,14 @@ from liaison.activities.tests.factories import (
 )
 from liaison.approvals.models import ApprovalPolicy, ApprovalStep
 from liaison.approvals.tests.helpers import make_upcoming
+from liaison.funding.models import (
+    AnonymousOverride,
+    ConflictScreening,
+    Contribution,
+    Form801,
+    Funder,
+)
+from liaison.funding.tests.factories import ContributionFactory, FunderFactory
 from liaison.people.models import Employee
 from liaison.people.tests.factories import EmployeeFactory, ExternalPersonFactory
 from liaison.records.services import log_restricted_read
@@ -351,6 +359,24 @@ RULES = {
     "min_practical_applications": 100, "min_potential_benefits": 100,
     "min_recommendations": 1, "min_topics": 1,
 }  # fmt: skip
+
+
+def paid(world: World) -> Contribution:
+    """The foundation's payment towards the submitted trip, anonymous donor's money on the
+    request in approval (made on first use; ADR 0019)."""
+    contribution: Contribution | None = getattr(world, "_paid", None)
+    if contribution is None:
+        funder = FunderFactory.create(agency=world.agency, name="Harbor Police Foundation")
+        contribution = ContributionFactory.create(activity=world.submitted, funder=funder)
+        anonymous = FunderFactory.create(agency=world.agency, name="Undisclosed donor",
+                                         funder_type="anonymous")  # fmt: skip
+        ContributionFactory.create(activity=world.in_approval, funder=anonymous)
+        world._paid = contribution  # type: ignore[attr-defined]
+    return contribution
+
+
+NEW_FUNDER = "Skyline Rotorcraft Inc."
+
 
 ACTIONS = [
     Action(
@@ -793,6 +819,104 @@ ACTIONS = [
         {**only({"security"}), "overseer": FORBIDDEN},
         changed=lambda w: Briefing.objects.exists(),
         reset=lambda w: Briefing.objects.all().delete(),
+    ),
+    Action(
+        "read an activity's funding",
+        lambda c, w: (paid(w), c.get(f"/activities/{w.submitted.pk}/funding/"))[1],
+        lambda c, w: (paid(w), c.get(f"/api/v1/activities/{w.submitted.pk}/funding"))[1],
+        only({"approver", "coordinator", "security", "reviewer", "overseer", "admin"}),
+        shows=lambda w: "Harbor Police Foundation",
+    ),
+    Action(
+        "read a funder of the registry",
+        lambda c, w: c.get(f"/funding/funders/{paid(w).funder_id}/"),
+        lambda c, w: c.get(f"/api/v1/funding/funders/{paid(w).funder_id}"),
+        only({"approver", "coordinator", "security", "reviewer", "overseer", "admin"}),
+        shows=lambda w: "Harbor Police Foundation",
+    ),
+    Action(
+        "add a funder",
+        lambda c, w: c.post(
+            "/funding/funders/new/", {"name": NEW_FUNDER, "funder_type": "company"}
+        ),
+        lambda c, w: c.post(
+            "/api/v1/funding/funders",
+            {"name": NEW_FUNDER, "funder_type": "company"},
+            content_type="application/json",
+        ),
+        # The outsider adds to their own agency's registry (the body names no agency).
+        {**only({"coordinator"}, others=FORBIDDEN, outsider=ALLOWED), "employee": MISSING},
+        changed=lambda w: Funder.objects.filter(name=NEW_FUNDER).exists(),
+        reset=lambda w: Funder.objects.filter(name=NEW_FUNDER).delete(),
+    ),
+    Action(
+        "record a contribution",
+        lambda c, w: c.post(
+            f"/activities/{w.submitted.pk}/funding/contributions/new/",
+            {
+                "funder": paid(w).funder_id,
+                "paid_for": "meals",
+                "amount": "120.00",
+                "currency": "USD",
+            },
+        ),
+        lambda c, w: c.post(
+            f"/api/v1/activities/{w.submitted.pk}/contributions",
+            {"funder_id": paid(w).funder_id, "paid_for": "meals", "amount": "120.00"},
+            content_type="application/json",
+        ),
+        {**only({"coordinator"}, others=FORBIDDEN), "employee": MISSING},
+        changed=lambda w: Contribution.objects.filter(paid_for="meals").exists(),
+        reset=lambda w: Contribution.objects.filter(paid_for="meals").delete(),
+    ),
+    Action(
+        "screen a funder for conflicts of interest",
+        lambda c, w: c.post(
+            f"/activities/{w.submitted.pk}/funding/screenings/new/",
+            {"funder": paid(w).funder_id, "determination": "no_conflict"},
+        ),
+        lambda c, w: c.post(
+            f"/api/v1/activities/{w.submitted.pk}/screenings",
+            {"funder_id": paid(w).funder_id, "determination": "no_conflict"},
+            content_type="application/json",
+        ),
+        {**only({"approver"}, others=FORBIDDEN), "employee": MISSING},
+        changed=lambda w: ConflictScreening.objects.exists(),
+        reset=lambda w: ConflictScreening.objects.all().delete(),
+    ),
+    Action(
+        # Higher command only: no persona here holds it (the guard tests give a deputy).
+        "override anonymous funding",
+        lambda c, w: (
+            paid(w),
+            c.post(f"/activities/{w.in_approval.pk}/funding/override/", {"reason": "Open course."}),
+        )[1],
+        lambda c, w: (
+            paid(w),
+            c.post(
+                f"/api/v1/activities/{w.in_approval.pk}/anonymous-override",
+                {"reason": "Open course."},
+                content_type="application/json",
+            ),
+        )[1],
+        {**only(set(), others=FORBIDDEN), "employee": MISSING},
+        changed=lambda w: AnonymousOverride.objects.exists(),
+        reset=lambda w: AnonymousOverride.objects.all().delete(),
+    ),
+    Action(
+        "start a Form 801",
+        lambda c, w: c.post(
+            f"/funding/contributions/{paid(w).pk}/form-801/new/",
+            {"official_use": "Exchange for the unit."},
+        ),
+        lambda c, w: c.post(
+            f"/api/v1/funding/contributions/{paid(w).pk}/form-801",
+            {"official_use": "Exchange for the unit."},
+            content_type="application/json",
+        ),
+        {**only({"coordinator"}, others=FORBIDDEN), "employee": MISSING},
+        changed=lambda w: Form801.objects.exists(),
+        reset=lambda w: Form801.objects.all().delete(),
     ),
     Action(
         "see the oversight summary",

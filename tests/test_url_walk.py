@@ -34,6 +34,8 @@ from liaison.activities.tests.factories import (
     LocationFactory,
     ParticipationFactory,
 )
+from liaison.funding.models import Form801
+from liaison.funding.tests.factories import ContributionFactory
 from liaison.people.tests.factories import (
     EmployeeFactory,
     ExternalPersonFactory,
@@ -145,9 +147,16 @@ ID_KINDS: dict[str, str] = {
     "attachments": "attachment",
     "rules": "agency",
     "report-policies": "agency",
+    "funders": "funder",
+    "contributions": "contribution",
+    "forms-801": "form801",
+    "1353": "period",
 }
 # Kinds every signed-in user may read in any agency (a deployment-wide registry).
-SHARED_KINDS = {"organisation", "country"}
+# A 1353 reporting period is a half-year, not a record: every reader has one of their own.
+SHARED_KINDS = {"organisation", "country", "period"}
+# API answers that are files, not JSON, when they succeed (their errors are JSON).
+FILE_ANSWERS = ("/pdf", "/xlsx")
 _ID = re.compile(r"<(?:int:|str:)?([a-z_]+)>")
 
 
@@ -193,9 +202,16 @@ def test_every_route_answers_every_persona_without_error_or_leak(
         sha256="0" * 64, uploaded_by=users["coordinator"],
     )  # fmt: skip
     attachment.file.save("h.pdf", ContentFile(b"hi"), save=True)
+    contribution = ContributionFactory.create(activity=activity)
     ids: dict[str, int | str] = {
         "report": report.pk,
         "attachment": attachment.pk,
+        "funder": contribution.funder_id,
+        "contribution": contribution.pk,
+        "form801": Form801.objects.create(
+            agency=agency, contribution=contribution, official_use="Training."
+        ).pk,
+        "period": "2024-04-01",
         "contact": contact.pk,
         "trainee": TraineeFactory.create(activity__agency=agency).pk,
         "vetting": VettingFactory.create(contact=contact).pk,
@@ -223,9 +239,16 @@ def test_every_route_answers_every_persona_without_error_or_leak(
             response = getattr(walker, method)(url)
             status = response.status_code
             assert status < 500, (persona, method, url, status)
-            # A file download (a report's attachment) is the one API answer that is not JSON.
+            # File downloads (a report's attachment, funding's PDFs and XLSX) are the API
+            # answers that are not JSON.
             download = status == 200 and url.startswith("/api/v1/reports/attachments/")
-            if url.startswith("/api/") and url not in ("/api/v1/docs",) and not download:
+            is_file = url.endswith(FILE_ANSWERS) and status == 200
+            if (
+                url.startswith("/api/")
+                and url not in ("/api/v1/docs",)
+                and not download
+                and not is_file
+            ):
                 assert response["Content-Type"].startswith("application/json"), (
                     persona, method, url, status)  # fmt: skip
             private = kinds - SHARED_KINDS

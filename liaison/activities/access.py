@@ -23,6 +23,8 @@ from liaison.accounts.models import Role
 from liaison.activities.models import Activity, Participation
 from liaison.activities.workflow import (
     EDITABLE_STATUSES,
+    LAST_STEP,
+    MORE_STEPS,
     WITHDRAWABLE_STATUSES,
     Guard,
     Status,
@@ -128,19 +130,29 @@ def allowed_transitions(user: Any, activity: Activity) -> list[Transition]:
     return [t for t in transitions_from(activity.status) if can_make_transition(user, activity, t)]
 
 
+# Where a step sits in the chain: said only when no other reason refuses the same verb.
+CHAIN_POSITION_REFUSALS = frozenset({LAST_STEP.refusal, MORE_STEPS.refusal})
+
+
 def refused_transitions(user: Any, activity: Activity) -> list[tuple[Transition, str]]:
     """Moves one of the user's roles could make but a guard refuses, with the sentence: the
     page says why a button is missing rather than leaving the user to guess."""
-    result: list[tuple[Transition, str]] = []
     # One verb may be declared twice (``approve_step`` and ``approve`` are both "Approve"):
-    # when one of them is open, the other's refusal says nothing the user needs.
+    # when one of them is open, the other's refusal says nothing the user needs; when both
+    # are refused, the sentence that matters is not "this is (not) the last step" but the
+    # other move's (say, a funding guard's, ADR 0019).
     open_labels = {t.label for t in allowed_transitions(user, activity)}
+    by_label: dict[str, list[tuple[Transition, str]]] = {}
     for t in transitions_from(activity.status):
-        if t.label in open_labels or t.label in {r.label for r, _ in result}:
+        if t.label in open_labels:
             continue
         refusal = transition_refusal(user, activity, t)
         if isinstance(refusal, InvalidTransition):
-            result.append((t, refusal.message))
+            by_label.setdefault(t.label, []).append((t, refusal.message))
+    result: list[tuple[Transition, str]] = []
+    for refusals in by_label.values():
+        telling = [r for r in refusals if r[1] not in CHAIN_POSITION_REFUSALS]
+        result.append((telling or refusals)[0])
     return result
 
 

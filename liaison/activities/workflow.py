@@ -215,6 +215,42 @@ TRAINEES_VETTED = Guard(
 )
 
 
+def _funding_rule(key: str) -> Callable[[Any, ActivityLike], bool]:
+    """One of the funding app's equal-standard rules (``funding.workflow.PROBLEMS``),
+    reached through the instance's related manager (``activity.contributions.model``) so
+    this table imports nothing above it (ADR 0019)."""
+
+    def check(actor: Any, activity: ActivityLike) -> bool:
+        contributions = getattr(activity, "contributions", None)
+        if contributions is None:  # no funding app installed: nothing to check
+            return True
+        return key not in contributions.model.problems_for(activity)
+
+    return check
+
+
+FUNDING_ON_RECORD = Guard(
+    "funding_on_record",
+    _funding_rule("record"),
+    "An outside-funded activity needs at least the record a department-funded one has: a "
+    "written justification, every outside funder screened for conflicts of interest (none "
+    "declined), and every pass-through funder's own sources named; see its funding page.",
+)
+ANONYMOUS_OVERRIDDEN = Guard(
+    "anonymous_overridden",
+    _funding_rule("anonymous"),
+    "Anonymous funding blocks approval: name the funder, or a named official must override "
+    "it with a reason on the activity's funding page.",
+)
+TRAVELLERS_SELECTED_BY_AGENCY = Guard(
+    "travellers_selected_by_agency",
+    _funding_rule("selection"),
+    "For outside-funded travel, record who selected each traveller on the funding page: the "
+    "agency selects, not the funder, and the agency head may not select themself.",
+)
+FUNDING_GUARDS = (FUNDING_ON_RECORD, ANONYMOUS_OVERRIDDEN, TRAVELLERS_SELECTED_BY_AGENCY)
+
+
 @dataclass(frozen=True)
 class Transition:
     """One allowed move. ``roles`` maps each role (in the activity's agency) that may make
@@ -257,7 +293,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition("approve_step", Status.IN_APPROVAL, Status.IN_APPROVAL, APPROVAL_STEP_ROLES,
                "Approve", guards=(*APPROVAL_STEP_GUARDS, MORE_STEPS)),
     Transition("approve", Status.IN_APPROVAL, Status.APPROVED, APPROVAL_STEP_ROLES,
-               "Approve", guards=(*APPROVAL_STEP_GUARDS, LAST_STEP, RISK_ASSESSED)),
+               "Approve",
+               guards=(*APPROVAL_STEP_GUARDS, LAST_STEP, RISK_ASSESSED, *FUNDING_GUARDS)),
     Transition("deny", Status.IN_APPROVAL, Status.DENIED, APPROVAL_STEP_ROLES,
                "Deny", guards=APPROVAL_STEP_GUARDS, needs_reason=True),
     # Return for correction: back to draft with a reason, from every step before a decision.

@@ -2892,6 +2892,7 @@ def main(out_dir: Path = HERE) -> None:
         write(out_dir, name, fields, rows)
     write(out_dir, "approvals.csv", REQUEST_FIELDS, request_rows())
     write(out_dir, "reports.csv", REPORT_FIELDS, report_rows(activities))
+    write_funding(out_dir, activities)
 
 
 # ---------------------------------------------------------------------------------------
@@ -3326,6 +3327,102 @@ def write(out_dir: Path, name: str, fields: list[str], rows: list[dict[str, str]
         writer.writeheader()
         writer.writerows(rows)
     print(f"wrote {name}: {len(rows)} rows")
+
+
+# ---------------------------------------------------------------------------------------
+# Funding (ADR 0019): who paid what, from the activities' cost and funder columns
+# ---------------------------------------------------------------------------------------
+
+# The registry's funder types, in the funding app's words.
+FUNDER_TYPES = {
+    "department": "department",
+    "police_foundation": "police_foundation",
+    "federal_grant": "federal_grant",
+    "other_agency": "host_government",
+    "nonprofit": "ngo",
+    "company": "company",
+}
+ANONYMOUS_DONOR = f"Undisclosed donor through the {FOUNDATION}"
+# How a trip's cost splits over what was paid (normalised over what the row lists).
+SHARES = {"transport": 45, "lodging": 35, "meals": 12, "registration": 8, "in_kind": 20}
+FUNDER_FIELDS = ["name", "funder_type", "address", "nature_of_business", "country",
+                 "pass_through", "sources"]  # fmt: skip
+FUNDING_FIELDS = ["key", "funder", "paid_for", "amount", "currency", "grant_identifier",
+                  "description", "valuation_method"]  # fmt: skip
+
+
+def funder_row(name: str, kind: str) -> dict[str, str]:
+    if kind == "department":
+        address, business, country = "1 Civic Center Plaza, Metro City, CA", "City department", "US"
+    elif kind == "police_foundation":
+        address, business, country = (
+            "250 Harbor Boulevard, Metro City, CA",
+            "Charitable support of the police",
+            "US",
+        )
+    elif kind == "federal_grant":
+        address, business, country = "Washington, DC", "Federal grant programme", "US"
+    elif kind == "company":
+        address, business, country = "Long Beach, CA", "Helicopter sales and maintenance", "US"
+    elif kind == "anonymous":
+        address, business, country = "", "", ""
+    elif kind == "ngo":
+        address, business, country = "", "Non-profit professional association", "US"
+    elif kind == "international_body":
+        address, business, country = "", "International police cooperation body", ""
+    else:
+        address, business, country = "", "Police or public body of the host country", ""
+    return {
+        "name": name,
+        "funder_type": kind,
+        "address": address,
+        "nature_of_business": business,
+        "country": country,
+        "pass_through": "yes" if name == FOUNDATION else "no",
+        "sources": "",
+    }
+
+
+def write_funding(out_dir: Path, activities: list[dict[str, str]]) -> None:
+    """funders.csv and funding.csv. An activity whose source gives no cost (0) has no
+    funding on record at all: it gets no row (a gap, not $0)."""
+    funders: dict[str, dict[str, str]] = {}
+    rows: list[dict[str, str]] = []
+    for activity in activities:
+        cost = int(activity["cost_usd"] or 0)
+        if not cost:
+            continue
+        name = activity["funder"]
+        kind = FUNDER_TYPES[activity["funder_type"]]
+        if activity["funder_anonymous"] == "yes":
+            name, kind = ANONYMOUS_DONOR, "anonymous"
+        elif name in ("Europol", "Interpol", "INTERPOL"):
+            kind = "international_body"
+        funders.setdefault(name, funder_row(name, kind))
+        parts = activity["paid_for"].split("; ") if activity["paid_for"] else ["other"]
+        weights = [SHARES.get(p, 10) for p in parts]
+        left = cost
+        for index, (part, weight) in enumerate(zip(parts, weights, strict=True)):
+            amount = left if index == len(parts) - 1 else cost * weight // sum(weights)
+            left -= amount
+            rows.append({
+                "key": activity["key"],
+                "funder": name,
+                "paid_for": part,
+                "amount": f"{amount}.00",
+                "currency": "USD",
+                "grant_identifier": activity["grant_id"],
+                "description": "Course places and instruction" if part in ("in_kind", "other")
+                else "",
+                "valuation_method": "The host's published course fee" if part == "in_kind"
+                else "",
+            })  # fmt: skip
+    # The foundation passes on its donors' money: it names the one it can.
+    funders[FOUNDATION]["sources"] = "Skyline Rotorcraft Inc."
+    funders.setdefault("Skyline Rotorcraft Inc.", funder_row("Skyline Rotorcraft Inc.", "company"))
+    ordered = sorted(funders.values(), key=lambda f: (f["sources"] != "", f["name"]))
+    write(out_dir, "funders.csv", FUNDER_FIELDS, ordered)
+    write(out_dir, "funding.csv", FUNDING_FIELDS, rows)
 
 
 if __name__ == "__main__":

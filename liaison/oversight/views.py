@@ -12,10 +12,12 @@ from typing import Any
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django_countries import countries
 
 from liaison.core.forms import error_items
 from liaison.core.views import domain_errors_as_http
+from liaison.funding.selectors import disclosure_status
 from liaison.oversight.access import oversight_agencies, require_oversight
 from liaison.oversight.forms import SummaryFilterForm
 from liaison.oversight.selectors import registry_summary
@@ -54,6 +56,8 @@ def summary(request: HttpRequest) -> HttpResponse:
         "form": form,
         "agencies": agencies,
         "filter_errors": error_items(form),
+        # Funding disclosure (ADR 0019): not filtered, its own panel.
+        "funding": disclosure_status(user=request.user, today=timezone.localdate()),
     }
     if not form.is_valid():
         # No figures for a filter that did not parse: numbers that ignore part of what

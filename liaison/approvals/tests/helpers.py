@@ -44,3 +44,38 @@ def through_security(activity: Activity, *, security: Any) -> Activity:
     activity_transition(actor=security, activity=activity, name="clear")
     activity.refresh_from_db()
     return activity
+
+
+def fund_outside(activity: Activity, *, funder: Any, coordinator: Any, screener: Any) -> Activity:
+    """Give an activity an outside contribution with everything the equal standard asks
+    for (ADR 0019): a justification, the funder screened, each traveller selected by the
+    agency. Requests funded only by the department need none of it."""
+    from liaison.funding.services import (
+        ContributionInput,
+        ScreeningInput,
+        SelectionInput,
+        contribution_create,
+        screening_record,
+        selection_record,
+    )
+
+    if not activity.justification:
+        Activity.objects.filter(pk=activity.pk).update(justification="Needed for the unit.")
+        activity.refresh_from_db()
+    contribution_create(
+        actor=coordinator,
+        activity=activity,
+        data=ContributionInput(funder=funder, paid_for="transport", amount="1800.00"),
+    )
+    screening_record(
+        actor=screener,
+        activity=activity,
+        data=ScreeningInput(funder=funder, determination="no_conflict"),
+    )
+    for participation in activity.participations.filter(employee__isnull=False):
+        selection_record(
+            actor=coordinator,
+            participation=participation,
+            data=SelectionInput(selected_by="agency", selector_name="Captain Ortiz, Training"),
+        )
+    return activity

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from liaison.demo.context import DemoContext
-from liaison.demo.steps import approvals, registry, reports, security, vetting
+from liaison.demo.steps import approvals, funding, registry, reports, security, vetting
 
 Step = Callable[[DemoContext], None]
 
@@ -22,4 +22,5 @@ STEPS: list[Step] = [
     vetting.load,
     approvals.load,
     reports.load,
+    funding.load,
 ]
