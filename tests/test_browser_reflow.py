@@ -52,7 +52,10 @@ FAST_HASHING = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def _crawl(page: Any, base: str) -> tuple[int, list[str]]:
-    queue, seen, patterns, problems = ["/activities/", "/oversight/"], set(), set(), []
+    queue = ["/activities/", "/oversight/"]
+    seen: set[str] = set()
+    patterns: set[str] = set()
+    problems: list[str] = []
     while queue and len(seen) < PAGES_PER_PERSONA:
         path = queue.pop(0)
         pattern = re.sub(r"\d+", "N", path)
