@@ -233,6 +233,7 @@ def _register_routers() -> None:
     from liaison.activities.api import root_router as activities_root_router
     from liaison.activities.api import router as activities_router
     from liaison.approvals.api import router as approvals_router
+    from liaison.outcomes.api import router as outcomes_router
     from liaison.oversight.api import router as oversight_router
     from liaison.people.api import router as people_router
     from liaison.security.api import root_router as security_root_router
@@ -251,6 +252,8 @@ def _register_routers() -> None:
     api.add_router("/security", security_router)
     # /activities/{id}/risk-assessments
     api.add_router("/", security_root_router)
+    # /activities/{id}/outcomes, /activities/{id}/nothing-adopted, /outcomes/…, /policies…
+    api.add_router("/", outcomes_router)
 
 
 _register_routers()

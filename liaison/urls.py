@@ -17,6 +17,7 @@ urlpatterns = [
     path("oversight/", include("liaison.oversight.urls")),
     path("security/", include("liaison.security.urls")),
     path("", include("liaison.vetting.urls")),
+    path("", include("liaison.outcomes.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
