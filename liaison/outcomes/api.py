@@ -202,7 +202,10 @@ def record_adoption(
 )
 def list_adoptions(request: HttpRequest, params: Query[AdoptionListParams]) -> dict[str, Any]:
     require_outcome_reader(request.user)
-    rows = adoption_list(user=request.user, today=timezone.localdate(), state=params.state or "")
+    scope = frozenset({params.agency}) if params.agency else None
+    rows = adoption_list(
+        user=request.user, today=timezone.localdate(), state=params.state or "", scope=scope
+    )
     page = page_of_rows(rows, page=params.page, page_size=params.page_size, clamp=False)
     return page_body(page)
 

@@ -240,7 +240,11 @@ STATE_FILTERS = [
 def _adoption_list(request: HttpRequest, state: str) -> HttpResponse:
     require_outcome_reader(request.user)
     state = state if state in dict(STATE_FILTERS) else ""
-    rows = adoption_list(user=request.user, today=timezone.localdate(), state=state)
+    agency = request.GET.get("agency", "")
+    # An id the database can hold (a longer one names no agency and would overflow).
+    valid = agency.isascii() and agency.isdigit() and len(agency) <= 18
+    scope = frozenset({int(agency)}) if valid else None
+    rows = adoption_list(user=request.user, today=timezone.localdate(), state=state, scope=scope)
     page = page_of_rows(rows, page=_page_number(request), page_size=None, clamp=True)
     return render(
         request,
@@ -252,6 +256,7 @@ def _adoption_list(request: HttpRequest, state: str) -> HttpResponse:
             "state_label": dict(STATE_FILTERS)[state],
             "state_filters": STATE_FILTERS,
             "current": "awaiting" if state == "unreviewed" else "adoptions",
+            "agency": agency if scope is not None else "",
         },
     )
 
