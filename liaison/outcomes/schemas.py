@@ -101,6 +101,7 @@ class AdoptionListParams(PageParams):
     state: Literal["unreviewed", "conflicts", "follow_up_overdue", "open", "closed"] | None = Field(
         None, description="Only adoptions in this state."
     )
+    agency: Id | None = Field(None, description="Only this agency's adoptions.")
 
 
 class MoveOut(Schema):
