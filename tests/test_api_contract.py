@@ -22,6 +22,13 @@ from liaison.activities.tests.factories import (
 )
 from liaison.api import api
 from liaison.core.schemas import MAX_ID
+from liaison.outcomes.models import NothingAdopted
+from liaison.outcomes.tests.factories import (
+    AdoptionFactory,
+    DecisionFactory,
+    PolicyFactory,
+    RecommendationFactory,
+)
 from liaison.people.models import Employee
 from liaison.people.tests.factories import (
     EmployeeFactory,
@@ -75,7 +82,18 @@ def world(clerk: User, agency: Agency) -> dict[str, Any]:
     location = LocationFactory.create(activity=activity, country="IL")
     advisory("IL", 3, dt.date(2023, 10, 14))
     participation = ParticipationFactory.create(activity=activity, employee=employee)
+    rec = RecommendationFactory.create(report__activity=activity)
+    DecisionFactory.create(recommendation=rec)
+    statement = NothingAdopted.objects.create(
+        agency=agency, activity=ActivityFactory.create(agency=agency),
+        stated_on=dt.date(2024, 1, 2), statement="Nothing applies.", stated_by=clerk,
+        stated_by_name="Clerk", stated_by_role="Coordinator",
+    )  # fmt: skip
     return {
+        "recommendation_id": rec.pk,
+        "adoption_id": AdoptionFactory.create(recommendation=rec).pk,
+        "statement_id": statement.pk,
+        "policy_id": PolicyFactory.create(agency=agency).pk,
         "contact_id": contact.pk,
         "trainee_id": TraineeFactory.create(activity__agency=agency).pk,
         "vetting_id": VettingFactory.create(contact=contact).pk,
