@@ -2889,6 +2889,8 @@ def main(out_dir: Path = HERE) -> None:
     for name, (fields, rows) in security_rows().items():
         write(out_dir, name, fields, rows)
     write(out_dir, "approvals.csv", REQUEST_FIELDS, request_rows())
+    for name, (fields, rows) in outcome_rows().items():
+        write(out_dir, name, fields, rows)
 
 
 # ---------------------------------------------------------------------------------------
@@ -3315,6 +3317,197 @@ def check(
     cc_people = [p for p in participations if p["activity"] == cc[0]["key"]]
     assert sum(p["rank_at_time"] == "Deputy Chief" for p in cc_people) == 1
     assert all(a["key"] in by_key for a in activities)
+
+
+# ---------------------------------------------------------------------------------------
+# Outcomes: decisions, adoptions, follow-ups, alignment reviews (issue 7; ADR 0018)
+# ---------------------------------------------------------------------------------------
+
+# Hand-written: no generator, so no other file changes. Recommendations are named by
+# (activity key, position); ``reports_stub.csv`` holds stand-in recommendations for the
+# outcomes branch only (the reports app's demo step makes the real ones).
+REPORT_STUB_FIELDS = ["key", "position", "text"]
+REPORT_STUB: list[dict[str, str]] = [{'key': 'A042',
+  'position': '1',
+  'text': 'Form dialogue teams, as the Vienna police do, that talk to protest organisers '
+          'before and during demonstrations and explain each police move to the crowd.'},
+ {'key': 'A059',
+  'position': '1',
+  'text': 'Adopt the Royal Thai Police advancing baton line: mounted and foot units push a '
+          'crowd back in a closed line before a dispersal order is given.'},
+ {'key': 'A059',
+  'position': '2',
+  'text': 'Buy the same long shields the Royal Thai Police crowd-control units carry.'},
+ {'key': 'A065',
+  'position': '1',
+  'text': 'Replace our mobile field force formations with the Dutch mobile unit formations.'},
+ {'key': 'A069',
+  'position': '1',
+  'text': 'Buy mobile barrier fencing for large demonstrations.'},
+ {'key': 'A069',
+  'position': '2',
+  'text': 'Record every crowd event with body-worn video from the field commander, as the '
+          'Vienna units film from their command vehicle.'},
+ {'key': 'A072',
+  'position': '1',
+  'text': 'Send two sergeants to the Swedish dialogue police course.'}]  # fmt: skip
+
+OUTCOMES_FIELDS = [
+    "key",
+    "position",
+    "decision",
+    "reason",
+    "decided_on",
+    "kind",
+    "what_changed",
+    "effective_on",
+    "closed_on",
+    "closing_reason",
+]
+OUTCOMES: list[dict[str, str]] = [{'key': 'A042',
+  'position': '1',
+  'decision': 'adopt',
+  'reason': 'Dialogue before force is what Directive 16 asks of us; the Vienna teams showed '
+            'how to staff it.',
+  'decided_on': '2017-09-12',
+  'kind': 'training_programme',
+  'what_changed': "A two-day dialogue-team course for the Metropolitan Division's "
+                  'crowd-management units; each permitted demonstration gets a dialogue team.',
+  'effective_on': '2018-01-15',
+  'closed_on': '2019-06-01',
+  'closing_reason': "The course is part of the academy's crowd-management curriculum; nothing "
+                    'left to follow up.'},
+ {'key': 'A059',
+  'position': '1',
+  'decision': 'adopt',
+  'reason': 'Clears a street quickly with few officers; the Emergency Services Division asked '
+            'for it.',
+  'decided_on': '2018-11-05',
+  'kind': 'tactic',
+  'what_changed': 'Mounted and foot units trained to push a crowd back in a closed baton line '
+                  'before any dispersal order is given.',
+  'effective_on': '2019-03-01',
+  'closed_on': '',
+  'closing_reason': ''},
+ {'key': 'A059',
+  'position': '2',
+  'decision': 'reject',
+  'reason': 'The shields do not meet our equipment standard and would duplicate what the units '
+            'carry.',
+  'decided_on': '2018-11-05',
+  'kind': '',
+  'what_changed': '',
+  'effective_on': '',
+  'closed_on': '',
+  'closing_reason': ''},
+ {'key': 'A065',
+  'position': '1',
+  'decision': 'reject',
+  'reason': 'Our formations were revised in 2018; the Dutch formations add nothing the '
+            'revision did not.',
+  'decided_on': '2019-04-10',
+  'kind': '',
+  'what_changed': '',
+  'effective_on': '',
+  'closed_on': '',
+  'closing_reason': ''},
+ {'key': 'A069',
+  'position': '1',
+  'decision': 'defer',
+  'reason': 'No budget this fiscal year; revisit with the 2021 equipment plan.',
+  'decided_on': '2019-09-02',
+  'kind': '',
+  'what_changed': '',
+  'effective_on': '',
+  'closed_on': '',
+  'closing_reason': ''},
+ {'key': 'A069',
+  'position': '2',
+  'decision': 'adopt',
+  'reason': "Closes the gap between in-car video and the field commander's view of a crowd.",
+  'decided_on': '2019-09-02',
+  'kind': 'policy_change',
+  'what_changed': 'Field commanders at crowd events record on body-worn video from arrival '
+                  'until the last unit leaves.',
+  'effective_on': '2020-02-01',
+  'closed_on': '',
+  'closing_reason': ''},
+ {'key': 'A072',
+  'position': '1',
+  'decision': 'reject',
+  'reason': 'The dialogue model is already covered by the dialogue teams adopted from the '
+            'Vienna seminar (A042).',
+  'decided_on': '2020-01-15',
+  'kind': '',
+  'what_changed': '',
+  'effective_on': '',
+  'closed_on': '',
+  'closing_reason': ''}]  # fmt: skip
+
+FOLLOW_UPS_FIELDS = ["key", "position", "followed_up_on", "note"]
+FOLLOW_UPS: list[dict[str, str]] = [{'key': 'A042',
+  'position': '1',
+  'followed_up_on': '2018-07-20',
+  'note': 'Forty officers trained; dialogue teams deployed at eleven demonstrations, no use of '
+          'force at any.'},
+ {'key': 'A042',
+  'position': '1',
+  'followed_up_on': '2019-01-18',
+  'note': 'Second cohort trained; the academy takes the course over from June.'},
+ {'key': 'A059',
+  'position': '1',
+  'followed_up_on': '2019-09-10',
+  'note': 'Trained in two divisions; the IG asked for the use-of-force reports of the three '
+          'events where it was used.'}]  # fmt: skip
+
+ALIGNMENT_REVIEWS_FIELDS = ["key", "position", "policy", "verdict", "rationale", "reviewed_on"]
+ALIGNMENT_REVIEWS: list[dict[str, str]] = [{'key': 'A042',
+  'position': '1',
+  'policy': 'Use of Force–Tactics Directive 16',
+  'verdict': 'aligned',
+  'rationale': 'Dialogue teams are a de-escalation technique: they persuade a crowd to comply '
+               'voluntarily before any force is considered.',
+  'reviewed_on': '2018-02-05'},
+ {'key': 'A042',
+  'position': '1',
+  'policy': 'Training Bulletin: Procedural Justice',
+  'verdict': 'aligned',
+  'rationale': 'Explaining each police move to the crowd is procedural justice in practice '
+               '(voice, neutrality, respect).',
+  'reviewed_on': '2018-02-05'},
+ {'key': 'A059',
+  'position': '1',
+  'policy': 'Use of Force–Tactics Directive 16',
+  'verdict': 'conflicts',
+  'rationale': 'Pushing a crowd with a baton line before any dispersal order uses force first: '
+               'Directive 16 asks officers to consider techniques that persuade voluntary '
+               'compliance or avoid a higher level of force. The tactic must not be used as '
+               'adopted.',
+  'reviewed_on': '2019-04-15'},
+ {'key': 'A059',
+  'position': '1',
+  'policy': '130.25',
+  'verdict': 'needs_change',
+  'rationale': 'Bystanders and people unable to leave are pushed with everyone else; the '
+               'tactic needs a protected exit and a warning before any advance.',
+  'reviewed_on': '2019-04-15'}]  # fmt: skip
+
+NOTHING_ADOPTED_FIELDS = ["key", "stated_on", "statement"]
+NOTHING_ADOPTED: list[dict[str, str]] = [{'key': 'A072',
+  'stated_on': '2020-01-15',
+  'statement': 'The Swedish dialogue police model was already covered by the Vienna dialogue '
+               'teams adopted in 2018 (A042); nothing further was adopted from this study '
+               'visit.'}]  # fmt: skip
+
+
+def outcome_rows() -> dict[str, tuple[list[str], list[dict[str, str]]]]:
+    return {
+        "reports_stub.csv": (REPORT_STUB_FIELDS, REPORT_STUB),
+        "outcomes.csv": (OUTCOMES_FIELDS, OUTCOMES),
+        "follow_ups.csv": (FOLLOW_UPS_FIELDS, FOLLOW_UPS),
+        "alignment_reviews.csv": (ALIGNMENT_REVIEWS_FIELDS, ALIGNMENT_REVIEWS),
+        "nothing_adopted.csv": (NOTHING_ADOPTED_FIELDS, NOTHING_ADOPTED),
+    }
 
 
 def write(out_dir: Path, name: str, fields: list[str], rows: list[dict[str, str]]) -> None:

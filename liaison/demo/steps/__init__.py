@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from liaison.demo.context import DemoContext
-from liaison.demo.steps import approvals, registry, security, vetting
+from liaison.demo.steps import approvals, outcomes, registry, reports_stub, security, vetting
 
 Step = Callable[[DemoContext], None]
 
@@ -21,4 +21,7 @@ STEPS: list[Step] = [
     security.load,
     vetting.load,
     approvals.load,
+    # Temporary: stand-in reports with recommendations until the reports step merges.
+    reports_stub.load,
+    outcomes.load,
 ]
