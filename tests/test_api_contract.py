@@ -292,3 +292,23 @@ def test_a_server_error_under_the_api_is_json(clerk: User, monkeypatch: pytest.M
     response = client.get(f"{API}/activities")
     assert response.status_code == 500
     assert response.json() == {"message": "Something went wrong on our side.", "errors": {}}
+
+
+def test_no_two_schemas_share_a_name_in_the_document() -> None:
+    """The OpenAPI document names a schema by its class name: two apps' ``PolicyOut``
+    would silently become one, and one endpoint would document the other's answer."""
+    import collections
+
+    from ninja import Schema
+
+    api.get_openapi_schema()  # every router is imported
+    modules: dict[str, set[str]] = collections.defaultdict(set)
+
+    def walk(cls: type) -> None:
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("liaison."):
+                modules[sub.__name__].add(sub.__module__)
+            walk(sub)
+
+    walk(Schema)
+    assert {name: m for name, m in modules.items() if len(m) > 1} == {}

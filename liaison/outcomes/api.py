@@ -32,24 +32,24 @@ from liaison.outcomes.access import (
 from liaison.outcomes.models import Policy
 from liaison.outcomes.schemas import (
     ActivityOutcomesOut,
+    AdoptionFollowUpIn,
     AdoptionIn,
     AdoptionList,
     AdoptionListParams,
     AdoptionOut,
     AdoptionTransitionIn,
-    DecisionIn,
-    FollowUpIn,
-    PolicyDetail,
-    PolicyIn,
-    PolicyList,
-    PolicyListParams,
-    PolicyPatch,
-    RecommendationOut,
-    ReviewIn,
-    ReviewOut,
-    StatementIn,
-    StatementOut,
-    WithdrawIn,
+    AlignmentReviewIn,
+    AlignmentReviewOut,
+    LibraryPolicyDetail,
+    LibraryPolicyIn,
+    LibraryPolicyList,
+    LibraryPolicyListParams,
+    LibraryPolicyPatch,
+    NothingAdoptedIn,
+    NothingAdoptedOut,
+    NothingAdoptedWithdrawIn,
+    RecommendationDecisionIn,
+    RecommendationOutcomeOut,
 )
 from liaison.outcomes.selectors import (
     activity_outcomes,
@@ -122,12 +122,12 @@ def get_activity_outcomes(request: HttpRequest, activity_id: int) -> dict[str, A
 
 @router.post(
     "/activities/{activity_id}/nothing-adopted",
-    response={201: StatementOut, **errors(403, 404, 409, 422)},
+    response={201: NothingAdoptedOut, **errors(403, 404, 409, 422)},
     operation_id="nothing_adopted_state",
     summary="State that nothing was adopted from an activity (approver, command, coordinator)",
 )
 def state_nothing_adopted(
-    request: HttpRequest, activity_id: int, data: StatementIn
+    request: HttpRequest, activity_id: int, data: NothingAdoptedIn
 ) -> HttpStatus[Any]:
     activity = access_outcomes_activity(request.user, activity_id, action="decide")
     record = nothing_adopted_state(actor=request.user, activity=activity, **data.model_dump())
@@ -136,11 +136,13 @@ def state_nothing_adopted(
 
 @router.post(
     "/outcomes/statements/{statement_id}/withdraw",
-    response={200: StatementOut, **errors(403, 404, 409, 422)},
+    response={200: NothingAdoptedOut, **errors(403, 404, 409, 422)},
     operation_id="nothing_adopted_withdraw",
     summary="Withdraw a statement that nothing was adopted, with a reason",
 )
-def withdraw_statement(request: HttpRequest, statement_id: int, data: WithdrawIn) -> Any:
+def withdraw_statement(
+    request: HttpRequest, statement_id: int, data: NothingAdoptedWithdrawIn
+) -> Any:
     statement = access_statement(request.user, statement_id, action="decide")
     return nothing_adopted_withdraw(actor=request.user, statement=statement, **data.model_dump())
 
@@ -150,7 +152,7 @@ def withdraw_statement(request: HttpRequest, statement_id: int, data: WithdrawIn
 
 @router.get(
     "/outcomes/recommendations/{recommendation_id}",
-    response={200: RecommendationOut, **errors(404)},
+    response={200: RecommendationOutcomeOut, **errors(404)},
     operation_id="recommendation_detail",
     url_name="recommendation_detail",
     summary="One recommendation with its decision, adoptions and the decisions open to me",
@@ -162,12 +164,12 @@ def get_recommendation(request: HttpRequest, recommendation_id: int) -> dict[str
 
 @router.post(
     "/outcomes/recommendations/{recommendation_id}/decision",
-    response={200: RecommendationOut, **errors(403, 404, 409, 422)},
+    response={200: RecommendationOutcomeOut, **errors(403, 404, 409, 422)},
     operation_id="recommendation_decide",
     summary="Decide a recommendation: adopt, reject or defer, with a reason",
 )
 def decide_recommendation(
-    request: HttpRequest, recommendation_id: int, data: DecisionIn
+    request: HttpRequest, recommendation_id: int, data: RecommendationDecisionIn
 ) -> dict[str, Any]:
     rec = access_recommendation(request.user, recommendation_id, action="decide")
     recommendation_decide(actor=request.user, recommendation=rec, **data.model_dump())
@@ -227,7 +229,9 @@ def get_adoption(request: HttpRequest, adoption_id: int) -> Any:
     operation_id="follow_up_record",
     summary="Record a six-monthly follow-up of an open adoption",
 )
-def record_follow_up(request: HttpRequest, adoption_id: int, data: FollowUpIn) -> HttpStatus[Any]:
+def record_follow_up(
+    request: HttpRequest, adoption_id: int, data: AdoptionFollowUpIn
+) -> HttpStatus[Any]:
     adoption = access_adoption(request.user, adoption_id, action="decide")
     follow_up_record(actor=request.user, adoption=adoption, **data.model_dump())
     return HttpStatus(201, adoption_detail(adoption, today=timezone.localdate()))
@@ -247,11 +251,13 @@ def transition_adoption(request: HttpRequest, adoption_id: int, data: AdoptionTr
 
 @router.post(
     "/outcomes/adoptions/{adoption_id}/reviews",
-    response={201: ReviewOut, **errors(403, 404, 422)},
+    response={201: AlignmentReviewOut, **errors(403, 404, 422)},
     operation_id="alignment_review_record",
     summary="Review an adoption against one policy: aligned, conflicts or needs change",
 )
-def record_review(request: HttpRequest, adoption_id: int, data: ReviewIn) -> HttpStatus[Any]:
+def record_review(
+    request: HttpRequest, adoption_id: int, data: AlignmentReviewIn
+) -> HttpStatus[Any]:
     adoption = access_adoption(request.user, adoption_id, action="review")
     try:
         policy: Policy | None = access_policy(request.user, data.policy_id)
@@ -271,12 +277,12 @@ def record_review(request: HttpRequest, adoption_id: int, data: ReviewIn) -> Htt
 
 @router.get(
     "/policies",
-    response={200: PolicyList, **errors(404)},
+    response={200: LibraryPolicyList, **errors(404)},
     operation_id="policy_list",
     url_name="policy_list",
     summary="The policy library",
 )
-def list_policies(request: HttpRequest, params: Query[PolicyListParams]) -> dict[str, Any]:
+def list_policies(request: HttpRequest, params: Query[LibraryPolicyListParams]) -> dict[str, Any]:
     require_outcome_reader(request.user)
     qs = policy_list(user=request.user, q=params.q.strip(), in_effect_on=params.in_effect_on)
     return page_of(qs, params)
@@ -284,11 +290,11 @@ def list_policies(request: HttpRequest, params: Query[PolicyListParams]) -> dict
 
 @router.post(
     "/policies",
-    response={201: PolicyDetail, **errors(403, 404, 422)},
+    response={201: LibraryPolicyDetail, **errors(403, 404, 422)},
     operation_id="policy_create",
     summary="Add a policy to the library (policy reviewers)",
 )
-def create_policy(request: HttpRequest, data: PolicyIn) -> HttpStatus[Any]:
+def create_policy(request: HttpRequest, data: LibraryPolicyIn) -> HttpStatus[Any]:
     require_outcome_reader(request.user)
     if not can_edit_policies(request.user):
         raise Forbidden(NOT_A_POLICY_EDITOR)
@@ -301,7 +307,7 @@ def create_policy(request: HttpRequest, data: PolicyIn) -> HttpStatus[Any]:
 
 @router.get(
     "/policies/{policy_id}",
-    response={200: PolicyDetail, **errors(404)},
+    response={200: LibraryPolicyDetail, **errors(404)},
     operation_id="policy_detail",
     url_name="policy_detail",
     summary="One policy, with its history and the alignment reviews against it",
@@ -312,11 +318,11 @@ def get_policy(request: HttpRequest, policy_id: int) -> Any:
 
 @router.patch(
     "/policies/{policy_id}",
-    response={200: PolicyDetail, **errors(403, 404, 422)},
+    response={200: LibraryPolicyDetail, **errors(403, 404, 422)},
     operation_id="policy_update",
     summary="Change some fields of a policy (policy reviewers); its history keeps each version",
 )
-def update_policy(request: HttpRequest, policy_id: int, data: PolicyPatch) -> Any:
+def update_policy(request: HttpRequest, policy_id: int, data: LibraryPolicyPatch) -> Any:
     policy = access_policy(request.user, policy_id)
     changes = data.model_dump(exclude_unset=True)
     for name in ("identifier", "title"):

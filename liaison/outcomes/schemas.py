@@ -20,7 +20,7 @@ class Strict(Schema):
     model_config = ConfigDict(extra="forbid")
 
 
-class DecisionOut(Schema):
+class RecommendationDecisionOut(Schema):
     outcome: DecisionOutcome
     reason: str
     decided_on: dt.date
@@ -28,7 +28,7 @@ class DecisionOut(Schema):
     decided_by_role: str = Field(description="Their role (and rank) that day.")
 
 
-class FollowUpOut(Schema):
+class AdoptionFollowUpOut(Schema):
     id: int
     followed_up_on: dt.date
     due_on: dt.date = Field(description="The due date this follow-up answered.")
@@ -37,7 +37,7 @@ class FollowUpOut(Schema):
     by_role: str
 
 
-class ReviewOut(Schema):
+class AlignmentReviewOut(Schema):
     id: int
     adoption_id: int
     policy_id: int
@@ -73,8 +73,8 @@ class AdoptionOut(Schema):
     follow_up_overdue: bool
     reviewed: bool = Field(description="At least one alignment review is recorded.")
     in_conflict: bool = Field(description="A review found a conflict with a policy.")
-    follow_ups: list[FollowUpOut]
-    reviews: list[ReviewOut]
+    follow_ups: list[AdoptionFollowUpOut]
+    reviews: list[AlignmentReviewOut]
     url: str
 
     @staticmethod
@@ -104,25 +104,25 @@ class AdoptionListParams(PageParams):
     agency: Id | None = Field(None, description="Only this agency's adoptions.")
 
 
-class MoveOut(Schema):
+class DecisionMoveOut(Schema):
     name: str
     label: str
     refusal: str | None = Field(description="Why a guard holds the move back, if one does.")
 
 
-class RecommendationOut(Schema):
+class RecommendationOutcomeOut(Schema):
     id: int
     activity_id: int
     report_id: int
     position: int
     text: str
     state: Literal["undecided", "adopted", "rejected", "deferred"]
-    decision: DecisionOut | None
+    decision: RecommendationDecisionOut | None
     adoptions: list[AdoptionOut]
-    moves: list[MoveOut] = Field(description="The decisions open to the caller now.")
+    moves: list[DecisionMoveOut] = Field(description="The decisions open to the caller now.")
 
 
-class StatementOut(Schema):
+class NothingAdoptedOut(Schema):
     id: int
     activity_id: int
     stated_on: dt.date
@@ -135,14 +135,14 @@ class StatementOut(Schema):
 
 class ActivityOutcomesOut(Schema):
     activity_id: int
-    nothing_adopted: StatementOut | None = Field(
+    nothing_adopted: NothingAdoptedOut | None = Field(
         description="The standing statement that nothing was adopted, if any."
     )
-    statements: list[StatementOut] = Field(description="Every statement, withdrawn ones too.")
-    recommendations: list[RecommendationOut]
+    statements: list[NothingAdoptedOut] = Field(description="Every statement, withdrawn ones too.")
+    recommendations: list[RecommendationOutcomeOut]
 
 
-class DecisionIn(Strict):
+class RecommendationDecisionIn(Strict):
     name: Literal["adopt", "reject", "defer"]
     reason: str = Field("", max_length=5000)
     decided_on: IsoDate | None = None
@@ -154,7 +154,7 @@ class AdoptionIn(Strict):
     effective_on: IsoDate
 
 
-class FollowUpIn(Strict):
+class AdoptionFollowUpIn(Strict):
     note: str = Field("", max_length=5000)
     followed_up_on: IsoDate | None = None
 
@@ -165,23 +165,23 @@ class AdoptionTransitionIn(Strict):
     on: IsoDate | None = None
 
 
-class StatementIn(Strict):
+class NothingAdoptedIn(Strict):
     statement: str = Field("", max_length=5000)
     stated_on: IsoDate | None = None
 
 
-class WithdrawIn(Strict):
+class NothingAdoptedWithdrawIn(Strict):
     reason: str = Field("", max_length=5000)
 
 
-class ReviewIn(Strict):
+class AlignmentReviewIn(Strict):
     policy_id: Id
     verdict: Verdict
     rationale: str = Field("", max_length=5000)
     reviewed_on: IsoDate | None = None
 
 
-class PolicyVersion(Schema):
+class LibraryPolicyVersion(Schema):
     history_date: dt.datetime
     history_user: str | None
     identifier: str
@@ -196,7 +196,7 @@ class PolicyVersion(Schema):
         return obj.history_user.get_username() if obj.history_user else None
 
 
-class PolicyOut(Schema):
+class LibraryPolicyOut(Schema):
     id: int
     agency_id: int
     identifier: str
@@ -212,9 +212,9 @@ class PolicyOut(Schema):
         return reverse("api:policy_detail", kwargs={"policy_id": obj.pk})
 
 
-class PolicyDetail(PolicyOut):
-    history: list[PolicyVersion] = Field(description="Every version, newest first.")
-    reviews: list[ReviewOut] = Field(description="Alignment reviews against this policy.")
+class LibraryPolicyDetail(LibraryPolicyOut):
+    history: list[LibraryPolicyVersion] = Field(description="Every version, newest first.")
+    reviews: list[AlignmentReviewOut] = Field(description="Alignment reviews against this policy.")
 
     @staticmethod
     def resolve_history(obj: Any) -> list[Any]:
@@ -225,15 +225,15 @@ class PolicyDetail(PolicyOut):
         return list(policy_reviews(obj))
 
 
-PolicyList = list_of(PolicyOut, "PolicyList")
+LibraryPolicyList = list_of(LibraryPolicyOut, "LibraryPolicyList")
 
 
-class PolicyListParams(PageParams):
+class LibraryPolicyListParams(PageParams):
     q: str = Field("", max_length=100, description="Part of the identifier or title.")
     in_effect_on: IsoDate | None = Field(None, description="Only policies in effect that day.")
 
 
-class PolicyIn(Strict):
+class LibraryPolicyIn(Strict):
     identifier: str = Field(max_length=100)
     title: str = Field(max_length=300)
     summary: str = Field("", max_length=20000)
@@ -243,7 +243,7 @@ class PolicyIn(Strict):
     agency_id: Id | None = Field(None, description="Required if you review for several agencies.")
 
 
-class PolicyPatch(Strict):
+class LibraryPolicyPatch(Strict):
     identifier: str | None = Field(None, max_length=100)
     title: str | None = Field(None, max_length=300)
     summary: str | None = Field(None, max_length=20000)

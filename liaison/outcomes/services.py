@@ -43,7 +43,7 @@ from liaison.outcomes.models import (
     Policy,
     Verdict,
 )
-from liaison.outcomes.selectors import follow_up_due_of
+from liaison.outcomes.selectors import add_months, follow_up_due_of
 from liaison.outcomes.workflow import (
     ADOPTION_TRANSITIONS,
     DECIDERS,
@@ -78,6 +78,20 @@ def _named(actor: Any, agency_id: int, roles: tuple[str, ...]) -> tuple[str, str
     role = next((r for r in roles if has_role(actor, r, agency_id)), roles[0])
     label = str(Role(role).label)
     return name, f"{label}, {rank}" if rank else label
+
+
+# A change is adopted when it is decided; one planned further ahead than this is not yet
+# an adoption (and dates far outside it are typing errors).
+MAX_YEARS_AHEAD = 2
+EARLIEST = dt.date(1900, 1, 1)
+
+
+def _plausible(day: dt.date, field: str, what: str) -> None:
+    latest = add_months(timezone.localdate(), 12 * MAX_YEARS_AHEAD)
+    if not EARLIEST <= day <= latest:
+        raise ValidationError(
+            {field: [f"The day the {what} must fall between {EARLIEST} and {latest}."]}
+        )
 
 
 def _not_in_future(day: dt.date, field: str, what: str) -> None:
@@ -185,6 +199,7 @@ def adoption_record(*, actor: Any, recommendation: Recommendation, data: Adoptio
     what = _required(data.what_changed, "what_changed", "Say what changed.")
     if data.effective_on is None:
         raise ValidationError({"effective_on": ["Give the date the change took effect."]})
+    _plausible(data.effective_on, "effective_on", "change took effect")
     recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
     decision = Decision.objects.filter(recommendation=recommendation).first()
     if decision is None or decision.outcome != DecisionOutcome.ADOPTED:
@@ -274,6 +289,7 @@ def adoption_transition(
         raise Forbidden(NOT_A_DECIDER)
     reason = _required(reason, "reason", "Say why the adoption is closed.")
     day = on or timezone.localdate()
+    _not_in_future(day, "on", "closing date")
     if day < adoption.effective_on:
         raise ValidationError(
             {"on": [f"An adoption cannot close before it took effect ({adoption.effective_on})."]}

@@ -166,7 +166,7 @@ def statement_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 def recommendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     rec = access_recommendation(request.user, pk)
     decision = decision_of(rec)
-    adoptions = adoption_list(user=request.user, today=timezone.localdate())
+    adoptions = adoption_list(user=request.user, today=timezone.localdate(), activity=rec.activity)
     return render(
         request,
         "outcomes/recommendation_detail.html",

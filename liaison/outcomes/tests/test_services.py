@@ -319,3 +319,14 @@ def test_the_command_loads_the_library_for_a_fresh_install(agency: Agency) -> No
     call_command("load_policy_library", "--agency", agency.ori_code, stdout=StringIO())
     assert Policy.objects.filter(agency=agency).count() == 13
     assert Policy.objects.get(identifier="130.25").history.get().history_user is None
+
+
+def test_an_effective_date_far_ahead_is_a_typing_error(
+    rec: Recommendation, commander: User
+) -> None:
+    recommendation_decide(actor=commander, recommendation=rec, name="adopt", reason="Yes.")
+    far = AdoptionInput(kind="tactic", what_changed="Drills.", effective_on=dt.date(9999, 9, 1))
+    with pytest.raises(ValidationError) as exc:
+        adoption_record(actor=commander, recommendation=rec, data=far)
+    assert "effective_on" in exc.value.message_dict
+    assert not Adoption.objects.exists()
