@@ -305,6 +305,7 @@ def test_no_two_schemas_share_a_name_in_the_document() -> None:
     modules: dict[str, set[str]] = collections.defaultdict(set)
 
     def walk(cls: type) -> None:
+        sub: type
         for sub in cls.__subclasses__():
             if sub.__module__.startswith("liaison."):
                 modules[sub.__name__].add(sub.__module__)
