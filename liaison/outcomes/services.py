@@ -171,7 +171,9 @@ def recommendation_decide(
     decision.decided_by = actor
     decision.decided_by_name = who
     decision.decided_by_role = role
-    save_audited(decision, actor=actor, reason=f"{transition.label}: {reason}")
+    # The history's change reason is the move (at most 100 characters in the history
+    # table); the user's words are the record's own ``reason``, kept in every row.
+    save_audited(decision, actor=actor, reason=transition.label)
     return decision
 
 
@@ -300,7 +302,7 @@ def adoption_transition(
     adoption.status = transition.target
     adoption.closed_on = day
     adoption.closing_reason = reason
-    save_audited(adoption, actor=actor, reason=f"{transition.label}: {reason}")
+    save_audited(adoption, actor=actor, reason=transition.label)
     return adoption
 
 
@@ -356,7 +358,7 @@ def nothing_adopted_withdraw(
     statement.withdrawn_at = timezone.now()
     statement.withdrawn_by = actor
     statement.withdrawal_reason = reason
-    save_audited(statement, actor=actor, reason=f"Withdrawn: {reason}")
+    save_audited(statement, actor=actor, reason="Withdrawn")
     return statement
 
 

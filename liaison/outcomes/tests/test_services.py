@@ -330,3 +330,15 @@ def test_an_effective_date_far_ahead_is_a_typing_error(
         adoption_record(actor=commander, recommendation=rec, data=far)
     assert "effective_on" in exc.value.message_dict
     assert not Adoption.objects.exists()
+
+
+def test_a_long_reason_is_kept_whole_on_the_record_and_the_history_names_the_move(
+    rec: Recommendation, commander: User
+) -> None:
+    # The history table's change reason holds 100 characters (PostgreSQL enforces it).
+    reason = "Proven in three divisions abroad; " * 10
+    decision = recommendation_decide(actor=commander, recommendation=rec, name="defer",
+                                     reason=reason)  # fmt: skip
+    row = decision.history.get()
+    assert row.history_change_reason == "Defer"
+    assert row.reason == reason.strip()
