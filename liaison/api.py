@@ -234,6 +234,7 @@ def _register_routers() -> None:
     from liaison.activities.api import router as activities_router
     from liaison.approvals.api import router as approvals_router
     from liaison.funding.api import router as funding_router
+    from liaison.outcomes.api import router as outcomes_router
     from liaison.oversight.api import router as oversight_router
     from liaison.people.api import router as people_router
     from liaison.reports.api import router as reports_router
@@ -256,6 +257,8 @@ def _register_routers() -> None:
     api.add_router("/", security_root_router)
     # /reports…, /activities/{id}/reports, /report-policies…
     api.add_router("/", reports_router)
+    # /activities/{id}/outcomes, /activities/{id}/nothing-adopted, /outcomes/…, /policies…
+    api.add_router("/", outcomes_router)
 
 
 _register_routers()

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("liaison.vetting.urls")),
     path("reports/", include("liaison.reports.urls")),
     path("", include("liaison.funding.urls")),
+    path("", include("liaison.outcomes.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -25,6 +25,13 @@ from liaison.api import api
 from liaison.core.schemas import MAX_ID
 from liaison.funding.models import Form801
 from liaison.funding.tests.factories import ContributionFactory
+from liaison.outcomes.models import NothingAdopted
+from liaison.outcomes.tests.factories import (
+    AdoptionFactory,
+    DecisionFactory,
+    PolicyFactory,
+    RecommendationFactory,
+)
 from liaison.people.models import Employee
 from liaison.people.tests.factories import (
     EmployeeFactory,
@@ -112,6 +119,13 @@ def world(clerk: User, agency: Agency, settings: Any, tmp_path: Any) -> dict[str
     form = Form801.objects.create(
         agency=agency, contribution=contribution, official_use="Training for the unit."
     )
+    rec = RecommendationFactory.create(report__activity=activity)
+    DecisionFactory.create(recommendation=rec)
+    statement = NothingAdopted.objects.create(
+        agency=agency, activity=ActivityFactory.create(agency=agency),
+        stated_on=dt.date(2024, 1, 2), statement="Nothing applies.", stated_by=clerk,
+        stated_by_name="Clerk", stated_by_role="Coordinator",
+    )  # fmt: skip
     return {
         "report_id": report.pk,
         "attachment_id": attachment.pk,
@@ -119,6 +133,10 @@ def world(clerk: User, agency: Agency, settings: Any, tmp_path: Any) -> dict[str
         "contribution_id": contribution.pk,
         "form_id": form.pk,
         "period_start": "2023-04-01",
+        "recommendation_id": rec.pk,
+        "adoption_id": AdoptionFactory.create(recommendation=rec).pk,
+        "statement_id": statement.pk,
+        "policy_id": PolicyFactory.create(agency=agency).pk,
         "contact_id": contact.pk,
         "trainee_id": TraineeFactory.create(activity__agency=agency).pk,
         "vetting_id": VettingFactory.create(contact=contact).pk,
@@ -329,3 +347,24 @@ def test_a_server_error_under_the_api_is_json(clerk: User, monkeypatch: pytest.M
     response = client.get(f"{API}/activities")
     assert response.status_code == 500
     assert response.json() == {"message": "Something went wrong on our side.", "errors": {}}
+
+
+def test_no_two_schemas_share_a_name_in_the_document() -> None:
+    """The OpenAPI document names a schema by its class name: two apps' ``PolicyOut``
+    would silently become one, and one endpoint would document the other's answer."""
+    import collections
+
+    from ninja import Schema
+
+    api.get_openapi_schema()  # every router is imported
+    modules: dict[str, set[str]] = collections.defaultdict(set)
+
+    def walk(cls: type) -> None:
+        sub: type
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("liaison."):
+                modules[sub.__name__].add(sub.__module__)
+            walk(sub)
+
+    walk(Schema)
+    assert {name: m for name, m in modules.items() if len(m) > 1} == {}

@@ -75,6 +75,22 @@ from liaison.funding.services import (
     selection_record,
     semiannual_report_file,
 )
+from liaison.outcomes.library import SEED_002
+from liaison.outcomes.models import Adoption
+from liaison.outcomes.services import (
+    AdoptionInput,
+    adoption_record,
+    adoption_transition,
+    alignment_review_record,
+    follow_up_record,
+    nothing_adopted_state,
+    nothing_adopted_withdraw,
+    policy_create,
+    policy_library_load,
+    policy_update,
+    recommendation_decide,
+)
+from liaison.outcomes.tests.factories import RecommendationFactory
 from liaison.people.models import Employee, Organisation
 from liaison.people.services import (
     employee_create,
@@ -90,7 +106,7 @@ from liaison.people.tests.factories import (
     ExternalPersonFactory,
     OrganisationFactory,
 )
-from liaison.reports.models import ReportAttachment
+from liaison.reports.models import Recommendation, ReportAttachment
 from liaison.reports.services import (
     POLICY_FIELDS,
     ImportedReport,
@@ -841,6 +857,100 @@ def _semiannual_report_file(w: World) -> tuple[User, Callable[[], Written]]:
     ]  # fmt: skip
 
 
+# --- outcomes (ADR 0018) ----------------------------------------------------------------
+
+
+def _policy_reviewer(w: World) -> User:
+    reviewer = UserFactory.create(username="nair")
+    RoleGrant.objects.create(user=reviewer, role="reviewer", agency=w.agency)
+    return reviewer
+
+
+def _recommendation(w: World) -> Recommendation:
+    return RecommendationFactory.create(report__activity=w.activity)
+
+
+def _adopted(w: World) -> Adoption:
+    rec = _recommendation(w)
+    recommendation_decide(actor=w.clerk, recommendation=rec, name="adopt", reason="Useful.")
+    return adoption_record(
+        actor=w.clerk,
+        recommendation=rec,
+        data=AdoptionInput(
+            kind="tactic", what_changed="Dialogue teams.", effective_on=dt.date(2024, 3, 1)
+        ),
+    )
+
+
+def _recommendation_decide(w: World) -> tuple[User, Callable[[], Written]]:
+    rec = _recommendation(w)
+    return w.clerk, lambda: [
+        recommendation_decide(actor=w.clerk, recommendation=rec, name="defer", reason="Budget.")
+    ]
+
+
+def _adoption_record(w: World) -> tuple[User, Callable[[], Written]]:
+    rec = _recommendation(w)
+    recommendation_decide(actor=w.clerk, recommendation=rec, name="adopt", reason="Useful.")
+    data = AdoptionInput(kind="equipment", what_changed="Radios.", effective_on=dt.date(2024, 3, 1))
+    return w.clerk, lambda: [adoption_record(actor=w.clerk, recommendation=rec, data=data)]
+
+
+def _follow_up_record(w: World) -> tuple[User, Callable[[], Written]]:
+    adoption = _adopted(w)
+    return w.clerk, lambda: [follow_up_record(actor=w.clerk, adoption=adoption, note="Rolled out.")]
+
+
+def _adoption_transition(w: World) -> tuple[User, Callable[[], Written]]:
+    adoption = _adopted(w)
+    return w.clerk, lambda: [
+        adoption_transition(actor=w.clerk, adoption=adoption, name="close", reason="Standard now.")
+    ]
+
+
+def _nothing_adopted_state(w: World) -> tuple[User, Callable[[], Written]]:
+    return w.clerk, lambda: [
+        nothing_adopted_state(actor=w.clerk, activity=w.activity, statement="Not applicable here.")
+    ]
+
+
+def _nothing_adopted_withdraw(w: World) -> tuple[User, Callable[[], Written]]:
+    record = nothing_adopted_state(actor=w.clerk, activity=w.activity, statement="Not applicable.")
+    return w.clerk, lambda: [
+        nothing_adopted_withdraw(actor=w.clerk, statement=record, reason="Reconsidered.")
+    ]
+
+
+def _alignment_review_record(w: World) -> tuple[User, Callable[[], Written]]:
+    adoption = _adopted(w)
+    reviewer = _policy_reviewer(w)
+    policy = policy_create(actor=reviewer, agency=w.agency, identifier="130.25", title="Reverence")
+    return reviewer, lambda: [
+        alignment_review_record(actor=reviewer, adoption=adoption, policy=policy,
+                                verdict="aligned", rationale="Protects life first.")
+    ]  # fmt: skip
+
+
+def _policy_create(w: World) -> tuple[User, Callable[[], Written]]:
+    reviewer = _policy_reviewer(w)
+    return reviewer, lambda: [
+        policy_create(actor=reviewer, agency=w.agency, identifier="105", title="Mission")
+    ]
+
+
+def _policy_update(w: World) -> tuple[User, Callable[[], Written]]:
+    reviewer = _policy_reviewer(w)
+    policy = policy_create(actor=reviewer, agency=w.agency, identifier="105", title="Mission")
+    return reviewer, lambda: [policy_update(actor=reviewer, policy=policy, summary="To protect.")]
+
+
+def _policy_library_load(w: World) -> tuple[User, Callable[[], Written]]:
+    reviewer = _policy_reviewer(w)
+    return reviewer, lambda: [
+        *policy_library_load(actor=reviewer, agency=w.agency, entries=SEED_002).created
+    ]
+
+
 CASES: dict[str, Case] = {
     "reports.report_policy_update": _report_policy_update,
     "reports.report_create": _report_create,
@@ -859,6 +969,16 @@ CASES: dict[str, Case] = {
     "funding.form801_create": _form801_create,
     "funding.form801_update": _form801_update,
     "funding.semiannual_report_file": _semiannual_report_file,
+    "outcomes.recommendation_decide": _recommendation_decide,
+    "outcomes.adoption_record": _adoption_record,
+    "outcomes.follow_up_record": _follow_up_record,
+    "outcomes.adoption_transition": _adoption_transition,
+    "outcomes.nothing_adopted_state": _nothing_adopted_state,
+    "outcomes.nothing_adopted_withdraw": _nothing_adopted_withdraw,
+    "outcomes.alignment_review_record": _alignment_review_record,
+    "outcomes.policy_create": _policy_create,
+    "outcomes.policy_update": _policy_update,
+    "outcomes.policy_library_load": _policy_library_load,
     "vetting.contact_create": _contact_create,
     "vetting.contact_update": _contact_update,
     "vetting.trainee_create": _trainee_create,

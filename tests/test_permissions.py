@@ -37,10 +37,30 @@ from liaison.funding.models import (
     Funder,
 )
 from liaison.funding.tests.factories import ContributionFactory, FunderFactory
+from liaison.outcomes.models import (
+    Adoption,
+    AlignmentReview,
+    Decision,
+    FollowUp,
+    NothingAdopted,
+    Policy,
+)
+from liaison.outcomes.tests.factories import (
+    AdoptionFactory,
+    DecisionFactory,
+    PolicyFactory,
+    RecommendationFactory,
+)
 from liaison.people.models import Employee
 from liaison.people.tests.factories import EmployeeFactory, ExternalPersonFactory
 from liaison.records.services import log_restricted_read
-from liaison.reports.models import EvaluationReport, ReportAuthor, ReportPolicy, ReportReview
+from liaison.reports.models import (
+    EvaluationReport,
+    Recommendation,
+    ReportAuthor,
+    ReportPolicy,
+    ReportReview,
+)
 from liaison.reports.tests.factories import ReportFactory
 from liaison.reports.workflow import CHECKLIST_KEYS
 from liaison.security.models import AdvisoryLevel, Briefing, CountryRisk, RiskAssessment
@@ -376,6 +396,57 @@ def paid(world: World) -> Contribution:
 
 
 NEW_FUNDER = "Skyline Rotorcraft Inc."
+# --- outcomes (ADR 0018): made on first use ----------------------------------------------
+
+REC_TEXT = "Teach the mounted unit the Thai crowd-dispersal line."
+
+
+def outcome_rec(world: World) -> Recommendation:
+    """A recommendation of an acknowledged report on the submitted trip, undecided."""
+    rec: Recommendation | None = getattr(world, "_rec", None)
+    if rec is None:
+        rec = RecommendationFactory.create(report__activity=world.submitted, text=REC_TEXT)
+        world._rec = rec  # type: ignore[attr-defined]
+    return rec
+
+
+def adopted_rec(world: World) -> Recommendation:
+    """A second recommendation, decided "adopt", with no adoption recorded yet."""
+    rec: Recommendation | None = getattr(world, "_adopted", None)
+    if rec is None:
+        rec = RecommendationFactory.create(report__activity=world.submitted, position=2)
+        DecisionFactory.create(recommendation=rec)
+        world._adopted = rec  # type: ignore[attr-defined]
+    return rec
+
+
+def an_adoption(world: World) -> Adoption:
+    adoption: Adoption | None = getattr(world, "_adoption", None)
+    if adoption is None:
+        rec = RecommendationFactory.create(report__activity=world.submitted, position=3)
+        DecisionFactory.create(recommendation=rec)
+        adoption = AdoptionFactory.create(recommendation=rec, what_changed="Crowd line drills.")
+        world._adoption = adoption  # type: ignore[attr-defined]
+    return adoption
+
+
+def a_policy(world: World) -> Policy:
+    policy: Policy | None = getattr(world, "_policy", None)
+    if policy is None:
+        policy = PolicyFactory.create(agency=world.agency, identifier="Directive 16")
+        world._policy = policy  # type: ignore[attr-defined]
+    return policy
+
+
+def policy_form(world: World, **changes: str) -> dict[str, str]:
+    policy = a_policy(world)
+    values = {"identifier": policy.identifier, "title": policy.title, "summary": "",
+              "effective_from": "2016-10-01", "effective_to": "", "source_url": ""}  # fmt: skip
+    return {**values, **changes}
+
+
+ADOPTION_FORM = {"kind": "tactic", "what_changed": "Dispersal line drills.",
+                 "effective_on": "2024-03-01"}  # fmt: skip
 
 
 ACTIONS = [
@@ -917,6 +988,107 @@ ACTIONS = [
         {**only({"coordinator"}, others=FORBIDDEN), "employee": MISSING},
         changed=lambda w: Form801.objects.exists(),
         reset=lambda w: Form801.objects.all().delete(),
+    ),
+    Action(
+        "read an activity's outcomes",
+        lambda c, w: (outcome_rec(w), c.get(f"/activities/{w.submitted.pk}/outcomes/"))[1],
+        lambda c, w: (outcome_rec(w), c.get(f"/api/v1/activities/{w.submitted.pk}/outcomes"))[1],
+        only({"approver", "coordinator", "security", "reviewer", "overseer", "admin"}),
+        shows=lambda w: REC_TEXT,
+    ),
+    Action(
+        "decide a recommendation (adopt, with a reason)",
+        lambda c, w: c.post(
+            f"/outcomes/recommendations/{outcome_rec(w).pk}/decide/",
+            {"name": "adopt", "reason": "Proven abroad."},
+        ),
+        lambda c, w: c.post(
+            f"/api/v1/outcomes/recommendations/{outcome_rec(w).pk}/decision",
+            {"name": "adopt", "reason": "Proven abroad."},
+            content_type="application/json",
+        ),
+        {**only({"approver", "coordinator"}, others=FORBIDDEN), "employee": MISSING},
+        changed=lambda w: Decision.objects.filter(recommendation=outcome_rec(w)).exists(),
+        reset=lambda w: Decision.objects.filter(recommendation=outcome_rec(w)).delete(),
+    ),
+    Action(
+        "record what was adopted",
+        lambda c, w: c.post(
+            f"/outcomes/recommendations/{adopted_rec(w).pk}/adoptions/new/", ADOPTION_FORM
+        ),
+        lambda c, w: c.post(
+            f"/api/v1/outcomes/recommendations/{adopted_rec(w).pk}/adoptions",
+            ADOPTION_FORM,
+            content_type="application/json",
+        ),
+        {**only({"approver", "coordinator"}, others=FORBIDDEN), "employee": MISSING},
+        changed=lambda w: Adoption.objects.filter(recommendation=adopted_rec(w)).exists(),
+        reset=lambda w: Adoption.objects.filter(recommendation=adopted_rec(w)).delete(),
+    ),
+    Action(
+        "record a six-monthly follow-up",
+        lambda c, w: c.post(
+            f"/outcomes/adoptions/{an_adoption(w).pk}/follow-ups/", {"note": "All divisions."}
+        ),
+        lambda c, w: c.post(
+            f"/api/v1/outcomes/adoptions/{an_adoption(w).pk}/follow-ups",
+            {"note": "All divisions."},
+            content_type="application/json",
+        ),
+        {**only({"approver", "coordinator"}, others=FORBIDDEN), "employee": MISSING},
+        changed=lambda w: FollowUp.objects.filter(adoption=an_adoption(w)).exists(),
+        reset=lambda w: FollowUp.objects.all().delete(),
+    ),
+    Action(
+        "state that nothing was adopted from an activity",
+        lambda c, w: c.post(
+            f"/activities/{w.in_approval.pk}/outcomes/nothing-adopted/",
+            {"statement": "Nothing applies to our units."},
+        ),
+        lambda c, w: c.post(
+            f"/api/v1/activities/{w.in_approval.pk}/nothing-adopted",
+            {"statement": "Nothing applies to our units."},
+            content_type="application/json",
+        ),
+        {**only({"approver", "coordinator"}, others=FORBIDDEN), "employee": MISSING},
+        changed=lambda w: NothingAdopted.objects.filter(activity=w.in_approval).exists(),
+        reset=lambda w: NothingAdopted.objects.all().delete(),
+    ),
+    Action(
+        "record an alignment review (conflicts, with rationale)",
+        lambda c, w: c.post(
+            f"/outcomes/adoptions/{an_adoption(w).pk}/reviews/new/",
+            {"policy": a_policy(w).pk, "verdict": "conflicts", "rationale": "Force first."},
+        ),
+        lambda c, w: c.post(
+            f"/api/v1/outcomes/adoptions/{an_adoption(w).pk}/reviews",
+            {"policy_id": a_policy(w).pk, "verdict": "conflicts", "rationale": "Force first."},
+            content_type="application/json",
+        ),
+        {**only({"reviewer"}, others=FORBIDDEN), "employee": MISSING},
+        changed=lambda w: AlignmentReview.objects.filter(adoption=an_adoption(w)).exists(),
+        reset=lambda w: AlignmentReview.objects.all().delete(),
+    ),
+    Action(
+        "read a policy of the library",
+        lambda c, w: c.get(f"/outcomes/policies/{a_policy(w).pk}/"),
+        lambda c, w: c.get(f"/api/v1/policies/{a_policy(w).pk}"),
+        only({"approver", "coordinator", "security", "reviewer", "overseer", "admin"}),
+        shows=lambda w: "Directive 16",
+    ),
+    Action(
+        "edit a policy of the library",
+        lambda c, w: c.post(
+            f"/outcomes/policies/{a_policy(w).pk}/edit/", policy_form(w, title="De-Escalation")
+        ),
+        lambda c, w: c.patch(
+            f"/api/v1/policies/{a_policy(w).pk}",
+            {"title": "De-Escalation"},
+            content_type="application/json",
+        ),
+        {**only({"reviewer"}, others=FORBIDDEN), "employee": MISSING},
+        changed=lambda w: Policy.objects.get(pk=a_policy(w).pk).title == "De-Escalation",
+        reset=lambda w: Policy.objects.filter(pk=a_policy(w).pk).update(title=a_policy(w).title),
     ),
     Action(
         "see the oversight summary",

@@ -36,6 +36,13 @@ from liaison.activities.tests.factories import (
 )
 from liaison.funding.models import Form801
 from liaison.funding.tests.factories import ContributionFactory
+from liaison.outcomes.models import NothingAdopted
+from liaison.outcomes.tests.factories import (
+    AdoptionFactory,
+    DecisionFactory,
+    PolicyFactory,
+    RecommendationFactory,
+)
 from liaison.people.tests.factories import (
     EmployeeFactory,
     ExternalPersonFactory,
@@ -130,7 +137,13 @@ ID_KINDS: dict[str, str] = {
     "activities": "activity",
     "approval-policies": "agency",
     "participants": "participation",
-    "policies": "agency",
+    # The approval rules of an agency; the policy library's entries are "policies" too,
+    # told apart by the segment before (``approvals/policies/<agency>``).
+    "approvals/policies": "agency",
+    "policies": "policy",
+    "recommendations": "recommendation",
+    "adoptions": "adoption",
+    "statements": "statement",
     "employees": "employee",
     "external": "external",
     "external-persons": "external",
@@ -166,7 +179,8 @@ def _with_ids(route: str, ids: dict[str, int | str]) -> tuple[str, set[str]]:
     kinds: set[str] = set()
     for i, part in enumerate(parts):
         if _ID.fullmatch(part):
-            kind = ID_KINDS.get(parts[i - 1] if i else "")
+            pair = "/".join(parts[i - 2 : i]) if i > 1 else ""
+            kind = ID_KINDS.get(pair) or ID_KINDS.get(parts[i - 1] if i else "")
             assert kind is not None, f"classify the id in {route!r}: add it to ID_KINDS"
             kinds.add(kind)
             parts[i] = str(ids[kind])
@@ -203,6 +217,9 @@ def test_every_route_answers_every_persona_without_error_or_leak(
     )  # fmt: skip
     attachment.file.save("h.pdf", ContentFile(b"hi"), save=True)
     contribution = ContributionFactory.create(activity=activity)
+    rec = RecommendationFactory.create(report__activity=activity)
+    DecisionFactory.create(recommendation=rec)
+    statement_activity = ActivityFactory.create(agency=agency)
     ids: dict[str, int | str] = {
         "report": report.pk,
         "attachment": attachment.pk,
@@ -212,6 +229,18 @@ def test_every_route_answers_every_persona_without_error_or_leak(
             agency=agency, contribution=contribution, official_use="Training."
         ).pk,
         "period": "2024-04-01",
+        "recommendation": rec.pk,
+        "adoption": AdoptionFactory.create(recommendation=rec).pk,
+        "statement": NothingAdopted.objects.create(
+            agency=agency,
+            activity=statement_activity,
+            stated_on=dt.date(2024, 1, 2),
+            statement="Nothing applies.",
+            stated_by=users["coordinator"],
+            stated_by_name="Clerk",
+            stated_by_role="Coordinator",
+        ).pk,
+        "policy": PolicyFactory.create(agency=agency).pk,
         "contact": contact.pk,
         "trainee": TraineeFactory.create(activity__agency=agency).pk,
         "vetting": VettingFactory.create(contact=contact).pk,

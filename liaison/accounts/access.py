@@ -158,6 +158,9 @@ class Capabilities:
     # Contacts and vetting (restricted data, ADR 0016) and the log of its reads.
     can_see_vetting: bool = False
     can_see_read_log: bool = False
+    # Outcomes and the policy library (ADR 0018): the agency's staff who read every
+    # activity (liaison.outcomes.access holds the rule).
+    can_see_outcomes: bool = False
 
 
 # Roles that may read every activity of their agency (employees see only their own).
@@ -194,4 +197,5 @@ def capabilities_for(user: Any) -> Capabilities:
         can_manage_reference_data=bool(held & set(REFERENCE_EDITORS)),
         can_see_vetting=bool(held & set(RESTRICTED_READERS)),
         can_see_read_log=bool(held & set(READ_LOG_READERS)),
+        can_see_outcomes=bool(held & set(AGENCY_READERS)),
     )

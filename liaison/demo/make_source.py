@@ -2893,6 +2893,8 @@ def main(out_dir: Path = HERE) -> None:
     write(out_dir, "approvals.csv", REQUEST_FIELDS, request_rows())
     write(out_dir, "reports.csv", REPORT_FIELDS, report_rows(activities))
     write_funding(out_dir, activities)
+    for name, (fields, rows) in outcome_rows().items():
+        write(out_dir, name, fields, rows)
 
 
 # ---------------------------------------------------------------------------------------
@@ -3319,6 +3321,169 @@ def check(
     cc_people = [p for p in participations if p["activity"] == cc[0]["key"]]
     assert sum(p["rank_at_time"] == "Deputy Chief" for p in cc_people) == 1
     assert all(a["key"] in by_key for a in activities)
+
+
+# ---------------------------------------------------------------------------------------
+# Outcomes: decisions, adoptions, follow-ups, alignment reviews (issue 7; ADR 0018)
+# ---------------------------------------------------------------------------------------
+
+# Hand-written: no generator, so no other file changes. Recommendations are named by
+# (activity key, position): the reports step makes them (``report_source.py``: the full
+# recent reports, and the recommendations some legacy one-line statements carried).
+OUTCOMES_FIELDS = [
+    "key",
+    "position",
+    "decision",
+    "reason",
+    "decided_on",
+    "kind",
+    "what_changed",
+    "effective_on",
+    "closed_on",
+    "closing_reason",
+]
+OUTCOMES: list[dict[str, str]] = [{'key': 'A109',
+  'position': '1',
+  'decision': 'adopt',
+  'reason': 'Teaching the course showed our own lesson plans state the options but not why: '
+            'Directive 16 asks officers to reason their way to the least force.',
+  'decided_on': '2023-10-02',
+  'kind': 'training_programme',
+  'what_changed': "The academy's de-escalation lesson plans give the reasoning behind each "
+                  'use-of-force option, with a scenario for each.',
+  'effective_on': '2024-01-08',
+  'closed_on': '2025-06-30',
+  'closing_reason': 'Every academy class since January 2024 has had the revised lessons; '
+                    'nothing left to follow up.'},
+ {'key': 'A059',
+  'position': '1',
+  'decision': 'adopt',
+  'reason': 'Clears a street quickly with few officers; the Emergency Services Division asked '
+            'for it.',
+  'decided_on': '2018-11-05',
+  'kind': 'tactic',
+  'what_changed': 'Mounted and foot units trained to push a crowd back in a closed baton line '
+                  'before any dispersal order is given.',
+  'effective_on': '2019-03-01',
+  'closed_on': '',
+  'closing_reason': ''},
+ {'key': 'A059',
+  'position': '2',
+  'decision': 'reject',
+  'reason': 'The shields do not meet our equipment standard and would duplicate what the units '
+            'carry.',
+  'decided_on': '2018-11-05',
+  'kind': '',
+  'what_changed': '',
+  'effective_on': '',
+  'closed_on': '',
+  'closing_reason': ''},
+ {'key': 'A065',
+  'position': '1',
+  'decision': 'reject',
+  'reason': 'Our formations were revised in 2018; the Dutch formations add nothing the '
+            'revision did not.',
+  'decided_on': '2019-04-10',
+  'kind': '',
+  'what_changed': '',
+  'effective_on': '',
+  'closed_on': '',
+  'closing_reason': ''},
+ {'key': 'A069',
+  'position': '1',
+  'decision': 'defer',
+  'reason': 'No budget this fiscal year; revisit with the 2021 equipment plan.',
+  'decided_on': '2019-09-02',
+  'kind': '',
+  'what_changed': '',
+  'effective_on': '',
+  'closed_on': '',
+  'closing_reason': ''},
+ {'key': 'A069',
+  'position': '2',
+  'decision': 'adopt',
+  'reason': "Closes the gap between in-car video and the field commander's view of a crowd.",
+  'decided_on': '2019-09-02',
+  'kind': 'policy_change',
+  'what_changed': 'Field commanders at crowd events record on body-worn video from arrival '
+                  'until the last unit leaves.',
+  'effective_on': '2020-02-01',
+  'closed_on': '',
+  'closing_reason': ''},
+ {'key': 'A102',
+  'position': '1',
+  'decision': 'reject',
+  'reason': "The Juvenile Division already reaches Interpol's ICSE database through the FBI; "
+            'a second connection adds nothing.',
+  'decided_on': '2023-05-15',
+  'kind': '',
+  'what_changed': '',
+  'effective_on': '',
+  'closed_on': '',
+  'closing_reason': ''}]  # fmt: skip
+
+FOLLOW_UPS_FIELDS = ["key", "position", "followed_up_on", "note"]
+FOLLOW_UPS: list[dict[str, str]] = [{'key': 'A109',
+  'position': '1',
+  'followed_up_on': '2024-07-09',
+  'note': 'Two academy classes taught with the revised plans; instructors asked for two more '
+          'scenarios.'},
+ {'key': 'A109',
+  'position': '1',
+  'followed_up_on': '2025-01-13',
+  'note': 'Scenarios added; the in-service de-escalation refresher uses the same plans.'},
+ {'key': 'A059',
+  'position': '1',
+  'followed_up_on': '2019-09-10',
+  'note': 'Trained in two divisions; the IG asked for the use-of-force reports of the three '
+          'events where it was used.'}]  # fmt: skip
+
+ALIGNMENT_REVIEWS_FIELDS = ["key", "position", "policy", "verdict", "rationale", "reviewed_on"]
+ALIGNMENT_REVIEWS: list[dict[str, str]] = [{'key': 'A109',
+  'position': '1',
+  'policy': 'Use of Force–Tactics Directive 16',
+  'verdict': 'aligned',
+  'rationale': 'Teaching why each option is chosen is how officers learn to persuade voluntary '
+               'compliance before a higher level of force.',
+  'reviewed_on': '2024-02-05'},
+ {'key': 'A109',
+  'position': '1',
+  'policy': '130.25',
+  'verdict': 'aligned',
+  'rationale': 'The plans put the protection of life first in every scenario, as 130.25 asks.',
+  'reviewed_on': '2024-02-05'},
+ {'key': 'A059',
+  'position': '1',
+  'policy': 'Use of Force–Tactics Directive 16',
+  'verdict': 'conflicts',
+  'rationale': 'Pushing a crowd with a baton line before any dispersal order uses force first: '
+               'Directive 16 asks officers to consider techniques that persuade voluntary '
+               'compliance or avoid a higher level of force. The tactic must not be used as '
+               'adopted.',
+  'reviewed_on': '2019-04-15'},
+ {'key': 'A059',
+  'position': '1',
+  'policy': '130.25',
+  'verdict': 'needs_change',
+  'rationale': 'Bystanders and people unable to leave are pushed with everyone else; the '
+               'tactic needs a protected exit and a warning before any advance.',
+  'reviewed_on': '2019-04-15'}]  # fmt: skip
+
+NOTHING_ADOPTED_FIELDS = ["key", "stated_on", "statement"]
+NOTHING_ADOPTED: list[dict[str, str]] = [{'key': 'A102',
+  'stated_on': '2023-05-15',
+  'statement': "The department already reaches Interpol's ICSE database through the FBI and "
+               'its victim-identification practice was reviewed in 2022; nothing was adopted '
+               'from this course.'}]  # fmt: skip
+
+
+def outcome_rows() -> dict[str, tuple[list[str], list[dict[str, str]]]]:
+    return {
+        "outcomes.csv": (OUTCOMES_FIELDS, OUTCOMES),
+        "follow_ups.csv": (FOLLOW_UPS_FIELDS, FOLLOW_UPS),
+        "alignment_reviews.csv": (ALIGNMENT_REVIEWS_FIELDS, ALIGNMENT_REVIEWS),
+        "nothing_adopted.csv": (NOTHING_ADOPTED_FIELDS, NOTHING_ADOPTED),
+    }
 
 
 def write(out_dir: Path, name: str, fields: list[str], rows: list[dict[str, str]]) -> None:

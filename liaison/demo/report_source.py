@@ -154,6 +154,23 @@ def _full(key: str, route: str, state: str, f: Mapping[str, Any]) -> dict[str, s
     )  # fmt: skip
 
 
+# Some legacy one-line statements ended with recommendations: the outcomes step (ADR 0018)
+# records what the department decided on each, by (activity key, position).
+LEGACY_RECOMMENDATIONS: dict[str, list[str]] = {
+    "A059": [
+        "Adopt the Royal Thai Police advancing baton line: mounted and foot units push a crowd "
+        "back in a closed line before a dispersal order is given.",
+        "Buy the same long shields the Royal Thai Police crowd-control units carry.",
+    ],
+    "A065": ["Replace our mobile field force formations with the Dutch mobile unit formations."],
+    "A069": [
+        "Buy mobile barrier fencing for large demonstrations.",
+        "Record every crowd event with body-worn video from the field commander, as the "
+        "exchange partner's units film from their command vehicle.",
+    ],
+}
+
+
 def report_rows(activities: list[dict[str, str]]) -> list[dict[str, str]]:
     rows = []
     for activity in activities:
@@ -163,7 +180,10 @@ def report_rows(activities: list[dict[str, str]]) -> list[dict[str, str]]:
             rows.append(_full(key, "imported", "acknowledged", FULL[key]))
         elif activity["evaluation_report"] == "brief_statement":
             text = BRIEF[int(key[1:]) % len(BRIEF)].format(title=activity["title"], topic=topic)
-            rows.append(_row(key, "imported", "acknowledged", key_takeaways=text))
+            recs = " | ".join(LEGACY_RECOMMENDATIONS.get(key, []))
+            rows.append(
+                _row(key, "imported", "acknowledged", key_takeaways=text, recommendations=recs)
+            )
     for key, f in ENTERED.items():
         rows.append(_full(key, "entered", str(f["state"]), f))
     rows.append(_row("V01", "started", "draft"))

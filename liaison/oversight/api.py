@@ -14,7 +14,7 @@ from ninja import Query, Router
 from liaison.core.schemas import errors
 from liaison.oversight.access import require_oversight
 from liaison.oversight.schemas import SummaryOut, SummaryParams
-from liaison.oversight.selectors import SummaryFilters, registry_summary
+from liaison.oversight.selectors import SummaryFilters, outcome_figures, registry_summary
 
 router = Router(tags=["oversight"])
 
@@ -32,7 +32,7 @@ def summary(request: HttpRequest, params: Query[SummaryParams]) -> dict[str, Any
     caller does not oversee it). Activities are counted by the date they started; by
     default drafts, denied and cancelled requests are not counted."""
     require_oversight(request.user)
-    return registry_summary(
+    figures = registry_summary(
         user=request.user,
         filters=SummaryFilters(
             agency=params.agency,
@@ -42,3 +42,5 @@ def summary(request: HttpRequest, params: Query[SummaryParams]) -> dict[str, Any
             direction_groups=tuple(params.direction_group),
         ),
     )
+    figures["outcomes"] = outcome_figures(user=request.user, agency_id=params.agency)
+    return figures

@@ -98,6 +98,27 @@ class EvaluationReportCounts(Schema):
     )
 
 
+class AdoptionCount(Schema):
+    adoptions: int
+    list_query: str = Field(
+        description="Query string of the adoption list that shows exactly these adoptions: "
+        "/outcomes/adoptions/?<list_query> on the site, "
+        "/api/v1/outcomes/adoptions?<list_query> here."
+    )
+
+
+class OutcomeFigures(Schema):
+    """Adoptions as they stand today (the summary's date filters do not apply)."""
+
+    conflicts: AdoptionCount = Field(
+        description="Adoptions a review found in conflict with a policy."
+    )
+    unreviewed: AdoptionCount = Field(description="Adoptions with no alignment review yet.")
+    follow_up_overdue: AdoptionCount = Field(
+        description="Open adoptions whose six-monthly follow-up is overdue."
+    )
+
+
 class SummaryOut(Schema):
     """The registry in figures, from live data, over the agencies the caller oversees.
     Activities are counted by the date they started."""
@@ -139,3 +160,6 @@ class SummaryOut(Schema):
         description="Every status counted, in workflow order, zeros included."
     )
     evaluation_reports: EvaluationReportCounts
+    outcomes: OutcomeFigures = Field(
+        description="Adoptions in conflict, unreviewed and with follow-ups overdue (ADR 0018)."
+    )

@@ -36,6 +36,7 @@ from liaison.activities.models import (
 from liaison.activities.selectors import DIRECTION_GROUPS, ActivityFilters, apply_filters
 from liaison.activities.summary import bitmap_decode, bitmap_of, month_of, next_month
 from liaison.activities.workflow import Status
+from liaison.outcomes.selectors import alignment_counts
 from liaison.oversight.access import oversight_scope
 from liaison.reports.selectors import report_counts
 
@@ -468,3 +469,24 @@ def _by_choice(
         }
         for value, label in choices
     ]
+
+
+# --- outcomes: adoptions in conflict, not reviewed, follow-ups overdue (ADR 0018) ------
+
+
+def outcome_figures(*, user: Any, agency_id: int | None = None) -> dict[str, Any]:
+    """Adoptions in conflict with a policy, not yet reviewed against any, and open ones
+    whose six-monthly follow-up is overdue, over the agencies the user oversees (or
+    ``agency_id``). Counted by ``outcomes.selectors.adoption_list``, the function behind
+    the lists they link to, so a count always equals its list. Dates of the summary's
+    filters do not apply: these are the adoptions as they stand today."""
+    scope = oversight_scope(user, agency_id=agency_id)
+    counts = alignment_counts(user=user, scope=scope, today=timezone.localdate())
+    extra = {"agency": agency_id} if agency_id is not None else {}
+    return {
+        key: {
+            "adoptions": getattr(counts, key),
+            "list_query": urlencode({"state": key, **extra}),
+        }
+        for key in ("conflicts", "unreviewed", "follow_up_overdue")
+    }

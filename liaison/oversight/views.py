@@ -20,7 +20,7 @@ from liaison.core.views import domain_errors_as_http
 from liaison.funding.selectors import disclosure_status
 from liaison.oversight.access import oversight_agencies, require_oversight
 from liaison.oversight.forms import SummaryFilterForm
-from liaison.oversight.selectors import registry_summary
+from liaison.oversight.selectors import outcome_figures, registry_summary
 
 
 def _chart(
@@ -64,6 +64,7 @@ def summary(request: HttpRequest) -> HttpResponse:
         # the reader asked for would be read as an answer to it.
         return render(request, "oversight/summary.html", context)
     figures = registry_summary(user=request.user, filters=form.summary_filters())
+    figures["outcomes"] = outcome_figures(user=request.user, agency_id=figures["agency_id"])
     home = countries.name(figures["home_country"]) or figures["home_country"]
     charts = [
         _chart(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from liaison.demo.context import DemoContext
-from liaison.demo.steps import approvals, funding, registry, reports, security, vetting
+from liaison.demo.steps import approvals, funding, outcomes, registry, reports, security, vetting
 
 Step = Callable[[DemoContext], None]
 
@@ -23,4 +23,5 @@ STEPS: list[Step] = [
     approvals.load,
     reports.load,
     funding.load,
+    outcomes.load,
 ]

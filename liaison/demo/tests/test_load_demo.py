@@ -32,7 +32,16 @@ from liaison.demo.context import DemoContext
 from liaison.demo.loader import load_demo
 from liaison.demo.steps import STEPS
 from liaison.demo.steps import registry as build
+from liaison.outcomes.models import (
+    Adoption,
+    AlignmentReview,
+    Decision,
+    FollowUp,
+    NothingAdopted,
+    Policy,
+)
 from liaison.people.models import Employee, ExternalPerson, Organisation
+from liaison.reports.models import EvaluationReport, Recommendation
 from liaison.security.models import (
     AdvisoryLevel,
     Briefing,
@@ -266,6 +275,14 @@ COUNTED: list[type[Model]] = [
     Briefing,
     ApprovalStep,
     ApprovalPolicy,
+    EvaluationReport,
+    Recommendation,
+    Policy,
+    Decision,
+    Adoption,
+    FollowUp,
+    AlignmentReview,
+    NothingAdopted,
 ]
 
 
