@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 
 from liaison.accounts.models import Agency, User
@@ -25,6 +26,15 @@ PASSWORD = "correct horse battery"
 def fast_password_hashing(settings: Any) -> None:
     # Full-strength hashing costs ~0.3 s per persona; tests check access, not hash strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def plain_http() -> None:
+    # Outside DEBUG every request is redirected to HTTPS (settings.py); the test client and
+    # the browser tests' live server speak plain HTTP. Session-wide and before the live
+    # server starts: SecurityMiddleware reads the setting once, when it is built.
+    # tests/test_deployment.py turns the redirect back on where it is the thing under test.
+    django_settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture

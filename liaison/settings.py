@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,9 +67,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer (SECURE_CSP below; ADR 0020).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Outermost but one: it must see the error pages that the inner layers produce.
     "liaison.core.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Inside WhiteNoise: static files keep their long cache; every page and API answer
+    # (they carry records) is ``Cache-Control: no-store``.
+    "liaison.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -175,6 +181,41 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# HTTPS (ADR 0020, docs/security.md): outside DEBUG every plain-HTTP request is redirected
+# to HTTPS (except /healthz, which a load balancer asks over HTTP) and browsers are told to
+# use nothing else for a year (HSTS). Behind a TLS-terminating proxy, name the header it
+# sets: SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO (its value must then be "https").
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
+if env("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (env("SECURE_PROXY_SSL_HEADER"), "https")
+
+# A strict Content-Security-Policy (Django's own middleware): scripts, styles, images and
+# fonts only from this site, no inline script, no inline style, no plugins, no framing,
+# forms post only here. htmx is told not to inject its indicator <style> (base.html's
+# htmx-config meta); templates carry no style="" (tests/test_csp.py reads them all).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    # USWDS's stylesheet draws some icons from data: URIs.
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# CJIS system-use notification: text shown above the sign-in form (empty: none).
+LOGIN_BANNER = env("LOGIN_BANNER", "")
 
 # Page size for HTML lists and API list endpoints.
 PAGE_SIZE = int(env("PAGE_SIZE", "25"))
