@@ -28,6 +28,14 @@ def fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def generous_api_rate_limits(settings: Any) -> None:
+    # The URL walk and the schemathesis run send hundreds of API requests a minute from one
+    # address; the rate-limit tests (liaison/accounts/tests/test_rate_limits.py) lower these.
+    settings.API_RATE_LIMIT_ADDRESS = 1_000_000
+    settings.API_RATE_LIMIT_TOKEN = 1_000_000
+
+
 @pytest.fixture(scope="session", autouse=True)
 def plain_http() -> None:
     # Outside DEBUG every request is redirected to HTTPS (settings.py); the test client and

@@ -75,7 +75,7 @@ def token(clerk: User, agency: Agency) -> str:
     LocationFactory.create(activity=activity, country="CA")
     EmployeeFactory.create(agency=agency)
     OrganisationFactory.create()
-    _, raw = api_token_create(actor=clerk, user=clerk, name="schemathesis")
+    _, raw = api_token_create(actor=clerk, user=clerk, name="schemathesis", scope="write")
     return raw
 
 
@@ -116,7 +116,9 @@ def security_token(security_officer: User, agency: Agency) -> str:
     TraineeFactory.create(activity=activity)
     VettingFactory.create(contact=contact)
     ExternalPersonFactory.create(agency=agency)
-    _, raw = api_token_create(actor=security_officer, user=security_officer, name="fuzz")
+    _, raw = api_token_create(
+        actor=security_officer, user=security_officer, name="fuzz", scope="write"
+    )
     return raw
 
 

@@ -191,7 +191,11 @@ def test_every_route_answers_every_persona_without_error_or_leak(persona: str) -
         "external": ExternalPersonFactory.create(agency=agency).pk,
         "organisation": OrganisationFactory.create().pk,
         "token": ApiToken.objects.create(
-            user=users["coordinator"], name="t", prefix="lsn_x", digest="0" * 64
+            user=users["coordinator"],
+            name="t",
+            prefix="lsn_x",
+            digest="0" * 64,
+            expires_at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC),
         ).pk,
     }
     user: User = users[persona]
