@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle lock and absolute lifetime of sessions (SESSION_IDLE_MINUTES, ..._HOURS).
+    "liaison.accounts.middleware.SessionLockMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -259,6 +261,14 @@ API_TOKEN_DAYS = int(env("API_TOKEN_DAYS", "90"))
 API_RATE_LIMIT_TOKEN = int(env("API_RATE_LIMIT_TOKEN", "120"))
 API_RATE_LIMIT_ADDRESS = int(env("API_RATE_LIMIT_ADDRESS", "300"))
 API_RATE_WINDOW_SECONDS = int(env("API_RATE_WINDOW_SECONDS", "60"))
+
+# Sessions (CJIS 5.5.5 session lock; ASVS 3.3): signed out after this many minutes
+# without a request, and this many hours after signing in whatever happens. The cookie
+# lives no longer than the absolute lifetime and ends with the browser.
+SESSION_IDLE_MINUTES = int(env("SESSION_IDLE_MINUTES", "30"))
+SESSION_ABSOLUTE_HOURS = int(env("SESSION_ABSOLUTE_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # CJIS system-use notification: text shown above the sign-in form (empty: none).
 LOGIN_BANNER = env("LOGIN_BANNER", "")

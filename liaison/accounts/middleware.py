@@ -1,11 +1,16 @@
-"""API rate limits (issue 10, part 5; ADR 0020): per bearer token and per client
-address, answered with 429 and ``Retry-After`` before any view runs."""
+"""Account security around every request (ADR 0020): API rate limits per bearer token and
+per client address (429 with ``Retry-After`` before any view runs), and the session lock
+(idle time and absolute lifetime)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from liaison.accounts.services import rate_limit_hit, token_digest
@@ -52,3 +57,53 @@ class ApiRateLimitMiddleware:
                 response["Retry-After"] = str(retry_after)
                 return response
         return None
+
+
+SIGNED_IN_AT = "liaison_signed_in_at"
+LAST_SEEN = "liaison_last_seen"
+# Refresh "last seen" at most this often: one session write a minute, not one a request.
+LAST_SEEN_GRANULARITY = 60
+
+
+class SessionLockMiddleware:
+    """Sessions end after ``SESSION_IDLE_MINUTES`` without a request (CJIS 5.5.5 session
+    lock: 30 minutes) and ``SESSION_ABSOLUTE_HOURS`` after sign-in whatever happens
+    (ASVS 3.3.1/3.3.2). The user is signed out (the authentication log records it) and a
+    page request is sent to the sign-in page, which brings them back afterwards; an API
+    request goes on as anonymous and answers 401."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            ended = self._ended(request)
+            if ended:
+                logout(request)
+                if not request.path.startswith(API_PREFIX):
+                    messages.info(request, ended)
+                    return redirect_to_login(request.get_full_path())
+        return self.get_response(request)
+
+    def _ended(self, request: HttpRequest) -> str:
+        now = int(time.time())
+        session = request.session
+        signed_in = session.get(SIGNED_IN_AT)
+        last_seen = session.get(LAST_SEEN)
+        if signed_in is None:
+            session[SIGNED_IN_AT] = session[LAST_SEEN] = now
+            return ""
+        idle = settings.SESSION_IDLE_MINUTES * 60
+        if last_seen is not None and now - int(last_seen) > idle:
+            return (
+                f"You were signed out after {settings.SESSION_IDLE_MINUTES} minutes without "
+                "activity. Sign in again to go on."
+            )
+        if now - int(signed_in) > settings.SESSION_ABSOLUTE_HOURS * 3600:
+            return (
+                f"Sessions last at most {settings.SESSION_ABSOLUTE_HOURS} hours. Sign in "
+                "again to go on."
+            )
+        if last_seen is None or now - int(last_seen) >= LAST_SEEN_GRANULARITY:
+            session[LAST_SEEN] = now
+        return ""
