@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from django.test import Client
 
 from liaison.accounts.models import Agency, User
@@ -25,6 +26,23 @@ PASSWORD = "correct horse battery"
 def fast_password_hashing(settings: Any) -> None:
     # Full-strength hashing costs ~0.3 s per persona; tests check access, not hash strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def generous_api_rate_limits(settings: Any) -> None:
+    # The URL walk and the schemathesis run send hundreds of API requests a minute from one
+    # address; the rate-limit tests (liaison/accounts/tests/test_rate_limits.py) lower these.
+    settings.API_RATE_LIMIT_ADDRESS = 1_000_000
+    settings.API_RATE_LIMIT_TOKEN = 1_000_000
+
+
+@pytest.fixture(scope="session", autouse=True)
+def plain_http() -> None:
+    # Outside DEBUG every request is redirected to HTTPS (settings.py); the test client and
+    # the browser tests' live server speak plain HTTP. Session-wide and before the live
+    # server starts: SecurityMiddleware reads the setting once, when it is built.
+    # tests/test_deployment.py turns the redirect back on where it is the thing under test.
+    django_settings.SECURE_SSL_REDIRECT = False
 
 
 @pytest.fixture

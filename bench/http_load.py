@@ -7,7 +7,8 @@
 
 Start a server on the same database first (``DATABASE_URL``), e.g.
 
-    DATABASE_URL=… .venv/bin/gunicorn liaison.wsgi -w 2 -b 127.0.0.1:8000
+    DATABASE_URL=… SECRET_KEY=… SECURE_SSL_REDIRECT=0 .venv/bin/gunicorn liaison.wsgi -w 2 \\
+        -b 127.0.0.1:8000
 
 then run this script with the same ``DATABASE_URL``. It signs the bench user in by
 creating a session in the database (the bench user has no password), then for every case:

@@ -23,17 +23,30 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
+from liaison.accounts.models import TokenScope
 from liaison.accounts.services import api_token_authenticate
-from liaison.core.errors import DomainError, validation_messages
+from liaison.core.errors import DomainError, Forbidden, validation_messages
 from liaison.core.schemas import MAX_ID
+
+QUERY_METHODS = ("GET", "HEAD")
+READ_ONLY_TOKEN = (
+    "This API token may only read: create a token with the write scope to change records."  # noqa: S105
+)
 
 
 class TokenAuth(HttpBearer):
+    """A bearer token: unknown, revoked or expired answers 401; a read-only token asking
+    to write answers 403 (ADR 0020). A token limited to one agency narrows its user's
+    roles to that agency (``api_token_authenticate``)."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
-        user = api_token_authenticate(token)
-        if user is not None:
-            request.user = user
-        return user
+        found = api_token_authenticate(token)
+        if found is None:
+            return None
+        if found.scope != TokenScope.WRITE and request.method not in QUERY_METHODS:
+            raise Forbidden(READ_ONLY_TOKEN)
+        request.user = found.user
+        return found.user
 
 
 class SessionAuth(APIKeyCookie):
@@ -100,8 +113,6 @@ api = NinjaAPI(
     urls_namespace="api",
     parser=ObjectBodyParser(),
 )
-
-QUERY_METHODS = ("GET", "HEAD")
 
 
 def input_error_message(request: HttpRequest) -> str:

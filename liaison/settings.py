@@ -7,10 +7,12 @@ also come from a file named by ``<NAME>_FILE`` so that it never sits in the envi
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -49,6 +51,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "simple_history",
     "ninja",
+    # Failed sign-ins and lockouts (ADR 0020).
+    "axes",
     "liaison.core",
     "liaison.accounts",
     "liaison.people",
@@ -66,17 +70,30 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer (SECURE_CSP below; ADR 0020).
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # Outermost but one: it must see the error pages that the inner layers produce.
     "liaison.core.middleware.ApiJsonErrorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Where the request comes from, for the authentication log (core/clients.py).
+    "liaison.core.clients.ClientMiddleware",
+    # Inside WhiteNoise: static files keep their long cache; every page and API answer
+    # (they carry records) is ``Cache-Control: no-store``.
+    "liaison.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle lock and absolute lifetime of sessions (SESSION_IDLE_MINUTES, ..._HOURS).
+    "liaison.accounts.middleware.SessionLockMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # API rate limits per token and per address (429 with Retry-After).
+    "liaison.accounts.middleware.ApiRateLimitMiddleware",
+    # Last: answers a locked-out sign-in with the lockout page (AXES_LOCKOUT_CALLABLE).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "liaison.urls"
@@ -122,6 +139,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out account or address before the password is
+# even checked (ADR 0020).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "activities:list"
 LOGOUT_REDIRECT_URL = "accounts:login"
@@ -133,6 +156,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Validates nothing: its password_changed hook revokes the account's API tokens.
+    {"NAME": "liaison.accounts.services.RevokeTokensOnPasswordChange"},
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -175,6 +200,78 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+
+# HTTPS (ADR 0020, docs/security.md): outside DEBUG every plain-HTTP request is redirected
+# to HTTPS (except /healthz, which a load balancer asks over HTTP) and browsers are told to
+# use nothing else for a year (HSTS). Behind a TLS-terminating proxy, name the header it
+# sets: SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO (its value must then be "https").
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
+if env("SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (env("SECURE_PROXY_SSL_HEADER"), "https")
+
+# A strict Content-Security-Policy (Django's own middleware): scripts, styles, images and
+# fonts only from this site, no inline script, no inline style, no plugins, no framing,
+# forms post only here. htmx is told not to inject its indicator <style> (base.html's
+# htmx-config meta); templates carry no style="" (tests/test_csp.py reads them all).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    # USWDS's stylesheet draws some icons from data: URIs.
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Behind a proxy: the request header holding the client's address (its last entry is
+# used), e.g. HTTP_X_FORWARDED_FOR. Empty: REMOTE_ADDR (core/clients.py).
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", "")
+
+# Failed sign-ins (CJIS 5.5.3: no more than 5 consecutive invalid attempts, then the
+# account locks for 10 minutes unless an administrator releases it). Counted per account
+# name AND per client address, each on its own; a successful sign-in resets the count.
+AXES_FAILURE_LIMIT = int(env("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(env("LOGIN_LOCKOUT_MINUTES", "10")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The lockout lasts the set time from the failure that caused it; attempts during it
+# do not extend it (its end, logged with the lockout, stays true).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "liaison.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "liaison.core.clients.client_ip"
+# Liaison's own authentication log (accounts.AuthEvent) records sign-ins; unlocking goes
+# through accounts.services.account_unlock, which logs it, not through axes' admin.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False
+
+# API tokens (ADR 0020): lifetime in days (the longest a token may be given, and the
+# default), and rate limits: requests per window per token and per client address.
+API_TOKEN_DAYS = int(env("API_TOKEN_DAYS", "90"))
+API_RATE_LIMIT_TOKEN = int(env("API_RATE_LIMIT_TOKEN", "120"))
+API_RATE_LIMIT_ADDRESS = int(env("API_RATE_LIMIT_ADDRESS", "300"))
+API_RATE_WINDOW_SECONDS = int(env("API_RATE_WINDOW_SECONDS", "60"))
+
+# Sessions (CJIS 5.5.5 session lock; ASVS 3.3): signed out after this many minutes
+# without a request, and this many hours after signing in whatever happens. The cookie
+# lives no longer than the absolute lifetime and ends with the browser.
+SESSION_IDLE_MINUTES = int(env("SESSION_IDLE_MINUTES", "30"))
+SESSION_ABSOLUTE_HOURS = int(env("SESSION_ABSOLUTE_HOURS", "12"))
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# CJIS system-use notification: text shown above the sign-in form (empty: none).
+LOGIN_BANNER = env("LOGIN_BANNER", "")
 
 # Page size for HTML lists and API list endpoints.
 PAGE_SIZE = int(env("PAGE_SIZE", "25"))

@@ -171,6 +171,7 @@ def test_the_document_has_list_endpoints_to_check() -> None:
 LIST_READER = {
     f"{API}/vetting/contacts": "security_officer",
     f"{API}/vetting/reads": "inspector",
+    f"{API}/auth-events": "inspector",
 }
 
 

@@ -57,7 +57,10 @@ def assert_no_axe_violations(page: Any, where: str) -> None:
         raise AssertionError(f"{AXE} is missing: run `npm ci` (axe-core is pinned there).")
     page.wait_for_load_state()
     page.locator("main h1").wait_for()
-    page.add_script_tag(path=str(AXE))
+    # Evaluated through the DevTools protocol, not added as a <script> element: the page's
+    # Content-Security-Policy (rightly) refuses inline scripts, and the test must not
+    # switch the policy off (bypass_csp) to check the pages as users get them.
+    page.evaluate(AXE.read_text())
     result = page.evaluate("async () => await axe.run(document)")
     assert result["passes"], f"axe-core checked nothing on {where}"
     problems = [
@@ -397,3 +400,21 @@ def test_without_javascript_rows_and_names_still_work(
         }
     finally:
         context.close()
+
+
+def test_the_csp_watch_reports_an_inline_script(page: Any, live_server: Any) -> None:
+    from tests.conftest import watch_for_csp_violations
+
+    # A context of its own: the ``page`` fixture fails on any violation in its context.
+    context = page.context.browser.new_context()
+    violations = watch_for_csp_violations(context)
+    other = context.new_page()
+    other.goto(f"{live_server.url}/accounts/login/")
+    other.evaluate(
+        "() => { const s = document.createElement('script');"
+        " s.textContent = 'window.ran = true'; document.body.append(s); }"
+    )
+    other.wait_for_timeout(200)
+    assert other.evaluate("() => window.ran") is None
+    assert any("script-src" in v for v in violations), violations
+    context.close()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -447,6 +448,38 @@ def policy_form(world: World, **changes: str) -> dict[str, str]:
 
 ADOPTION_FORM = {"kind": "tactic", "what_changed": "Dispersal line drills.",
                  "effective_on": "2024-03-01"}  # fmt: skip
+
+
+def failed_sign_in(world: World) -> World:
+    """The coordinator mistyped a password: the authentication log has a row to show."""
+    from liaison.accounts.models import AuthEventKind
+    from liaison.accounts.services import auth_event_record
+    from liaison.core.clients import ClientInfo
+
+    auth_event_record(
+        kind=AuthEventKind.SIGN_IN_FAILED,
+        user=world.users["coordinator"],
+        client=ClientInfo(ip_address="10.0.0.9", user_agent="test"),
+        detail="Wrong password from 10.0.0.9",
+    )
+    return world
+
+
+def lock_out(world: World) -> World:
+    """Five failed sign-ins as the coordinator: the account is locked."""
+    AccessAttempt.objects.get_or_create(
+        username="coordinator",
+        ip_address="10.0.0.9",
+        user_agent="test",
+        defaults={
+            "http_accept": "*/*",
+            "path_info": "/accounts/login/",
+            "get_data": "",
+            "post_data": "",
+            "failures_since_start": 5,
+        },
+    )
+    return world
 
 
 ACTIONS = [
@@ -1096,6 +1129,27 @@ ACTIONS = [
         lambda c, w: c.get("/api/v1/oversight/summary"),
         only({"coordinator", "overseer"}, others=FORBIDDEN, outsider=ALLOWED),
         shows=lambda w: "activities",
+    ),
+    Action(
+        "read the authentication log",
+        lambda c, w: (failed_sign_in(w), c.get("/accounts/auth-log/?kind=sign_in_failed"))[1],
+        lambda c, w: (failed_sign_in(w), c.get("/api/v1/auth-events?kind=sign_in_failed"))[1],
+        only({"overseer", "admin"}, others=FORBIDDEN, outsider=FORBIDDEN),
+        shows=lambda w: "Wrong password from 10.0.0.9",
+    ),
+    Action(
+        "release a sign-in lockout",
+        lambda c, w: (lock_out(w), c.post("/accounts/lockouts/", {"username": "coordinator"}))[1],
+        lambda c, w: (
+            lock_out(w),
+            c.post(
+                "/api/v1/lockouts/unlock",
+                {"username": "coordinator"},
+                content_type="application/json",
+            ),
+        )[1],
+        only({"admin"}, others=FORBIDDEN, outsider=FORBIDDEN),
+        changed=lambda w: not AccessAttempt.objects.filter(username="coordinator").exists(),
     ),
 ]
 

@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 import schemathesis
 from django.core.signals import request_finished, request_started
+from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
 from schemathesis.checks import not_a_server_error
@@ -40,7 +41,10 @@ from liaison.people.tests.factories import (
     OrganisationFactory,
 )
 from liaison.vetting.tests.factories import ContactFactory, TraineeFactory, VettingFactory
-from liaison.wsgi import application
+
+# Django's own WSGI handler, not liaison.wsgi: that module refuses to start with the
+# development key, which the test settings use.
+application = get_wsgi_application()
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25"))
 CHECKS = [
@@ -71,7 +75,7 @@ def token(clerk: User, agency: Agency) -> str:
     LocationFactory.create(activity=activity, country="CA")
     EmployeeFactory.create(agency=agency)
     OrganisationFactory.create()
-    _, raw = api_token_create(actor=clerk, user=clerk, name="schemathesis")
+    _, raw = api_token_create(actor=clerk, user=clerk, name="schemathesis", scope="write")
     return raw
 
 
@@ -112,7 +116,9 @@ def security_token(security_officer: User, agency: Agency) -> str:
     TraineeFactory.create(activity=activity)
     VettingFactory.create(contact=contact)
     ExternalPersonFactory.create(agency=agency)
-    _, raw = api_token_create(actor=security_officer, user=security_officer, name="fuzz")
+    _, raw = api_token_create(
+        actor=security_officer, user=security_officer, name="fuzz", scope="write"
+    )
     return raw
 
 

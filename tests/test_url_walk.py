@@ -5,7 +5,8 @@ PATCH, DELETE; a 405 means "not accepted"), first anonymously, then as every per
 
 - Anonymous: a route must either be on the public allow-list below, or refuse: pages
   redirect to the sign-in page, the API answers 401, the admin redirects to its sign-in.
-- Every persona: no route answers a server error, and every API answer is JSON.
+- Every persona: no route answers a server error, every API answer is JSON, and every
+  answer carries the Content-Security-Policy (ADR 0020).
 - Another agency's coordinator (``outsider``) and an employee asking for records that are
   not theirs: every route naming one of those records answers 404 (or 405), never its data.
 
@@ -113,6 +114,7 @@ def test_every_route_is_public_or_refuses_anonymous_callers(url: str) -> None:
     for method in METHODS:
         response = getattr(client, method)(url)
         status = response.status_code
+        assert response.has_header("Content-Security-Policy"), (method, url)
         if url.startswith("/admin/"):
             assert status in (302, 404, 405), (method, url, status)
             if status == 302:
@@ -254,7 +256,11 @@ def test_every_route_answers_every_persona_without_error_or_leak(
         "external": ExternalPersonFactory.create(agency=agency).pk,
         "organisation": OrganisationFactory.create().pk,
         "token": ApiToken.objects.create(
-            user=users["coordinator"], name="t", prefix="lsn_x", digest="0" * 64
+            user=users["coordinator"],
+            name="t",
+            prefix="lsn_x",
+            digest="0" * 64,
+            expires_at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC),
         ).pk,
     }
     user: User = users[persona]
@@ -268,6 +274,9 @@ def test_every_route_answers_every_persona_without_error_or_leak(
             response = getattr(walker, method)(url)
             status = response.status_code
             assert status < 500, (persona, method, url, status)
+            # Every answer, page or API, error or not, carries the Content-Security-Policy.
+            assert "script-src 'self'" in response.get("Content-Security-Policy", ""), (
+                persona, method, url)  # fmt: skip
             # File downloads (a report's attachment, funding's PDFs and XLSX) are the API
             # answers that are not JSON.
             download = status == 200 and url.startswith("/api/v1/reports/attachments/")

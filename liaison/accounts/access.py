@@ -13,7 +13,7 @@ from typing import Any, Final
 from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 
-from liaison.accounts.models import Agency, ApiToken, Role, RoleGrant
+from liaison.accounts.models import Agency, ApiToken, AuthEvent, Role, RoleGrant
 from liaison.core.errors import Forbidden
 
 
@@ -48,6 +48,17 @@ def role_scopes(user: Any) -> dict[str, Scope]:
     }
     setattr(user, _CACHE_ATTR, result)
     return result
+
+
+def narrow_to_agency(user: Any, agency_id: int) -> None:
+    """From now on, ``user`` (this object, for this request) holds its roles in
+    ``agency_id`` only: an API token limited to one agency (ADR 0020). Roles held
+    elsewhere vanish; a role spanning every agency covers just this one."""
+    narrowed: dict[str, Scope] = {}
+    for role, scope in role_scopes(user).items():
+        if in_scope(scope, agency_id):
+            narrowed[role] = frozenset({agency_id})
+    setattr(user, _CACHE_ATTR, narrowed)
 
 
 def scope_for(user: Any, *roles: str) -> Scope:
@@ -106,7 +117,11 @@ def api_tokens_visible_to(user: Any) -> QuerySet[ApiToken]:
     """A user sees only their own tokens (revoked ones too, so the list explains itself)."""
     if not getattr(user, "is_authenticated", False):
         return ApiToken.objects.none()
-    return ApiToken.objects.filter(user_id=user.pk).order_by("-created_at", "-id")
+    return (
+        ApiToken.objects.filter(user_id=user.pk)
+        .select_related("agency")
+        .order_by("-created_at", "-id")
+    )
 
 
 # The one set of sentences about where a new record goes (page forms and API alike).
@@ -161,6 +176,9 @@ class Capabilities:
     # Outcomes and the policy library (ADR 0018): the agency's staff who read every
     # activity (liaison.outcomes.access holds the rule).
     can_see_outcomes: bool = False
+    # The authentication log (overseers, administrators) and lockouts (administrators).
+    can_see_auth_log: bool = False
+    can_unlock: bool = False
 
 
 # Roles that may read every activity of their agency (employees see only their own).
@@ -198,4 +216,82 @@ def capabilities_for(user: Any) -> Capabilities:
         can_see_vetting=bool(held & set(RESTRICTED_READERS)),
         can_see_read_log=bool(held & set(READ_LOG_READERS)),
         can_see_outcomes=bool(held & set(AGENCY_READERS)),
+        can_see_auth_log=bool(held & set(AUTH_LOG_READERS)),
+        can_unlock=Role.ADMIN in held,
     )
+
+
+# --- the authentication log and lockouts (ADR 0020) ------------------------------------
+
+AUTH_LOG_READERS = (Role.OVERSEER, Role.ADMIN)
+
+
+def auth_events_visible_to(user: Any) -> QuerySet[AuthEvent]:
+    """The authentication log: overseers and administrators of every agency read all of
+    it (failed sign-ins for names that match no account too); those of some agencies
+    read the events of accounts that hold a role there."""
+    if not getattr(user, "is_authenticated", False):
+        return AuthEvent.objects.none()
+    scope = scope_for(user, *AUTH_LOG_READERS)
+    if isinstance(scope, _AllAgencies):
+        return AuthEvent.objects.all()
+    if not scope:
+        return AuthEvent.objects.none()
+    holders = RoleGrant.objects.filter(agency_id__in=sorted(scope)).values("user_id")
+    return AuthEvent.objects.filter(user_id__in=holders)
+
+
+def require_auth_log_reader(user: Any) -> None:
+    if scope_for(user, *AUTH_LOG_READERS) == frozenset():
+        raise Forbidden("Only overseers and administrators may read the authentication log.")
+
+
+def require_unlocker(user: Any) -> None:
+    if scope_for(user, Role.ADMIN) == frozenset():
+        raise Forbidden("Only administrators may see and release lockouts.")
+
+
+@dataclass(frozen=True)
+class Lockout:
+    """A lockout in force: of an account name or of a client address."""
+
+    kind: str  # "account" or "address"
+    value: str
+    failures: int
+    locked_until: Any
+
+
+def lockouts_visible_to(user: Any) -> list[Lockout]:
+    """Sign-in lockouts in force (django-axes counts failures per account name and per
+    address, each summed over its attempt records within the lockout time), for
+    administrators: those of every agency see every name and address, an agency's
+    administrator the accounts that hold a role there (never addresses, which no agency
+    owns)."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.db.models import Max, Sum
+    from django.utils import timezone
+
+    scope = scope_for(user, Role.ADMIN)
+    if scope == frozenset():
+        return []
+    limit, cooloff = settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME
+    recent = AccessAttempt.objects.filter(attempt_time__gte=timezone.now() - cooloff)
+    found: list[Lockout] = []
+    for kind, field in (("account", "username"), ("address", "ip_address")):
+        rows = recent.exclude(**{f"{field}__isnull": True})
+        if not isinstance(scope, _AllAgencies):
+            if kind == "address":
+                continue
+            names = RoleGrant.objects.filter(agency_id__in=sorted(scope)).values("user__username")
+            rows = rows.filter(username__in=names)
+        grouped = (
+            rows.values(field)
+            .annotate(total=Sum("failures_since_start"), last=Max("attempt_time"))
+            .filter(total__gte=limit)
+            .order_by("-last")
+        )
+        found += [
+            Lockout(kind, str(g[field]), int(g["total"]), g["last"] + cooloff) for g in grouped
+        ]
+    return found

@@ -8,18 +8,28 @@ from django.http import HttpRequest
 from ninja import Query, Router
 from ninja import Status as HttpStatus
 
-from liaison.accounts.access import api_tokens_visible_to, grants_of
+from liaison.accounts.access import (
+    api_tokens_visible_to,
+    grants_of,
+    require_auth_log_reader,
+    require_unlocker,
+)
 from liaison.accounts.schemas import (
+    AuthEventList,
+    AuthEventListParams,
     MeOut,
     PageParams,
     TokenCreatedOut,
     TokenIn,
     TokenList,
     TokenOut,
+    UnlockIn,
+    UnlockOut,
     errors,
     page_of,
 )
-from liaison.accounts.services import api_token_create, api_token_revoke
+from liaison.accounts.selectors import auth_event_log
+from liaison.accounts.services import account_unlock, api_token_create, api_token_revoke
 
 router = Router(tags=["accounts"])
 
@@ -59,8 +69,43 @@ def token_list(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any
 )
 def token_create(request: HttpRequest, data: TokenIn) -> HttpStatus[dict[str, Any]]:
     user: Any = request.user
-    token, raw = api_token_create(actor=user, user=user, name=data.name)
+    token, raw = api_token_create(
+        actor=user,
+        user=user,
+        name=data.name,
+        scope=data.scope,
+        agency_id=data.agency_id,
+        days=data.days,
+    )
     return HttpStatus(201, {**TokenOut.from_orm(token).model_dump(), "token": raw})
+
+
+@router.get(
+    "/auth-events",
+    response={200: AuthEventList, **errors(403, 422)},
+    operation_id="auth_event_list",
+    url_name="auth_event_list",
+    summary="The authentication log (overseers, administrators), newest first",
+)
+def auth_event_list(request: HttpRequest, params: Query[AuthEventListParams]) -> dict[str, Any]:
+    require_auth_log_reader(request.user)
+    events = auth_event_log(
+        user=request.user, username=params.username, kind=params.kind.value if params.kind else ""
+    )
+    return page_of(events, params)
+
+
+@router.post(
+    "/lockouts/unlock",
+    response={200: UnlockOut, **errors(403, 422)},
+    operation_id="lockout_release",
+    url_name="lockout_release",
+    summary="Release a sign-in lockout of an account name or address (administrators)",
+)
+def lockout_release(request: HttpRequest, data: UnlockIn) -> dict[str, Any]:
+    require_unlocker(request.user)
+    cleared = account_unlock(actor=request.user, username=data.username, ip_address=data.ip_address)
+    return {"cleared": cleared}
 
 
 @router.post(

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from typing import Any
 
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
+
+from liaison.accounts.access import agencies_for_new_record
+from liaison.accounts.models import Agency, Role, TokenScope
 from liaison.core.forms import UswdsBoundField, UswdsForm
 
 
@@ -22,3 +29,49 @@ class ApiTokenForm(UswdsForm):
         required=False,
         help_text="Optional. What the token is for, e.g. “nightly export script”.",
     )
+    scope = forms.ChoiceField(
+        label="What it may do",
+        choices=TokenScope.choices,
+        initial=TokenScope.READ,
+        required=False,
+        help_text="Read only unless the script must change records.",
+    )
+    agency = forms.ModelChoiceField(
+        label="Agency",
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label="Every agency where I hold a role",
+        help_text="Limit the token to one agency's records.",
+    )
+    days = forms.IntegerField(
+        label="Days until it expires",
+        min_value=1,
+        required=False,
+        help_text="At most the deployment's limit.",
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies_for_new_record(user, roles=Role.values)  # type: ignore[attr-defined]
+        self.fields["days"].widget.attrs["max"] = settings.API_TOKEN_DAYS
+        self.fields["days"].initial = settings.API_TOKEN_DAYS
+        self.fields["days"].help_text = f"1 to {settings.API_TOKEN_DAYS}."
+        self.fields["days"].validators.append(MaxValueValidator(settings.API_TOKEN_DAYS))
+
+
+class UnlockForm(UswdsForm):
+    username = forms.CharField(label="Account name", max_length=150, required=False)
+    ip_address = forms.GenericIPAddressField(label="Address", required=False)
+
+
+def apply_service_errors(
+    form: forms.Form, exc: ValidationError, fields: dict[str, str] | None = None
+) -> None:
+    """Put each message of a service's ``ValidationError`` on the form field it names
+    (``fields`` renames service keys, e.g. ``agency_id`` → ``agency``); others go on top."""
+    rename = fields or {}
+    messages = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
+    for key, texts in messages.items():
+        field = rename.get(key, key)
+        for text in texts:
+            form.add_error(field if field in form.fields else None, text)

@@ -124,25 +124,151 @@ class RoleGrant(models.Model):
         return f"{self.user} — {self.get_role_display()} @ {self.agency or 'all agencies'}"
 
 
+class TokenScope(models.TextChoices):
+    READ = "read", "Read only"
+    WRITE = "write", "Read and write"
+
+
 class ApiToken(models.Model):
     """A bearer token for scripts. Only a SHA-256 digest is stored; revoked tokens stay
-    as rows so the audit trail can still name them."""
+    as rows so the audit trail can still name them.
+
+    A token expires (``expires_at``, 90 days by default: ``API_TOKEN_DAYS``), carries a
+    scope (read only, or read and write) and may be limited to one agency: it then acts
+    with its owner's roles in that agency only (ADR 0020). It is revoked when its owner's
+    password changes or the owner is deactivated."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     prefix = models.CharField(max_length=12, help_text="First characters, to recognise it.")
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    scope = models.CharField(max_length=5, choices=TokenScope.choices, default=TokenScope.READ)
+    agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty: every agency where the owner holds a role.",
+    )
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords(excluded_fields=["digest", "last_used_at"])
 
     class Meta:
         ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(scope__in=TokenScope.values), name="apitoken_scope_valid"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
     @property
     def is_active(self) -> bool:
-        return self.revoked_at is None
+        from django.utils import timezone
+
+        return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class AuthEventKind(models.TextChoices):
+    """What happened to an account (docs/audit-events.md, "Authentication log")."""
+
+    SIGN_IN = "sign_in", "Signed in"
+    SIGN_IN_FAILED = "sign_in_failed", "Sign-in failed"
+    SIGN_OUT = "sign_out", "Signed out"
+    LOCKOUT = "lockout", "Locked out"
+    UNLOCK = "unlock", "Unlocked"
+    TOKEN_CREATED = "token_created", "API token created"
+    TOKEN_REVOKED = "token_revoked", "API token revoked"
+    ROLE_GRANTED = "role_granted", "Role granted"
+    ROLE_REVOKED = "role_revoked", "Role revoked"
+    DEACTIVATED = "deactivated", "Account deactivated"
+    PASSWORD_CHANGED = "password_changed", "Password changed"
+
+
+class AuthEventQuerySet(models.QuerySet["AuthEvent"]):
+    def update(self, **kwargs: Any) -> int:
+        raise ProtectedError("The authentication log is append-only.", set(self))
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise ProtectedError("The authentication log is append-only.", set(self))
+
+
+class AuthEvent(models.Model):
+    """One authentication event: who, what, when, from where, with what outcome.
+
+    Append-only and written by ``accounts.services.auth_event_record`` alone (CJIS 5.4.1.1,
+    ASVS 7.1–7.2). Like ``records.RestrictedRead`` it keeps no history of its own: it *is*
+    a history, and its rows are never changed (``save`` refuses an existing row, the
+    queryset refuses ``update`` and ``delete``). ``username`` is what was typed, so a
+    failed sign-in for a name that matches no account is logged too (``user`` empty); it
+    is shown only to administrators of every agency."""
+
+    at = models.DateTimeField(db_index=True)
+    kind = models.CharField(max_length=20, choices=AuthEventKind.choices)
+    success = models.BooleanField(help_text="False: the attempt was refused.")
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="auth_events"
+    )
+    username = models.CharField(max_length=150, blank=True)
+    actor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who did it, when not the account itself (an administrator); empty: "
+        "the account itself or the system.",
+    )
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+    detail = models.CharField(max_length=300, blank=True)
+
+    objects = AuthEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=AuthEventKind.values), name="authevent_kind_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "-at"], name="authevent_user_at")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise ProtectedError("The authentication log is append-only.", {self})
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise ProtectedError("The authentication log is append-only.", {self})
+
+
+class RateLimitWindow(models.Model):
+    """How many API requests one key (a token, an address) made in one fixed window.
+
+    Counters, not records: no history (tests/test_history.py names the reason), and rows
+    of past windows are deleted as new ones start (``services.rate_limit_hit``). In the
+    database rather than a per-process cache so that every server worker counts
+    together, on SQLite and PostgreSQL alike."""
+
+    key = models.CharField(max_length=80)
+    window_start = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="ratelimit_one_row"),
+        ]
+        indexes = [models.Index(fields=["window_start"], name="ratelimit_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key} @ {self.window_start:%H:%M:%S}: {self.hits}"

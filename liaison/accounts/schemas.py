@@ -11,7 +11,7 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from liaison.accounts.models import Role
+from liaison.accounts.models import AuthEventKind, Role, TokenScope
 
 # The list envelope and paging live in core (one definition for every app); these names
 # stay importable from here for the routers that always took them from accounts.
@@ -43,6 +43,15 @@ class MeOut(Schema):
 
 class TokenIn(Schema):
     name: str = Field(max_length=100, description="What the token is for, e.g. the script.")
+    scope: TokenScope = Field(
+        TokenScope.READ, description="`read` (the default) or `write` (read and write)."
+    )
+    agency_id: int | None = Field(
+        None, description="Limit the token to this agency (one where you hold a role)."
+    )
+    days: int | None = Field(
+        None, description="Days until it expires: 1 to API_TOKEN_DAYS (default 90, the most)."
+    )
 
 
 class _TokenFields(Schema):
@@ -50,9 +59,12 @@ class _TokenFields(Schema):
     name: str
     prefix: str = Field(description="The token's first characters, to recognise it.")
     created_at: dt.datetime
+    expires_at: dt.datetime
+    scope: TokenScope
+    agency_id: int | None = Field(description="Empty: every agency where you hold a role.")
     last_used_at: dt.datetime | None
     revoked_at: dt.datetime | None
-    active: bool
+    active: bool = Field(description="Neither revoked nor expired.")
 
 
 class TokenOut(_TokenFields):
@@ -71,3 +83,36 @@ class TokenCreatedOut(_TokenFields):
 
 
 TokenList = list_of(TokenOut, "TokenList")
+
+
+class AuthEventListParams(PageParams):
+    username: str = Field("", max_length=150, description="Only this account name's events.")
+    kind: AuthEventKind | None = Field(None, description="Only events of this kind.")
+
+
+class AuthEventOut(Schema):
+    id: int
+    at: dt.datetime
+    kind: AuthEventKind
+    success: bool = Field(description="False: the attempt was refused.")
+    username: str = Field(description="The account name (as typed, for a failed sign-in).")
+    by: str | None = Field(description="Who did it, when not the account itself.")
+    ip_address: str | None
+    user_agent: str
+    detail: str
+
+    @staticmethod
+    def resolve_by(obj: Any) -> str | None:
+        return obj.actor.get_username() if obj.actor_id else None
+
+
+AuthEventList = list_of(AuthEventOut, "AuthEventList")
+
+
+class UnlockIn(Schema):
+    username: str = Field("", max_length=150, description="The account name to release.")
+    ip_address: str = Field("", max_length=45, description="The client address to release.")
+
+
+class UnlockOut(Schema):
+    cleared: int = Field(description="Attempt records forgotten (0: nothing was locked).")

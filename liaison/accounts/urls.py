@@ -10,4 +10,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("tokens/", views.token_list, name="tokens"),
     path("tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("auth-log/", views.auth_log, name="auth_log"),
+    path("auth-log.csv", views.auth_log_csv, name="auth_log_csv"),
+    path("lockouts/", views.lockouts, name="lockouts"),
 ]

@@ -40,3 +40,20 @@ class ApiJsonErrorsMiddleware:
         if response.has_header("Allow"):
             replacement["Allow"] = response["Allow"]
         return replacement
+
+
+class NoStoreMiddleware:
+    """Every page and API answer carries records (or a sign-in form): none may be kept by
+    the browser's cache or a proxy, so a shared workstation's back button or a cache
+    shows nothing after sign-out (ASVS 8.2.1). A view that sets its own Cache-Control
+    keeps it. Static files never reach this middleware: WhiteNoise, above it, answers
+    them with their long cache lifetime."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response

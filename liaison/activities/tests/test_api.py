@@ -39,7 +39,7 @@ class TokenClient:
     prove token clients need none."""
 
     def __init__(self, user: User) -> None:
-        _, raw = api_token_create(actor=user, user=user, name="test script")
+        _, raw = api_token_create(actor=user, user=user, name="test script", scope="write")
         self.raw = raw
         self.client = Client(enforce_csrf_checks=True, headers={"Authorization": f"Bearer {raw}"})
 

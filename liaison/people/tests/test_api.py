@@ -25,7 +25,7 @@ API = "/api/v1"
 
 def token_client(user: User) -> Client:
     """A script with a bearer token; CSRF is enforced, as in production."""
-    _, raw = api_token_create(actor=user, user=user, name="test script")
+    _, raw = api_token_create(actor=user, user=user, name="test script", scope="write")
     return Client(enforce_csrf_checks=True, headers={"Authorization": f"Bearer {raw}"})
 
 
