@@ -62,6 +62,9 @@ def in_process_app(db: None) -> Iterator[None]:
     # the test's transaction (the WSGI handler would, at the end of every request).
     request_started.disconnect(close_old_connections)
     request_finished.disconnect(close_old_connections)
+    # The handler was built at import, before the test settings turned the HTTPS redirect
+    # off (conftest.plain_http); SecurityMiddleware reads it when built, so build again.
+    application.load_middleware()
     yield
     request_started.connect(close_old_connections)
     request_finished.connect(close_old_connections)

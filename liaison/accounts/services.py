@@ -167,7 +167,9 @@ def _revoke_all_tokens(*, user: User, actor: Any, why: str) -> int:
 @transaction.atomic
 def role_revoke(*, actor: Any, grant: RoleGrant) -> None:
     """Take a role away. The grant's history keeps who held it, where, and who revoked it."""
-    grant = RoleGrant.objects.select_for_update().select_related("user", "agency").get(pk=grant.pk)
+    # No select_related: PostgreSQL refuses FOR UPDATE on the nullable side of an outer
+    # join (agency is empty for a grant spanning every agency).
+    grant = RoleGrant.objects.select_for_update().get(pk=grant.pk)
     auth_event_record(
         kind=AuthEventKind.ROLE_REVOKED, user=grant.user, by=actor, detail=_grant_words(grant)
     )
