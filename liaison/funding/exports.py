@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from pathlib import Path
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -25,13 +26,16 @@ FORM_801_TITLE = "Gift to an Agency Report (California Form 801)"
 
 def form801_pdf(form: Form801) -> bytes:
     """The Form 801 of one outside payment, as a PDF."""
-    from weasyprint import HTML  # imported here: it loads Pango, which only this needs
+    from weasyprint import CSS, HTML  # imported here: it loads Pango, which only this needs
 
     html = render_to_string(
         "funding/form801_print.html",
         {"title": FORM_801_TITLE, "form": form, "fields": form801_fields(form)},
     )
-    return bytes(HTML(string=html).write_pdf())
+    # The style sheet is a file, not a <style> element: no template carries inline style
+    # (the site's Content-Security-Policy; tests/test_deployment.py checks every template).
+    stylesheet = CSS(filename=str(Path(__file__).with_name("form801_print.css")))
+    return bytes(HTML(string=html).write_pdf(stylesheets=[stylesheet]))
 
 
 NEGATIVE = (

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
 from liaison.accounts.tests.factories import UserFactory
 from liaison.activities.tests.factories import ActivityFactory
@@ -24,6 +25,10 @@ class ReportFactory(factory.django.DjangoModelFactory[EvaluationReport]):
     activity = factory.SubFactory(ActivityFactory)
     agency = factory.SelfAttribute("activity.agency")
     status = "acknowledged"
+    # The reports app's constraint: an acknowledged report (not imported) has its date.
+    acknowledged_at = factory.LazyAttribute(
+        lambda o: timezone.now() if o.status == "acknowledged" else None
+    )
     due_on = factory.LazyAttribute(lambda o: o.activity.end_date + dt.timedelta(days=30))
     purpose = "Learn how a partner force polices large demonstrations."
     key_takeaways = "Dialogue teams reduce confrontations; kettling escalates them."
