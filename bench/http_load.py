@@ -118,7 +118,13 @@ def session_cookie(username: str) -> tuple[str, str, Any]:
     user = get_user_model().objects.get(username=username)
     store = import_string(settings.SESSION_ENGINE + ".SessionStore")()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    # The first backend that can restore a user from a session (django-axes' backend,
+    # listed first, only refuses locked-out sign-ins and has no get_user).
+    store[BACKEND_SESSION_KEY] = next(
+        path
+        for path in settings.AUTHENTICATION_BACKENDS
+        if hasattr(import_string(path), "get_user")
+    )
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.save()
     return settings.SESSION_COOKIE_NAME, str(store.session_key), user
