@@ -327,7 +327,11 @@ def vetting_request_transition(
     vetting.status = transition.target
     if reason:
         vetting.notes = f"{vetting.notes}\n{decided}: {reason}".strip()
-    save_audited(vetting, actor=actor, reason=reason or transition.label)
+    # The history row's change reason is the move's name: the reason itself is kept, whole,
+    # in the notes (whose change the same history row records). simple-history's change
+    # reason is a 100-character column, which PostgreSQL enforces: a longer reason there
+    # failed the whole move (the outcomes app does the same).
+    save_audited(vetting, actor=actor, reason=transition.label)
     return vetting
 
 

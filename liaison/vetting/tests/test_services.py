@@ -230,6 +230,28 @@ def test_denial_needs_a_reason(security_officer: User, agency: Agency) -> None:
     assert "reason" in caught.value.message_dict
 
 
+def test_a_long_denial_reason_is_kept_whole_on_both_databases(
+    security_officer: User, agency: Agency
+) -> None:
+    """History's change-reason column holds 100 characters (PostgreSQL enforces it): the
+    reason lives in the notes, whole, and the history row names the move."""
+    vetting = VettingFactory.create(contact__activity__agency=agency)
+    reason = "The embassy's cable names an open investigation into the unit. " * 5
+    vetting_request_transition(
+        actor=security_officer,
+        vetting=vetting,
+        name="deny",
+        reason=reason,
+        decided_on=dt.date(2023, 6, 1),
+    )
+    stored = VettingRequest.objects.get(pk=vetting.pk)
+    assert stored.status == "denied"
+    assert reason.strip() in stored.notes
+    latest = stored.history.latest()  # type: ignore[attr-defined]
+    assert reason.strip() in latest.notes
+    assert len(latest.history_change_reason) <= 100
+
+
 def test_an_overseer_may_not_decide(inspector: User, agency: Agency) -> None:
     vetting = VettingFactory.create(contact__activity__agency=agency, source_document="Cable")
     with pytest.raises(Forbidden):
