@@ -517,7 +517,9 @@ def report_transition(
         report.resubmit_by = resubmit_by
     elif transition.name == "acknowledge":
         report.acknowledged_at = now
-    save_audited(report, actor=actor, reason=reason or transition.label)
+    # The history names the move; the reason, whole, is on the review row below (the
+    # history's change reason holds 100 characters, which PostgreSQL enforces).
+    save_audited(report, actor=actor, reason=transition.label)
     if transition.who == "supervisor":
         review = ReportReview(
             report=report,

@@ -140,3 +140,20 @@ def test_the_api_enum_lists_every_transition_of_the_table() -> None:
     from liaison.reports.schemas import TransitionName
 
     assert set(get_args(TransitionName)) == {t.name for t in TRANSITIONS}
+
+
+def test_a_long_return_reason_is_kept_whole_on_both_databases(
+    commander: User, employee_user: User, employee_record: Employee
+) -> None:
+    """History's change-reason column holds 100 characters (PostgreSQL enforces it): the
+    reason is kept whole on the review row and the history row names the move."""
+    report = filled_report(employee_user, employee_record)
+    report_transition(actor=employee_user, report=report, name="submit")
+    reason = "Name each unit you visited and what its commander showed you there. " * 4
+    report_transition(
+        actor=commander, report=report, name="return", reason=reason,
+        resubmit_by=timezone.localdate() + dt.timedelta(days=10),
+    )  # fmt: skip
+    report.refresh_from_db()
+    assert report.status == ReportStatus.RETURNED
+    assert ReportReview.objects.get(report=report).reason == reason.strip()
