@@ -120,6 +120,15 @@ class AgencyIdsField(forms.Field):
 _FILTER_COUNTRIES: Choices = country_choices("Any country")
 
 
+class FixedChoiceField(forms.ChoiceField):
+    """A choice field whose choices are fixed for the life of the process (the country
+    list): each form's copy shares them. ``ChoiceField`` deep-copies and re-normalises
+    its choices for every form, 250 countries on every list page (bench/README.md)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> FixedChoiceField:
+        return cast(FixedChoiceField, forms.Field.__deepcopy__(self, memo))
+
+
 class ActivityFilterForm(UswdsForm):
     """The GET form of the activity list. Every field is optional; a value that does not
     parse is reported on its field and left out of the filters (see ``filters()``)."""
@@ -131,7 +140,9 @@ class ActivityFilterForm(UswdsForm):
         help_text="Words in the title, topics, purpose, places, organisations or "
         "participants' names.",
     )
-    country = forms.ChoiceField(label="Country", required=False, widget=QuickSelect)
+    country = FixedChoiceField(
+        label="Country", required=False, widget=QuickSelect, choices=_FILTER_COUNTRIES
+    )
     category = forms.ChoiceField(label="Category", required=False, widget=QuickSelect)
     direction = forms.ChoiceField(
         label="Direction",
@@ -196,15 +207,17 @@ class ActivityFilterForm(UswdsForm):
         label="Sort by", required=False, choices=SORT_CHOICES, widget=QuickSelect
     )
 
-    def __init__(self, data: Any, *, years: list[int]) -> None:
+    def __init__(
+        self, data: Any, *, years: list[int], categories: Iterable[Category] | None = None
+    ) -> None:
         if data is not None and data.get("country"):
             # Country codes are matched in capitals, as the selector and the API do.
             data = data.copy()
             data["country"] = str(data["country"]).upper()
         super().__init__(data)
-        cast(forms.ChoiceField, self.fields["country"]).choices = _FILTER_COUNTRIES
         cast(forms.ChoiceField, self.fields["category"]).choices = _with_blank(
-            ((c.slug, c.name) for c in category_choices()), "Any category"
+            ((c.slug, c.name) for c in (category_choices() if categories is None else categories)),
+            "Any category",
         )
         # A year outside the list (e.g. from a bookmarked link) is still a valid filter:
         # offer it so the select shows what is being applied.

@@ -97,12 +97,20 @@ def _filter_subjects(request: HttpRequest, form: ActivityFilterForm) -> dict[str
 @login_required
 @domain_errors_as_http
 def activity_list(request: HtmxHttpRequest) -> HttpResponse:
-    form = ActivityFilterForm(request.GET, years=selectors.year_range(user=request.user))
+    # One read of the category vocabulary serves the filter (active ones) and the rows
+    # (any, retired ones too) instead of a query for each.
+    categories = list(selectors.category_list())
+    form = ActivityFilterForm(
+        request.GET,
+        years=selectors.year_range(user=request.user),
+        categories=[c for c in categories if c.active],
+    )
     filters = form.filters()
     queryset = selectors.with_list_relations(
-        selectors.activity_list(user=request.user, filters=filters), agency=False
+        selectors.activity_list(user=request.user, filters=filters), agency=False, category=False
     )
     page = paginate(queryset, page=_page_number(request))
+    selectors.attach_categories(page.items, categories)
     context = {
         "nav": "activities",
         "form": form,
