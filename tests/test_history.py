@@ -153,6 +153,14 @@ MODELS_WITHOUT_HISTORY: dict[str, str] = {
     "written once by accounts.services.auth_event_record and never changed (ADR 0020)",
     "accounts.RateLimitWindow": "request counters for the API rate limits, not records: "
     "swept as windows pass (ADR 0020)",
+    "accounts.TotpDevice": "an authenticator's secret must not be copied into history "
+    "rows; its enrolment and removal are in the authentication log (ADR 0021)",
+    "accounts.SecurityKey": "a security key's public key and counter; its registration "
+    "and removal are in the authentication log (ADR 0021)",
+    "accounts.RecoveryCode": "digests of single-use codes; their issue and use are in the "
+    "authentication log (ADR 0021)",
+    "accounts.UserSession": "metadata about a live browser session, deleted when it ends; "
+    "sign-ins and sign-outs are in the authentication log (ADR 0021)",
 }
 
 # Public service functions taking an ``actor`` that are not in CASES, with the reason.
