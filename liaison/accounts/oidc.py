@@ -107,20 +107,27 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
         return _refused(request, exc.description or exc.error or "the answer was not valid.")
     claims = dict(token.get("userinfo") or {})
     email = str(claims.get("email") or "")
+    next_url = request.session.pop(SSO_NEXT, None) or reverse(settings.LOGIN_REDIRECT_URL)
+    reauth_for = request.session.pop(SSO_REAUTH, None)
+    if reauth_for is not None and request.user.is_authenticated:
+        # Confirming who is already signed in: the provider must vouch for the same
+        # account (its verified e-mail), and no account is created or switched here.
+        same = (
+            request.user.pk == reauth_for
+            and claims.get("email_verified") is True
+            and email.lower() == (getattr(request.user, "email", "") or "").lower()
+        )
+        if not same:
+            return _refused(request, "you signed in as someone else.", username=email)
+        mark_authenticated(request)
+        services.auth_event_record(
+            kind=AuthEventKind.REAUTHENTICATED, user=request.user, detail="By single sign-on."
+        )
+        return redirect(next_url)
     try:
         user = services.sso_user_for(claims=claims)
     except Forbidden as exc:
         return _refused(request, exc.message, username=email)
-    next_url = request.session.pop(SSO_NEXT, None) or reverse(settings.LOGIN_REDIRECT_URL)
-    reauth_for = request.session.pop(SSO_REAUTH, None)
-    if reauth_for is not None and request.user.is_authenticated:
-        if reauth_for != user.pk or request.user.pk != user.pk:
-            return _refused(request, "you signed in as someone else.", username=email)
-        mark_authenticated(request)
-        services.auth_event_record(
-            kind=AuthEventKind.REAUTHENTICATED, user=user, detail="Single sign-on."
-        )
-        return redirect(next_url)
     if services.mfa_enrolled(user):
         from liaison.accounts.views import MFA_PENDING
 

@@ -48,10 +48,13 @@ def sso(provider: str, settings: Any) -> str:
     return provider
 
 
-def sign_in_at_the_provider(client: Client, sub: str, next_url: str = "") -> Any:
-    """Click "Sign in with …", sign in at the provider as ``sub``, follow the provider
-    back to Liaison; returns Liaison's answer to the callback."""
-    start = client.get("/accounts/oidc/login/" + (f"?next={next_url}" if next_url else ""))
+def sign_in_at_the_provider(
+    client: Client, sub: str, next_url: str = "", reauth: bool = False
+) -> Any:
+    """Click "Sign in with …" (or "Confirm with …": ``reauth``), sign in at the provider
+    as ``sub``, follow the provider back to Liaison; returns Liaison's answer."""
+    query = "&".join(q for q in (next_url and f"next={next_url}", reauth and "reauth=1") if q)
+    start = client.get("/accounts/oidc/login/" + (f"?{query}" if query else ""))
     assert start.status_code == 302
     at_provider = requests.post(
         start["Location"], data={"sub": sub}, allow_redirects=False, timeout=10
@@ -164,3 +167,32 @@ def test_without_configuration_the_button_is_absent_and_the_routes_send_back(db:
     assert "Sign in with" not in client.get("/accounts/login/").content.decode()
     assert client.get("/accounts/oidc/login/")["Location"] == "/accounts/login/"
     assert client.get("/accounts/oidc/callback/?code=x")["Location"] == "/accounts/login/"
+
+
+def test_single_sign_on_confirms_it_is_you_before_a_sensitive_action(sso: str, clerk: User) -> None:
+    import time
+
+    from liaison.accounts.models import ApiToken
+    from liaison.accounts.reauth import AUTH_AT
+
+    clerk.email = "clerk@metro.example"
+    clerk.save()
+    client = Client()
+    sign_in_at_the_provider(client, "alice")
+    session = client.session
+    session[AUTH_AT] = int(time.time()) - 3600
+    session.save()
+    page = client.get("/accounts/reauthenticate/?next=/accounts/tokens/")
+    assert "Confirm with" in page.content.decode()
+    # Someone else at the provider does not confirm the clerk, and no account is made.
+    refused = sign_in_at_the_provider(client, "newcomer", "/accounts/tokens/", reauth=True)
+    assert refused["Location"] == "/accounts/login/"
+    assert not User.objects.filter(email="new.person@metro.example").exists()
+    client.post("/accounts/tokens/", {"name": "nightly", "scope": "read"})
+    assert not ApiToken.objects.filter(user=clerk).exists()
+    # The clerk does, and goes on to the action.
+    response = sign_in_at_the_provider(client, "alice", "/accounts/tokens/", reauth=True)
+    assert response["Location"] == "/accounts/tokens/"
+    assert AuthEvent.objects.filter(user=clerk, kind=AuthEventKind.REAUTHENTICATED).exists()
+    client.post("/accounts/tokens/", {"name": "nightly", "scope": "read"})
+    assert ApiToken.objects.filter(user=clerk, name="nightly").exists()
