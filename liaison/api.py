@@ -24,6 +24,7 @@ from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 
 from liaison.accounts.models import TokenScope
+from liaison.accounts.reauth import TOKEN_ATTR
 from liaison.accounts.services import api_token_authenticate
 from liaison.core.errors import DomainError, Forbidden, validation_messages
 from liaison.core.schemas import MAX_ID
@@ -46,6 +47,9 @@ class TokenAuth(HttpBearer):
         if found.scope != TokenScope.WRITE and request.method not in QUERY_METHODS:
             raise Forbidden(READ_ONLY_TOKEN)
         request.user = found.user
+        # Sensitive actions ask a browser session to re-authenticate, never a token
+        # (accounts/reauth.py, ADR 0021): remember what authenticated this request.
+        setattr(request, TOKEN_ATTR, found)
         return found.user
 
 

@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     # Idle lock and absolute lifetime of sessions (SESSION_IDLE_MINUTES, ..._HOURS).
     "liaison.accounts.middleware.SessionLockMiddleware",
+    # Users whose role requires MFA reach only the enrolment pages until they enrol.
+    "liaison.accounts.middleware.MfaRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -269,6 +271,26 @@ SESSION_IDLE_MINUTES = int(env("SESSION_IDLE_MINUTES", "30"))
 SESSION_ABSOLUTE_HOURS = int(env("SESSION_ABSOLUTE_HOURS", "12"))
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_HOURS * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# MFA (ADR 0021; CJIS 5.6.2.2 advanced authentication): users holding any of these roles
+# (comma-separated role names) must set up an authenticator app before they can reach
+# anything else; everyone else may. Sign-in asks an enrolled user for a code.
+MFA_REQUIRED_ROLES = [
+    r.strip() for r in env("MFA_REQUIRED_ROLES", "security,overseer,admin").split(",") if r.strip()
+]
+# Sensitive actions (granting roles in the admin, creating API tokens, changing one's MFA;
+# reauthentication_required in accounts/reauth.py) ask for the password or an MFA code
+# again when the last one was given more than this many minutes ago.
+REAUTH_MINUTES = int(env("REAUTH_MINUTES", "10"))
+
+# Single sign-on with the department's identity provider (OpenID Connect; ADR 0021). On
+# when OIDC_ISSUER is set (the provider's issuer URL, whose
+# /.well-known/openid-configuration is read). Accounts are matched by verified e-mail,
+# or created with no role. The client secret may come from OIDC_CLIENT_SECRET_FILE.
+OIDC_ISSUER = env("OIDC_ISSUER", "").rstrip("/")
+OIDC_CLIENT_ID = env("OIDC_CLIENT_ID", "")
+OIDC_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", "")
+OIDC_PROVIDER_NAME = env("OIDC_PROVIDER_NAME", "your department's sign-in")
 
 # CJIS system-use notification: text shown above the sign-in form (empty: none).
 LOGIN_BANNER = env("LOGIN_BANNER", "")

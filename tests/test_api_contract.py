@@ -150,6 +150,7 @@ def world(clerk: User, agency: Agency, settings: Any, tmp_path: Any) -> dict[str
         "organisation_id": organisation.pk,
         "person_id": person.pk,
         "token_id": 1,
+        "session_id": 1,
     }
 
 

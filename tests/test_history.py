@@ -153,12 +153,28 @@ MODELS_WITHOUT_HISTORY: dict[str, str] = {
     "written once by accounts.services.auth_event_record and never changed (ADR 0020)",
     "accounts.RateLimitWindow": "request counters for the API rate limits, not records: "
     "swept as windows pass (ADR 0020)",
+    "accounts.TotpDevice": "an authenticator's secret must not be copied into history "
+    "rows; its enrolment and removal are in the authentication log (ADR 0021)",
+    "accounts.SecurityKey": "a security key's public key and counter; its registration "
+    "and removal are in the authentication log (ADR 0021)",
+    "accounts.RecoveryCode": "digests of single-use codes; their issue and use are in the "
+    "authentication log (ADR 0021)",
+    "accounts.UserSession": "metadata about a live browser session, deleted when it ends; "
+    "sign-ins and sign-outs are in the authentication log (ADR 0021)",
 }
 
 # Public service functions taking an ``actor`` that are not in CASES, with the reason.
 SERVICES_NOT_IN_CASES: dict[str, str] = {
     "accounts.account_unlock": "forgets django-axes' attempt records (no history) and "
     "appends to the authentication log (no history); tested in accounts/tests/test_lockout.py",
+    "accounts.mfa_remove": "removes an authenticator (no history); test_mfa.py",
+    "accounts.recovery_codes_regenerate": "replaces recovery codes (no history); test_mfa.py",
+    "accounts.security_key_register": "stores a security key (no history); test_mfa.py and tests/test_browser_mfa.py",
+    "accounts.totp_begin": "starts an authenticator (no history), not yet in force; test_mfa.py",
+    "accounts.totp_confirm": "puts an authenticator in force (no history), logged; test_mfa.py",
+    "accounts.user_session_end": "ends a session (session store, no history), logged; test_sessions.py",
+    "accounts.user_sessions_end_others": "ends sessions (session store, no history), logged; test_sessions.py",
+    "accounts.user_sign_out_everywhere": "ends sessions (session store, no history), logged; test_sessions.py",
     "approvals.request_moved": "the effect of activity_transition, never called on its own: "
     "its rows are counted in the activity_transition and approval_decide cases",
 }

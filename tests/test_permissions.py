@@ -465,6 +465,27 @@ def failed_sign_in(world: World) -> World:
     return world
 
 
+def another_session(client: Client, world: World) -> int:
+    """The signed-in persona also signs in on a second browser; returns that session's
+    row in the sessions list (world.other_session_key remembers it)."""
+    from liaison.accounts.models import User, UserSession
+
+    user = User.objects.get(pk=client.session["_auth_user_id"])
+    phone = Client(HTTP_USER_AGENT="Second browser")
+    phone.force_login(user)
+    phone.get("/accounts/tokens/")
+    row = UserSession.objects.get(user=user, user_agent="Second browser")
+    world.other_session_key = row.session_key  # type: ignore[attr-defined]
+    return row.pk
+
+
+def other_session_ended(world: World) -> bool:
+    from django.contrib.sessions.models import Session
+
+    key = getattr(world, "other_session_key", None)
+    return key is not None and not Session.objects.filter(session_key=key).exists()
+
+
 def lock_out(world: World) -> World:
     """Five failed sign-ins as the coordinator: the account is locked."""
     AccessAttempt.objects.get_or_create(
@@ -1150,6 +1171,20 @@ ACTIONS = [
         )[1],
         only({"admin"}, others=FORBIDDEN, outsider=FORBIDDEN),
         changed=lambda w: not AccessAttempt.objects.filter(username="coordinator").exists(),
+    ),
+    Action(
+        "list my own sessions",
+        lambda c, w: c.get("/accounts/sessions/"),
+        lambda c, w: c.get("/api/v1/sessions"),
+        only(set(PERSONAS), outsider=ALLOWED),
+        shows=lambda w: "127.0.0.1",
+    ),
+    Action(
+        "sign out another of my sessions",
+        lambda c, w: c.post("/accounts/sessions/", {"session": another_session(c, w)}),
+        lambda c, w: c.post(f"/api/v1/sessions/{another_session(c, w)}/end"),
+        only(set(PERSONAS), outsider=ALLOWED),
+        changed=other_session_ended,
     ),
 ]
 

@@ -28,7 +28,7 @@ from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from liaison.accounts.models import ApiToken, User
+from liaison.accounts.models import ApiToken, User, UserSession
 from liaison.accounts.tests.factories import AgencyFactory, user_with_role
 from liaison.activities.tests.factories import (
     ActivityFactory,
@@ -61,9 +61,15 @@ PUBLIC_ROUTES: dict[str, tuple[str, int]] = {
     "/healthz": ("load-balancer liveness; reveals nothing", 200),
     "/accounts/login/": ("the sign-in page", 200),
     "/accounts/logout/": ("signing out is harmless; POST only", 405),
+    # ADR 0021: the sign-in's second step and single sign-on are reached before anyone is
+    # signed in; without a pending sign-in (or with SSO not configured) they send the
+    # browser back to the sign-in page.
+    "/accounts/login/code/": ("sign-in's MFA step; needs a password given first", 302),
+    "/accounts/oidc/login/": ("goes to the identity provider (or back to sign-in)", 302),
+    "/accounts/oidc/callback/": ("the identity provider's answer, checked by Authlib", 302),
     "/api/v1/openapi.json": ("the API description is public documentation", 200),
     "/api/v1/docs": ("interactive API documentation (calls still need a token)", 200),
-    "/admin/login/": ("Django admin sign-in", 200),
+    "/admin/login/": ("sends to the sign-in page, which has the MFA step (ADR 0021)", 302),
     "/admin/logout/": ("Django admin sign-out; GET redirects to the admin", 302),
     "/api/v1/": ("django-ninja's root route; answers 404 with nothing in it", 404),
 }
@@ -151,6 +157,7 @@ ID_KINDS: dict[str, str] = {
     "external-persons": "external",
     "organisations": "organisation",
     "tokens": "token",
+    "sessions": "session",
     "contacts": "contact",
     "trainees": "trainee",
     "requests": "vetting",
@@ -262,6 +269,13 @@ def test_every_route_answers_every_persona_without_error_or_leak(
             digest="0" * 64,
             expires_at=dt.datetime(2099, 1, 1, tzinfo=dt.UTC),
         ).pk,
+        # A browser session of the coordinator's (ADR 0021), as the sessions list shows.
+        "session": UserSession.objects.create(
+            user=users["coordinator"],
+            session_key="walk" * 8,
+            started_at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+            last_activity=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+        ).pk,
     }
     user: User = users[persona]
     walker = Client(raise_request_exception=False)
@@ -302,3 +316,33 @@ def test_every_route_answers_every_persona_without_error_or_leak(
                 # looked up, so it says nothing about whether this one exists.
                 assert status in (404, 422), (persona, method, url, status)
     assert me.pk  # the employee's own record exists, so "not theirs" is a real choice
+
+
+# Where a user whose role requires MFA, and who has not enrolled yet, may still go.
+MFA_ENROLMENT = ("/accounts/mfa/", "/accounts/logout/")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["security", "overseer", "admin"])
+def test_a_role_that_requires_mfa_reaches_only_enrolment_until_enrolled(
+    role: str, settings: Any
+) -> None:
+    # ADR 0021: the suite's personas have MFA_REQUIRED_ROLES emptied (root conftest.py);
+    # here it is the production default. Every route but enrolment and signing out: pages
+    # (the admin's too) send the user to enrol, the API answers 403.
+    settings.MFA_REQUIRED_ROLES = ["security", "overseer", "admin"]
+    agency = AgencyFactory.create(ori_code="CA0194200")
+    user = user_with_role(role, agency, role)
+    client = Client()
+    client.force_login(user)
+    for url in ALL_URLS:
+        if url.startswith(MFA_ENROLMENT):
+            continue
+        response = client.get(url)
+        if url.startswith("/api/"):
+            assert response.status_code == 403, (role, url, response.status_code)
+        else:
+            assert (response.status_code, response["Location"]) == (302, "/accounts/mfa/"), (
+                role, url)  # fmt: skip
+    assert client.get("/accounts/mfa/").status_code == 200
+    assert client.get("/accounts/mfa/setup/").status_code == 200

@@ -12,11 +12,18 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.decorators import method_decorator
 from simple_history.admin import SimpleHistoryAdmin
 
 from liaison.accounts.models import Agency, ApiToken, RoleGrant, User
-from liaison.accounts.services import api_token_revoke_as_administrator, user_deactivate
+from liaison.accounts.reauth import reauthentication_required
+from liaison.accounts.services import (
+    api_token_revoke_as_administrator,
+    mfa_remove,
+    user_deactivate,
+    user_sign_out_everywhere,
+)
 from liaison.core.errors import Forbidden
 
 
@@ -28,7 +35,43 @@ class RoleGrantInline(admin.TabularInline):
 @admin.register(User)
 class LiaisonUserAdmin(SimpleHistoryAdmin, UserAdmin):
     inlines = [RoleGrantInline]
-    actions = ["deactivate"]
+    actions = ["deactivate", "sign_out_everywhere", "reset_mfa"]
+
+    # Granting roles (the inline above) and every other change to an account is a
+    # sensitive action: the admin asks for the password or an MFA code again unless one
+    # was given within REAUTH_MINUTES (ADR 0021).
+    @method_decorator(reauthentication_required)
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    @admin.action(description="Sign the selected users out everywhere", permissions=["change"])
+    def sign_out_everywhere(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        self._each(request, queryset, user_sign_out_everywhere, "Signed out")
+
+    @admin.action(
+        description="Reset MFA of the selected users (lost authenticator)", permissions=["change"]
+    )
+    def reset_mfa(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        self._each(request, queryset, mfa_remove, "Reset MFA of")
+
+    def _each(
+        self, request: HttpRequest, queryset: QuerySet[User], service: Any, done: str
+    ) -> None:
+        count = 0
+        for user in queryset:
+            try:
+                service(actor=request.user, user=user)
+            except Forbidden as exc:
+                self.message_user(request, f"{user}: {exc.message}", messages.ERROR)
+            else:
+                count += 1
+        self.message_user(request, f"{done} {count} user(s).", messages.SUCCESS)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # Deleting a user would turn every history row they wrote into "system".
@@ -81,3 +124,16 @@ class ApiTokenAdmin(SimpleHistoryAdmin):
         for token in queryset:
             api_token_revoke_as_administrator(actor=request.user, token=token)
         self.message_user(request, f"Revoked {queryset.count()} token(s).", messages.SUCCESS)
+
+
+def _admin_login(request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+    """The admin signs in through Liaison's own sign-in page, never its own form: that
+    page is the one with the MFA step (ADR 0021), the lockout and the banner."""
+    from django.contrib.auth.views import redirect_to_login
+    from django.urls import reverse
+
+    next_url = request.GET.get("next") or reverse("admin:index")
+    return redirect_to_login(next_url)
+
+
+admin.site.login = _admin_login  # type: ignore[method-assign]

@@ -14,11 +14,14 @@ from liaison.accounts.access import (
     require_auth_log_reader,
     require_unlocker,
 )
+from liaison.accounts.reauth import require_recent_authentication
 from liaison.accounts.schemas import (
     AuthEventList,
     AuthEventListParams,
     MeOut,
     PageParams,
+    SessionOut,
+    SessionsEndedOut,
     TokenCreatedOut,
     TokenIn,
     TokenList,
@@ -28,8 +31,14 @@ from liaison.accounts.schemas import (
     errors,
     page_of,
 )
-from liaison.accounts.selectors import auth_event_log
-from liaison.accounts.services import account_unlock, api_token_create, api_token_revoke
+from liaison.accounts.selectors import auth_event_log, user_sessions_of
+from liaison.accounts.services import (
+    account_unlock,
+    api_token_create,
+    api_token_revoke,
+    user_session_end,
+    user_sessions_end_others,
+)
 
 router = Router(tags=["accounts"])
 
@@ -69,6 +78,9 @@ def token_list(request: HttpRequest, params: Query[PageParams]) -> dict[str, Any
 )
 def token_create(request: HttpRequest, data: TokenIn) -> HttpStatus[dict[str, Any]]:
     user: Any = request.user
+    # Through the browser session, as on the page: a recent password or MFA check first
+    # (403 otherwise). A bearer token is not asked (ADR 0021).
+    require_recent_authentication(request)
     token, raw = api_token_create(
         actor=user,
         user=user,
@@ -117,3 +129,56 @@ def lockout_release(request: HttpRequest, data: UnlockIn) -> dict[str, Any]:
 )
 def token_revoke(request: HttpRequest, token_id: int) -> Any:
     return api_token_revoke(actor=request.user, token_id=token_id)
+
+
+def _current_session_key(request: HttpRequest) -> str | None:
+    # A bearer-token request has no browser session of its own.
+    session = getattr(request, "session", None)
+    return session.session_key if session is not None else None
+
+
+@router.get(
+    "/sessions",
+    response={200: list[SessionOut], **errors()},
+    operation_id="session_list",
+    url_name="session_list",
+    summary="My active browser sessions, most recently used first",
+)
+def session_list(request: HttpRequest) -> list[dict[str, Any]]:
+    current = _current_session_key(request)
+    return [
+        {
+            "id": s.pk,
+            "user_agent": s.user_agent,
+            "ip_address": s.ip_address,
+            "started_at": s.started_at,
+            "last_activity": s.last_activity,
+            "current": s.session_key == current,
+        }
+        for s in user_sessions_of(request.user)
+    ]
+
+
+@router.post(
+    "/sessions/{session_id}/end",
+    response={200: SessionsEndedOut, **errors(404)},
+    operation_id="session_end",
+    url_name="session_end",
+    summary="Sign out one of my browser sessions",
+)
+def session_end(request: HttpRequest, session_id: int) -> dict[str, int]:
+    user: Any = request.user
+    return {"ended": user_session_end(actor=user, session_id=session_id)}
+
+
+@router.post(
+    "/sessions/end-others",
+    response={200: SessionsEndedOut, **errors()},
+    operation_id="session_end_others",
+    url_name="session_end_others",
+    summary="Sign out every browser session of mine but this one (all of them, with a token)",
+)
+def session_end_others(request: HttpRequest) -> dict[str, int]:
+    user: Any = request.user
+    ended = user_sessions_end_others(actor=user, keep_session_key=_current_session_key(request))
+    return {"ended": ended}

@@ -29,17 +29,23 @@ def _client(request: Any) -> Any:
 
 def _on_signed_in(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
     from liaison.accounts.models import AuthEventKind
+    from liaison.accounts.reauth import mark_authenticated
     from liaison.accounts.services import auth_event_record
 
     auth_event_record(kind=AuthEventKind.SIGN_IN, user=user, client=_client(request))
+    if request is not None:
+        # Signing in is a fresh proof of identity for sensitive actions (ADR 0021).
+        mark_authenticated(request)
 
 
 def _on_signed_out(sender: Any, request: Any = None, user: Any = None, **kwargs: Any) -> None:
     from liaison.accounts.models import AuthEventKind
-    from liaison.accounts.services import auth_event_record
+    from liaison.accounts.services import auth_event_record, user_session_forget
 
     if user is not None:
         auth_event_record(kind=AuthEventKind.SIGN_OUT, user=user, client=_client(request))
+    session = getattr(request, "session", None)
+    user_session_forget(session_key=session.session_key if session is not None else None)
 
 
 def _on_sign_in_failed(

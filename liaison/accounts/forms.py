@@ -14,12 +14,24 @@ from liaison.accounts.access import agencies_for_new_record
 from liaison.accounts.models import Agency, Role, TokenScope
 from liaison.core.forms import UswdsBoundField, UswdsForm
 
+LOCAL_PASSWORDS_OFF = (
+    "Your agency signs in through single sign-on only: use the single sign-on button."
+)
+
 
 class LoginForm(AuthenticationForm):
     """Django's sign-in form (rate of failures, inactive users, etc. handled there),
-    rendered with USWDS classes."""
+    rendered with USWDS classes. A user holding a role in an agency that switched local
+    passwords off is refused here (ADR 0021)."""
 
     bound_field_class = UswdsBoundField
+
+    def confirm_login_allowed(self, user: Any) -> None:
+        super().confirm_login_allowed(user)
+        from liaison.accounts.services import local_passwords_allowed
+
+        if not local_passwords_allowed(user):
+            raise ValidationError(LOCAL_PASSWORDS_OFF, code="local_passwords_off")
 
 
 class ApiTokenForm(UswdsForm):
@@ -75,3 +87,33 @@ def apply_service_errors(
         field = rename.get(key, key)
         for text in texts:
             form.add_error(field if field in form.fields else None, text)
+
+
+class MfaCodeForm(UswdsForm):
+    """A code from the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        # Checked by the view: a security key's answer comes without a code.
+        required=False,
+        help_text="The 6-digit code your authenticator app shows now, or one of your "
+        "recovery codes (like 1a2b3-c4d5e).",
+    )
+
+    def __init__(self, *args: Any, recovery: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "off"}
+        )
+        if not recovery:
+            self.fields["code"].help_text = "The 6-digit code your authenticator app shows now."
+            self.fields["code"].widget.attrs["inputmode"] = "numeric"
+
+
+class ReauthPasswordForm(UswdsForm):
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )

@@ -12,9 +12,16 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 
-from liaison.accounts.services import rate_limit_hit, token_digest
-from liaison.core.clients import client_ip
+from liaison.accounts.services import (
+    mfa_enrolled,
+    mfa_required,
+    rate_limit_hit,
+    token_digest,
+    user_session_touch,
+)
+from liaison.core.clients import client_ip, client_of
 
 API_PREFIX = "/api/"
 
@@ -92,6 +99,7 @@ class SessionLockMiddleware:
         last_seen = session.get(LAST_SEEN)
         if signed_in is None:
             session[SIGNED_IN_AT] = session[LAST_SEEN] = now
+            self._touch(request, started=True)
             return ""
         idle = settings.SESSION_IDLE_MINUTES * 60
         if last_seen is not None and now - int(last_seen) > idle:
@@ -106,4 +114,59 @@ class SessionLockMiddleware:
             )
         if last_seen is None or now - int(last_seen) >= LAST_SEEN_GRANULARITY:
             session[LAST_SEEN] = now
+            self._touch(request, started=False)
         return ""
+
+    @staticmethod
+    def _touch(request: HttpRequest, *, started: bool) -> None:
+        # The list of one's sessions (ADR 0021) learns of the session and its activity at
+        # the same moments "last seen" is written: at most once a minute.
+        key = request.session.session_key
+        if key:
+            user_session_touch(
+                user=request.user,  # type: ignore[arg-type]
+                session_key=key,
+                client=client_of(request),
+                started=started,
+            )
+
+
+# Where a user who must enrol in MFA may still go: the enrolment pages, signing out, and
+# the assets those pages need.
+MFA_ENROLMENT_PATHS = ("/accounts/mfa/", "/accounts/logout/", "/static/")
+MFA_REQUIRED_MESSAGE = (
+    "Your role ({roles}) requires a second factor: set up an authenticator app before you go on."
+)
+
+
+class MfaRequiredMiddleware:
+    """A signed-in user who holds a role in ``MFA_REQUIRED_ROLES`` and has no
+    authenticator yet reaches nothing but the enrolment pages (ADR 0021): pages are sent
+    to ``/accounts/mfa/``, API calls made with the browser session answer 403. (Bearer
+    tokens are refused for such a user by ``api_token_authenticate``.) Once enrolled,
+    signing in asks for a code before any session exists, so an enrolled user's session
+    has always passed the second factor."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = request.user
+        if (
+            user.is_authenticated
+            and not request.path.startswith(MFA_ENROLMENT_PATHS)
+            and mfa_required(user)
+            and not mfa_enrolled(user)
+        ):
+            from liaison.accounts.access import role_scopes
+            from liaison.accounts.models import Role
+
+            held = ", ".join(
+                str(Role(r).label) for r in role_scopes(user) if r in settings.MFA_REQUIRED_ROLES
+            )
+            text = MFA_REQUIRED_MESSAGE.format(roles=held)
+            if request.path.startswith(API_PREFIX):
+                return JsonResponse({"message": text, "errors": {}}, status=403)
+            messages.warning(request, text)
+            return redirect("accounts:mfa")
+        return self.get_response(request)

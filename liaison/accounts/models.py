@@ -22,6 +22,14 @@ class Agency(models.Model):
     # ORI: the FBI's nine-character Originating Agency Identifier, e.g. CA0194200.
     ori_code = models.CharField("ORI code", max_length=9, unique=True)
     state = models.CharField(max_length=2, help_text="Two-letter postal code, e.g. CA.")
+    # ADR 0021: an agency whose people sign in through the department's identity provider
+    # (OpenID Connect) may switch Liaison's own passwords off for them.
+    local_passwords = models.BooleanField(
+        "local passwords",
+        default=True,
+        help_text="Off: people holding a role in this agency sign in with single sign-on "
+        "only; Liaison's password form refuses them.",
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -189,6 +197,15 @@ class AuthEventKind(models.TextChoices):
     ROLE_REVOKED = "role_revoked", "Role revoked"
     DEACTIVATED = "deactivated", "Account deactivated"
     PASSWORD_CHANGED = "password_changed", "Password changed"
+    # MFA and sessions (ADR 0021).
+    MFA_ENROLLED = "mfa_enrolled", "MFA enrolled"
+    MFA_REMOVED = "mfa_removed", "MFA removed"
+    MFA_VERIFIED = "mfa_verified", "MFA code accepted"
+    MFA_FAILED = "mfa_failed", "MFA code refused"
+    RECOVERY_CODE_USED = "recovery_code_used", "Recovery code used"
+    RECOVERY_CODES_NEW = "recovery_codes_new", "Recovery codes replaced"
+    REAUTHENTICATED = "reauthenticated", "Identity confirmed again"
+    SESSION_ENDED = "session_ended", "Session ended remotely"
 
 
 class AuthEventQuerySet(models.QuerySet["AuthEvent"]):
@@ -272,3 +289,82 @@ class RateLimitWindow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} @ {self.window_start:%H:%M:%S}: {self.hits}"
+
+
+class TotpDevice(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238; ADR 0021). One per user.
+
+    ``confirmed_at`` is empty while the user is still enrolling (the secret was shown but no
+    code from it has been accepted yet); only a confirmed device asks for a code at sign-in.
+    ``last_step`` is the 30-second time step of the last accepted code: a code is accepted
+    once only (ASVS 2.8.4), even within its window. No history: the secret must not be
+    copied into history rows; enrolment and removal are in the authentication log."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"Authenticator of {self.user}"
+
+
+class SecurityKey(models.Model):
+    """A security key or passkey (WebAuthn; ADR 0021): the public key a user's
+    authenticator made for this site, and its signature counter (a counter that goes
+    backwards betrays a cloned key). No history: registration and removal are in the
+    authentication log."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="security_keys")
+    name = models.CharField(max_length=100)
+    credential_id = models.CharField(max_length=1400, unique=True)
+    public_key = models.BinaryField()
+    sign_count = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} of {self.user}"
+
+
+class RecoveryCode(models.Model):
+    """A single-use code for when the authenticator is lost (ASVS 2.6). Only a SHA-256
+    digest is kept; a used code keeps its row (``used_at``) so it can never work again.
+    No history: the log records their creation and use."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="recovery_codes")
+    digest = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "digest"], name="recoverycode_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Recovery code of {self.user}{' (used)' if self.used_at else ''}"
+
+
+class UserSession(models.Model):
+    """What a signed-in browser session is, for its owner's list of sessions (ADR 0021):
+    which device, from where, since when, last active. The session itself stays in
+    Django's session store; this row is metadata about it, deleted when the session is
+    ended from the list (the log keeps the event). No history: a counter-like row."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    started_at = models.DateTimeField()
+    last_activity = models.DateTimeField()
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-last_activity"]
+
+    def __str__(self) -> str:
+        return f"{self.user} since {self.started_at:%Y-%m-%d %H:%M}"

@@ -116,3 +116,16 @@ class UnlockIn(Schema):
 
 class UnlockOut(Schema):
     cleared: int = Field(description="Attempt records forgotten (0: nothing was locked).")
+
+
+class SessionOut(Schema):
+    id: int
+    user_agent: str = Field(description="The browser, as it named itself.")
+    ip_address: str | None
+    started_at: dt.datetime
+    last_activity: dt.datetime = Field(description="Updated at most once a minute.")
+    current: bool = Field(description="The session this request was made with.")
+
+
+class SessionsEndedOut(Schema):
+    ended: int = Field(description="How many sessions were signed out.")

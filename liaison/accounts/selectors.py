@@ -57,3 +57,21 @@ def auth_events_csv(events: Iterable[AuthEvent]) -> Iterator[str]:
             ]
         )
         yield buffer.getvalue()
+
+
+def user_sessions_of(user: Any) -> list[Any]:
+    """``user``'s sessions that are still alive, most recently active first: in the session
+    store, not expired, and active within the idle lock (``SESSION_IDLE_MINUTES``). Rows
+    of sessions that ended by themselves (idle, expired) are left out here and swept when
+    the user next signs in (``services.user_session_touch``)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from liaison.accounts.models import UserSession
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    idle_since = timezone.now() - dt.timedelta(minutes=settings.SESSION_IDLE_MINUTES)
+    rows = UserSession.objects.filter(user_id=user.pk, last_activity__gte=idle_since)
+    return [r for r in rows.order_by("-last_activity") if store().exists(r.session_key)]

@@ -30,10 +30,14 @@ from liaison.accounts.models import (
     AuthEvent,
     AuthEventKind,
     RateLimitWindow,
+    RecoveryCode,
     Role,
     RoleGrant,
+    SecurityKey,
     TokenScope,
+    TotpDevice,
     User,
+    UserSession,
 )
 from liaison.core.audit import delete_audited, save_audited
 from liaison.core.clients import ClientInfo, current_client
@@ -310,6 +314,10 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
     )
     if token is None or not token.user.is_active:
         return None
+    if mfa_required(token.user) and not mfa_enrolled(token.user):
+        # A role that requires MFA reaches nothing until its holder enrols (ADR 0021),
+        # through a token no more than through a page.
+        return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     if token.agency_id is not None:
         narrow_to_agency(token.user, token.agency_id)
@@ -349,7 +357,7 @@ class RevokeTokensOnPasswordChange:
 # --- the authentication log --------------------------------------------------------------
 
 # Events that record a refusal rather than something done.
-_FAILURES = {AuthEventKind.SIGN_IN_FAILED, AuthEventKind.LOCKOUT}
+_FAILURES = {AuthEventKind.SIGN_IN_FAILED, AuthEventKind.LOCKOUT, AuthEventKind.MFA_FAILED}
 
 
 def auth_event_record(
@@ -472,3 +480,473 @@ def rate_limit_hit(*, key: str, limit: int, window_seconds: int) -> int | None:
     if hits <= limit:
         return None
     return max(1, math.ceil((start.timestamp() + window_seconds) - now.timestamp()))
+
+
+# --- MFA: authenticator app (TOTP) and recovery codes (ADR 0021) ------------------------
+
+TOTP_STEP_SECONDS = 30
+RECOVERY_CODE_COUNT = 10
+MFA_ALREADY = "You already have an authenticator: remove it first to set up another."
+MFA_WRONG_CODE = "That code is not right (or was already used). Enter the current code."
+
+
+def _totp(secret: str) -> Any:
+    import pyotp
+
+    return pyotp.TOTP(secret, interval=TOTP_STEP_SECONDS)
+
+
+def _normalise_code(code: str) -> str:
+    return "".join((code or "").split()).replace("-", "").lower()
+
+
+def _totp_step_accepted(device: TotpDevice, code: str) -> int | None:
+    """The time step ``code`` belongs to, if it is the code of the current step or of one
+    step either side (clock drift, RFC 6238 §5.2) and newer than the last accepted one
+    (a code works once only, ASVS 2.8.4); otherwise ``None``."""
+    import hmac
+    import time
+
+    if not re.fullmatch(r"\d{6}", code):
+        return None
+    totp = _totp(device.secret)
+    now_step = int(time.time()) // TOTP_STEP_SECONDS
+    for step in (now_step - 1, now_step, now_step + 1):
+        if step > device.last_step and hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def mfa_enrolled(user: Any) -> bool:
+    """True when ``user`` has a confirmed authenticator app or a security key (sign-in
+    then asks for the second factor)."""
+    if not getattr(user, "pk", None):
+        return False
+    return (
+        TotpDevice.objects.filter(user_id=user.pk, confirmed_at__isnull=False).exists()
+        or SecurityKey.objects.filter(user_id=user.pk).exists()
+    )
+
+
+def totp_enrolled(user: Any) -> bool:
+    return TotpDevice.objects.filter(user_id=user.pk, confirmed_at__isnull=False).exists()
+
+
+def mfa_required(user: Any) -> bool:
+    """True when ``user`` holds a role listed in ``MFA_REQUIRED_ROLES`` (by default the
+    roles that see restricted data or manage accounts: security officer, overseer,
+    administrator; CJIS 5.6.2.2 advanced authentication)."""
+    from liaison.accounts.access import role_scopes
+
+    required = set(settings.MFA_REQUIRED_ROLES)
+    return bool(required & set(role_scopes(user)))
+
+
+@transaction.atomic
+def totp_begin(*, actor: User) -> TotpDevice:
+    """Start setting up an authenticator for ``actor``: a new random secret (160 bits, as
+    RFC 4226 recommends), not yet in force. Starting again replaces an unconfirmed secret;
+    a confirmed authenticator must be removed first (``Forbidden``)."""
+    import pyotp
+
+    device = TotpDevice.objects.select_for_update().filter(user=actor).first()
+    if device is not None and device.confirmed_at is not None:
+        raise Forbidden(MFA_ALREADY)
+    if device is None:
+        device = TotpDevice(user=actor)
+    device.secret = pyotp.random_base32(32)
+    device.last_step = 0
+    device.save()
+    return device
+
+
+def totp_provisioning_uri(device: TotpDevice) -> str:
+    """The ``otpauth://`` address an authenticator app reads from the QR code."""
+    return str(
+        _totp(device.secret).provisioning_uri(
+            name=device.user.get_username(), issuer_name=settings.SITE_NAME
+        )
+    )
+
+
+def totp_confirm(*, actor: User, code: str) -> list[str]:
+    """Put ``actor``'s new authenticator in force once they typed a correct code from it,
+    and return fresh recovery codes (shown once, only their digests are kept). A wrong
+    code is logged (``mfa_failed``) and refused with ``ValidationError`` on ``code``;
+    nothing else changes then."""
+    device = TotpDevice.objects.filter(user=actor, confirmed_at__isnull=True).first()
+    if device is None:
+        raise ValidationError({"code": ["Start again: no authenticator is being set up."]})
+    step = _totp_step_accepted(device, _normalise_code(code))
+    if step is None:
+        auth_event_record(
+            kind=AuthEventKind.MFA_FAILED, user=actor, detail="Wrong code while enrolling."
+        )
+        raise ValidationError({"code": [MFA_WRONG_CODE]})
+    with transaction.atomic():
+        device.confirmed_at = timezone.now()
+        device.last_step = step
+        device.save()
+        codes = _recovery_codes_replace(actor)
+        auth_event_record(
+            kind=AuthEventKind.MFA_ENROLLED,
+            user=actor,
+            detail=f"Authenticator app (TOTP); {len(codes)} recovery codes issued.",
+        )
+    return codes
+
+
+def _recovery_codes_replace(user: User) -> list[str]:
+    RecoveryCode.objects.filter(user=user).delete()
+    codes = []
+    for _ in range(RECOVERY_CODE_COUNT):
+        raw = secrets.token_hex(5)  # 40 bits each; single use, and sign-in is rate-limited
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+        RecoveryCode.objects.create(user=user, digest=token_digest(raw))
+    return codes
+
+
+@transaction.atomic
+def recovery_codes_regenerate(*, actor: User) -> list[str]:
+    """Replace ``actor``'s recovery codes with ten new ones (the old ones stop working)."""
+    if not mfa_enrolled(actor):
+        raise Forbidden("Set up an authenticator first: recovery codes go with it.")
+    codes = _recovery_codes_replace(actor)
+    auth_event_record(kind=AuthEventKind.RECOVERY_CODES_NEW, user=actor)
+    return codes
+
+
+def recovery_codes_left(user: Any) -> int:
+    return RecoveryCode.objects.filter(user_id=user.pk, used_at__isnull=True).count()
+
+
+def mfa_verify(*, user: User, code: str) -> str:
+    """Check a second-factor ``code`` of ``user`` at sign-in or re-authentication: the
+    current code of their authenticator, or one of their unused recovery codes (which is
+    then used up). Returns ``"totp"`` or ``"recovery"``; each success and each failure
+    leaves a row in the authentication log. ``ValidationError`` on ``code`` when wrong.
+
+    Accepting a code is one conditional UPDATE (the step must still be newer, the recovery
+    code still unused), so two requests racing with one code cannot both succeed."""
+    normal = _normalise_code(code)
+    device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
+    if device is not None:
+        step = _totp_step_accepted(device, normal)
+        if (
+            step is not None
+            and TotpDevice.objects.filter(pk=device.pk, last_step__lt=step).update(last_step=step)
+            == 1
+        ):
+            auth_event_record(kind=AuthEventKind.MFA_VERIFIED, user=user, detail="TOTP code.")
+            return "totp"
+    if re.fullmatch(r"[0-9a-f]{10}", normal):
+        used = RecoveryCode.objects.filter(
+            user=user, digest=token_digest(normal), used_at__isnull=True
+        ).update(used_at=timezone.now())
+        if used == 1:
+            auth_event_record(
+                kind=AuthEventKind.RECOVERY_CODE_USED,
+                user=user,
+                detail=f"{recovery_codes_left(user)} recovery codes left.",
+            )
+            return "recovery"
+    auth_event_record(kind=AuthEventKind.MFA_FAILED, user=user, detail="Wrong code.")
+    raise ValidationError({"code": [MFA_WRONG_CODE]})
+
+
+@transaction.atomic
+def mfa_remove(*, actor: Any, user: User) -> bool:
+    """Remove ``user``'s authenticator and recovery codes: by the user themself, or by an
+    administrator of the user's agency when the device is lost (the user then enrols
+    again at their next sign-in if their role requires MFA). Returns whether there was
+    one to remove; the removal is logged."""
+    if not _may_manage(actor, user):
+        raise Forbidden("Only the account itself or an administrator of its agency may.")
+    removed, _ = TotpDevice.objects.filter(user=user).delete()
+    keys, _ = SecurityKey.objects.filter(user=user).delete()
+    removed += keys
+    RecoveryCode.objects.filter(user=user).delete()
+    if removed:
+        auth_event_record(kind=AuthEventKind.MFA_REMOVED, user=user, by=actor)
+    return bool(removed)
+
+
+def _may_manage(actor: Any, user: User) -> bool:
+    """The account itself, a superuser (the Django admin's own door), or an administrator
+    of an agency where the account holds a role."""
+    if getattr(actor, "pk", None) == user.pk or getattr(actor, "is_superuser", False):
+        return True
+    return _may_unlock(actor, user.get_username())
+
+
+# --- MFA: security keys and passkeys (WebAuthn; ADR 0021) ------------------------------
+#
+# The page gives the relying party's id (the site's host name) and origin; the challenge
+# is made here, kept by the page in the session, and handed back with the answer.
+
+KEY_REFUSED = "The security key's answer was not accepted. Try again, or use a code."
+
+
+def _descriptor(key: SecurityKey) -> Any:
+    from webauthn import base64url_to_bytes
+    from webauthn.helpers.structs import PublicKeyCredentialDescriptor
+
+    return PublicKeyCredentialDescriptor(id=base64url_to_bytes(key.credential_id))
+
+
+def security_key_registration_options(*, user: User, rp_id: str) -> tuple[str, bytes]:
+    """Options for the browser's ``navigator.credentials.create`` (JSON) and the challenge
+    the answer must sign. Keys the user already has are excluded."""
+    from webauthn import generate_registration_options, options_to_json
+    from webauthn.helpers.structs import (
+        AuthenticatorSelectionCriteria,
+        ResidentKeyRequirement,
+        UserVerificationRequirement,
+    )
+
+    options = generate_registration_options(
+        rp_id=rp_id,
+        rp_name=settings.SITE_NAME,
+        user_name=user.get_username(),
+        user_id=str(user.pk).encode(),
+        user_display_name=str(user),
+        exclude_credentials=[_descriptor(k) for k in SecurityKey.objects.filter(user=user)],
+        authenticator_selection=AuthenticatorSelectionCriteria(
+            resident_key=ResidentKeyRequirement.PREFERRED,
+            user_verification=UserVerificationRequirement.PREFERRED,
+        ),
+    )
+    return str(options_to_json(options)), bytes(options.challenge)
+
+
+def security_key_register(
+    *, actor: User, name: str, credential: str, challenge: bytes, rp_id: str, origin: str
+) -> tuple[SecurityKey, list[str]]:
+    """Keep the public key of a new security key or passkey once its answer to
+    ``challenge`` checks out (py_webauthn: origin, relying party, signature). Returns the
+    key and, when it is the account's first second factor, fresh recovery codes (else
+    none). A refused answer is logged (``mfa_failed``) and raises ``ValidationError`` on
+    ``credential``; nothing is stored then."""
+    from webauthn import verify_registration_response
+    from webauthn.helpers import bytes_to_base64url
+    from webauthn.helpers.exceptions import WebAuthnException
+
+    try:
+        verified = verify_registration_response(
+            credential=credential,
+            expected_challenge=challenge,
+            expected_rp_id=rp_id,
+            expected_origin=origin,
+        )
+    except (WebAuthnException, ValueError, KeyError, TypeError) as exc:
+        auth_event_record(
+            kind=AuthEventKind.MFA_FAILED, user=actor, detail=f"Security key refused: {exc}"
+        )
+        raise ValidationError({"credential": [KEY_REFUSED]}) from None
+    with transaction.atomic():
+        first = not mfa_enrolled(actor)
+        key = SecurityKey(
+            user=actor,
+            name=(name or "").strip()[:100] or "Security key",
+            credential_id=bytes_to_base64url(verified.credential_id),
+            public_key=verified.credential_public_key,
+            sign_count=verified.sign_count,
+        )
+        key.save()
+        codes = _recovery_codes_replace(actor) if first else []
+        auth_event_record(
+            kind=AuthEventKind.MFA_ENROLLED,
+            user=actor,
+            detail=f"Security key “{key.name}”"
+            + (f"; {len(codes)} recovery codes issued." if codes else "."),
+        )
+    return key, codes
+
+
+def security_key_authentication_options(*, user: User, rp_id: str) -> tuple[str, bytes]:
+    """Options for ``navigator.credentials.get`` naming the user's keys, and the
+    challenge."""
+    from webauthn import generate_authentication_options, options_to_json
+    from webauthn.helpers.structs import UserVerificationRequirement
+
+    options = generate_authentication_options(
+        rp_id=rp_id,
+        allow_credentials=[_descriptor(k) for k in SecurityKey.objects.filter(user=user)],
+        user_verification=UserVerificationRequirement.PREFERRED,
+    )
+    return str(options_to_json(options)), bytes(options.challenge)
+
+
+def security_key_verify(
+    *, user: User, credential: str, challenge: bytes, rp_id: str, origin: str
+) -> SecurityKey:
+    """Check a security key's signed answer at sign-in or re-authentication: one of the
+    user's keys, over ``challenge``, from this origin, with a signature counter that did
+    not go backwards. Logged either way; ``ValidationError`` on ``credential`` when refused."""
+    import json
+
+    from webauthn import verify_authentication_response
+    from webauthn.helpers.exceptions import WebAuthnException
+
+    key = None
+    try:
+        raw_id = str(json.loads(credential).get("rawId") or "")
+        key = SecurityKey.objects.filter(user=user, credential_id=raw_id).first()
+        if key is None:
+            raise ValueError("not one of this account's keys")
+        verified = verify_authentication_response(
+            credential=credential,
+            expected_challenge=challenge,
+            expected_rp_id=rp_id,
+            expected_origin=origin,
+            credential_public_key=bytes(key.public_key),
+            credential_current_sign_count=key.sign_count,
+        )
+    except (WebAuthnException, ValueError, KeyError, TypeError, AttributeError) as exc:
+        auth_event_record(
+            kind=AuthEventKind.MFA_FAILED, user=user, detail=f"Security key refused: {exc}"
+        )
+        raise ValidationError({"credential": [KEY_REFUSED]}) from None
+    SecurityKey.objects.filter(pk=key.pk).update(
+        sign_count=verified.new_sign_count, last_used_at=timezone.now()
+    )
+    auth_event_record(
+        kind=AuthEventKind.MFA_VERIFIED, user=user, detail=f"Security key “{key.name}”."
+    )
+    return key
+
+
+# --- sessions: one's list of sessions, signing out elsewhere (ADR 0021) -----------------
+
+
+def _session_store(session_key: str) -> Any:
+    from importlib import import_module
+
+    return import_module(settings.SESSION_ENGINE).SessionStore(session_key=session_key)
+
+
+def user_session_touch(
+    *, user: User, session_key: str, client: ClientInfo | None, started: bool
+) -> None:
+    """Record that ``session_key`` of ``user`` was active now (called by the session
+    middleware at most once a minute per session, and at its first request)."""
+    now = timezone.now()
+    client = client or ClientInfo(ip_address=None, user_agent="")
+    defaults: dict[str, Any] = {
+        "user": user,
+        "last_activity": now,
+        "ip_address": client.ip_address,
+        "user_agent": client.user_agent,
+    }
+    updated = UserSession.objects.filter(session_key=session_key, user=user).update(**defaults)
+    if not updated:
+        UserSession.objects.filter(session_key=session_key).delete()
+        UserSession.objects.create(session_key=session_key, started_at=now, **defaults)
+    if started:
+        # Sweep the user's sessions that ended by themselves (idle lock, lifetime).
+        idle_since = now - dt.timedelta(minutes=settings.SESSION_IDLE_MINUTES)
+        UserSession.objects.filter(user=user, last_activity__lt=idle_since).delete()
+
+
+def user_session_forget(*, session_key: str | None) -> None:
+    """The session was signed out: its row goes (the log has the sign-out)."""
+    if session_key:
+        UserSession.objects.filter(session_key=session_key).delete()
+
+
+def _end_sessions(sessions: list[UserSession], *, actor: Any, user: User, why: str) -> int:
+    for session in sessions:
+        _session_store(session.session_key).delete()
+        session.delete()
+    if sessions:
+        auth_event_record(
+            kind=AuthEventKind.SESSION_ENDED,
+            user=user,
+            by=actor,
+            detail=f"{len(sessions)} session(s) signed out: {why}.",
+        )
+    return len(sessions)
+
+
+@transaction.atomic
+def user_session_end(*, actor: User, session_id: int) -> int:
+    """Sign out one of ``actor``'s own sessions (another browser): it is deleted from the
+    session store, so its next request is anonymous. ``NotFound`` for a session that is
+    not the actor's."""
+    session = UserSession.objects.filter(pk=session_id, user=actor).first()
+    if session is None:
+        raise NotFound("No such session.")
+    return _end_sessions([session], actor=actor, user=actor, why="ended from the sessions list")
+
+
+@transaction.atomic
+def user_sessions_end_others(*, actor: User, keep_session_key: str | None) -> int:
+    """ "Sign out everywhere else": every session of ``actor`` but the current one."""
+    others = list(UserSession.objects.filter(user=actor).exclude(session_key=keep_session_key))
+    return _end_sessions(others, actor=actor, user=actor, why="signed out everywhere else")
+
+
+@transaction.atomic
+def user_sign_out_everywhere(*, actor: Any, user: User) -> int:
+    """An administrator of the user's agency (or of every agency) ends every session of
+    ``user``, e.g. when a device is lost. API tokens are not sessions: revoke those
+    separately (or deactivate the account)."""
+    if not _may_manage(actor, user):
+        raise Forbidden("Only an administrator of the account's agency may sign it out.")
+    sessions = list(UserSession.objects.filter(user=user))
+    return _end_sessions(sessions, actor=actor, user=user, why="signed out everywhere")
+
+
+# --- single sign-on (OpenID Connect; ADR 0021) --------------------------------------------
+
+
+def local_passwords_allowed(user: Any) -> bool:
+    """False when ``user`` holds a role in an agency that switched Liaison's passwords off
+    (``Agency.local_passwords``): they sign in through single sign-on only."""
+    return not RoleGrant.objects.filter(user_id=user.pk, agency__local_passwords=False).exists()
+
+
+SSO_UNVERIFIED = "Your identity provider did not vouch for your e-mail address."
+SSO_AMBIGUOUS = "More than one Liaison account has your e-mail address: ask an administrator."
+SSO_INACTIVE = "Your Liaison account is deactivated."
+
+
+def _free_username(base: str) -> str:
+    base = re.sub(r"[^\w.@+-]", "", base)[:140] or "user"
+    name, n = base, 1
+    while User.objects.filter(username=name).exists():
+        n += 1
+        name = f"{base}{n}"
+    return name
+
+
+@transaction.atomic
+def sso_user_for(*, claims: dict[str, Any]) -> User:
+    """The Liaison account an identity provider's sign-in is for: matched by e-mail,
+    case-insensitively, only when the provider says the address is verified
+    (``email_verified``); with no match, a new account is created holding **no role**
+    (it can see nothing until an administrator grants one) and no usable password.
+    ``Forbidden`` (and a ``sign_in_failed`` event) when the address is unverified,
+    matches several accounts or a deactivated one."""
+    email = str(claims.get("email") or "").strip()
+    refusal = ""
+    if not email or claims.get("email_verified") is not True:
+        refusal = SSO_UNVERIFIED
+    matches = list(User.objects.filter(email__iexact=email)) if email else []
+    if not refusal and len(matches) > 1:
+        refusal = SSO_AMBIGUOUS
+    if not refusal and matches and not matches[0].is_active:
+        refusal = SSO_INACTIVE
+    if refusal:
+        # The caller logs the refusal (a row written here would roll back with it).
+        raise Forbidden(refusal)
+    if matches:
+        return matches[0]
+    wanted = str(claims.get("preferred_username") or email.split("@")[0])
+    return user_create(
+        actor=None,
+        username=_free_username(wanted),
+        first_name=str(claims.get("given_name") or ""),
+        last_name=str(claims.get("family_name") or ""),
+        email=email,
+    )
