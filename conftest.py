@@ -61,7 +61,7 @@ def flush_lifts_the_sqlite_audit_guard() -> Any:
         finally:
             self.connection.audit_guard_off = False  # type: ignore[attr-defined]
 
-    DatabaseOperations.execute_sql_flush = flush  # type: ignore[method-assign]
+    DatabaseOperations.execute_sql_flush = flush  # type: ignore[method-assign,assignment]
     yield
     DatabaseOperations.execute_sql_flush = original  # type: ignore[method-assign]
 

@@ -56,7 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     user, _ = User.objects.get_or_create(username="bench-audit")
     agency, _ = Agency.objects.get_or_create(
-        ori_code="BA0000000", defaults={"name": "Bench Audit Agency"}
+        ori_code="BA0000000", defaults={"name": "Bench Audit Agency", "state": "CA"}
     )
     category, _ = Category.objects.get_or_create(slug="bench-audit", defaults={"name": "Bench"})
     activity = Activity.objects.filter(agency=agency).first()

@@ -69,12 +69,13 @@ def audited_tables() -> dict[str, type[models.Model]]:
     return {m._meta.db_table: m for m in audited_models()}
 
 
+def _col(f: models.Field[Any, Any]) -> str:
+    return str(f.column)
+
+
 def _hashed_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     pk = model._meta.pk
-    return sorted(
-        (f for f in model._meta.concrete_fields if f is not pk),
-        key=lambda f: f.column,
-    )
+    return sorted((f for f in model._meta.concrete_fields if f is not pk), key=_col)
 
 
 # --- canonical content -----------------------------------------------------------------
@@ -154,18 +155,20 @@ def _advance_head(connection: BaseDatabaseWrapper, count: int) -> tuple[int, str
     """Reserve ``count`` sequence numbers: the UPDATE locks the head row until the
     transaction ends (PostgreSQL), so concurrent writers extend the chain one after
     another. Returns the last reserved number and the hash of the link before the first."""
+    update = "UPDATE records_auditchainhead SET seq = seq + %s WHERE id = %s RETURNING seq, hash"
     with connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE records_auditchainhead SET seq = seq + %s WHERE id = %s RETURNING seq, hash",
-            [count, HEAD_ID],
-        )
+        cursor.execute(update, [count, HEAD_ID])
         got = cursor.fetchone()
-        if got is None:  # a database flushed by a test: start a new chain
+        if got is None:
+            # A database flushed by a test (or a head lost): start a new chain. Two
+            # writers may race here; the loser's insert does nothing and it waits.
             cursor.execute(
-                "INSERT INTO records_auditchainhead (id, seq, hash) VALUES (%s, %s, %s)",
-                [HEAD_ID, count, GENESIS],
+                "INSERT INTO records_auditchainhead (id, seq, hash) VALUES (%s, 0, %s) "
+                "ON CONFLICT (id) DO NOTHING",
+                [HEAD_ID, GENESIS],
             )
-            return count, GENESIS
+            cursor.execute(update, [count, HEAD_ID])
+            got = cursor.fetchone()
         return int(got[0]), str(got[1])
 
 
@@ -188,7 +191,7 @@ def chain_append(rows: Sequence[models.Model], *, using: str | None = None) -> N
             model = type(row)
             table = model._meta.db_table
             fields = _hashed_fields(model)
-            key = _ensure_schema(using, table, [f.column for f in fields])
+            key = _ensure_schema(using, table, [_col(f) for f in fields])
             content = content_hash([(f, getattr(row, f.attname)) for f in fields])
             digest = link_hash(prev, seq, table, int(row.pk), content, key)
             links.append(
@@ -345,8 +348,8 @@ def _verify_table(
     table = model._meta.db_table
     pk = model._meta.pk
     assert pk is not None
-    by_column = {f.column: f for f in model._meta.concrete_fields if f is not pk}
-    current = [f.column for f in _hashed_fields(model)]
+    by_column = {_col(f): f for f in model._meta.concrete_fields if f is not pk}
+    current = [_col(f) for f in _hashed_fields(model)]
     schemas = {**schemas, schema_key(table, current): current}
     manager = model._base_manager.using(using)
     row_iter: Iterator[tuple[Any, ...]] = (
@@ -543,7 +546,7 @@ def destroy_under_retention(
                 pk = model._meta.pk
                 assert pk is not None
                 cursor.execute(
-                    f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(pk.column)} = %s",
+                    f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(_col(pk))} = %s",
                     [row.pk],
                 )
     return len(batch)
@@ -607,7 +610,7 @@ $$;
 def _guarded(connection: BaseDatabaseWrapper) -> dict[str, str]:
     """Every table the guard covers, with its primary key column: the audit tables and
     the ledger itself."""
-    found = {t: m._meta.pk.column for t, m in audited_tables().items()}  # type: ignore[union-attr]
+    found = {t: _col(m._meta.pk) for t, m in audited_tables().items()}  # type: ignore[arg-type]
     found[LEDGER_TABLE] = "seq"
     existing = set(connection.introspection.table_names())
     return {t: pk for t, pk in found.items() if t in existing}

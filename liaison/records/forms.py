@@ -18,7 +18,7 @@ class EventFilterForm(UswdsForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["table"].choices = [("", "Every source"), *event_tables()]
+        self.fields["table"].choices = [("", "Every source"), *event_tables()]  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

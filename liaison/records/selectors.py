@@ -101,7 +101,7 @@ def _history_source(
     id_field = original._meta.pk.attname
     qs = _dated(model._base_manager.all(), "history_date", filters)
     if scope is not ALL_AGENCIES:
-        holders = RoleGrant.objects.filter(agency_id__in=scope).values("user_id")
+        holders = RoleGrant.objects.filter(agency_id__in=scope).values("user_id")  # type: ignore[misc]
         qs = qs.filter(history_user_id__in=holders)
     if filters.actor:
         qs = qs.filter(history_user__username=filters.actor)
@@ -152,7 +152,7 @@ def _auth_source(user: Any, filters: EventFilters, newest_first: bool) -> Source
 def _read_source(scope: Scope, filters: EventFilters, newest_first: bool) -> Source:
     qs = _dated(RestrictedRead.objects.all(), "at", filters)
     if scope is not ALL_AGENCIES:
-        qs = qs.filter(agency_id__in=scope)
+        qs = qs.filter(agency_id__in=scope)  # type: ignore[misc]
     if filters.actor:
         qs = qs.filter(user__username=filters.actor)
     order = ("-at", "-id") if newest_first else ("at", "id")

@@ -4,7 +4,7 @@ import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
-from liaison.records.audit_chain import GENESIS, HEAD_ID, PG_FUNCTION, install_guards
+from liaison.records.audit_chain import GENESIS, HEAD_ID, install_guards
 
 
 def start_chain(apps, schema_editor):
@@ -18,9 +18,7 @@ def start_chain(apps, schema_editor):
     apps.get_model("records", "AuditChainHead").objects.using(connection.alias).create(
         id=HEAD_ID, seq=0, hash=GENESIS
     )
-    if connection.vendor == "postgresql":
-        schema_editor.execute(PG_FUNCTION)
-    install_guards(connection)
+    install_guards(connection)  # on PostgreSQL, also the function the triggers run
 
 
 class Migration(migrations.Migration):

@@ -205,7 +205,7 @@ def test_destruction_refuses_rows_that_are_not_audit_rows_and_a_missing_tombston
 
 def _pk(model: type[models.Model]) -> str:
     assert model._meta.pk is not None
-    return model._meta.pk.column
+    return str(model._meta.pk.column)
 
 
 def _drop_guard(table: str) -> None:
@@ -249,7 +249,7 @@ def _attack(rng: random.Random, kind: str) -> tuple[str, set[int], str]:
     if kind == "swap":
         candidates = [m for m in candidates if m._base_manager.count() >= 2]
     model = rng.choice(candidates)
-    table, pk = model._meta.db_table, _pk(model)
+    table, pk = str(model._meta.db_table), _pk(model)
     ids = sorted(model._base_manager.values_list("pk", flat=True))
     target = rng.choice(ids)
     _drop_guard(table)
@@ -269,7 +269,7 @@ def _attack(rng: random.Random, kind: str) -> tuple[str, set[int], str]:
                     # A value a check constraint refuses (a door, a kind): try another column.
                     with transaction.atomic():
                         cursor.execute(
-                            f"UPDATE {q(table)} SET {q(field.column)} = %s WHERE {q(pk)} = %s",
+                            f"UPDATE {q(table)} SET {q(str(field.column))} = %s WHERE {q(pk)} = %s",
                             [field.get_db_prep_value(new, connection), target],
                         )
                 except (IntegrityError, DataError):
@@ -286,7 +286,7 @@ def _attack(rng: random.Random, kind: str) -> tuple[str, set[int], str]:
                 cursor.execute(f"UPDATE {q(table)} SET {q(pk)} = %s WHERE {q(pk)} = %s", [new, old])
             return table, {target, other}, REORDERED
         # insert: a copy of a row under a new id
-        columns = [f.column for f in model._meta.concrete_fields if f is not model._meta.pk]
+        columns = [str(f.column) for f in model._meta.concrete_fields if f is not model._meta.pk]
         new_id = max(ids) + 1
         listed = ", ".join(q(c) for c in columns)
         cursor.execute(
@@ -398,3 +398,42 @@ def test_a_live_record_its_children_and_all_their_history_are_destroyed_under_re
     result = verify()
     assert result.intact, result.first and result.first.sentence()
     assert result.destroyed == destroyed
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_extend_one_chain_without_a_fork() -> None:
+    """Two threads write audited rows at once; on PostgreSQL the head row's lock makes
+    them take turns, so the chain has no gap, no fork and verifies intact. (SQLite's test
+    database is one in-memory connection per thread: the check is PostgreSQL's.)"""
+    import threading
+
+    from django.db import connections
+
+    from liaison.accounts.tests.factories import AgencyFactory
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers with its database lock")
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(2)
+
+    def writer(n: int) -> None:
+        try:
+            barrier.wait()
+            for i in range(15):
+                with transaction.atomic():
+                    AgencyFactory.create(name=f"Thread {n} agency {i}", ori_code=f"TX{n}{i:06d}")
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in (1, 2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    seqs = list(AuditLink.objects.values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) >= 30
+    result = verify()
+    assert result.intact, result.first and result.first.sentence()

@@ -187,6 +187,5 @@ def test_an_agency_overseer_reads_the_events_of_accounts_in_their_agencies_only(
     rows = _csv_rows(_client(inspector), "")
     actors = {r["actor"] for r in rows}
     assert "clerk" in actors and "stranger" not in actors
-    assert audit_event_count(
-        user=inspector, scope=frozenset({clerk.role_grants.get().agency_id}), filters=EventFilters()
-    ) == len(rows)
+    scope = require_audit_reader(inspector)
+    assert audit_event_count(user=inspector, scope=scope, filters=EventFilters()) == len(rows)
