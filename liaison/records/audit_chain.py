@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import hashlib
 import json
 import time
@@ -73,7 +74,10 @@ def _col(f: models.Field[Any, Any]) -> str:
     return str(f.column)
 
 
+@functools.cache
 def _hashed_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    """The columns a row of ``model`` is hashed over today: all but the primary key, by
+    column name (cached: a model's fields do not change while the process runs)."""
     pk = model._meta.pk
     return sorted((f for f in model._meta.concrete_fields if f is not pk), key=_col)
 

@@ -55,7 +55,9 @@ class Trail:
 def trail(clerk: User, agency: Agency) -> Trail:
     activities = []
     for n in range(3):
-        activity = ActivityFactory.create(agency=agency, created_by=clerk, title=f"Trip {n}")
+        activity = ActivityFactory.create(
+            agency=agency, created_by=clerk, title=f"Trip {n}", status="draft"
+        )
         LocationFactory.create(activity=activity, country="PL", city="Warsaw")
         ParticipationFactory.create(activity=activity, employee=EmployeeFactory(agency=agency))
         activities.append(activity)
