@@ -50,7 +50,10 @@ def flush_lifts_the_sqlite_audit_guard() -> Any:
     # Tests that use transactional_db (the browser tests' live server) end with a flush,
     # which on SQLite is a DELETE of every table; the audit guard (ADR 0023) refuses that
     # on the audit tables. PostgreSQL flushes with TRUNCATE, which the guard lets through.
-    from django.db.backends.sqlite3.operations import DatabaseOperations
+    if django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        yield
+        return
+    from django.db.backends.sqlite3.base import DatabaseOperations
 
     original = DatabaseOperations.execute_sql_flush
 
