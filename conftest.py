@@ -54,6 +54,30 @@ def plain_http() -> None:
     django_settings.SECURE_SSL_REDIRECT = False
 
 
+@pytest.fixture(scope="session", autouse=True)
+def flush_lifts_the_sqlite_audit_guard() -> Any:
+    # Tests that use transactional_db (the browser tests' live server) end with a flush,
+    # which on SQLite is a DELETE of every table; the audit guard (ADR 0023) refuses that
+    # on the audit tables. PostgreSQL flushes with TRUNCATE, which the guard lets through.
+    if django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        yield
+        return
+    from django.db.backends.sqlite3.base import DatabaseOperations
+
+    original = DatabaseOperations.execute_sql_flush
+
+    def flush(self: DatabaseOperations, sql_list: list[str]) -> None:
+        self.connection.audit_guard_off = True  # type: ignore[attr-defined]
+        try:
+            original(self, sql_list)
+        finally:
+            self.connection.audit_guard_off = False  # type: ignore[attr-defined]
+
+    DatabaseOperations.execute_sql_flush = flush  # type: ignore[method-assign,assignment]
+    yield
+    DatabaseOperations.execute_sql_flush = original  # type: ignore[method-assign]
+
+
 @pytest.fixture
 def agency(db: None) -> Agency:
     return AgencyFactory.create(name="Metro Police Department", ori_code="CA0194200")

@@ -252,6 +252,7 @@ def _register_routers() -> None:
     from liaison.outcomes.api import router as outcomes_router
     from liaison.oversight.api import router as oversight_router
     from liaison.people.api import router as people_router
+    from liaison.records.api import router as records_router
     from liaison.reports.api import router as reports_router
     from liaison.security.api import root_router as security_root_router
     from liaison.security.api import router as security_router
@@ -274,6 +275,8 @@ def _register_routers() -> None:
     api.add_router("/", reports_router)
     # /activities/{id}/outcomes, /activities/{id}/nothing-adopted, /outcomes/…, /policies…
     api.add_router("/", outcomes_router)
+    # /audit/verification, /audit/events
+    api.add_router("/", records_router)
 
 
 _register_routers()

@@ -18,6 +18,7 @@ urlpatterns = [
     path("security/", include("liaison.security.urls")),
     path("", include("liaison.vetting.urls")),
     path("reports/", include("liaison.reports.urls")),
+    path("records/", include("liaison.records.urls")),
     path("", include("liaison.funding.urls")),
     path("", include("liaison.outcomes.urls")),
     path("api/v1/", api.urls),

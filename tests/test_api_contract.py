@@ -173,6 +173,7 @@ LIST_READER = {
     f"{API}/vetting/contacts": "security_officer",
     f"{API}/vetting/reads": "inspector",
     f"{API}/auth-events": "inspector",
+    f"{API}/audit/events": "inspector",
 }
 
 

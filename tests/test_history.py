@@ -106,6 +106,7 @@ from liaison.people.tests.factories import (
     ExternalPersonFactory,
     OrganisationFactory,
 )
+from liaison.records.audit_chain import verify
 from liaison.reports.models import Recommendation, ReportAttachment
 from liaison.reports.services import (
     POLICY_FIELDS,
@@ -151,6 +152,12 @@ MODELS_WITHOUT_HISTORY: dict[str, str] = {
     "are written once by reports.services.reminders_send and never changed (ADR 0017)",
     "accounts.AuthEvent": "the append-only authentication log, itself a history: rows are "
     "written once by accounts.services.auth_event_record and never changed (ADR 0020)",
+    "records.AuditLink": "the hash chain over the audit rows, itself the audit trail's "
+    "ledger: written once by records.audit_chain.chain_append, never changed (ADR 0023)",
+    "records.AuditChainHead": "the chain's last link, a lock and a pointer (ADR 0023)",
+    "records.AuditSchema": "the column sets audit rows were hashed over (ADR 0023)",
+    "records.DestructionPermit": "an audit row itself (chained, never changed): leave to "
+    "destroy one audit row under retention (ADR 0023)",
     "accounts.RateLimitWindow": "request counters for the API rate limits, not records: "
     "swept as windows pass (ADR 0020)",
     "accounts.TotpDevice": "an authenticator's secret must not be copied into history "
@@ -1065,6 +1072,9 @@ def test_each_service_write_leaves_one_history_row_per_record_attributed_to_the_
     # Every record the service wrote has exactly one row, and nothing else was written.
     assert dict(per_record) == {key: 1 for key in expected}
     assert {row.history_user_id for row in rows} == {actor.pk}
+    # ... and every row is chained into the tamper-evident trail, which stays intact.
+    trail = verify()
+    assert trail.intact, trail.first and trail.first.sentence()
 
 
 def _public_services() -> list[str]:

@@ -1159,6 +1159,20 @@ ACTIONS = [
         shows=lambda w: "Wrong password from 10.0.0.9",
     ),
     Action(
+        "verify the audit trail",
+        lambda c, w: c.get("/records/audit/verification/"),
+        lambda c, w: c.get("/api/v1/audit/verification"),
+        only({"overseer", "admin"}, others=FORBIDDEN, outsider=FORBIDDEN),
+        shows=lambda w: "ntact",  # "Intact" on the page, "intact": true in the API
+    ),
+    Action(
+        "read the audit events",
+        lambda c, w: (failed_sign_in(w), c.get("/records/audit/?table=accounts_authevent"))[1],
+        lambda c, w: (failed_sign_in(w), c.get("/api/v1/audit/events?table=accounts_authevent"))[1],
+        only({"overseer", "admin"}, others=FORBIDDEN, outsider=FORBIDDEN),
+        shows=lambda w: "Wrong password from 10.0.0.9",
+    ),
+    Action(
         "release a sign-in lockout",
         lambda c, w: (lock_out(w), c.post("/accounts/lockouts/", {"username": "coordinator"}))[1],
         lambda c, w: (

@@ -7,9 +7,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 
+from liaison.records.audit_chain import chain_append
 from liaison.records.models import Door, RestrictedRead
 
 
@@ -44,10 +45,13 @@ def log_restricted_read(
     """Record that ``user`` read the restricted record ``obj`` through ``door`` ("page"
     or "api"). Called by every view and API handler that shows restricted data, after the
     access check and before the answer leaves; not a history row (it records a read, not a
-    change). The one function the records issue's audit trail may adopt."""
-    _read_row(
+    change). Each row is chained into the audit trail in the same transaction (ADR 0023)."""
+    row = _read_row(
         user=user, obj=obj, door=door, path=path, at=timezone.now(), agency_id=agency_id
-    ).save()
+    )
+    with transaction.atomic():
+        row.save()
+        chain_append([row])
 
 
 def log_restricted_reads(
@@ -56,4 +60,6 @@ def log_restricted_reads(
     """``log_restricted_read`` for each row a list shows (one insert)."""
     now = timezone.now()
     rows = [_read_row(user=user, obj=o, door=door, path=path, at=now) for o in objs]
-    RestrictedRead.objects.bulk_create(rows)
+    with transaction.atomic():
+        # bulk_create sets the ids on both databases (RETURNING), which the links name.
+        chain_append(RestrictedRead.objects.bulk_create(rows))

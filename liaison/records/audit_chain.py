@@ -1,0 +1,709 @@
+"""The tamper-evident audit trail: a hash chain over every audit row (ADR 0023).
+
+Audit rows are the history rows of every app (django-simple-history, ADR 0004), the log of
+reads of restricted records (``RestrictedRead``), the authentication log
+(``accounts.AuthEvent``) and the permits to destroy under retention
+(``DestructionPermit``). Each gets one ``AuditLink`` in a separate, append-only ledger:
+
+    content_hash = sha256(canonical JSON of the row's columns, primary key excluded)
+    hash         = sha256(prev_hash | seq | table | row id | content_hash | schema key)
+
+``chain_append`` writes the links in the transaction that writes the rows (so a row and
+its link are kept or rolled back together); ``verify`` walks the ledger and every audit
+table and names the first broken link. A database trigger refuses UPDATE and DELETE on
+every audit table (``install_guards``) unless a ``DestructionPermit`` names the row: the
+one sanctioned way to delete is ``destroy_under_retention``.
+
+The canonical JSON is the same on SQLite and PostgreSQL: each value goes through the
+field's ``get_prep_value`` (what Django sends to the database), then decimals are written
+with the field's decimal places, datetimes in UTC ISO 8601 with microseconds, dates and
+times in ISO 8601, UUIDs as text, durations in microseconds, bytes in hex, JSON values with
+sorted keys.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import functools
+import hashlib
+import json
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
+
+GENESIS = "0" * 64
+HEAD_ID = 1
+LEDGER_TABLE = "records_auditlink"
+PERMIT_TABLE = "records_destructionpermit"
+
+
+# --- which tables are audited ----------------------------------------------------------
+
+
+def audited_models() -> list[type[models.Model]]:
+    """Every model whose rows are audit rows, by table name: the history models of every
+    Liaison app (including the many-to-many snapshots), the read log, the authentication
+    log and the destruction permits. A new app's history tables join automatically."""
+    from simple_history.models import HistoricalChanges
+
+    from liaison.accounts.models import AuthEvent
+    from liaison.records.models import DestructionPermit, RestrictedRead
+
+    found: list[type[models.Model]] = [
+        m
+        for m in apps.get_models()
+        if m.__module__.startswith("liaison.") and issubclass(m, HistoricalChanges)
+    ]
+    found += [RestrictedRead, AuthEvent, DestructionPermit]
+    return sorted(found, key=lambda m: m._meta.db_table)
+
+
+def audited_tables() -> dict[str, type[models.Model]]:
+    return {m._meta.db_table: m for m in audited_models()}
+
+
+def _col(f: models.Field[Any, Any]) -> str:
+    return str(f.column)
+
+
+@functools.cache
+def _hashed_fields(model: type[models.Model]) -> list[models.Field[Any, Any]]:
+    """The columns a row of ``model`` is hashed over today: all but the primary key, by
+    column name (cached: a model's fields do not change while the process runs)."""
+    pk = model._meta.pk
+    return sorted((f for f in model._meta.concrete_fields if f is not pk), key=_col)
+
+
+# --- canonical content -----------------------------------------------------------------
+
+
+def canonical_value(model_field: models.Field[Any, Any], value: Any) -> Any:
+    """One column's value as the chain hashes it (see the module's docstring)."""
+    if value is None:
+        return None
+    value = model_field.get_prep_value(value)
+    if value is None:
+        return None
+    if isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, decimal.Decimal):
+        places = getattr(model_field, "decimal_places", None)
+        if places is not None:
+            value = value.quantize(decimal.Decimal(1).scaleb(-places))
+        return format(value, "f")
+    if isinstance(value, float):
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        if timezone.is_naive(value):
+            value = value.replace(tzinfo=dt.UTC)
+        return value.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value // dt.timedelta(microseconds=1)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, bytes | memoryview):
+        return bytes(value).hex()
+    if isinstance(value, dict | list):
+        return value
+    return str(value)
+
+
+def content_hash(values: Sequence[tuple[models.Field[Any, Any], Any]]) -> str:
+    """SHA-256 of the canonical JSON object {column: value} of ``values``."""
+    document = {f.column: canonical_value(f, v) for f, v in values}
+    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def link_hash(prev: str, seq: int, table: str, row_id: int, content: str, schema: str) -> str:
+    return hashlib.sha256(f"{prev}|{seq}|{table}|{row_id}|{content}|{schema}".encode()).hexdigest()
+
+
+def schema_key(table: str, columns: Sequence[str]) -> str:
+    return hashlib.sha256(f"{table}:{','.join(columns)}".encode()).hexdigest()[:16]
+
+
+# Schema keys known to be committed (per database); see ``_ensure_schema``.
+_KNOWN_SCHEMAS: set[tuple[str, str]] = set()
+
+
+def _ensure_schema(using: str, table: str, columns: Sequence[str]) -> str:
+    """The key of this column set, recorded in ``AuditSchema`` (so a later migration that
+    adds a column leaves older rows verifiable). Remembered only once committed: a rolled
+    back first write must not leave the process believing the row exists."""
+    from liaison.records.models import AuditSchema
+
+    key = schema_key(table, columns)
+    if (using, key) not in _KNOWN_SCHEMAS:
+        AuditSchema.objects.using(using).get_or_create(
+            key=key, defaults={"table_name": table, "columns": ",".join(columns)}
+        )
+        transaction.on_commit(lambda: _KNOWN_SCHEMAS.add((using, key)), using=using)
+    return key
+
+
+# --- appending -------------------------------------------------------------------------
+
+
+def _advance_head(connection: BaseDatabaseWrapper, count: int) -> tuple[int, str]:
+    """Reserve ``count`` sequence numbers: the UPDATE locks the head row until the
+    transaction ends (PostgreSQL), so concurrent writers extend the chain one after
+    another. Returns the last reserved number and the hash of the link before the first."""
+    update = "UPDATE records_auditchainhead SET seq = seq + %s WHERE id = %s RETURNING seq, hash"
+    with connection.cursor() as cursor:
+        cursor.execute(update, [count, HEAD_ID])
+        got = cursor.fetchone()
+        if got is None:
+            # A database flushed by a test (or a head lost): start a new chain. Two
+            # writers may race here; the loser's insert does nothing and it waits.
+            cursor.execute(
+                "INSERT INTO records_auditchainhead (id, seq, hash) VALUES (%s, 0, %s) "
+                "ON CONFLICT (id) DO NOTHING",
+                [HEAD_ID, GENESIS],
+            )
+            cursor.execute(update, [count, HEAD_ID])
+            got = cursor.fetchone()
+        return int(got[0]), str(got[1])
+
+
+def chain_append(rows: Sequence[models.Model], *, using: str | None = None) -> None:
+    """Append a link for each of ``rows`` (saved audit rows, in the order written), in
+    the current transaction. Called for every history row (``apps.py``'s receivers), the
+    read log and the authentication log; nothing else writes links."""
+    if not rows:
+        return
+    from liaison.records.models import AuditLink
+
+    using = using or rows[0]._state.db or DEFAULT_DB_ALIAS
+    connection = connections[using]
+    with transaction.atomic(using=using):
+        last, prev = _advance_head(connection, len(rows))
+        seq = last - len(rows)
+        links = []
+        for row in rows:
+            seq += 1
+            model = type(row)
+            table = model._meta.db_table
+            fields = _hashed_fields(model)
+            key = _ensure_schema(using, table, [_col(f) for f in fields])
+            content = content_hash([(f, getattr(row, f.attname)) for f in fields])
+            digest = link_hash(prev, seq, table, int(row.pk), content, key)
+            links.append(
+                AuditLink(
+                    seq=seq,
+                    table_name=table,
+                    row_id=row.pk,
+                    schema=key,
+                    content_hash=content,
+                    prev_hash=prev,
+                    hash=digest,
+                )
+            )
+            prev = digest
+        AuditLink.objects.using(using).bulk_create(links)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE records_auditchainhead SET hash = %s WHERE id = %s", [prev, HEAD_ID]
+            )
+
+
+# --- verifying -------------------------------------------------------------------------
+
+CHANGED, MISSING, REORDERED, INSERTED = "changed", "missing", "reordered", "inserted"
+
+
+@dataclass(frozen=True)
+class Break:
+    """The first broken link: which table and row, its place in the chain, and what is
+    wrong with it (``kind``: changed, missing, reordered or inserted)."""
+
+    kind: str
+    table: str
+    row_id: int | None
+    seq: int | None
+    detail: str
+
+    def sentence(self) -> str:
+        where = f"{self.table} row {self.row_id}" if self.row_id is not None else self.table
+        place = f" (link #{self.seq})" if self.seq is not None else ""
+        return f"{self.kind.capitalize()}: {where}{place}. {self.detail}"
+
+
+@dataclass
+class Verification:
+    intact: bool
+    links: int = 0
+    rows: int = 0
+    destroyed: int = 0  # rows missing under a destruction permit
+    problems: int = 0
+    first: Break | None = None
+    head_seq: int = 0
+    head_hash: str = GENESIS
+    seconds: float = 0.0
+    tables: int = 0
+    _found: list[Break] = field(default_factory=list, repr=False)
+
+    def as_dict(self) -> dict[str, Any]:
+        first = self.first
+        return {
+            "intact": self.intact,
+            "links_checked": self.links,
+            "rows_checked": self.rows,
+            "destroyed_under_retention": self.destroyed,
+            "problems": self.problems,
+            "first_break": None
+            if first is None
+            else {
+                "kind": first.kind,
+                "table": first.table,
+                "row_id": first.row_id,
+                "seq": first.seq,
+                "detail": first.detail,
+                "sentence": first.sentence(),
+            },
+            "head_seq": self.head_seq,
+            "head_hash": self.head_hash,
+            "seconds": round(self.seconds, 3),
+        }
+
+
+_SORT_LAST = 2**63
+
+
+def _first(found: list[Break]) -> Break | None:
+    return min(found, key=lambda b: b.seq if b.seq is not None else _SORT_LAST) if found else None
+
+
+def _verify_ledger(using: str, result: Verification, chunk: int) -> None:
+    from liaison.records.models import AuditChainHead, AuditLink
+
+    prev, expected = GENESIS, 1
+    rows = (
+        AuditLink.objects.using(using)
+        .order_by("seq")
+        .values_list("seq", "table_name", "row_id", "content_hash", "prev_hash", "hash", "schema")
+        .iterator(chunk_size=chunk)
+    )
+    for seq, table, row_id, content, prev_hash, digest, key in rows:
+        result.links += 1
+        if seq != expected:
+            kind = MISSING if seq > expected else REORDERED
+            result._found.append(
+                Break(
+                    kind,
+                    LEDGER_TABLE,
+                    None,
+                    expected,
+                    f"Link #{expected} of the chain is not there (next is #{seq}).",
+                )
+            )
+        elif prev_hash != prev:
+            result._found.append(
+                Break(
+                    REORDERED,
+                    table,
+                    row_id,
+                    seq,
+                    "Its link does not follow the one before it: links were removed, "
+                    "inserted or reordered.",
+                )
+            )
+        elif link_hash(prev_hash, seq, table, row_id, content, key) != digest:
+            result._found.append(
+                Break(CHANGED, table, row_id, seq, "Its link in the chain was rewritten.")
+            )
+        prev, expected = digest, seq + 1
+    head = AuditChainHead.objects.using(using).filter(pk=HEAD_ID).first()
+    head_seq, head_hash = (head.seq, head.hash) if head else (0, GENESIS)
+    result.head_seq, result.head_hash = head_seq, head_hash
+    if (head_seq, head_hash) != (expected - 1, prev):
+        result._found.append(
+            Break(
+                MISSING,
+                LEDGER_TABLE,
+                None,
+                expected,
+                f"The chain should end at link #{head_seq}; it ends at #{expected - 1}: "
+                "its last links are gone or were replaced.",
+            )
+        )
+
+
+def _verify_table(
+    using: str,
+    model: type[models.Model],
+    schemas: dict[str, list[str]],
+    permits: set[tuple[str, int]],
+    result: Verification,
+    chunk: int,
+) -> None:
+    from liaison.records.models import AuditLink
+
+    table = model._meta.db_table
+    pk = model._meta.pk
+    assert pk is not None
+    by_column = {_col(f): f for f in model._meta.concrete_fields if f is not pk}
+    current = [_col(f) for f in _hashed_fields(model)]
+    schemas = {**schemas, schema_key(table, current): current}
+    manager = model._base_manager.using(using)
+    row_iter: Iterator[tuple[Any, ...]] = (
+        manager.order_by(pk.attname)
+        .values_list(pk.attname, *(by_column[c].attname for c in current))
+        .iterator(chunk_size=chunk)
+    )
+    link_iter: Iterator[tuple[Any, ...]] = (
+        AuditLink.objects.using(using)
+        .filter(table_name=table)
+        .order_by("row_id")
+        .values_list("row_id", "seq", "content_hash", "schema")
+        .iterator(chunk_size=chunk)
+    )
+    row = next(row_iter, None)
+    link = next(link_iter, None)
+    while row is not None or link is not None:
+        if link is None or (row is not None and row[0] < link[0]):
+            assert row is not None
+            result.rows += 1
+            result._found.append(
+                Break(
+                    INSERTED,
+                    table,
+                    row[0],
+                    link[1] if link else None,
+                    "The row is not in the chain: it was added outside the audited write path.",
+                )
+            )
+            row = next(row_iter, None)
+            continue
+        if row is None or link[0] < row[0]:
+            if (table, link[0]) in permits:
+                result.destroyed += 1
+            else:
+                result._found.append(
+                    Break(
+                        MISSING,
+                        table,
+                        link[0],
+                        link[1],
+                        "The chain records this row; it has been deleted, and no "
+                        "destruction under retention accounts for it.",
+                    )
+                )
+            link = next(link_iter, None)
+            continue
+        result.rows += 1
+        row_id, seq, recorded, key = link
+        columns = schemas.get(key)
+        values = dict(zip(current, row[1:], strict=True))
+        if columns is None or any(c not in values for c in columns):
+            result._found.append(
+                Break(
+                    CHANGED,
+                    table,
+                    row_id,
+                    seq,
+                    "The columns this row was hashed over are not all there any more.",
+                )
+            )
+        else:
+            now = content_hash([(by_column[c], values[c]) for c in columns])
+            if now != recorded:
+                result._found.append(_changed_or_moved(using, table, row_id, seq, now))
+        row = next(row_iter, None)
+        link = next(link_iter, None)
+
+
+def _changed_or_moved(using: str, table: str, row_id: int, seq: int, now: str) -> Break:
+    """A row whose content no longer matches its link: reordered when what it holds now
+    is what the chain recorded for another row of the table (ids swapped), else changed.
+    Only reached on a break, so the unindexed lookup costs nothing on an intact trail."""
+    from liaison.records.models import AuditLink
+
+    other = (
+        AuditLink.objects.using(using)
+        .filter(table_name=table, content_hash=now)
+        .exclude(row_id=row_id)
+        .values_list("row_id", flat=True)
+        .first()
+    )
+    if other is not None:
+        return Break(
+            REORDERED,
+            table,
+            row_id,
+            seq,
+            f"It holds what the chain recorded for row {other}: rows were renumbered or swapped.",
+        )
+    return Break(
+        CHANGED,
+        table,
+        row_id,
+        seq,
+        "Its content differs from what the chain recorded when it was written.",
+    )
+
+
+def verify(*, using: str = DEFAULT_DB_ALIAS, chunk: int = 5000) -> Verification:
+    """Check the whole trail: the ledger's links follow each other and end at the head;
+    every audit row has a link whose content hash it still matches; every link's row is
+    there or was destroyed under a permit. Reports the first break in chain order (and
+    how many there are); read-only."""
+    from liaison.records.models import AuditSchema, DestructionPermit
+
+    started = time.perf_counter()
+    result = Verification(intact=True)
+    schemas = {
+        s.key: s.columns.split(",") if s.columns else []
+        for s in AuditSchema.objects.using(using).all()
+    }
+    permits = set(
+        DestructionPermit.objects.using(using).values_list("table_name", "row_id").iterator()
+    )
+    _verify_ledger(using, result, chunk)
+    models_ = audited_models()
+    result.tables = len(models_)
+    for model in models_:
+        _verify_table(using, model, schemas, permits, result, chunk)
+    result.problems = len(result._found)
+    result.first = _first(result._found)
+    result.intact = result.first is None
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+# --- destruction under retention -------------------------------------------------------
+
+
+def _with_snapshots(batch: list[models.Model]) -> list[models.Model]:
+    """``batch`` and the many-to-many snapshot rows (``HistoricalActivity_topics``…) that
+    belong to its history rows: they go with their parent row."""
+    by_model: dict[type[models.Model], list[Any]] = {}
+    for row in batch:
+        by_model.setdefault(type(row), []).append(row.pk)
+    extra: list[models.Model] = []
+    for model in audited_models():
+        for f in model._meta.concrete_fields:
+            target = getattr(f, "related_model", None)
+            if f.name == "history" and target in by_model:
+                extra += list(model._base_manager.filter(history_id__in=by_model[target]))
+    seen = {(type(r), r.pk) for r in batch}
+    return batch + [r for r in extra if (type(r), r.pk) not in seen]
+
+
+def destroy_under_retention(
+    rows: Iterable[models.Model], *, tombstone_id: str, actor: Any, reason: str = ""
+) -> int:
+    """The one sanctioned way to delete audit rows (ADR 0023, "Destruction under
+    retention").
+
+    For each of ``rows`` (instances of audited models: history rows, read-log rows,
+    authentication events) and the many-to-many snapshot rows of those history rows,
+    grant a ``DestructionPermit`` naming the row and ``tombstone_id`` (the retention
+    tombstone that says what was destroyed and why), then delete the row; all in one
+    transaction. The DELETE trigger lets a row go only when a permit names it, and
+    ``verify`` counts such a row as destroyed, not missing. The row's link stays in the
+    chain (hashes only, no content): a tombstone may quote its ``content_hash`` as the
+    hash of the destroyed content. Returns how many rows were deleted.
+    """
+    from liaison.records.models import DestructionPermit
+
+    if not tombstone_id:
+        raise ValueError("A destruction must name the tombstone that accounts for it.")
+    tables = audited_tables()
+    batch = list(rows)
+    for row in batch:
+        if type(row)._meta.db_table not in tables:
+            raise ValueError(f"{type(row).__name__} rows are not audit rows.")
+    if not batch:
+        return 0
+    using = batch[0]._state.db or DEFAULT_DB_ALIAS
+    now = timezone.now()
+    with transaction.atomic(using=using):
+        batch = _with_snapshots(batch)
+        permits = DestructionPermit.objects.using(using).bulk_create(
+            DestructionPermit(
+                table_name=type(row)._meta.db_table,
+                row_id=row.pk,
+                tombstone_id=str(tombstone_id)[:64],
+                actor=actor if getattr(actor, "pk", None) else None,
+                at=now,
+                reason=reason[:300],
+            )
+            for row in batch
+        )
+        chain_append(permits, using=using)
+        connection = connections[using]
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            for row in batch:
+                model = type(row)
+                pk = model._meta.pk
+                assert pk is not None
+                cursor.execute(
+                    f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(_col(pk))} = %s",
+                    [row.pk],
+                )
+    return len(batch)
+
+
+def destroy_record_under_retention(
+    instance: models.Model, *, tombstone_id: str, actor: Any, reason: str = ""
+) -> int:
+    """Destroy a live record, everything its deletion cascades to, and the history of
+    all of them, in one transaction (ADR 0023). The ORM delete writes each record's
+    ``-`` history row (attributed to ``actor``); that row and every earlier one is then
+    destroyed under ``tombstone_id`` by ``destroy_under_retention``. Returns how many
+    audit rows were destroyed."""
+    from django.db.models.deletion import Collector
+
+    using = instance._state.db or DEFAULT_DB_ALIAS
+    with transaction.atomic(using=using):
+        collector = Collector(using=using)
+        collector.collect([instance])
+        doomed = {model: {obj.pk for obj in objs} for model, objs in collector.data.items()}
+        for objs in collector.data.values():
+            for obj in objs:
+                obj._history_user = actor  # type: ignore[attr-defined]
+        collector.delete()
+        history_rows: list[models.Model] = []
+        for model, pks in doomed.items():
+            manager = getattr(model, "history", None)
+            if manager is not None and hasattr(model._meta, "simple_history_manager_attribute"):
+                id_field = model._meta.pk.attname  # type: ignore[union-attr]
+                history_rows += list(manager.filter(**{f"{id_field}__in": pks}))
+        return destroy_under_retention(
+            history_rows, tombstone_id=tombstone_id, actor=actor, reason=reason
+        )
+
+
+def content_hash_of(row: models.Model) -> str:
+    """The content hash the chain holds for ``row`` (for a tombstone's "hash of the
+    destroyed content"); computed the way the chain computes it."""
+    fields = _hashed_fields(type(row))
+    return content_hash([(f, getattr(row, f.attname)) for f in fields])
+
+
+# --- the database guard ----------------------------------------------------------------
+
+PG_FUNCTION = """
+CREATE OR REPLACE FUNCTION liaison_audit_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' AND EXISTS (
+      SELECT 1 FROM records_destructionpermit p
+      WHERE p.table_name = TG_TABLE_NAME
+        AND p.row_id = (to_jsonb(OLD) ->> TG_ARGV[0])::bigint) THEN
+    RETURN OLD;
+  END IF;
+  RAISE EXCEPTION 'Audit rows are append-only: % on % refused (ADR 0023)', TG_OP, TG_TABLE_NAME
+    USING ERRCODE = 'insufficient_privilege';
+END
+$$;
+"""
+
+
+def _guarded(connection: BaseDatabaseWrapper) -> dict[str, str]:
+    """Every table the guard covers, with its primary key column: the audit tables and
+    the ledger itself."""
+    found = {t: _col(m._meta.pk) for t, m in audited_tables().items()}  # type: ignore[arg-type]
+    found[LEDGER_TABLE] = "seq"
+    existing = set(connection.introspection.table_names())
+    return {t: pk for t, pk in found.items() if t in existing}
+
+
+def guard_sql(vendor: str, table: str, pk: str) -> list[str]:
+    """The statements that put the guard on ``table``: refuse every UPDATE, and every
+    DELETE of a row no ``DestructionPermit`` names."""
+    if vendor == "postgresql":
+        return [
+            f'DROP TRIGGER IF EXISTS liaison_audit_guard ON "{table}"',
+            f'CREATE TRIGGER liaison_audit_guard BEFORE UPDATE OR DELETE ON "{table}" '
+            f"FOR EACH ROW EXECUTE FUNCTION liaison_audit_guard('{pk}')",
+        ]
+    if vendor == "sqlite":
+        message = f"Audit rows are append-only: %s on {table} refused (ADR 0023)"
+        # liaison_audit_guard_off() exists only on Django's connections (apps.py); any
+        # other client fails on it, which refuses the write all the same.
+        return [
+            f'CREATE TRIGGER IF NOT EXISTS "liaison_audit_no_update_{table}" BEFORE UPDATE '
+            f'ON "{table}" WHEN NOT liaison_audit_guard_off() '
+            f"BEGIN SELECT RAISE(ABORT, '{message % 'UPDATE'}'); END",
+            f'CREATE TRIGGER IF NOT EXISTS "liaison_audit_no_delete_{table}" BEFORE DELETE '
+            f'ON "{table}" WHEN NOT liaison_audit_guard_off() AND NOT EXISTS ('
+            f"SELECT 1 FROM records_destructionpermit p WHERE p.table_name = '{table}' "
+            f'AND p.row_id = OLD."{pk}") '
+            f"BEGIN SELECT RAISE(ABORT, '{message % 'DELETE'}'); END",
+        ]
+    raise NotImplementedError(f"No audit guard for {vendor}.")
+
+
+def install_guards(connection: BaseDatabaseWrapper) -> list[str]:
+    """Put the guard on every audit table that exists (idempotent). Run by the records
+    migration and after every ``migrate`` (a new app's history tables, and SQLite tables
+    that a migration rebuilt, which loses their triggers). Returns the tables guarded."""
+    tables = _guarded(connection)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(PG_FUNCTION)
+        for table, pk in tables.items():
+            for statement in guard_sql(connection.vendor, table, pk):
+                cursor.execute(statement)
+    return sorted(tables)
+
+
+def guarded_tables(connection: BaseDatabaseWrapper) -> set[str]:
+    """The tables that carry the guard now (for the test that every audit table does)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE t.tgname = 'liaison_audit_guard'"
+            )
+            return {r[0] for r in cursor.fetchall()}
+        cursor.execute(
+            "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' "
+            "AND name LIKE 'liaison_audit_no_delete_%'"
+        )
+        deletes = {r[0] for r in cursor.fetchall()}
+        cursor.execute(
+            "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' "
+            "AND name LIKE 'liaison_audit_no_update_%'"
+        )
+        return deletes & {r[0] for r in cursor.fetchall()}
+
+
+def backfill(using: str = DEFAULT_DB_ALIAS, chunk: int = 2000) -> int:
+    """Chain the audit rows that have no link yet, table by table in id order (the rows
+    written before the chain began; ADR 0023). Returns how many were chained."""
+    from liaison.records.models import AuditLink
+
+    done = 0
+    for model in audited_models():
+        table = model._meta.db_table
+        linked = set(
+            AuditLink.objects.using(using)
+            .filter(table_name=table)
+            .values_list("row_id", flat=True)
+            .iterator()
+        )
+        batch: list[models.Model] = []
+        for row in model._base_manager.using(using).order_by("pk").iterator(chunk_size=chunk):
+            if row.pk in linked:
+                continue
+            batch.append(row)
+            if len(batch) >= chunk:
+                chain_append(batch, using=using)
+                done += len(batch)
+                batch = []
+        chain_append(batch, using=using)
+        done += len(batch)
+    return done
