@@ -363,6 +363,7 @@ def _history_model(model: type[models.Model]) -> type[models.Model] | None:
 _OWNING = (models.CASCADE, models.PROTECT, models.RESTRICT)
 
 
+@functools.cache
 def _relations_to(target: type[models.Model]) -> list[tuple[type[models.Model], models.Field]]:
     """Every (model, foreign key) in the project that points at ``target``, history and
     retention's own models excepted."""

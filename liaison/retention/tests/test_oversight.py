@@ -31,7 +31,11 @@ def record(agency: Agency, other_agency: Agency, clerk: User, outsider: User) ->
         clerk, agency, title="Imported, bare", start=dt.date(2024, 3, 1), with_dependants=False
     )
     ActivityFactory.create_batch(
-        3, agency=agency, start_date=dt.date(2024, 5, 1), status="approved"
+        3,
+        agency=agency,
+        start_date=dt.date(2024, 5, 1),
+        end_date=dt.date(2024, 5, 3),
+        status="approved",
     )
     retention_apply(actor=clerk, today=dt.date(2026, 12, 1))
 
