@@ -254,6 +254,7 @@ def _register_routers() -> None:
     from liaison.people.api import router as people_router
     from liaison.records.api import router as records_router
     from liaison.reports.api import router as reports_router
+    from liaison.retention.api import router as retention_router
     from liaison.security.api import root_router as security_root_router
     from liaison.security.api import router as security_router
     from liaison.vetting.api import router as vetting_router
@@ -265,6 +266,7 @@ def _register_routers() -> None:
     api.add_router("/", people_router)
     api.add_router("/", accounts_router)
     api.add_router("/oversight", oversight_router)
+    api.add_router("/retention", retention_router)
     # /vetting/…, /activities/{id}/contacts and /activities/{id}/trainees
     api.add_router("/", vetting_router)
     api.add_router("/", funding_router)

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "liaison.reports",
     "liaison.outcomes",
     "liaison.funding",
+    "liaison.retention",
     "liaison.oversight",
     "liaison.demo",
 ]

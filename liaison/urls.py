@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/", include("liaison.people.urls")),
     path("approvals/", include("liaison.approvals.urls")),
     path("oversight/", include("liaison.oversight.urls")),
+    path("retention/", include("liaison.retention.urls")),
     path("security/", include("liaison.security.urls")),
     path("", include("liaison.vetting.urls")),
     path("reports/", include("liaison.reports.urls")),

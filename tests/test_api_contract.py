@@ -40,6 +40,7 @@ from liaison.people.tests.factories import (
 )
 from liaison.reports.models import ReportAttachment
 from liaison.reports.tests.factories import ReportFactory
+from liaison.retention.models import LegalHold, Tombstone
 from liaison.security.tests.factories import advisory, done_assessment
 from liaison.vetting.tests.factories import ContactFactory, TraineeFactory, VettingFactory
 
@@ -126,7 +127,20 @@ def world(clerk: User, agency: Agency, settings: Any, tmp_path: Any) -> dict[str
         stated_on=dt.date(2024, 1, 2), statement="Nothing applies.", stated_by=clerk,
         stated_by_name="Clerk", stated_by_role="Coordinator",
     )  # fmt: skip
+    hold = LegalHold.objects.create(
+        agency=agency, scope="agency", scope_label=agency.name, reason="IG review",
+        placed_by=clerk, placed_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
+    )  # fmt: skip
+    tombstone = Tombstone.objects.create(
+        agency=agency, record_type="activity", record_number=10**9, title="Gone",
+        start_date=dt.date(2015, 1, 1), end_date=dt.date(2015, 1, 2), status="completed",
+        origin="imported", schedule_years=5, schedule_authority="GRS",
+        due_on=dt.date(2020, 1, 2), destroyed_by=clerk,
+        destroyed_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC), content_sha256="0" * 64,
+    )  # fmt: skip
     return {
+        "hold_id": hold.pk,
+        "tombstone_id": tombstone.pk,
         "report_id": report.pk,
         "attachment_id": attachment.pk,
         "funder_id": contribution.funder_id,

@@ -122,6 +122,7 @@ from liaison.reports.services import (
     report_update,
 )
 from liaison.reports.tests.helpers import full_input
+from liaison.retention.services import hold_place, hold_release, schedule_set
 from liaison.security.models import AdvisoryLevel, CountryRisk
 from liaison.security.services import (
     briefing_add,
@@ -158,6 +159,9 @@ MODELS_WITHOUT_HISTORY: dict[str, str] = {
     "records.AuditSchema": "the column sets audit rows were hashed over (ADR 0023)",
     "records.DestructionPermit": "an audit row itself (chained, never changed): leave to "
     "destroy one audit row under retention (ADR 0023)",
+    "retention.Tombstone": "what is left of a destroyed record, itself the record of a "
+    "destruction: written once by retention.services.activity_destroy and never changed "
+    "(ADR 0024)",
     "accounts.RateLimitWindow": "request counters for the API rate limits, not records: "
     "swept as windows pass (ADR 0020)",
     "accounts.TotpDevice": "an authenticator's secret must not be copied into history "
@@ -182,6 +186,9 @@ SERVICES_NOT_IN_CASES: dict[str, str] = {
     "accounts.user_session_end": "ends a session (session store, no history), logged; test_sessions.py",
     "accounts.user_sessions_end_others": "ends sessions (session store, no history), logged; test_sessions.py",
     "accounts.user_sign_out_everywhere": "ends sessions (session store, no history), logged; test_sessions.py",
+    "retention.retention_apply": "destroys records (their history rows with them) and "
+    "leaves tombstones, which keep no history; tested in retention/tests/test_apply.py",
+    "retention.activity_destroy": "called by retention_apply alone; the same",
     "approvals.request_moved": "the effect of activity_transition, never called on its own: "
     "its rows are counted in the activity_transition and approval_decide cases",
 }
@@ -980,7 +987,35 @@ def _policy_library_load(w: World) -> tuple[User, Callable[[], Written]]:
     ]
 
 
+def _schedule_set(w: World) -> tuple[User, Callable[[], Written]]:
+    return w.clerk, lambda: [
+        schedule_set(actor=w.clerk, agency=w.agency, record_type="activity", years=5,
+                     authority="City GRS 2.1")
+    ]  # fmt: skip
+
+
+def _overseer(w: World) -> User:
+    return user_with_role("overseer", w.agency, "ig")
+
+
+def _hold_place(w: World) -> tuple[User, Callable[[], Written]]:
+    ig = _overseer(w)
+    return ig, lambda: [
+        hold_place(actor=ig, agency=w.agency, scope="activity", activity_id=w.activity.pk,
+                   reason="IG review")
+    ]  # fmt: skip
+
+
+def _hold_release(w: World) -> tuple[User, Callable[[], Written]]:
+    ig = _overseer(w)
+    hold = hold_place(actor=ig, agency=w.agency, scope="agency", reason="IG review")
+    return ig, lambda: [hold_release(actor=ig, hold=hold, reason="Review closed")]
+
+
 CASES: dict[str, Case] = {
+    "retention.schedule_set": _schedule_set,
+    "retention.hold_place": _hold_place,
+    "retention.hold_release": _hold_release,
     "reports.report_policy_update": _report_policy_update,
     "reports.report_create": _report_create,
     "reports.report_update": _report_update,

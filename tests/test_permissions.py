@@ -64,6 +64,8 @@ from liaison.reports.models import (
 )
 from liaison.reports.tests.factories import ReportFactory
 from liaison.reports.workflow import CHECKLIST_KEYS
+from liaison.retention.models import LegalHold, RetentionSchedule, Tombstone
+from liaison.retention.services import hold_place
 from liaison.security.models import AdvisoryLevel, Briefing, CountryRisk, RiskAssessment
 from liaison.security.tests.factories import advisory, done_assessment
 from liaison.vetting.models import Contact, VettingRequest
@@ -448,6 +450,30 @@ def policy_form(world: World, **changes: str) -> dict[str, str]:
 
 ADOPTION_FORM = {"kind": "tactic", "what_changed": "Dispersal line drills.",
                  "effective_on": "2024-03-01"}  # fmt: skip
+
+
+def a_hold(world: World) -> LegalHold:
+    """A hold in force on the agency, placed by the overseer (a new one each time)."""
+    return hold_place(
+        actor=world.users["overseer"], agency=world.agency, scope="agency", reason="IG review"
+    )
+
+
+def a_tombstone(world: World) -> Tombstone:
+    return Tombstone.objects.get_or_create(
+        record_type="activity",
+        record_number=10**9,
+        defaults=dict(
+            agency=world.agency, title="Destroyed Aviation Course",
+            start_date=dt.date(2015, 1, 1), end_date=dt.date(2015, 1, 2), status="completed",
+            origin="imported", schedule_years=5, schedule_authority="GRS",
+            due_on=dt.date(2020, 1, 2), destroyed_by=world.users["coordinator"],
+            destroyed_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC), content_sha256="0" * 64,
+        ),
+    )[0]  # fmt: skip
+
+
+SCHEDULE_FORM = {"record_type": "activity", "years": "7", "authority": "City GRS 2.1"}
 
 
 def failed_sign_in(world: World) -> World:
@@ -1150,6 +1176,51 @@ ACTIONS = [
         lambda c, w: c.get("/api/v1/oversight/summary"),
         only({"coordinator", "overseer"}, others=FORBIDDEN, outsider=ALLOWED),
         shows=lambda w: "activities",
+    ),
+    Action(
+        "place a legal hold",
+        lambda c, w: c.post(
+            "/retention/holds/new/", {"agency": w.agency.pk, "scope": "agency", "reason": "IG"}
+        ),
+        lambda c, w: c.post(
+            "/api/v1/retention/holds",
+            {"agency": w.agency.pk, "scope": "agency", "reason": "IG"},
+            content_type="application/json",
+        ),
+        only({"overseer"}, others=FORBIDDEN, outsider=FORBIDDEN),
+        changed=lambda w: LegalHold.objects.filter(reason="IG").exists(),
+        reset=lambda w: LegalHold.objects.all().delete(),
+    ),
+    Action(
+        "release a legal hold",
+        lambda c, w: c.post(f"/retention/holds/{a_hold(w).pk}/release/", {"reason": "Closed"}),
+        lambda c, w: c.post(
+            f"/api/v1/retention/holds/{a_hold(w).pk}/release",
+            {"reason": "Closed"},
+            content_type="application/json",
+        ),
+        {**only({"overseer"}), "coordinator": FORBIDDEN, "admin": FORBIDDEN},
+        changed=lambda w: LegalHold.objects.filter(released_at__isnull=False).exists(),
+        reset=lambda w: LegalHold.objects.all().delete(),
+    ),
+    Action(
+        "set a retention schedule",
+        lambda c, w: c.post(f"/retention/schedules/{w.agency.pk}/", SCHEDULE_FORM),
+        lambda c, w: c.put(
+            "/api/v1/retention/schedules",
+            {**SCHEDULE_FORM, "agency": w.agency.pk},
+            content_type="application/json",
+        ),
+        {**only({"coordinator", "admin"}), "overseer": FORBIDDEN},
+        changed=lambda w: RetentionSchedule.objects.filter(years=7).exists(),
+        reset=lambda w: RetentionSchedule.objects.all().delete(),
+    ),
+    Action(
+        "read a tombstone of a destroyed record",
+        lambda c, w: c.get(f"/retention/tombstones/{a_tombstone(w).pk}/"),
+        lambda c, w: c.get(f"/api/v1/retention/tombstones/{a_tombstone(w).pk}"),
+        only({"coordinator", "overseer", "admin"}),
+        shows=lambda w: "Destroyed Aviation Course",
     ),
     Action(
         "read the authentication log",

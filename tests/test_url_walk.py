@@ -51,6 +51,7 @@ from liaison.people.tests.factories import (
 )
 from liaison.reports.models import ReportAttachment
 from liaison.reports.tests.factories import ReportFactory
+from liaison.retention.models import LegalHold, Tombstone
 from liaison.security.tests.factories import advisory, done_assessment
 from liaison.vetting.tests.factories import ContactFactory, TraineeFactory, VettingFactory
 
@@ -173,6 +174,9 @@ ID_KINDS: dict[str, str] = {
     "contributions": "contribution",
     "forms-801": "form801",
     "1353": "period",
+    "schedules": "agency",
+    "holds": "hold",
+    "tombstones": "tombstone",
 }
 # Kinds every signed-in user may read in any agency (a deployment-wide registry).
 # A 1353 reporting period is a half-year, not a record: every reader has one of their own.
@@ -229,7 +233,20 @@ def test_every_route_answers_every_persona_without_error_or_leak(
     rec = RecommendationFactory.create(report__activity=activity)
     DecisionFactory.create(recommendation=rec)
     statement_activity = ActivityFactory.create(agency=agency)
+    hold = LegalHold.objects.create(
+        agency=agency, scope="agency", scope_label=agency.name, reason="IG review",
+        placed_by=users["overseer"], placed_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC),
+    )  # fmt: skip
+    tombstone = Tombstone.objects.create(
+        agency=agency, record_type="activity", record_number=10**9, title="Gone",
+        start_date=dt.date(2015, 1, 1), end_date=dt.date(2015, 1, 2), status="completed",
+        origin="imported", schedule_years=5, schedule_authority="GRS",
+        due_on=dt.date(2020, 1, 2), destroyed_by=users["coordinator"],
+        destroyed_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC), content_sha256="0" * 64,
+    )  # fmt: skip
     ids: dict[str, int | str] = {
+        "hold": hold.pk,
+        "tombstone": tombstone.pk,
         "report": report.pk,
         "attachment": attachment.pk,
         "funder": contribution.funder_id,

@@ -93,6 +93,8 @@ def list_activities(request: HttpRequest, params: Query[ActivityListParams]) -> 
         organisation=params.organisation,
         agencies=tuple(params.agency),
         started_without_approval=params.started_without_approval,
+        origin=params.origin or "",
+        missing=params.missing or "",
         sort=params.sort,
     )
     return page_of(with_list_relations(activity_list(user=request.user, filters=filters)), params)

@@ -24,10 +24,18 @@ from django.utils.safestring import SafeString, mark_safe
 from django_countries import countries
 
 from liaison.accounts.models import Agency
-from liaison.activities.models import Activity, Category, Direction, Kind, ParticipantRole
+from liaison.activities.models import (
+    Activity,
+    Category,
+    Direction,
+    Kind,
+    Origin,
+    ParticipantRole,
+)
 from liaison.activities.selectors import (
     DEFAULT_SORT,
     DIRECTION_GROUPS,
+    MISSING_ON_RECORD,
     SORT_LABELS,
     YEAR_MAX,
     YEAR_MIN,
@@ -203,6 +211,16 @@ class ActivityFilterForm(UswdsForm):
         label="Only those that started without an approval on record",
         required=False,
     )
+    origin = forms.ChoiceField(
+        label="Where the record came from",
+        required=False,
+        choices=[("", "Any origin"), *Origin.choices],
+    )
+    missing = forms.ChoiceField(
+        label="Not on record",
+        required=False,
+        choices=[("", "Anything"), *((k, label) for k, (label, _) in MISSING_ON_RECORD.items())],
+    )
     sort = forms.ChoiceField(
         label="Sort by", required=False, choices=SORT_CHOICES, widget=QuickSelect
     )
@@ -252,6 +270,8 @@ class ActivityFilterForm(UswdsForm):
             person=(data.get("person") or "").strip(),
             organisation=data.get("organisation"),
             started_without_approval=bool(data.get("started_without_approval")),
+            origin=data.get("origin") or "",
+            missing=data.get("missing") or "",
             sort=data.get("sort") or DEFAULT_SORT,
         )
 

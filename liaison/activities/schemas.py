@@ -348,6 +348,14 @@ class ActivityListParams(PageParams):
         description="true: only activities that started without an approval on record "
         "decided before their start date.",
     )
+    origin: Origin | None = Field(
+        None, description="imported: only records reconstructed from other sources."
+    )
+    missing: Literal["report", "approval", "funding"] | None = Field(
+        None,
+        description="Only activities with no evaluation report submitted, no approval, or "
+        "no funding contribution on record.",
+    )
     sort: Sort = "-start_date"
 
     _dates_in_order = field_validator("start_to")(start_to_not_before_start_from)

@@ -89,6 +89,8 @@ class ActivityFilters:
     direction_groups: tuple[str, ...] = ()  # keys of DIRECTION_GROUPS
     agencies: tuple[int, ...] = ()
     started_without_approval: bool = False
+    origin: str = ""  # "imported": reconstructed from other sources; "entered": entered here
+    missing: str = ""  # a key of MISSING_ON_RECORD: no report / approval / funding on record
 
     def is_empty(self) -> bool:
         return self == ActivityFilters(sort=self.sort)
@@ -159,9 +161,41 @@ def apply_filters(
         )
     if f.started_without_approval:
         qs = qs.filter(started_without_approval_q())
+    if f.origin:
+        qs = qs.filter(origin=f.origin)
+    if f.missing in MISSING_ON_RECORD:
+        qs = qs.filter(~Q(Exists(MISSING_ON_RECORD[f.missing][1]())))
     if f.q:
         qs = activity_search(qs, f.q)
     return qs
+
+
+def _reports_on_record() -> QuerySet[Activity]:
+    # The reports, approvals and funding apps sit above this one: their rows are reached
+    # by relation name, never imported (as ``_approved_in_time`` does).
+    return Activity.objects.filter(
+        pk=OuterRef("pk"),
+        evaluation_reports__status__in=["submitted", "returned", "acknowledged"],
+    )
+
+
+def _approval_on_record() -> QuerySet[Activity]:
+    return Activity.objects.filter(
+        pk=OuterRef("pk"), approval_steps__kind="approval", approval_steps__state="approved"
+    )
+
+
+def _funding_on_record() -> QuerySet[Activity]:
+    return Activity.objects.filter(pk=OuterRef("pk"), contributions__isnull=False)
+
+
+# What the record may not show, for the ``missing`` filter (the oversight summary's
+# coverage counts link here; ADR 0024): key → (label, "what would be on record").
+MISSING_ON_RECORD: dict[str, tuple[str, Any]] = {
+    "report": ("No evaluation report on record (none submitted)", _reports_on_record),
+    "approval": ("No approval on record", _approval_on_record),
+    "funding": ("No funding on record (no contribution recorded)", _funding_on_record),
+}
 
 
 # Statuses that say the activity went ahead (or was cleared to): approval should be on

@@ -7,6 +7,7 @@ rename or remove one within /api/v1/. The page at /oversight/ shows the same fig
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
 from ninja import Field, Schema
 from pydantic import field_validator
@@ -54,6 +55,37 @@ class YearCount(Schema):
     activities: int
     employees: int = Field(description="Distinct employees who took part that year.")
     list_query: str = LIST_QUERY
+
+
+class CoverageCount(Schema):
+    key: Literal["reconstructed", "no_report", "no_approval", "no_funding"]
+    label: str
+    activities: int = Field(description="Activities counted under the summary's filters.")
+    list_query: str = LIST_QUERY
+
+
+class DestroyedYear(Schema):
+    year: int = Field(description="The year the destroyed activities started.")
+    records: int = Field(description="Records destroyed under retention (tombstones).")
+    list_query: str = Field(
+        description="Query string of the tombstone list that shows exactly these: "
+        "/retention/tombstones/?<list_query> on the site, /api/v1/retention/tombstones?"
+        "<list_query> here."
+    )
+
+
+class Coverage(Schema):
+    """What the record does not know (ADR 0024)."""
+
+    activities: list[CoverageCount] = Field(
+        description="Reconstructed records and activities with no report, approval or "
+        "funding on record, under the summary's filters."
+    )
+    destroyed_by_year: list[DestroyedYear] = Field(
+        description="Records destroyed under retention, by the year the activity started "
+        "(not filtered by the summary's dates or statuses)."
+    )
+    destroyed_total: int
 
 
 class CountryCount(Schema):
@@ -160,6 +192,7 @@ class SummaryOut(Schema):
         description="Every status counted, in workflow order, zeros included."
     )
     evaluation_reports: EvaluationReportCounts
+    coverage: Coverage
     outcomes: OutcomeFigures = Field(
         description="Adoptions in conflict, unreviewed and with follow-ups overdue (ADR 0018)."
     )

@@ -21,7 +21,7 @@ from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django_countries import countries
 
-from liaison.accounts.access import Scope, _AllAgencies, scope_q
+from liaison.accounts.access import Scope, _AllAgencies, scope_for, scope_q
 from liaison.accounts.models import Agency
 from liaison.activities.models import (
     Activity,
@@ -39,6 +39,8 @@ from liaison.activities.workflow import Status
 from liaison.outcomes.selectors import alignment_counts
 from liaison.oversight.access import oversight_scope
 from liaison.reports.selectors import report_counts
+from liaison.retention.access import RETENTION_READERS
+from liaison.retention.selectors import destroyed_by_year
 
 # What an inspector counts unless told otherwise: everything that was asked for or done,
 # not drafts nobody submitted, nor requests that were denied or cancelled.
@@ -181,10 +183,47 @@ def registry_summary(
             "status",
             [(v, label) for v, label in Status.choices if v in f.statuses],
         ),
+        # What the record does not know (ADR 0024): reconstructed records and missing
+        # steps under the same filters, and records destroyed under retention.
+        "coverage": _coverage(scope, f, user=user),
         # Evaluation reports as of today (ADR 0017): not filtered by date or status.
         "evaluation_reports": dataclasses.asdict(
             report_counts(user=user, today=timezone.localdate(), agency_id=filters.agency)
         ),
+    }
+
+
+# Coverage: each count is the activity list under the summary's filters plus one more.
+COVERAGE_ROWS: tuple[tuple[str, str, dict[str, Any]], ...] = (
+    ("reconstructed", "Reconstructed from other sources (imported)", {"origin": "imported"}),
+    ("no_report", "No evaluation report on record", {"missing": "report"}),
+    ("no_approval", "No approval on record", {"missing": "approval"}),
+    ("no_funding", "No funding on record", {"missing": "funding"}),
+)
+
+
+def _coverage(scope: Scope, f: ActivityFilters, *, user: Any) -> dict[str, Any]:
+    base = summary_activities(scope=scope)
+    rows = [
+        {
+            "key": key,
+            "label": label,
+            "activities": apply_filters(base, dataclasses.replace(f, **extra), user=user).count(),
+            "list_query": list_query(f, **extra),
+        }
+        for key, label, extra in COVERAGE_ROWS
+    ]
+    # Tombstones are read by the oversight readers who also read retention records.
+    readable = scope_for(user, *RETENTION_READERS)
+    destroyed = (
+        destroyed_by_year(user=user, scope=scope, agencies=f.agencies)
+        if readable != frozenset()
+        else []
+    )
+    return {
+        "activities": rows,
+        "destroyed_by_year": destroyed,
+        "destroyed_total": sum(r["records"] for r in destroyed),
     }
 
 

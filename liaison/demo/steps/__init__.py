@@ -12,7 +12,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from liaison.demo.context import DemoContext
-from liaison.demo.steps import approvals, funding, outcomes, registry, reports, security, vetting
+from liaison.demo.steps import (
+    approvals,
+    funding,
+    outcomes,
+    registry,
+    reports,
+    retention,
+    security,
+    vetting,
+)
 
 Step = Callable[[DemoContext], None]
 
@@ -24,4 +33,6 @@ STEPS: list[Step] = [
     reports.load,
     funding.load,
     outcomes.load,
+    # Last: it destroys records under retention and then holds everything else.
+    retention.load,
 ]

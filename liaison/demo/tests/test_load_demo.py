@@ -42,6 +42,7 @@ from liaison.outcomes.models import (
 )
 from liaison.people.models import Employee, ExternalPerson, Organisation
 from liaison.reports.models import EvaluationReport, Recommendation
+from liaison.retention.models import LegalHold, RetentionSchedule, Tombstone
 from liaison.security.models import (
     AdvisoryLevel,
     Briefing,
@@ -283,6 +284,9 @@ COUNTED: list[type[Model]] = [
     FollowUp,
     AlignmentReview,
     NothingAdopted,
+    RetentionSchedule,
+    LegalHold,
+    Tombstone,
 ]
 
 

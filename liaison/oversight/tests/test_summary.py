@@ -490,6 +490,8 @@ def _counts(summary: dict[str, Any]) -> list[tuple[int, str]]:
     pairs = [(summary["total_activities"], summary["list_query"])]
     for key in ("by_year", "by_country", "by_category", "by_direction", "by_status"):
         pairs += [(row["activities"], row["list_query"]) for row in summary[key]]
+    # What the record does not show (ADR 0024): the same activity list, one filter more.
+    pairs += [(row["activities"], row["list_query"]) for row in summary["coverage"]["activities"]]
     return pairs
 
 
