@@ -1,4 +1,5 @@
-"""Project-wide pages: the home redirect, the health check and the error pages."""
+"""Project-wide pages: the home redirect, the health check, the data dictionary and the
+error pages."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -44,6 +46,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+@login_required
+def data_dictionary_page(request: HttpRequest) -> HttpResponse:
+    """Every export's columns, for any signed-in user: what a downloaded file means."""
+    from liaison.core.dictionary import data_dictionary
+
+    return render(request, "data_dictionary.html", {"exports": data_dictionary()})
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
