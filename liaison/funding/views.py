@@ -81,7 +81,8 @@ from liaison.funding.services import (
 )
 from liaison.people.access import employees_visible_to
 
-View = Callable[..., HttpResponse]
+# Views that stream (the exports) answer an HttpResponseBase.
+View = Callable[..., HttpResponseBase]
 
 
 def _pages(view: View) -> View:

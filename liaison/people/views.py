@@ -63,7 +63,8 @@ from liaison.people.services import (
     organisation_create,
 )
 
-View = Callable[..., HttpResponse]
+# Views that stream (the exports) answer an HttpResponseBase.
+View = Callable[..., HttpResponseBase]
 
 
 def _pages(view: View) -> View:

@@ -54,7 +54,8 @@ from liaison.reports.workflow import CHECKLIST
 from liaison.vetting.access import may_read_restricted
 from liaison.vetting.models import Contact
 
-View = Callable[..., HttpResponse]
+# Views that stream (the exports) answer an HttpResponseBase.
+View = Callable[..., HttpResponseBase]
 
 
 def _pages(view: View) -> View:
