@@ -32,7 +32,7 @@ from liaison.reports.access import (
     access_report,
     require_tracker,
 )
-from liaison.reports.exports import REPORTS
+from liaison.reports.exports import REPORTS, export_rows
 from liaison.reports.printouts import report_pdf_response
 from liaison.reports.schemas import (
     OwedReportListOut,
@@ -93,7 +93,7 @@ def export_reports(request: HttpRequest, params: Query[ReportExportParams]) -> H
         user=request.user,
         filters=selectors.ReportFilters(status=params.status or "", activity_id=params.activity_id),
     )
-    return export_response(REPORTS, qs, fmt=params.format)
+    return export_response(REPORTS, export_rows(qs), fmt=params.format)
 
 
 @router.get(

@@ -38,7 +38,7 @@ from liaison.reports.access import (
     is_supervisor,
     require_tracker,
 )
-from liaison.reports.exports import REPORTS
+from liaison.reports.exports import REPORTS, export_rows
 from liaison.reports.forms import (
     AttachmentForm,
     PolicyForm,
@@ -105,7 +105,7 @@ def report_export(request: HttpRequest) -> HttpResponseBase:
     status = request.GET.get("status", "")
     status = status if status in ReportStatus.values else ""
     qs = selectors.report_list(user=request.user, filters=selectors.ReportFilters(status=status))
-    return export_page(request, REPORTS, qs)
+    return export_page(request, REPORTS, export_rows(qs))
 
 
 @_pages
