@@ -248,6 +248,7 @@ def _register_routers() -> None:
     from liaison.activities.api import root_router as activities_root_router
     from liaison.activities.api import router as activities_router
     from liaison.approvals.api import router as approvals_router
+    from liaison.core.api import router as core_router
     from liaison.funding.api import router as funding_router
     from liaison.outcomes.api import router as outcomes_router
     from liaison.oversight.api import router as oversight_router
@@ -279,6 +280,8 @@ def _register_routers() -> None:
     api.add_router("/", outcomes_router)
     # /audit/verification, /audit/events
     api.add_router("/", records_router)
+    # /data-dictionary
+    api.add_router("/", core_router)
 
 
 _register_routers()

@@ -10,6 +10,7 @@ from liaison.core import views as core_views
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("data-dictionary/", core_views.data_dictionary_page, name="data_dictionary"),
     path("accounts/", include("liaison.accounts.urls")),
     path("activities/", include("liaison.activities.urls")),
     path("people/", include("liaison.people.urls")),

@@ -55,15 +55,18 @@ def openapi() -> dict[str, Any]:
 
 
 def file_operations() -> set[str]:
-    """Paths whose 200 answer is a file (a PDF, an XLSX), not JSON: their errors are still
-    JSON."""
+    """Paths whose 200 answer is a file (a PDF, an XLSX, a list's CSV export, which may
+    also be asked for as JSON), not only JSON: their errors are still JSON."""
     doc = openapi()
     return {
         path
         for path, methods in doc["paths"].items()
         for operation in methods.values()
         if "200" in operation["responses"]
-        and "application/json" not in operation["responses"]["200"].get("content", {})
+        and (
+            "application/json" not in operation["responses"]["200"].get("content", {})
+            or set(operation["responses"]["200"]["content"]) - {"application/json"}
+        )
     }
 
 
@@ -239,11 +242,26 @@ def test_every_status_a_persona_gets_is_in_the_document(
 
 
 def test_the_file_downloads_are_the_ones_we_know() -> None:
-    assert {
+    exports = {
+        f"{API}/exports/employees",
+        f"{API}/exports/external-persons",
+        f"{API}/exports/organisations",
+        f"{API}/exports/contributions",
+        f"{API}/exports/reports",
+    }
+    assert exports <= FILE_PATHS
+    # Besides the lists' exports (every one under /exports/, whichever app adds it): the
+    # printed records (ADR 0025) and funding's filings.
+    assert {p for p in FILE_PATHS if not p.startswith(f"{API}/exports/")} == {
         f"{API}/funding/forms-801/{{form_id}}/pdf",
         f"{API}/funding/1353/{{period_start}}/xlsx",
         f"{API}/reports/attachments/{{attachment_id}}",
-    } == FILE_PATHS
+        f"{API}/activities/{{activity_id}}/pdf",
+        f"{API}/employees/{{employee_id}}/pdf",
+        f"{API}/external-persons/{{person_id}}/pdf",
+        f"{API}/organisations/{{organisation_id}}/pdf",
+        f"{API}/reports/{{report_id}}/pdf",
+    }
 
 
 def test_a_typo_in_a_filter_is_not_read_as_no_filter(inspector: User) -> None:

@@ -10,6 +10,7 @@ database shows its effect; a status code alone proves nothing.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -18,6 +19,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from pypdf import PdfReader
 
 from liaison.accounts.models import Agency, User
 from liaison.accounts.tests.factories import AgencyFactory, user_with_role
@@ -53,7 +55,11 @@ from liaison.outcomes.tests.factories import (
     RecommendationFactory,
 )
 from liaison.people.models import Employee
-from liaison.people.tests.factories import EmployeeFactory, ExternalPersonFactory
+from liaison.people.tests.factories import (
+    EmployeeFactory,
+    ExternalPersonFactory,
+    OrganisationFactory,
+)
 from liaison.records.services import log_restricted_read
 from liaison.reports.models import (
     EvaluationReport,
@@ -84,6 +90,9 @@ PERSONAS = [
 ]
 
 ALLOWED, FORBIDDEN, MISSING, REFUSED = "allowed", "forbidden", "missing", "refused"
+# A list or export that answers, but with none of the agency's records (another agency's
+# coordinator exporting their own agency's, empty, list).
+NONE_OF_OURS = "none of ours"
 SECRET_CONCERN = "Pickpocketing gangs target visitors near the station."
 RISK_CSV = (
     "country,record,level,effective_date,indicators,source\n"
@@ -399,6 +408,32 @@ def paid(world: World) -> Contribution:
 
 
 NEW_FUNDER = "Skyline Rotorcraft Inc."
+
+
+# --- exports and printouts (issue 9, ADR 0025): made on first use --------------------------
+
+
+def an_external_person(world: World) -> Any:
+    person = getattr(world, "_external", None)
+    if person is None:
+        academy = OrganisationFactory.create(name="Interpol Academy", country="FR")
+        person = ExternalPersonFactory.create(
+            agency=world.agency, full_name="Claire Dubois", country="FR", organisation=academy
+        )
+        world._external = person  # type: ignore[attr-defined]
+    return person
+
+
+def my_employee_row(world: World) -> str:
+    # id, agency, serial_number, last_name: the persona's own row of the employee export.
+    return f"{world.me.pk},{world.agency.ori_code},{world.me.serial_number},{world.me.last_name}"
+
+
+def csv_export(client: Client, url: str, setup: Callable[[], object] = lambda: None) -> Any:
+    setup()
+    return client.get(url, {"format": "csv"})
+
+
 # --- outcomes (ADR 0018): made on first use ----------------------------------------------
 
 REC_TEXT = "Teach the mounted unit the Thai crowd-dispersal line."
@@ -1271,6 +1306,105 @@ ACTIONS = [
         only(set(PERSONAS), outsider=ALLOWED),
         changed=other_session_ended,
     ),
+    # --- exports of the lists (the list's own rule) and printable records (the page's) ---
+    Action(
+        "export the employee list (CSV)",
+        lambda c, w: csv_export(c, "/people/employees/export/"),
+        lambda c, w: csv_export(c, "/api/v1/exports/employees"),
+        {**only(REPORT_READERS, outsider=NONE_OF_OURS), "employee": FORBIDDEN},
+        shows=my_employee_row,
+    ),
+    Action(
+        "export the external persons list (CSV)",
+        lambda c, w: csv_export(c, "/people/external/export/", lambda: an_external_person(w)),
+        lambda c, w: csv_export(c, "/api/v1/exports/external-persons"),
+        {**only(REPORT_READERS, outsider=NONE_OF_OURS), "employee": FORBIDDEN},
+        shows=lambda w: "Claire Dubois",
+    ),
+    Action(
+        "export the organisation registry (CSV)",
+        lambda c, w: csv_export(c, "/people/organisations/export/", lambda: an_external_person(w)),
+        lambda c, w: csv_export(c, "/api/v1/exports/organisations"),
+        only(set(PERSONAS) - {"outsider"}, outsider=ALLOWED),
+        shows=lambda w: "Interpol Academy",
+    ),
+    Action(
+        "export the contributions list (CSV)",
+        lambda c, w: csv_export(c, "/funding/contributions/export/", lambda: paid(w)),
+        lambda c, w: csv_export(c, "/api/v1/exports/contributions"),
+        only(REPORT_READERS, outsider=NONE_OF_OURS),
+        shows=lambda w: "Harbor Police Foundation",
+    ),
+    Action(
+        "export the evaluation report list (CSV)",
+        lambda c, w: csv_export(c, "/reports/all/export/", lambda: my_report(w)),
+        lambda c, w: csv_export(c, "/api/v1/exports/reports"),
+        only(REPORT_READERS | {"employee"}, outsider=NONE_OF_OURS),
+        shows=lambda w: MY_PURPOSE,
+    ),
+    Action(
+        "print an activity (PDF)",
+        lambda c, w: c.get(f"/activities/{w.submitted.pk}/pdf/"),
+        lambda c, w: c.get(f"/api/v1/activities/{w.submitted.pk}/pdf"),
+        only({"approver", "coordinator", "security", "reviewer", "overseer", "admin"}),
+        shows=lambda w: w.submitted.title,
+    ),
+    Action(
+        "print own activity (PDF)",
+        lambda c, w: c.get(f"/activities/{w.draft.pk}/pdf/"),
+        lambda c, w: c.get(f"/api/v1/activities/{w.draft.pk}/pdf"),
+        only(set(PERSONAS) - {"outsider"}),
+        shows=lambda w: w.draft.title,
+    ),
+    Action(
+        "print own employee record (PDF)",
+        lambda c, w: c.get(f"/people/employees/{w.me.pk}/pdf/"),
+        lambda c, w: c.get(f"/api/v1/employees/{w.me.pk}/pdf"),
+        only(set(PERSONAS) - {"outsider"}),
+        shows=lambda w: f"Employee record no. {w.me.pk}",
+    ),
+    Action(
+        "print a colleague's employee record (PDF)",
+        lambda c, w: c.get(f"/people/employees/{w.colleague.pk}/pdf/"),
+        lambda c, w: c.get(f"/api/v1/employees/{w.colleague.pk}/pdf"),
+        only(REPORT_READERS),
+        shows=lambda w: f"Employee record no. {w.colleague.pk}",
+    ),
+    Action(
+        "print an external person (PDF)",
+        lambda c, w: c.get(f"/people/external/{an_external_person(w).pk}/pdf/"),
+        lambda c, w: c.get(f"/api/v1/external-persons/{an_external_person(w).pk}/pdf"),
+        only(REPORT_READERS),
+        shows=lambda w: "Claire Dubois",
+    ),
+    Action(
+        "print an organisation (PDF)",
+        lambda c, w: c.get(f"/people/organisations/{an_external_person(w).organisation_id}/pdf/"),
+        lambda c, w: c.get(f"/api/v1/organisations/{an_external_person(w).organisation_id}/pdf"),
+        only(set(PERSONAS) - {"outsider"}, outsider=ALLOWED),
+        shows=lambda w: "Interpol Academy",
+    ),
+    Action(
+        "print a colleague's evaluation report (PDF)",
+        lambda c, w: c.get(f"/reports/{their_report(w).pk}/pdf/"),
+        lambda c, w: c.get(f"/api/v1/reports/{their_report(w).pk}/pdf"),
+        only(REPORT_READERS),
+        shows=lambda w: "body-worn video retention",
+    ),
+    Action(
+        "print my own evaluation report (PDF)",
+        lambda c, w: c.get(f"/reports/{my_report(w).pk}/pdf/"),
+        lambda c, w: c.get(f"/api/v1/reports/{my_report(w).pk}/pdf"),
+        only(REPORT_READERS | {"employee"}),
+        shows=lambda w: "stadium crowd control",
+    ),
+    Action(
+        "read the data dictionary",
+        lambda c, w: c.get("/data-dictionary/"),
+        lambda c, w: c.get("/api/v1/data-dictionary"),
+        only(set(PERSONAS) - {"outsider"}, outsider=ALLOWED),
+        shows=lambda w: "serial_number",
+    ),
 ]
 
 
@@ -1293,9 +1427,23 @@ def outcome_of(response: Any, world: World, action: Action, client: Client, *, a
         raise AssertionError(f"nothing changed, yet the answer was {status}")
     if status in (404, 403):
         return {404: MISSING, 403: FORBIDDEN}[status]
-    assert status == 200, (status, response.content[:300])
-    assert action.shows(world).encode() in response.content
+    body = readable_body(response)
+    assert status == 200, (status, body[:300])
+    if action.shows(world) not in body:
+        # A list or file that answers without the record: not ALLOWED, whatever the code.
+        return NONE_OF_OURS
     return ALLOWED
+
+
+def readable_body(response: Any) -> str:
+    """The answer's text: a streamed export read to its end, a PDF's extracted text (with
+    its line breaks as spaces), anything else decoded."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content).decode()
+    if response.get("Content-Type") == "application/pdf":
+        reader = PdfReader(io.BytesIO(response.content))
+        return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
+    return response.content.decode(errors="replace")
 
 
 CASES = [

@@ -183,6 +183,8 @@ ID_KINDS: dict[str, str] = {
 SHARED_KINDS = {"organisation", "country", "period"}
 # API answers that are files, not JSON, when they succeed (their errors are JSON).
 FILE_ANSWERS = ("/pdf", "/xlsx")
+# A list's export answers a file (CSV by default) under /api/v1/exports/ (ADR 0025).
+FILE_PREFIXES = ("/api/v1/exports/",)
 _ID = re.compile(r"<(?:int:|str:)?([a-z_]+)>")
 
 
@@ -311,10 +313,12 @@ def test_every_route_answers_every_persona_without_error_or_leak(
             policy = response.get("Content-Security-Policy", "")
             assert "script-src 'self'" in policy or policy.startswith("default-src 'none'"), (
                 persona, method, url, policy)  # fmt: skip
-            # File downloads (a report's attachment, funding's PDFs and XLSX) are the API
-            # answers that are not JSON.
+            # File downloads (a report's attachment, the printable records' PDFs, funding's
+            # XLSX, the lists' exports) are the API answers that are not JSON.
             download = status == 200 and url.startswith("/api/v1/reports/attachments/")
-            is_file = url.endswith(FILE_ANSWERS) and status == 200
+            is_file = (
+                url.endswith(FILE_ANSWERS) or url.startswith(FILE_PREFIXES)
+            ) and status == 200
             if (
                 url.startswith("/api/")
                 and url not in ("/api/v1/docs",)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router
 from ninja import Status as HttpStatus
 
@@ -20,6 +20,7 @@ from liaison.accounts.access import ACTIVITY_CREATORS, agency_for_new_record
 from liaison.accounts.schemas import errors, page_of
 from liaison.activities.access import access_activity, access_participation
 from liaison.activities.models import Activity
+from liaison.activities.printouts import activity_pdf_response
 from liaison.activities.schemas import (
     ActivityDetail,
     ActivityIn,
@@ -54,7 +55,7 @@ from liaison.activities.services import (
     participation_withdraw,
 )
 from liaison.core.errors import fields_renamed
-from liaison.core.schemas import all_body
+from liaison.core.schemas import PDF_RESPONSE, all_body
 from liaison.people.access import access_employee, access_organisation
 from liaison.people.schemas import OrganisationOut, OrganisationPatch
 
@@ -177,6 +178,17 @@ def withdraw_participant(
     participation = access_participation(request.user, activity_id, participation_id)
     participation_withdraw(actor=request.user, participation=participation, reason=data.reason)
     return activity_detail(activity=participation.activity)
+
+
+@router.get(
+    "/{activity_id}/pdf",
+    response={200: None, **errors(404)},
+    operation_id="activity_pdf",
+    openapi_extra=PDF_RESPONSE,
+    summary="The printable activity record (PDF)",
+)
+def get_activity_pdf(request: HttpRequest, activity_id: int) -> HttpResponse:
+    return activity_pdf_response(request, access_activity(request.user, activity_id))
 
 
 @router.get(

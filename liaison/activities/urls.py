@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.activity_list, name="list"),
     path("new/", views.activity_create, name="create"),
     path("<int:pk>/", views.activity_detail, name="detail"),
+    path("<int:pk>/pdf/", views.activity_pdf, name="pdf"),
     path("<int:pk>/edit/", views.activity_edit, name="edit"),
     path("<int:pk>/history/", views.activity_history, name="history"),
     path("<int:pk>/transition/", views.activity_transition, name="transition"),

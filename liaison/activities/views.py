@@ -55,6 +55,7 @@ from liaison.activities.forms import (
     participant_initial,
 )
 from liaison.activities.models import Activity
+from liaison.activities.printouts import activity_pdf_response
 from liaison.activities.workflow import find_transition
 from liaison.core.errors import Forbidden, InvalidTransition, NotFound
 from liaison.core.forms import error_items
@@ -92,6 +93,13 @@ def _filter_subjects(request: HttpRequest, form: ActivityFilterForm) -> dict[str
         with contextlib.suppress(NotFound):
             names["organisation"] = str(access_organisation(request.user, data["organisation"]))
     return names
+
+
+@login_required
+@domain_errors_as_http
+def activity_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    """The activity as a printable PDF, under the activity page's own rule."""
+    return activity_pdf_response(request, access_activity(request.user, pk))
 
 
 @login_required

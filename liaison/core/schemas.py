@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from django.db.models import QuerySet
 from ninja import Field, Schema
@@ -78,6 +78,43 @@ class PageParams(Schema):
         le=MAX_PAGE_SIZE,
         description="Items per page (default: the PAGE_SIZE setting, 25 unless configured).",
     )
+
+
+class ExportParams(Schema):
+    """``format``, taken by every list's export endpoint (with the list's own filters and
+    without ``page``: an export is every page). Anything but csv, xlsx or json is 422."""
+
+    format: Literal["csv", "xlsx", "json"] = Field(
+        "csv", description="csv (streamed), xlsx or json (streamed)."
+    )
+
+
+def export_file_responses(what: str) -> dict[str, Any]:
+    """The OpenAPI description of an export's 200 answer: one file, in the asked format."""
+    return {
+        "responses": {
+            200: {
+                "description": f"The {what} as a file: CSV, XLSX or JSON (``format``).",
+                "content": {
+                    "text/csv": {"schema": {"type": "string"}},
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                        "schema": {"type": "string", "format": "binary"}
+                    },
+                    "application/json": {"schema": {"type": "array", "items": {"type": "object"}}},
+                },
+            }
+        }
+    }
+
+
+PDF_RESPONSE: dict[str, Any] = {
+    "responses": {
+        200: {
+            "description": "The record as a PDF, stamped with when and by whom it was produced.",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
 
 
 COUNT_IS_EXACT_HELP = (

@@ -10,14 +10,17 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from ninja import Query, Router
 from ninja import Status as HttpStatus
 
 from liaison.accounts.access import agency_for_new_record
 from liaison.activities.access import access_participation
+from liaison.core.downloads import export_response
 from liaison.core.errors import NotFound, fields_renamed
-from liaison.core.schemas import errors, page_body, page_of
+from liaison.core.pagination import paginate
+from liaison.core.schemas import errors, export_file_responses, page_body, page_of
 from liaison.funding.access import (
     FUNDING_EDITORS,
     FUNDING_READERS,
@@ -31,11 +34,14 @@ from liaison.funding.access import (
     reader_agency,
     require_funding_reader,
 )
-from liaison.funding.exports import form801_pdf, report1353_xlsx
+from liaison.funding.exports import CONTRIBUTIONS, form801_pdf, report1353_xlsx
 from liaison.funding.schemas import (
     ActivityFundingOut,
     AgencyParams,
+    ContributionExportParams,
     ContributionIn,
+    ContributionList,
+    ContributionListParams,
     ContributionOut,
     Form801In,
     Form801Out,
@@ -59,7 +65,9 @@ from liaison.funding.schemas import (
     SelectionOut,
 )
 from liaison.funding.selectors import (
+    ContributionFilters,
     activity_funding,
+    contribution_list,
     filing_since,
     filter_activities,
     money_summary,
@@ -430,6 +438,46 @@ def get_summary(request: HttpRequest, params: Query[MoneyParams]) -> dict[str, A
         "by_funder_type": _strings(summary.by_funder_type),
         "missing_disclosure": summary.missing_disclosure,
     }
+
+
+# --- the contributions list and its export (issue 9) ----------------------------------
+
+
+def _contribution_filters(params: Any) -> ContributionFilters:
+    return ContributionFilters(
+        year=params.year,
+        funder_type=params.funder_type or "",
+        paid_for=params.paid_for or "",
+        funder=params.funder,
+        agency=params.agency,
+    )
+
+
+@router.get(
+    "/funding/contributions",
+    response={200: ContributionList, **errors(404)},
+    operation_id="contribution_list",
+    url_name="contribution_list",
+    summary="Every contribution I may read, filtered (the contributions list)",
+)
+def list_contributions(request: HttpRequest, params: Query[ContributionListParams]) -> Any:
+    qs = contribution_list(user=request.user, filters=_contribution_filters(params))
+    return page_body(paginate(qs, page=params.page, page_size=params.page_size, clamp=False))
+
+
+@router.get(
+    "/exports/contributions",
+    response={200: None, **errors(404)},
+    operation_id="contribution_export",
+    openapi_extra=export_file_responses("contributions"),
+    tags=["funding", "exports"],
+    summary="The contributions list as a file (the list's filters; every page)",
+)
+def export_contributions(
+    request: HttpRequest, params: Query[ContributionExportParams]
+) -> HttpResponseBase:
+    qs = contribution_list(user=request.user, filters=_contribution_filters(params))
+    return export_response(CONTRIBUTIONS, qs, fmt=params.format)
 
 
 __all__ = ["FUNDING_READERS", "router"]

@@ -207,3 +207,28 @@ class Form801UpdateForm(UswdsForm):
 class Report1353Form(UswdsForm):
     period_start = forms.DateField(label="Period starting", widget=forms.HiddenInput)
     filed_on = forms.DateField(label="Filed on", required=False, widget=DATE, initial=dt.date.today)
+
+
+class ContributionFilterForm(UswdsForm):
+    """The contributions list's filters (``selectors.ContributionFilters``); a value that
+    does not parse is ignored, as on every list page."""
+
+    year = forms.IntegerField(
+        label="Year the activity started", required=False, min_value=1900, max_value=2999
+    )
+    funder_type = forms.ChoiceField(
+        label="Funder type", required=False, choices=[("", "Any type"), *FunderType.choices]
+    )
+    paid_for = forms.ChoiceField(
+        label="What it paid for", required=False, choices=[("", "Anything"), *PaidFor.choices]
+    )
+
+    def filters(self) -> Any:
+        from liaison.funding.selectors import ContributionFilters
+
+        data = self.cleaned_data if self.is_valid() else {}
+        return ContributionFilters(
+            year=data.get("year"),
+            funder_type=data.get("funder_type", ""),
+            paid_for=data.get("paid_for", ""),
+        )

@@ -14,6 +14,7 @@ from ninja import Field, Schema
 from pydantic import ConfigDict, field_validator
 
 from liaison.core.schemas import (
+    ExportParams,
     Id,
     IsoDate,
     PageParams,
@@ -126,6 +127,25 @@ class ContributionOut(Schema):
     def resolve_form_801_id(obj: Any) -> int | None:
         form = getattr(obj, "form_801", None)
         return form.pk if form else None
+
+
+ContributionList = list_of(ContributionOut, "ContributionList")
+
+
+class ContributionFilterParams(Schema):
+    year: int | None = Field(None, ge=1900, le=2999, description="Only activities started then.")
+    funder_type: FunderType | None = Field(None, description="Only funders of this type.")
+    paid_for: PaidFor | None = Field(None, description="Only contributions paying for this.")
+    funder: Id | None = Field(None, description="Only this funder's contributions (funder id).")
+    agency: Id | None = Field(None, description="Agency id.")
+
+
+class ContributionListParams(PageParams, ContributionFilterParams):
+    pass
+
+
+class ContributionExportParams(ExportParams, ContributionFilterParams):
+    pass
 
 
 class ContributionIn(Schema):

@@ -628,3 +628,40 @@ def disclosure_status(*, user: Any, today: dt.date) -> DisclosureStatus:
         periods=periods,
         missing_disclosure=len(missing_disclosure(money_activities(user))),
     )
+
+
+# --- the contributions list (page, API and export: one selector) ---------------------------
+
+
+@dataclass
+class ContributionFilters:
+    year: int | None = None  # the activity's start year
+    funder_type: str = ""
+    paid_for: str = ""
+    funder: int | None = None  # a funder's id
+    agency: int | None = None
+
+
+def contribution_list(*, user: Any, filters: ContributionFilters) -> QuerySet[Contribution]:
+    """Every contribution the user may read, filtered, oldest activity first: the list page,
+    ``GET /api/v1/funding/contributions`` and the contributions export all read this.
+
+    Like the rest of the funding views it needs a reader of the agency's activities
+    (``NotFound`` otherwise: the list does not exist for anyone else)."""
+    from liaison.funding.access import contributions_visible_to, require_funding_reader
+
+    require_funding_reader(user)
+    qs = contributions_visible_to(user).select_related(
+        "agency", "activity", "funder", "participation", "form_801"
+    )
+    if filters.year:
+        qs = qs.filter(activity__start_date__year=filters.year)
+    if filters.funder_type:
+        qs = qs.filter(funder__funder_type=filters.funder_type)
+    if filters.paid_for:
+        qs = qs.filter(paid_for=filters.paid_for)
+    if filters.funder:
+        qs = qs.filter(funder_id=filters.funder)
+    if filters.agency:
+        qs = qs.filter(agency_id=filters.agency)
+    return qs.order_by("activity__start_date", "activity_id", "id")

@@ -27,6 +27,8 @@ urlpatterns = [
         "activities/<int:pk>/funding/override/", views.override_create_page, name="override_create"
     ),
     path("funding/", views.overview, name="overview"),
+    path("funding/contributions/", views.contribution_list_page, name="contribution_list"),
+    path("funding/contributions/export/", views.contribution_export, name="contribution_export"),
     path("funding/funders/", views.funder_list, name="funder_list"),
     path("funding/funders/new/", views.funder_create_page, name="funder_create"),
     path("funding/funders/<int:pk>/", views.funder_detail, name="funder_detail"),

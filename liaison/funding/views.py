@@ -15,12 +15,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from liaison.accounts.access import agencies_for_new_record, agency_for_new_record
+from liaison.core.downloads import export_page
 from liaison.core.errors import Forbidden, NotFound, validation_messages
+from liaison.core.pagination import paginate
 from liaison.core.views import domain_errors_as_http
 from liaison.funding.access import (
     FUNDING_EDITORS,
@@ -39,8 +42,9 @@ from liaison.funding.access import (
     reader_agency,
     require_funding_reader,
 )
-from liaison.funding.exports import form801_pdf, report1353_xlsx
+from liaison.funding.exports import CONTRIBUTIONS, form801_pdf, report1353_xlsx
 from liaison.funding.forms import (
+    ContributionFilterForm,
     ContributionForm,
     Form801Form,
     Form801UpdateForm,
@@ -55,6 +59,7 @@ from liaison.funding.forms import (
 from liaison.funding.models import FunderType
 from liaison.funding.selectors import (
     activity_funding,
+    contribution_list,
     filing_since,
     form801_fields,
     money_summary,
@@ -76,7 +81,8 @@ from liaison.funding.services import (
 )
 from liaison.people.access import employees_visible_to
 
-View = Callable[..., HttpResponse]
+# Views that stream (the exports) answer an HttpResponseBase.
+View = Callable[..., HttpResponseBase]
 
 
 def _pages(view: View) -> View:
@@ -176,6 +182,29 @@ def report1353_download(request: HttpRequest, period_start: str) -> HttpResponse
     )
     response["Content-Disposition"] = f'attachment; filename="1353-{start}.xlsx"'
     return response
+
+
+# --- contributions --------------------------------------------------------------------------
+
+
+@_pages
+def contribution_list_page(request: HttpRequest) -> HttpResponse:
+    form = ContributionFilterForm(request.GET)
+    qs = contribution_list(user=request.user, filters=form.filters())
+    page_value = request.GET.get("page", "1")
+    page = paginate(qs, page=int(page_value) if page_value.isdigit() else 1)
+    return render(
+        request, "funding/contribution_list.html", {"nav": "funding", "form": form, "page": page}
+    )
+
+
+@_pages
+def contribution_export(request: HttpRequest) -> HttpResponseBase:
+    """The contributions list as a file: the list's own selector and filters."""
+    form = ContributionFilterForm(request.GET)
+    return export_page(
+        request, CONTRIBUTIONS, contribution_list(user=request.user, filters=form.filters())
+    )
 
 
 # --- funders ------------------------------------------------------------------------------

@@ -9,25 +9,37 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from ninja import Query, Router
 from ninja import Status as HttpStatus
 
 from liaison.accounts.access import PEOPLE_EDITORS, agency_for_new_record
 from liaison.accounts.schemas import errors, page_of
+from liaison.core.downloads import export_response
 from liaison.core.errors import NotFound, fields_renamed
+from liaison.core.schemas import PDF_RESPONSE, export_file_responses
 from liaison.people.access import access_employee, access_external_person, access_organisation
+from liaison.people.exports import EMPLOYEES, EXTERNAL_PERSONS, ORGANISATIONS
+from liaison.people.printouts import (
+    employee_pdf_response,
+    external_person_pdf_response,
+    organisation_pdf_response,
+)
 from liaison.people.schemas import (
+    EmployeeExportParams,
     EmployeeIn,
     EmployeeList,
     EmployeeListParams,
     EmployeeOut,
     EmployeePatch,
+    ExternalPersonExportParams,
     ExternalPersonIn,
     ExternalPersonList,
     ExternalPersonListParams,
     ExternalPersonOut,
     ExternalPersonPatch,
+    OrganisationExportParams,
     OrganisationIn,
     OrganisationList,
     OrganisationListParams,
@@ -222,3 +234,94 @@ def create_organisation(request: HttpRequest, data: OrganisationIn) -> HttpStatu
 # GET and PATCH /organisations/{organisation_id} are served by ``activities.api``: renaming
 # an organisation rewrites the search text of the activities that name it, which is the
 # activities layer's business (``activities.services.organisation_edit``).
+
+
+# --- exports (issue 9): the lists' own selectors and filters, as CSV, XLSX or JSON --------
+
+
+@router.get(
+    "/exports/employees",
+    response={200: None, **errors(403)},
+    operation_id="employee_export",
+    openapi_extra=export_file_responses("employees"),
+    tags=["employees", "exports"],
+    summary="The employee list as a file (the list's filters; every page)",
+)
+def export_employees(request: HttpRequest, params: Query[EmployeeExportParams]) -> HttpResponseBase:
+    qs = employee_list(
+        user=request.user, q=params.q, unit=params.unit, active=params.active, agency=params.agency
+    )
+    return export_response(EMPLOYEES, qs, fmt=params.format)
+
+
+@router.get(
+    "/exports/external-persons",
+    response={200: None, **errors(403)},
+    operation_id="external_person_export",
+    openapi_extra=export_file_responses("external persons"),
+    tags=["external persons", "exports"],
+    summary="The external persons list as a file (the list's filters; every page)",
+)
+def export_external_persons(
+    request: HttpRequest, params: Query[ExternalPersonExportParams]
+) -> HttpResponseBase:
+    qs = external_person_list(
+        user=request.user, q=params.q, country=params.country, agency=params.agency
+    )
+    return export_response(EXTERNAL_PERSONS, qs, fmt=params.format)
+
+
+@router.get(
+    "/exports/organisations",
+    response={200: None, **errors()},
+    operation_id="organisation_export",
+    openapi_extra=export_file_responses("organisations"),
+    tags=["organisations", "exports"],
+    summary="The organisation registry as a file (the list's filters; every page)",
+)
+def export_organisations(
+    request: HttpRequest, params: Query[OrganisationExportParams]
+) -> HttpResponseBase:
+    qs = organisation_list(
+        user=request.user, q=params.q, country=params.country, org_type=params.type or ""
+    )
+    return export_response(ORGANISATIONS, qs, fmt=params.format)
+
+
+# --- printable records (issue 9): the record page's access rule, as a PDF ----------------
+
+
+@router.get(
+    "/employees/{employee_id}/pdf",
+    response={200: None, **errors(404)},
+    operation_id="employee_pdf",
+    openapi_extra=PDF_RESPONSE,
+    tags=["employees"],
+    summary="The printable employee record (PDF)",
+)
+def employee_pdf(request: HttpRequest, employee_id: int) -> HttpResponse:
+    return employee_pdf_response(request, access_employee(request.user, employee_id))
+
+
+@router.get(
+    "/external-persons/{person_id}/pdf",
+    response={200: None, **errors(404)},
+    operation_id="external_person_pdf",
+    openapi_extra=PDF_RESPONSE,
+    tags=["external persons"],
+    summary="The printable external person record (PDF)",
+)
+def external_person_pdf(request: HttpRequest, person_id: int) -> HttpResponse:
+    return external_person_pdf_response(request, access_external_person(request.user, person_id))
+
+
+@router.get(
+    "/organisations/{organisation_id}/pdf",
+    response={200: None, **errors(404)},
+    operation_id="organisation_pdf",
+    openapi_extra=PDF_RESPONSE,
+    tags=["organisations"],
+    summary="The printable organisation record (PDF)",
+)
+def organisation_pdf(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    return organisation_pdf_response(request, access_organisation(request.user, organisation_id))

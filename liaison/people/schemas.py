@@ -15,7 +15,7 @@ from pydantic import ConfigDict, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from liaison.accounts.schemas import AgencyRef, PageParams
-from liaison.core.schemas import Id, list_of
+from liaison.core.schemas import ExportParams, Id, list_of
 from liaison.people.models import EmploymentType, OrganisationType
 
 # --- organisations ---------------------------------------------------------------------
@@ -73,10 +73,18 @@ class OrganisationPatch(Schema):
     notes: str | None = None
 
 
-class OrganisationListParams(PageParams):
+class OrganisationFilters(Schema):
     q: str = Field("", description="Words that must all appear in the name.")
     country: str = Field("", description="ISO 3166-1 alpha-2 code.")
     type: OrganisationType | None = None
+
+
+class OrganisationListParams(PageParams, OrganisationFilters):
+    pass
+
+
+class OrganisationExportParams(ExportParams, OrganisationFilters):
+    pass
 
 
 OrganisationList = list_of(OrganisationOut, "OrganisationList")
@@ -147,11 +155,19 @@ class EmployeePatch(Schema):
         return value
 
 
-class EmployeeListParams(PageParams):
+class EmployeeFilters(Schema):
     q: str = Field("", description="Words matched against names and serial number.")
     unit: str = Field("", description="Part of the unit's name.")
     active: bool | None = None
     agency: Id | None = Field(None, description="Agency id.")
+
+
+class EmployeeListParams(PageParams, EmployeeFilters):
+    pass
+
+
+class EmployeeExportParams(ExportParams, EmployeeFilters):
+    pass
 
 
 EmployeeList = list_of(EmployeeOut, "EmployeeList")
@@ -208,10 +224,18 @@ class ExternalPersonPatch(Schema):
     position: str | None = Field(None, max_length=200)
 
 
-class ExternalPersonListParams(PageParams):
+class ExternalPersonFilters(Schema):
     q: str = Field("", description="Words matched against name, position, organisation.")
     country: str = Field("", description="ISO 3166-1 alpha-2 code.")
     agency: Id | None = Field(None, description="Agency id.")
+
+
+class ExternalPersonListParams(PageParams, ExternalPersonFilters):
+    pass
+
+
+class ExternalPersonExportParams(ExportParams, ExternalPersonFilters):
+    pass
 
 
 ExternalPersonList = list_of(ExternalPersonOut, "ExternalPersonList")

@@ -17,12 +17,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 
 from liaison.accounts.access import ALL_AGENCIES, PEOPLE_EDITORS, Scope, agency_for_new_record
 from liaison.activities import services as activity_services
 from liaison.activities.models import Activity, ParticipantRole
 from liaison.activities.selectors import ActivityFilters, activity_list, with_list_relations
+from liaison.core.downloads import export_page
 from liaison.core.errors import Forbidden
 from liaison.core.pagination import Page, paginate
 from liaison.core.views import domain_errors_as_http
@@ -37,6 +39,7 @@ from liaison.people.access import (
     organisations_visible_to,
     require_people_reader,
 )
+from liaison.people.exports import EMPLOYEES, EXTERNAL_PERSONS, ORGANISATIONS
 from liaison.people.forms import (
     EmployeeFilterForm,
     EmployeeForm,
@@ -45,6 +48,11 @@ from liaison.people.forms import (
     OrganisationFilterForm,
     OrganisationForm,
     apply_service_errors,
+)
+from liaison.people.printouts import (
+    employee_pdf_response,
+    external_person_pdf_response,
+    organisation_pdf_response,
 )
 from liaison.people.selectors import employee_list, external_person_list, organisation_list
 from liaison.people.services import (
@@ -55,7 +63,8 @@ from liaison.people.services import (
     organisation_create,
 )
 
-View = Callable[..., HttpResponse]
+# Views that stream (the exports) answer an HttpResponseBase.
+View = Callable[..., HttpResponseBase]
 
 
 def _pages(view: View) -> View:
@@ -112,6 +121,18 @@ def employee_list_page(request: HttpRequest) -> HttpResponse:
             "can_add": agencies_for_new_people(request.user).exists(),
         },
     )
+
+
+@_pages
+def employee_export(request: HttpRequest) -> HttpResponseBase:
+    """The employee list as a file: the list's own selector and filters (``?format=``)."""
+    form = EmployeeFilterForm(request.GET)
+    return export_page(request, EMPLOYEES, employee_list(user=request.user, **form.params()))
+
+
+@_pages
+def employee_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return employee_pdf_response(request, access_employee(request.user, pk))
 
 
 @_pages
@@ -204,6 +225,19 @@ def external_list(request: HttpRequest) -> HttpResponse:
             "can_add": agencies_for_new_people(request.user).exists(),
         },
     )
+
+
+@_pages
+def external_export(request: HttpRequest) -> HttpResponseBase:
+    form = ExternalPersonFilterForm(request.GET)
+    return export_page(
+        request, EXTERNAL_PERSONS, external_person_list(user=request.user, **form.params())
+    )
+
+
+@_pages
+def external_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return external_person_pdf_response(request, access_external_person(request.user, pk))
 
 
 @_pages
@@ -305,6 +339,19 @@ def organisation_list_page(request: HttpRequest) -> HttpResponse:
             "can_add": can_add_organisations(request.user),
         },
     )
+
+
+@_pages
+def organisation_export(request: HttpRequest) -> HttpResponseBase:
+    form = OrganisationFilterForm(request.GET)
+    return export_page(
+        request, ORGANISATIONS, organisation_list(user=request.user, **form.params())
+    )
+
+
+@_pages
+def organisation_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return organisation_pdf_response(request, access_organisation(request.user, pk))
 
 
 @_pages

@@ -12,7 +12,8 @@ from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from ninja import File, Form, Query, Router
 from ninja import Status as HttpStatus
@@ -21,8 +22,9 @@ from ninja.files import UploadedFile
 from liaison.accounts.schemas import errors
 from liaison.activities.access import access_activity
 from liaison.activities.models import Participation
+from liaison.core.downloads import export_response
 from liaison.core.pagination import paginate
-from liaison.core.schemas import all_body, page_body
+from liaison.core.schemas import PDF_RESPONSE, all_body, export_file_responses, page_body
 from liaison.reports import selectors, services
 from liaison.reports.access import (
     access_attachment,
@@ -30,6 +32,8 @@ from liaison.reports.access import (
     access_report,
     require_tracker,
 )
+from liaison.reports.exports import REPORTS, export_rows
+from liaison.reports.printouts import report_pdf_response
 from liaison.reports.schemas import (
     OwedReportListOut,
     OwedReportParams,
@@ -37,6 +41,7 @@ from liaison.reports.schemas import (
     ReportContentIn,
     ReportCreateIn,
     ReportDetailOut,
+    ReportExportParams,
     ReportHistoryListOut,
     ReportList,
     ReportListParams,
@@ -73,6 +78,22 @@ def list_reports(request: HttpRequest, params: Query[ReportListParams]) -> dict[
     today = timezone.localdate()
     page = replace(page, items=[selectors.decorate(r, today=today) for r in page.items])
     return page_body(page)
+
+
+@router.get(
+    "/exports/reports",
+    response={200: None, **errors()},
+    operation_id="report_export",
+    openapi_extra=export_file_responses("evaluation reports"),
+    tags=["reports", "exports"],
+    summary="The report list as a file (the list's filters; every page)",
+)
+def export_reports(request: HttpRequest, params: Query[ReportExportParams]) -> HttpResponseBase:
+    qs = selectors.report_list(
+        user=request.user,
+        filters=selectors.ReportFilters(status=params.status or "", activity_id=params.activity_id),
+    )
+    return export_response(REPORTS, export_rows(qs), fmt=params.format)
 
 
 @router.get(
@@ -170,6 +191,17 @@ def create(request: HttpRequest, activity_id: int, data: ReportCreateIn) -> Http
 )
 def detail(request: HttpRequest, report_id: int) -> Any:
     return _detail(request, access_report(request.user, report_id))
+
+
+@router.get(
+    "/reports/{report_id}/pdf",
+    response={200: None, **errors(404)},
+    operation_id="report_pdf",
+    openapi_extra=PDF_RESPONSE,
+    summary="The printable evaluation report (PDF)",
+)
+def pdf(request: HttpRequest, report_id: int) -> HttpResponse:
+    return report_pdf_response(request, access_report(request.user, report_id))
 
 
 @router.put(

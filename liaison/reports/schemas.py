@@ -9,7 +9,7 @@ from typing import Any, Literal
 from django.urls import reverse
 from ninja import Field, Schema
 
-from liaison.core.schemas import Id, PageParams, list_of
+from liaison.core.schemas import ExportParams, Id, PageParams, list_of
 from liaison.reports.workflow import CHECKLIST_KEYS, ReportStatus
 
 TransitionName = Literal["submit", "return", "acknowledge"]
@@ -155,9 +155,17 @@ class ReportDetailOut(ReportSummaryOut):
 ReportList = list_of(ReportSummaryOut, "EvaluationReportList")
 
 
-class ReportListParams(PageParams):
+class ReportFilterParams(Schema):
     status: ReportStatus | None = None
     activity_id: Id | None = None
+
+
+class ReportListParams(PageParams, ReportFilterParams):
+    pass
+
+
+class ReportExportParams(ExportParams, ReportFilterParams):
+    pass
 
 
 class ReportCreateIn(Schema):

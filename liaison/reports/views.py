@@ -17,11 +17,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from liaison.activities.access import access_activity
+from liaison.core.downloads import export_page
 from liaison.core.errors import InvalidTransition
 from liaison.core.forms import error_items
 from liaison.core.pagination import paginate
@@ -36,6 +38,7 @@ from liaison.reports.access import (
     is_supervisor,
     require_tracker,
 )
+from liaison.reports.exports import REPORTS, export_rows
 from liaison.reports.forms import (
     AttachmentForm,
     PolicyForm,
@@ -46,11 +49,13 @@ from liaison.reports.forms import (
     apply_service_errors,
 )
 from liaison.reports.models import ReportStatus
+from liaison.reports.printouts import report_pdf_response
 from liaison.reports.workflow import CHECKLIST
 from liaison.vetting.access import may_read_restricted
 from liaison.vetting.models import Contact
 
-View = Callable[..., HttpResponse]
+# Views that stream (the exports) answer an HttpResponseBase.
+View = Callable[..., HttpResponseBase]
 
 
 def _pages(view: View) -> View:
@@ -92,6 +97,20 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "statuses": [("", "Every status"), *ReportStatus.choices],
         },
     )
+
+
+@_pages
+def report_export(request: HttpRequest) -> HttpResponseBase:
+    """The report list as a file: the list's own selector and its ``status`` filter."""
+    status = request.GET.get("status", "")
+    status = status if status in ReportStatus.values else ""
+    qs = selectors.report_list(user=request.user, filters=selectors.ReportFilters(status=status))
+    return export_page(request, REPORTS, export_rows(qs))
+
+
+@_pages
+def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return report_pdf_response(request, access_report(request.user, pk))
 
 
 @_pages

@@ -126,3 +126,26 @@ def form_field(field: Any, group_class: str = "", combo_box: bool = False) -> Sa
         error_html,
         control,
     )
+
+
+EXPORT_FORMATS = (("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON"))
+
+
+@register.inclusion_tag("includes/downloads.html", takes_context=True)
+def download_links(context: Any, url: str, what: str) -> dict[str, Any]:
+    """ "Download CSV / XLSX / JSON" links to ``url`` (a list's export view) carrying the
+    list's current filters: the query string without ``page`` (an export is every page)
+    and without a previous ``format``."""
+    request = context.get("request")
+    query = request.GET.copy() if request is not None else None
+    links = []
+    for fmt, label in EXPORT_FORMATS:
+        if query is not None:
+            params = query.copy()
+            params.pop("page", None)
+            params["format"] = fmt
+            href = f"{url}?{params.urlencode()}"
+        else:
+            href = f"{url}?format={fmt}"
+        links.append((href, label))
+    return {"links": links, "what": what}
