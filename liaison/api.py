@@ -244,6 +244,7 @@ def _register_routers() -> None:
     from liaison.activities.api import root_router as activities_root_router
     from liaison.activities.api import router as activities_router
     from liaison.approvals.api import router as approvals_router
+    from liaison.exchange.api import router as exchange_router
     from liaison.funding.api import router as funding_router
     from liaison.outcomes.api import router as outcomes_router
     from liaison.oversight.api import router as oversight_router
@@ -270,6 +271,7 @@ def _register_routers() -> None:
     api.add_router("/", reports_router)
     # /activities/{id}/outcomes, /activities/{id}/nothing-adopted, /outcomes/…, /policies…
     api.add_router("/", outcomes_router)
+    api.add_router("/", exchange_router)
 
 
 _register_routers()

@@ -20,6 +20,7 @@ urlpatterns = [
     path("reports/", include("liaison.reports.urls")),
     path("", include("liaison.funding.urls")),
     path("", include("liaison.outcomes.urls")),
+    path("exchange/", include("liaison.exchange.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -159,6 +159,17 @@ MODELS_WITHOUT_HISTORY: dict[str, str] = {
 SERVICES_NOT_IN_CASES: dict[str, str] = {
     "accounts.account_unlock": "forgets django-axes' attempt records (no history) and "
     "appends to the authentication log (no history); tested in accounts/tests/test_lockout.py",
+    "exchange.import_batch_create": "writes the batch row (one history row, reason "
+    "`uploaded`); tested with the other exchange services in exchange/tests/test_import.py",
+    "exchange.import_batch_check": "a dry run: every write is rolled back; the batch's status "
+    "rows are tested in exchange/tests/test_import.py",
+    "exchange.import_batch_run": "the import: its rows go through activity_import, "
+    "contribution_create, approval_step_import and report_import (cases here); tested in "
+    "exchange/tests/test_import.py",
+    "exchange.import_batch_queue": "a status row of the batch; exchange/tests/test_import.py",
+    "exchange.import_batch_cancel": "a status row of the batch; exchange/tests/test_import.py",
+    "exchange.import_file": "import_batch_create + check + run, for the command line",
+    "exchange.run_rows": "the rows of import_batch_check / import_batch_run",
     "approvals.request_moved": "the effect of activity_transition, never called on its own: "
     "its rows are counted in the activity_transition and approval_decide cases",
 }

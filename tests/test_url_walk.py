@@ -35,6 +35,8 @@ from liaison.activities.tests.factories import (
     LocationFactory,
     ParticipationFactory,
 )
+from liaison.exchange.services import import_batch_create
+from liaison.exchange.tests.helpers import GOOD, csv_bytes
 from liaison.funding.models import Form801
 from liaison.funding.tests.factories import ContributionFactory
 from liaison.outcomes.models import NothingAdopted
@@ -166,12 +168,13 @@ ID_KINDS: dict[str, str] = {
     "contributions": "contribution",
     "forms-801": "form801",
     "1353": "period",
+    "imports": "import",
 }
 # Kinds every signed-in user may read in any agency (a deployment-wide registry).
 # A 1353 reporting period is a half-year, not a record: every reader has one of their own.
 SHARED_KINDS = {"organisation", "country", "period"}
 # API answers that are files, not JSON, when they succeed (their errors are JSON).
-FILE_ANSWERS = ("/pdf", "/xlsx")
+FILE_ANSWERS = ("/pdf", "/xlsx", "/csv")
 _ID = re.compile(r"<(?:int:|str:)?([a-z_]+)>")
 
 
@@ -222,6 +225,10 @@ def test_every_route_answers_every_persona_without_error_or_leak(
     rec = RecommendationFactory.create(report__activity=activity)
     DecisionFactory.create(recommendation=rec)
     statement_activity = ActivityFactory.create(agency=agency)
+    batch = import_batch_create(
+        actor=users["coordinator"], agency=agency, file_name="legacy.csv",
+        content=csv_bytes([GOOD]),
+    )  # fmt: skip
     ids: dict[str, int | str] = {
         "report": report.pk,
         "attachment": attachment.pk,
@@ -231,6 +238,7 @@ def test_every_route_answers_every_persona_without_error_or_leak(
             agency=agency, contribution=contribution, official_use="Training."
         ).pk,
         "period": "2024-04-01",
+        "import": batch.pk,
         "recommendation": rec.pk,
         "adoption": AdoptionFactory.create(recommendation=rec).pk,
         "statement": NothingAdopted.objects.create(
