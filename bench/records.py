@@ -89,8 +89,8 @@ def _file(rows: int, run: str) -> bytes:
             "category": "bench-import",
             "topics": "Bench topic one; Bench topic two",
             "purpose": "Measure the import.",
-            "start_date": f"{2014 + n % 10}-0{1 + n % 9}-1{n % 10}",
-            "end_date": f"{2014 + n % 10}-0{1 + n % 9}-2{n % 10}",
+            "start_date": f"{2014 + n % 10}-0{1 + n % 9}-1{n % 9}",
+            "end_date": f"{2014 + n % 10}-0{1 + n % 9}-2{n % 9}",
             "status": "completed",
             "locations": "CA:Toronto",
             "participants": f"B{a:05d} | First{a} Last{a} | Officer | Bench Unit | Bench | "

@@ -580,7 +580,11 @@ def _create(
             not_on_record=parsed.not_on_record,
         )
     except ValidationError as exc:
-        raise RowFailed(row.problems + _service_problems(row, exc)) from exc
+        # What the file itself got wrong comes first; a service's sentence about a column
+        # already named ("This field cannot be null" for an unreadable date) adds nothing.
+        named = {p.column for p in row.problems}
+        extra = [p for p in _service_problems(row, exc) if p.column not in named]
+        raise RowFailed(row.problems + extra) from exc
     if row.problems:
         # The file's own problems (found while reading it) stand even if the service
         # accepted what could be read: roll this row back.
