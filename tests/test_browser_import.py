@@ -51,10 +51,11 @@ def test_a_coordinator_fixes_a_file_imports_it_and_finds_the_records(
     page.get_by_role("button", name="Sign in").click()
     page.get_by_role("link", name="Activities", exact=True).click()
     page.get_by_role("link", name="Import a spreadsheet").click()
+    # USWDS names the enhanced file input "Drag file here or choose from folder".
     assert_no_axe_violations(page, "the import page")
 
     # 1. A file with errors: nothing is saved, each problem is named.
-    page.get_by_label("Spreadsheet (.csv or .xlsx)").set_input_files(
+    page.locator("#id_file").set_input_files(
         {"name": "travel-log.csv", "mimeType": "text/csv", "buffer": bad}
     )
     page.get_by_role("button", name="Upload and check").click()
@@ -73,7 +74,7 @@ def test_a_coordinator_fixes_a_file_imports_it_and_finds_the_records(
 
     # 2. The fixed file: checked, then imported with a progress bar.
     page.get_by_role("link", name="All imports").click()
-    page.get_by_label("Spreadsheet (.csv or .xlsx)").set_input_files(
+    page.locator("#id_file").set_input_files(
         {"name": "travel-log-fixed.csv", "mimeType": "text/csv", "buffer": good}
     )
     page.get_by_role("button", name="Upload and check").click()
