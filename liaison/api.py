@@ -249,6 +249,7 @@ def _register_routers() -> None:
     from liaison.activities.api import router as activities_router
     from liaison.approvals.api import router as approvals_router
     from liaison.core.api import router as core_router
+    from liaison.exchange.api import router as exchange_router
     from liaison.funding.api import router as funding_router
     from liaison.outcomes.api import router as outcomes_router
     from liaison.oversight.api import router as oversight_router
@@ -282,6 +283,7 @@ def _register_routers() -> None:
     api.add_router("/", records_router)
     # /data-dictionary
     api.add_router("/", core_router)
+    api.add_router("/", exchange_router)
 
 
 _register_routers()

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "liaison.outcomes",
     "liaison.funding",
     "liaison.retention",
+    "liaison.exchange",
     "liaison.oversight",
     "liaison.demo",
 ]
@@ -185,6 +186,20 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = True
 
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Imports of legacy spreadsheets (ADR 0022). A running import writes in one transaction, so
+# its progress and a request to cancel it travel through files the web and worker
+# processes share (IMPORT_PROGRESS_DIR), not the database. Files of more than
+# IMPORT_BACKGROUND_ROWS rows are checked and imported by the task worker.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "imports": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env("IMPORT_PROGRESS_DIR", str(BASE_DIR / "var" / "imports")),
+    },
+}
+IMPORT_BACKGROUND_ROWS = int(env("IMPORT_BACKGROUND_ROWS", "200"))
+IMPORT_MAX_BYTES = int(env("IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 
 # Notices (approvals/tasks.py) go through Django's default mailer: printed to the
 # console unless EMAIL_BACKEND names another, e.g. django.core.mail.backends.smtp.EmailBackend

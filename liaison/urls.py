@@ -23,6 +23,7 @@ urlpatterns = [
     path("records/", include("liaison.records.urls")),
     path("", include("liaison.funding.urls")),
     path("", include("liaison.outcomes.urls")),
+    path("exchange/", include("liaison.exchange.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

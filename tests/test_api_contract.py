@@ -23,6 +23,8 @@ from liaison.activities.tests.factories import (
 )
 from liaison.api import api
 from liaison.core.schemas import MAX_ID
+from liaison.exchange.services import import_batch_create
+from liaison.exchange.tests.helpers import GOOD, csv_bytes
 from liaison.funding.models import Form801
 from liaison.funding.tests.factories import ContributionFactory
 from liaison.outcomes.models import NothingAdopted
@@ -168,6 +170,9 @@ def world(clerk: User, agency: Agency, settings: Any, tmp_path: Any) -> dict[str
         "person_id": person.pk,
         "token_id": 1,
         "session_id": 1,
+        "batch_id": import_batch_create(
+            actor=clerk, agency=agency, file_name="legacy.csv", content=csv_bytes([GOOD])
+        ).pk,
     }
 
 
@@ -248,6 +253,8 @@ def test_the_file_downloads_are_the_ones_we_know() -> None:
         f"{API}/exports/organisations",
         f"{API}/exports/contributions",
         f"{API}/exports/reports",
+        f"{API}/exports/activities/csv",
+        f"{API}/exports/activities/xlsx",
     }
     assert exports <= FILE_PATHS
     # Besides the lists' exports (every one under /exports/, whichever app adds it): the

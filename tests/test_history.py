@@ -189,6 +189,17 @@ SERVICES_NOT_IN_CASES: dict[str, str] = {
     "retention.retention_apply": "destroys records (their history rows with them) and "
     "leaves tombstones, which keep no history; tested in retention/tests/test_apply.py",
     "retention.activity_destroy": "called by retention_apply alone; the same",
+    "exchange.import_batch_create": "writes the batch row (one history row, reason "
+    "`uploaded`); tested with the other exchange services in exchange/tests/test_import.py",
+    "exchange.import_batch_check": "a dry run: every write is rolled back; the batch's status "
+    "rows are tested in exchange/tests/test_import.py",
+    "exchange.import_batch_run": "the import: its rows go through activity_import, "
+    "contribution_create, approval_step_import and report_import (cases here); tested in "
+    "exchange/tests/test_import.py",
+    "exchange.import_batch_queue": "a status row of the batch; exchange/tests/test_import.py",
+    "exchange.import_batch_cancel": "a status row of the batch; exchange/tests/test_import.py",
+    "exchange.import_file": "import_batch_create + check + run, for the command line",
+    "exchange.run_rows": "the rows of import_batch_check / import_batch_run",
     "approvals.request_moved": "the effect of activity_transition, never called on its own: "
     "its rows are counted in the activity_transition and approval_decide cases",
 }

@@ -1206,6 +1206,15 @@ ACTIONS = [
         reset=lambda w: Policy.objects.filter(pk=a_policy(w).pk).update(title=a_policy(w).title),
     ),
     Action(
+        "import a spreadsheet of activities (upload and check, then import)",
+        lambda c, w: import_through(c, "/exchange/imports/", page=True),
+        lambda c, w: import_through(c, "/api/v1/imports", page=False),
+        # Another agency's coordinator imports too — into their own agency.
+        only({"coordinator"}, others=FORBIDDEN, outsider=ALLOWED),
+        changed=lambda w: Activity.objects.filter(title=IMPORTED_TITLE).exists(),
+        reset=lambda w: forget_imports(),
+    ),
+    Action(
         "see the oversight summary",
         lambda c, w: c.get("/oversight/"),
         lambda c, w: c.get("/api/v1/oversight/summary"),
@@ -1406,6 +1415,41 @@ ACTIONS = [
         shows=lambda w: "serial_number",
     ),
 ]
+
+
+IMPORTED_TITLE = "Legacy Helicopter Course"
+
+
+def import_file_bytes() -> bytes:
+    from liaison.exchange.tests.helpers import csv_bytes, row
+
+    return csv_bytes([row(title=IMPORTED_TITLE, category="aviation", locations="PL:Warsaw",
+                          participants="", funding="", approvals="", reports="",
+                          host_organisation="")])  # fmt: skip
+
+
+def import_through(client: Client, url: str, *, page: bool) -> Any:
+    """Upload (the dry run), then confirm: what a coordinator does. A refused upload is
+    the answer; so is the confirmation's."""
+    from liaison.exchange.models import ImportBatch
+
+    upload = SimpleUploadedFile("legacy.csv", import_file_bytes(), content_type="text/csv")
+    response = client.post(url, {"file": upload})
+    if response.status_code not in (201, 302):
+        return response
+    batch = ImportBatch.objects.order_by("-id").first()
+    assert batch is not None
+    if page:
+        return client.post(f"/exchange/imports/{batch.pk}/import/")
+    return client.post(f"/api/v1/imports/{batch.pk}/import")
+
+
+def forget_imports() -> None:
+    from liaison.exchange.models import ImportBatch, ImportedRecord
+
+    ImportedRecord.objects.all().delete()
+    Activity.objects.filter(title=IMPORTED_TITLE).delete()
+    ImportBatch.objects.all().delete()
 
 
 def outcome_of(response: Any, world: World, action: Action, client: Client, *, api: bool) -> str:

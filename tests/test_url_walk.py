@@ -35,6 +35,8 @@ from liaison.activities.tests.factories import (
     LocationFactory,
     ParticipationFactory,
 )
+from liaison.exchange.services import import_batch_create
+from liaison.exchange.tests.helpers import GOOD, csv_bytes
 from liaison.funding.models import Form801
 from liaison.funding.tests.factories import ContributionFactory
 from liaison.outcomes.models import NothingAdopted
@@ -177,12 +179,13 @@ ID_KINDS: dict[str, str] = {
     "schedules": "agency",
     "holds": "hold",
     "tombstones": "tombstone",
+    "imports": "import",
 }
 # Kinds every signed-in user may read in any agency (a deployment-wide registry).
 # A 1353 reporting period is a half-year, not a record: every reader has one of their own.
 SHARED_KINDS = {"organisation", "country", "period"}
 # API answers that are files, not JSON, when they succeed (their errors are JSON).
-FILE_ANSWERS = ("/pdf", "/xlsx")
+FILE_ANSWERS = ("/pdf", "/xlsx", "/csv")
 # A list's export answers a file (CSV by default) under /api/v1/exports/ (ADR 0025).
 FILE_PREFIXES = ("/api/v1/exports/",)
 _ID = re.compile(r"<(?:int:|str:)?([a-z_]+)>")
@@ -246,6 +249,10 @@ def test_every_route_answers_every_persona_without_error_or_leak(
         due_on=dt.date(2020, 1, 2), destroyed_by=users["coordinator"],
         destroyed_at=dt.datetime(2026, 1, 2, tzinfo=dt.UTC), content_sha256="0" * 64,
     )  # fmt: skip
+    batch = import_batch_create(
+        actor=users["coordinator"], agency=agency, file_name="legacy.csv",
+        content=csv_bytes([GOOD]),
+    )  # fmt: skip
     ids: dict[str, int | str] = {
         "hold": hold.pk,
         "tombstone": tombstone.pk,
@@ -257,6 +264,7 @@ def test_every_route_answers_every_persona_without_error_or_leak(
             agency=agency, contribution=contribution, official_use="Training."
         ).pk,
         "period": "2024-04-01",
+        "import": batch.pk,
         "recommendation": rec.pk,
         "adoption": AdoptionFactory.create(recommendation=rec).pk,
         "statement": NothingAdopted.objects.create(

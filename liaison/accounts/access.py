@@ -179,6 +179,8 @@ class Capabilities:
     # The authentication log (overseers, administrators) and lockouts (administrators).
     can_see_auth_log: bool = False
     can_unlock: bool = False
+    # Importing legacy spreadsheets (ADR 0022; liaison.exchange.access holds the rule).
+    can_import: bool = False
 
 
 # Roles that may read every activity of their agency (employees see only their own).
@@ -218,6 +220,7 @@ def capabilities_for(user: Any) -> Capabilities:
         can_see_outcomes=bool(held & set(AGENCY_READERS)),
         can_see_auth_log=bool(held & set(AUTH_LOG_READERS)),
         can_unlock=Role.ADMIN in held,
+        can_import=Role.COORDINATOR in held,
     )
 
 

@@ -80,24 +80,7 @@ def _related_page(
     summary="Activities I may see, filtered, searched and sorted",
 )
 def list_activities(request: HttpRequest, params: Query[ActivityListParams]) -> dict[str, Any]:
-    filters = ActivityFilters(
-        q=params.q,
-        country=params.country,
-        category=params.category,
-        direction=params.direction or "",
-        direction_groups=tuple(params.direction_group),
-        year=params.year,
-        start_from=params.start_from,
-        start_to=params.start_to,
-        statuses=tuple(params.status),
-        person=params.person,
-        organisation=params.organisation,
-        agencies=tuple(params.agency),
-        started_without_approval=params.started_without_approval,
-        origin=params.origin or "",
-        missing=params.missing or "",
-        sort=params.sort,
-    )
+    filters = params.to_filters()
     return page_of(with_list_relations(activity_list(user=request.user, filters=filters)), params)
 
 

@@ -19,7 +19,12 @@ from pydantic import field_validator
 from liaison.accounts.schemas import AgencyRef, PageParams
 from liaison.activities.access import allowed_transitions, refused_transitions
 from liaison.activities.models import Direction, Kind, Origin, ParticipantRole
-from liaison.activities.selectors import YEAR_MAX, YEAR_MIN, started_without_approval
+from liaison.activities.selectors import (
+    YEAR_MAX,
+    YEAR_MIN,
+    ActivityFilters,
+    started_without_approval,
+)
 from liaison.activities.services import ActivityInput, LocationInput, ParticipantInput
 from liaison.activities.workflow import Status
 from liaison.core.schemas import Id, IsoDate, list_of, start_to_not_before_start_from
@@ -317,7 +322,9 @@ class ActivityIn(Schema):
         )
 
 
-class ActivityListParams(PageParams):
+class ActivityFilterParams(Schema):
+    """The activity list's filters, as the list endpoint and the exports take them."""
+
     q: str = Field(
         "",
         description="Full-text search over title, topics, purpose, location countries "
@@ -359,6 +366,30 @@ class ActivityListParams(PageParams):
     sort: Sort = "-start_date"
 
     _dates_in_order = field_validator("start_to")(start_to_not_before_start_from)
+
+    def to_filters(self) -> ActivityFilters:
+        return ActivityFilters(
+            q=self.q,
+            country=self.country,
+            category=self.category,
+            direction=self.direction or "",
+            direction_groups=tuple(self.direction_group),
+            year=self.year,
+            start_from=self.start_from,
+            start_to=self.start_to,
+            statuses=tuple(self.status),
+            person=self.person,
+            organisation=self.organisation,
+            agencies=tuple(self.agency),
+            started_without_approval=self.started_without_approval,
+            origin=self.origin or "",
+            missing=self.missing or "",
+            sort=self.sort,
+        )
+
+
+class ActivityListParams(PageParams, ActivityFilterParams):
+    """One page of the filtered list."""
 
 
 class RelatedActivityParams(PageParams):

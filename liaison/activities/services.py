@@ -68,10 +68,13 @@ class ParticipantInput:
     external_person_id: int | None = None
     role: str = ParticipantRole.ATTENDEE
     serial_number: str = ""
-    # Imports only (``activity_import``): the rank and unit the source shows for the
-    # person at the time, kept instead of today's values. ``activity_create`` refuses them.
+    # Imports only (``activity_import``): the name, rank, unit and agency the source shows
+    # for the person at the time, kept instead of today's values (empty: today's).
+    # ``activity_create`` refuses them.
     rank_at_time: str = ""
     unit_at_time: str = ""
+    name_at_time: str = ""
+    agency_at_time: str = ""
 
 
 @dataclass
@@ -517,7 +520,7 @@ def activity_create(*, actor: Any, agency: Agency, data: ActivityInput) -> Activ
         actor=actor, agency=agency, data=data, instance=activity, errors=errors
     )
     for index, p in enumerate(data.participants):
-        for name in ("rank_at_time", "unit_at_time"):
+        for name in ("rank_at_time", "unit_at_time", "name_at_time", "agency_at_time"):
             if getattr(p, name):
                 errors.setdefault(f"participants[{index}].{name}", []).append(
                     "Only an imported record carries a rank or unit from its source; a new "
@@ -557,7 +560,8 @@ def activity_import(
     record (never the load time); ``not_on_record`` lists the lifecycle steps the source
     does not document (keys of ``NOT_ON_RECORD_STEPS``), shown as "approval not on
     record" instead of being invented. A participant's ``rank_at_time`` / ``unit_at_time``
-    are the source's values and win over today's. Only coordinators of ``agency`` import
+    (and ``name_at_time`` / ``agency_at_time``, when given) are the source's values and
+    win over today's. Only coordinators of ``agency`` import
     (``Forbidden`` otherwise); the same validation as ``activity_create`` plus these
     fields raises ``ValidationError`` keyed by field, and nothing is written.
     """
@@ -601,6 +605,8 @@ def activity_import(
         # ``snapshot_participants`` keeps what is already set: the source's values win.
         participation.rank_at_time = given.rank_at_time.strip()
         participation.unit_at_time = given.unit_at_time.strip()
+        participation.name_at_time = given.name_at_time.strip()[:200]
+        participation.agency_at_time = given.agency_at_time.strip()[:200]
     activity._change_reason = "imported"  # type: ignore[attr-defined]  # the history says how
     _save_children(
         actor=actor,
@@ -610,6 +616,66 @@ def activity_import(
         participations=participations,
     )
     summary_refresh(summary_touched([activity.pk]))
+    return activity
+
+
+@transaction.atomic
+def activity_import_update(
+    *,
+    actor: Any,
+    activity: Activity,
+    data: ActivityInput,
+    recorded_at: dt.datetime | None,
+    not_on_record: Sequence[str] = (),
+) -> Activity:
+    """Bring an *imported* record in line with a later reading of its source (a corrected
+    legacy spreadsheet): its fields, topics, locations and participants, when it was first
+    recorded and what is not on record, written like ``activity_update`` (only what
+    changed; one history row per changed record, reason ``re-imported``). A participant
+    added here keeps the source's name, rank, unit and agency; one already on the record
+    keeps the snapshot it had. The status is not changed here (it moves only through the
+    transition table). Coordinators of the activity's agency only (``Forbidden``); a
+    record entered here rather than imported, or any invalid part, raises
+    ``ValidationError`` keyed by field, and nothing is written."""
+    if not has_role(actor, Role.COORDINATOR, activity.agency_id):
+        raise Forbidden("Only coordinators of this agency import records.")
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    errors: dict[str, list[str]] = {}
+    if activity.origin != Origin.IMPORTED:
+        errors["origin"] = ["This record was entered here, not imported: change it on its page."]
+    if recorded_at is not None and (timezone.is_naive(recorded_at) or recorded_at > timezone.now()):
+        errors["recorded_at"] = ["Give a past time with its time zone."]
+    unknown = [k for k in not_on_record if k not in NOT_ON_RECORD_STEPS]
+    if unknown:
+        errors["not_on_record"] = [f"Unknown step “{k}”." for k in unknown]
+    before = _field_values(activity)
+    touched = summary_touched([activity.pk])
+    itinerary_before = itinerary_of(activity)
+    locations, participations = _validate(
+        actor=actor, agency=activity.agency, data=data, instance=activity, errors=errors
+    )
+    if errors:
+        raise ValidationError(errors)
+    for given, participation in zip(data.participants, participations, strict=True):
+        participation.rank_at_time = given.rank_at_time.strip()
+        participation.unit_at_time = given.unit_at_time.strip()
+        participation.name_at_time = given.name_at_time.strip()[:200]
+        participation.agency_at_time = given.agency_at_time.strip()[:200]
+    activity.recorded_at = recorded_at
+    activity.not_on_record = [key for key in NOT_ON_RECORD_STEPS if key in not_on_record]
+    activity._change_reason = "re-imported"  # type: ignore[attr-defined]
+    _save_children(
+        actor=actor,
+        activity=activity,
+        data=data,
+        locations=locations,
+        participations=participations,
+        before=before,
+    )
+    summary_refresh(touched | summary_touched([activity.pk]))
+    changes = itinerary_of(activity).changes_from(itinerary_before)
+    if changes:
+        itinerary_changed(actor=actor, activity=activity, changes=changes)
     return activity
 
 

@@ -1,0 +1,118 @@
+"""Imports of legacy spreadsheets: one ``ImportBatch`` per uploaded file, and one
+``ImportedRecord`` per activity it brought in (its key in the source and its row).
+
+An activity's own ``source`` says "FILE, row N" for a reader (the activity page's
+provenance box); the ``ImportedRecord`` is the same fact as data: the batch (file name,
+SHA-256, who, when), the row number, and the key a re-import is matched by.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from liaison.accounts.models import Agency
+from liaison.activities.models import Activity
+
+
+class BatchStatus(models.TextChoices):
+    UPLOADED = "uploaded", "Uploaded, not yet checked"
+    CHECKING = "checking", "Checking every row"
+    CHECKED = "checked", "Checked: ready to import"
+    REFUSED = "refused", "Checked: errors to fix"
+    QUEUED = "queued", "Waiting to import"
+    IMPORTING = "importing", "Importing"
+    IMPORTED = "imported", "Imported"
+    FAILED = "failed", "Not imported: errors found while importing"
+    CANCELLED = "cancelled", "Cancelled: nothing imported"
+
+
+# The statuses in which work may still be under way (the page keeps polling).
+RUNNING_STATUSES = (BatchStatus.CHECKING, BatchStatus.QUEUED, BatchStatus.IMPORTING)
+FORMATS = (("csv", "CSV"), ("xlsx", "XLSX"))
+
+
+class ImportBatch(models.Model):
+    """One uploaded file and what became of it. The file itself is kept (``content``) so
+    the background task reads exactly the bytes whose SHA-256 is recorded, and so the
+    batch can be checked again or audited later."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    file_name = models.CharField(max_length=255)
+    file_format = models.CharField(max_length=4, choices=FORMATS)
+    sha256 = models.CharField("SHA-256", max_length=64)
+    size = models.PositiveBigIntegerField()
+    content = models.BinaryField(editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=12, choices=BatchStatus.choices, default=BatchStatus.UPLOADED
+    )
+    rows = models.PositiveIntegerField(default=0, help_text="Data rows in the file.")
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    # Every problem found: {"row", "column", "value", "message"} (the downloadable report).
+    errors = models.JSONField(default=list, blank=True)
+    # What each row would do or did: [row, action, source_system, source_id, title].
+    plan = models.JSONField(default=list, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["content", "plan", "errors"])
+
+    class Meta:
+        ordering = ["-uploaded_at", "-id"]
+        verbose_name_plural = "import batches"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=BatchStatus.values), name="importbatch_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(sha256__regex=r"^[0-9a-f]{64}$"), name="importbatch_sha256_hex"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def running(self) -> bool:
+        return self.status in RUNNING_STATUSES
+
+
+class ImportedRecord(models.Model):
+    """An activity that came in from a row of a batch, keyed by where it came from:
+    ``(agency, source_system, source_id)`` is unique, so a re-import finds it again."""
+
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.PROTECT, related_name="records")
+    activity = models.OneToOneField(
+        Activity, on_delete=models.CASCADE, related_name="import_record"
+    )
+    source_system = models.CharField(max_length=100)
+    source_id = models.CharField(max_length=100)
+    row_number = models.PositiveIntegerField(help_text="The file's row (the header is row 1).")
+    # SHA-256 of the row's cells: the same row in a later file is recognised as unchanged.
+    row_sha256 = models.CharField("row SHA-256", max_length=64)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["batch", "row_number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "source_system", "source_id"], name="importedrecord_key_once"
+            ),
+            models.CheckConstraint(
+                condition=~Q(source_system="") & ~Q(source_id=""), name="importedrecord_keyed"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_system} {self.source_id} (row {self.row_number})"

@@ -1,0 +1,981 @@
+"""Importing legacy spreadsheets of activities (ADR 0022): upload, check, import, cancel.
+
+The contract, whatever the door (page, API, ``manage.py import_records``):
+
+- **One path for the check and the import.** The dry run *is* the import, run inside a
+  transaction that is always rolled back: every row goes through the same services
+  (``activity_import``, ``contribution_create``, ``approval_step_import``,
+  ``report_import``), so a file the check passes is a file the import accepts, and each
+  problem the services find comes back naming its row, column, value and why.
+- **All or nothing.** The import writes every row in ONE transaction; one bad row, a
+  cancellation or a killed process leaves nothing behind.
+- **Idempotent.** Each row is keyed by ``source_system`` + ``source_id``
+  (``ImportedRecord``); a row whose record is already here and reads the same is left
+  alone, so importing the same file twice changes nothing.
+- **Provenance.** Every activity imported says "FILE, row N" (its ``source``), and its
+  ``ImportedRecord`` links it to the batch: file name, SHA-256, who, when.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from liaison.accounts.models import Agency
+from liaison.activities.models import Activity, ParticipantRole, Participation
+from liaison.activities.services import (
+    ActivityInput,
+    LocationInput,
+    ParticipantInput,
+    activity_import,
+    activity_import_update,
+)
+from liaison.approvals.models import StepKind
+from liaison.approvals.services import approval_step_import
+from liaison.core.audit import save_audited
+from liaison.core.errors import Forbidden, validation_messages
+from liaison.core.tabular import text_cell
+from liaison.exchange import progress
+from liaison.exchange.access import can_import
+from liaison.exchange.models import BatchStatus, ImportBatch, ImportedRecord
+from liaison.exchange.reader import FileNotReadable, Problem, format_of, read_table
+from liaison.exchange.selectors import export_queryset
+from liaison.exchange.spec import (
+    ACTIVITIES,
+    APPROVAL_FIELDS,
+    AUTHOR_SEPARATOR,
+    FUNDING_FIELDS,
+    IMPORTABLE_REPORT_STATUSES,
+    LIAISON_SYSTEM,
+    PARTICIPANT_FIELDS,
+    REPORT_FIELDS,
+    record_of,
+)
+from liaison.funding.models import Funder, FunderType
+from liaison.funding.services import (
+    ContributionInput,
+    FunderInput,
+    contribution_create,
+    funder_create,
+)
+from liaison.people.models import Employee, ExternalPerson, Organisation
+from liaison.reports.services import ImportedReport, report_import
+
+CREATE, UPDATE, UNCHANGED, ERROR = "create", "update", "unchanged", "error"
+ACTION_LABELS = {
+    CREATE: "Would be created",
+    UPDATE: "Already here: would be updated from the file",
+    UNCHANGED: "Already here, unchanged: left alone",
+    ERROR: "Has problems (see below)",
+}
+# How often a running check or import reports progress and looks for a cancel request.
+PROGRESS_EVERY = 25
+MAX_KEY_LENGTH = 100
+
+
+class ImportCancelled(Exception):
+    """Someone asked the running import to stop: everything it wrote is rolled back."""
+
+
+class RowFailed(Exception):
+    """One row's problems: raised inside the row's savepoint so its writes roll back."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(problems)
+        self.problems = problems
+
+
+@dataclass
+class Outcome:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    plan: list[list[Any]] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# --- reading one row ------------------------------------------------------------------------
+
+
+def split_list(cell: str) -> list[str]:
+    return [item.strip() for item in re.split(r";", cell or "") if item.strip()]
+
+
+def split_fields(item: str, names: tuple[str, ...]) -> dict[str, str] | None:
+    parts = [part.strip() for part in item.split("|")]
+    if len(parts) > len(names):
+        return None
+    parts += [""] * (len(names) - len(parts))
+    return dict(zip(names, parts, strict=True))
+
+
+class _Row:
+    """One data row being read: its cells, and the problems found so far."""
+
+    def __init__(self, number: int, cells: dict[str, str]) -> None:
+        self.number = number
+        self.cells = cells
+        self.problems: list[Problem] = []
+
+    def cell(self, column: str) -> str:
+        return self.cells.get(column, "").strip()
+
+    def problem(self, column: str, message: str, value: str | None = None) -> None:
+        shown = self.cell(column) if value is None else value
+        self.problems.append(Problem(self.number, column, shown, message))
+
+    def date(self, column: str, *, required: bool) -> dt.date | None:
+        text = self.cell(column)
+        if not text:
+            if required:
+                self.problem(column, "Give the date as YYYY-MM-DD.")
+            return None
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            self.problem(column, "Not a date: give it as YYYY-MM-DD.")
+            return None
+
+    def decimal(self, column: str) -> Decimal | None:
+        text = self.cell(column).replace(",", "")
+        if not text:
+            return None
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            self.problem(column, "Not a number: give it like 1250.00.")
+            return None
+        if not number.is_finite():
+            self.problem(column, "Not a number: give it like 1250.00.")
+            return None
+        return number
+
+    def when(self, column: str, text: str, value: str | None = None) -> dt.datetime | None:
+        try:
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            self.problem(column, "Not a date and time: give it as ISO 8601, e.g. "
+                         "2019-03-04T12:00:00+00:00.", value)  # fmt: skip
+            return None
+        if timezone.is_naive(moment):
+            self.problem(column, "Give the time with its offset (e.g. +00:00).", value)
+            return None
+        return moment
+
+
+_ORG = re.compile(r"^(?P<name>.*\S)\s*\((?P<cc>[A-Za-z]{2})\)$")
+
+
+def _organisation(row: _Row, column: str) -> int | None:
+    text = row.cell(column)
+    if not text:
+        return None
+    match = _ORG.match(text)
+    if match:
+        found = Organisation.objects.filter(
+            name__iexact=match["name"], country=match["cc"].upper()
+        ).values_list("pk", flat=True)
+    else:
+        found = Organisation.objects.filter(name__iexact=text).values_list("pk", flat=True)
+    ids = list(found[:2])
+    if len(ids) == 1:
+        return ids[0]
+    if not ids:
+        row.problem(column, "Not in the organisations registry: add it there first, or "
+                    "write it as “Name (CC)” exactly as the registry has it.")  # fmt: skip
+    else:
+        row.problem(column, "Several organisations have this name: add the country "
+                    "code, as “Name (CC)”.")  # fmt: skip
+    return None
+
+
+@dataclass
+class _People:
+    """The agency's employees and external persons, read once per file: the participant
+    matching rule (serial number, then name) runs in memory."""
+
+    by_serial: dict[str, int]
+    by_name: dict[str, list[tuple[int, str]]]
+    externals: dict[str, list[int]]
+
+    @classmethod
+    def of(cls, agency: Agency) -> _People:
+        by_serial: dict[str, int] = {}
+        by_name: dict[str, list[tuple[int, str]]] = {}
+        for pk, serial, first, last in Employee.objects.filter(agency=agency).values_list(
+            "pk", "serial_number", "first_name", "last_name"
+        ):
+            by_serial[serial] = pk
+            by_name.setdefault(_name_key(f"{first} {last}"), []).append((pk, serial))
+        externals: dict[str, list[int]] = {}
+        for pk, name in ExternalPerson.objects.filter(agency=agency).values_list("pk", "full_name"):
+            externals.setdefault(_name_key(name), []).append(pk)
+        return cls(by_serial, by_name, externals)
+
+
+def _name_key(name: str) -> str:
+    return " ".join(name.lower().split())
+
+
+def _participants(row: _Row, people: _People, agency: Agency) -> list[ParticipantInput]:
+    result: list[ParticipantInput] = []
+    for index, item in enumerate(split_list(row.cell("participants")), start=1):
+        where = f"participant {index}"
+        values = split_fields(item, PARTICIPANT_FIELDS)
+        if values is None:
+            row.problem("participants", f"{where} has more than {len(PARTICIPANT_FIELDS)} "
+                        "fields: write serial_number | name | rank | unit | agency | role.",
+                        item)  # fmt: skip
+            continue
+        role = values["role"] or ParticipantRole.ATTENDEE
+        if role not in ParticipantRole.values:
+            row.problem("participants", f"{where}: unknown role “{role}”; allowed: "
+                        + ", ".join(ParticipantRole.values) + ".", item)  # fmt: skip
+            continue
+        serial, name = values["serial_number"], values["name"]
+        employee_id = people.by_serial.get(serial) if serial else None
+        external_id = None
+        if employee_id is None and name:
+            named = people.by_name.get(_name_key(name), [])
+            if len(named) > 1:
+                serials = ", ".join(sorted(s for _, s in named))
+                row.problem("participants", f"{where}: ambiguous — {len(named)} employees of "
+                            f"{agency.name} are named {name} (serial numbers {serials}); "
+                            "give the serial number to say which.", item)  # fmt: skip
+                continue
+            if named:
+                employee_id = named[0][0]
+            else:
+                externals = people.externals.get(_name_key(name), [])
+                if len(externals) > 1:
+                    row.problem("participants", f"{where}: ambiguous — {len(externals)} "
+                                f"external persons are named {name}.", item)  # fmt: skip
+                    continue
+                external_id = externals[0] if externals else None
+        if employee_id is None and external_id is None:
+            said = f"serial number {serial}" if serial else f"the name {name or '(none)'}"
+            row.problem("participants", f"{where}: no employee or external person of "
+                        f"{agency.name} has {said}; add them to People first.", item)  # fmt: skip
+            continue
+        result.append(
+            ParticipantInput(
+                employee_id=employee_id,
+                external_person_id=external_id,
+                role=role,
+                name_at_time=name,
+                rank_at_time=values["rank"],
+                unit_at_time=values["unit"],
+                agency_at_time=values["agency"],
+            )
+        )
+    return result
+
+
+@dataclass
+class _Parsed:
+    key: tuple[str, str]
+    data: ActivityInput
+    status: str
+    recorded_at: dt.datetime | None
+    not_on_record: list[str]
+    funding: list[dict[str, str]]
+    approvals: list[dict[str, str]]
+    reports: list[dict[str, str]]
+
+
+def _parse(row: _Row, people: _People, agency: Agency) -> _Parsed:
+    system, ident = row.cell("source_system"), row.cell("source_id")
+    for column, value in (("source_system", system), ("source_id", ident)):
+        if not value:
+            row.problem(column, "Required: with the other key column it says which record "
+                        "this row is, so a re-import finds it again.")  # fmt: skip
+        elif len(value) > MAX_KEY_LENGTH:
+            row.problem(column, f"Keep it to {MAX_KEY_LENGTH} characters.")
+    if "__extra__" in row.cells:
+        row.problem("(beyond the last column)", "This row has more cells than the header "
+                    "has columns.", row.cells["__extra__"])  # fmt: skip
+    locations = []
+    for item in split_list(row.cell("locations")):
+        country, _, city = item.partition(":")
+        locations.append(LocationInput(country=country.strip(), city=city.strip()))
+    recorded_at = None
+    if row.cell("recorded_at"):
+        recorded_at = row.when("recorded_at", row.cell("recorded_at"))
+    lists: dict[str, list[dict[str, str]]] = {}
+    for column, names in (
+        ("funding", FUNDING_FIELDS),
+        ("approvals", APPROVAL_FIELDS),
+        ("reports", REPORT_FIELDS),
+    ):
+        lists[column] = []
+        for index, item in enumerate(split_list(row.cell(column)), start=1):
+            values = split_fields(item, names)
+            if values is None:
+                row.problem(column, f"item {index} has more than {len(names)} fields: write "
+                            + " | ".join(names) + ".", item)  # fmt: skip
+            else:
+                values["__item__"] = item
+                values["__index__"] = str(index)
+                lists[column].append(values)
+    data = ActivityInput(
+        title=row.cell("title"),
+        direction=row.cell("direction"),
+        kind=row.cell("kind"),
+        category_id=None,
+        category_slug=row.cell("category"),
+        purpose=row.cell("purpose"),
+        justification=row.cell("justification"),
+        start_date=row.date("start_date", required=True),
+        end_date=row.date("end_date", required=True),
+        estimated_cost=row.decimal("estimated_cost"),
+        topics=split_list(row.cell("topics")),
+        host_organisation_id=_organisation(row, "host_organisation"),
+        organiser_organisation_id=_organisation(row, "organiser_organisation"),
+        locations=locations,
+        participants=_participants(row, people, agency),
+    )
+    if not row.cell("category"):
+        row.problem("category", "Required: the category's slug, e.g. human-trafficking.")
+    return _Parsed(
+        key=(system, ident),
+        data=data,
+        status=row.cell("status"),
+        recorded_at=recorded_at,
+        not_on_record=split_list(row.cell("not_on_record")),
+        funding=lists["funding"],
+        approvals=lists["approvals"],
+        reports=lists["reports"],
+    )
+
+
+# --- the services' errors, as the file's columns -------------------------------------------
+
+_COLUMN_OF = {
+    "host_organisation": "host_organisation",
+    "organiser_organisation": "organiser_organisation",
+    "category": "category",
+}
+
+
+def _column_for(key: str) -> str:
+    base = key.split("[", 1)[0].split(".", 1)[0]
+    if base in ACTIVITIES.headers:
+        return base
+    return _COLUMN_OF.get(base, "(row)")
+
+
+def _service_problems(row: _Row, exc: ValidationError, *, column: str = "") -> list[Problem]:
+    problems = []
+    found = validation_messages(exc)
+    for key, messages in found.items():
+        if len(found) > 1 or len(messages) > 1:
+            # "Unknown category." already says it: not also "This field cannot be null."
+            messages = [m for m in messages if m != "This field cannot be null."] or messages
+        target = column or _column_for(key)
+        value = row.cell(target) if target in row.cells else ""
+        match = re.match(r"^(locations|participants)\[(\d+)\]", key)
+        if match and not column:
+            items = split_list(row.cell(match[1]))
+            index = int(match[2])
+            value = items[index] if index < len(items) else value
+            messages = [f"{match[1][:-1]} {index + 1}: {m}" for m in messages]
+        for message in messages:
+            problems.append(Problem(row.number, target, value, message))
+    return problems
+
+
+# --- writing one row -----------------------------------------------------------------------
+
+
+def _participation(activity: Activity, who: str) -> Participation | None:
+    if not who:
+        return None
+    return (
+        Participation.objects.filter(activity=activity)
+        .filter(Q(employee__serial_number=who) | Q(name_at_time__iexact=who))
+        .first()
+    )
+
+
+def _write_funding(
+    *, actor: Any, row: _Row, activity: Activity, items: list[dict[str, str]]
+) -> None:
+    for item in items:
+        where = f"item {item['__index__']}"
+        value = item["__item__"]
+        name = item["funder"]
+        if not name:
+            row.problem("funding", f"{where}: name the funder.", value)
+            continue
+        funder = Funder.objects.filter(agency_id=activity.agency_id, name__iexact=name).first()
+        if funder is None:
+            if item["funder_type"] not in FunderType.values:
+                row.problem("funding", f"{where}: {name} is not in the funders registry; give "
+                            "its type to add it (" + ", ".join(FunderType.values) + ").",
+                            value)  # fmt: skip
+                continue
+            funder = funder_create(
+                actor=actor,
+                agency=activity.agency,
+                data=FunderInput(name=name, funder_type=item["funder_type"]),
+            )
+        elif item["funder_type"] and item["funder_type"] != funder.funder_type:
+            row.problem("funding", f"{where}: {funder.name} is registered as "
+                        f"{funder.funder_type}, not {item['funder_type']}.", value)  # fmt: skip
+            continue
+        dates: dict[str, dt.date | None] = {}
+        for name_ in ("rate_date", "paid_on"):
+            text = item[name_]
+            dates[name_] = None
+            if text:
+                try:
+                    dates[name_] = dt.date.fromisoformat(text)
+                except ValueError:
+                    row.problem("funding", f"{where}: {name_} is not a date (YYYY-MM-DD).", value)
+        participation = _participation(activity, item["participant"])
+        if item["participant"] and participation is None:
+            row.problem("funding", f"{where}: {item['participant']} is not a participant of "
+                        "this row.", value)  # fmt: skip
+            continue
+        try:
+            contribution_create(
+                actor=actor,
+                activity=activity,
+                data=ContributionInput(
+                    funder=funder,
+                    paid_for=item["paid_for"],
+                    amount=item["amount"],
+                    currency=item["currency"] or "USD",
+                    usd_rate=item["usd_rate"] or None,
+                    rate_date=dates["rate_date"],
+                    paid_on=dates["paid_on"],
+                    participation=participation,
+                    description=item["description"],
+                    valuation_method=item["valuation_method"],
+                    grant_identifier=item["grant_identifier"],
+                ),
+            )
+        except ValidationError as exc:
+            for message in _flat(exc):
+                row.problem("funding", f"{where}: {message}", value)
+
+
+def _flat(exc: ValidationError) -> list[str]:
+    return [
+        f"{key}: {message}" if key not in ("__all__", "") else message
+        for key, messages in validation_messages(exc).items()
+        for message in messages
+    ]
+
+
+def _write_approvals(
+    *, actor: Any, row: _Row, activity: Activity, items: list[dict[str, str]], source: str
+) -> None:
+    from liaison.accounts.models import Role
+
+    for item in items:
+        where = f"item {item['__index__']}"
+        value = item["__item__"]
+        if item["kind"] not in StepKind.values:
+            row.problem("approvals", f"{where}: kind is " + " or ".join(StepKind.values)
+                        + ".", value)  # fmt: skip
+            continue
+        if item["role"] not in Role.values:
+            row.problem("approvals", f"{where}: unknown role “{item['role']}”.", value)
+            continue
+        if not item["name"]:
+            row.problem("approvals", f"{where}: name who decided.", value)
+            continue
+        decided_at = row.when("approvals", item["decided_at"], value)
+        if decided_at is None:
+            continue
+        try:
+            approval_step_import(
+                actor=actor,
+                activity=activity,
+                kind=item["kind"],
+                role=item["role"],
+                state=item["decision"],
+                decided_at=decided_at,
+                decided_by_name=item["name"],
+                decided_by_rank=item["rank"],
+                reason=item["reason"],
+                conditions=item["conditions"],
+                source=source,
+            )
+        except ValidationError as exc:
+            for message in _flat(exc):
+                row.problem("approvals", f"{where}: {message}", value)
+
+
+def _write_reports(
+    *, actor: Any, row: _Row, activity: Activity, items: list[dict[str, str]]
+) -> None:
+    for item in items:
+        where = f"item {item['__index__']}"
+        value = item["__item__"]
+        if item["status"] not in IMPORTABLE_REPORT_STATUSES:
+            row.problem("reports", f"{where}: status is one of "
+                        + ", ".join(IMPORTABLE_REPORT_STATUSES) + ".", value)  # fmt: skip
+            continue
+        submitted = None
+        if item["submitted_on"]:
+            try:
+                submitted = dt.date.fromisoformat(item["submitted_on"])
+            except ValueError:
+                row.problem("reports", f"{where}: submitted_on is not a date.", value)
+                continue
+        authors = []
+        for who in [
+            w.strip() for w in item["authors"].split(AUTHOR_SEPARATOR.strip()) if w.strip()
+        ]:
+            participation = _participation(activity, who)
+            if participation is None:
+                row.problem("reports", f"{where}: author {who} is not a participant of this "
+                            "row.", value)  # fmt: skip
+            else:
+                authors.append(participation)
+        if len(authors) != len([w for w in item["authors"].split(",") if w.strip()]):
+            continue
+        try:
+            report_import(
+                actor=actor,
+                activity=activity,
+                data=ImportedReport(
+                    participations=authors, status=item["status"], submitted_on=submitted
+                ),
+            )
+        except ValidationError as exc:
+            for message in _flat(exc):
+                row.problem("reports", f"{where}: {message}", value)
+
+
+def _create(
+    *, actor: Any, agency: Agency, batch: ImportBatch, row: _Row, parsed: _Parsed
+) -> Activity:
+    source = f"{batch.file_name}, row {row.number}"
+    try:
+        activity = activity_import(
+            actor=actor,
+            agency=agency,
+            data=parsed.data,
+            status=parsed.status,
+            recorded_at=parsed.recorded_at,
+            source=source,
+            not_on_record=parsed.not_on_record,
+        )
+    except ValidationError as exc:
+        # What the file itself got wrong comes first; a service's sentence about a column
+        # already named ("This field cannot be null" for an unreadable date) adds nothing.
+        named = {p.column for p in row.problems}
+        extra = [p for p in _service_problems(row, exc) if p.column not in named]
+        raise RowFailed(row.problems + extra) from exc
+    if row.problems:
+        # The file's own problems (found while reading it) stand even if the service
+        # accepted what could be read: roll this row back.
+        raise RowFailed(row.problems)
+    save_audited(
+        ImportedRecord(
+            agency=agency,
+            batch=batch,
+            activity=activity,
+            source_system=parsed.key[0],
+            source_id=parsed.key[1],
+            row_number=row.number,
+            row_sha256=row_digest(row),
+        ),
+        actor=actor,
+        reason="imported",
+    )
+    _write_funding(actor=actor, row=row, activity=activity, items=parsed.funding)
+    _write_approvals(actor=actor, row=row, activity=activity, items=parsed.approvals, source=source)
+    _write_reports(actor=actor, row=row, activity=activity, items=parsed.reports)
+    if row.problems:
+        raise RowFailed(row.problems)
+    return activity
+
+
+def _existing(agency: Agency, key: tuple[str, str]) -> Activity | None:
+    record = (
+        ImportedRecord.objects.filter(agency=agency, source_system=key[0], source_id=key[1])
+        .values_list("activity_id", flat=True)
+        .first()
+    )
+    if record is not None:
+        return Activity.objects.get(pk=record)
+    if key[0] == LIAISON_SYSTEM.format(ori=agency.ori_code) and key[1].isdigit():
+        return Activity.objects.filter(
+            agency=agency, pk=int(key[1]), import_record__isnull=True
+        ).first()
+    return None
+
+
+SET_COLUMNS = frozenset({"topics", "not_on_record"})
+
+
+def row_digest(row: _Row) -> str:
+    """SHA-256 of the row's cells (columns in the format's order, the key included): the
+    same row in a later file reads as the same, whatever else that file holds."""
+    cells = [f"{h}={row.cell(h)}" for h in ACTIVITIES.headers if h in row.cells]
+    return hashlib.sha256("\x1f".join(cells).encode()).hexdigest()
+
+
+def _differences(activity: Activity, row: _Row) -> list[str]:
+    """The columns in which the file's row differs from the stored record: none when the
+    row is the very row the record was imported from (its digest), otherwise those whose
+    text differs from what the export writes for the record (columns the file leaves out
+    are not compared), so a file exported from here reads as unchanged."""
+    stored = export_queryset(Activity.objects.filter(pk=activity.pk)).get()
+    from liaison.exchange.reader import _cell_text
+
+    record = record_of(stored)
+    if record is not None and record.row_sha256 == row_digest(row):
+        return []
+    differing = []
+    for column, value in zip(ACTIVITIES.headers, ACTIVITIES.values(stored), strict=True):
+        if column not in row.cells:
+            continue
+        stored_text, given = _cell_text(text_cell(value)), row.cell(column)
+        if column in SET_COLUMNS:
+            # A set, not a sequence: the order the file lists them in says nothing.
+            same = sorted(map(str.lower, split_list(stored_text))) == sorted(
+                map(str.lower, split_list(given))
+            )
+        else:
+            same = stored_text == given
+        if not same:
+            differing.append(column)
+    return differing
+
+
+# Columns an import may change on a record it brought in earlier (a corrected file). The
+# status moves only through the workflow; funding, approvals and reports are records of
+# their own, added through their pages once the activity is here.
+UPDATABLE = frozenset(
+    {
+        "title", "direction", "kind", "category", "topics", "purpose", "justification",
+        "start_date", "end_date", "estimated_cost", "host_organisation",
+        "organiser_organisation", "locations", "participants", "recorded_at", "not_on_record",
+    }
+)  # fmt: skip
+
+
+def _update_or_refuse(
+    *, actor: Any, existing: Activity, row: _Row, parsed: _Parsed, differing: list[str]
+) -> None:
+    """A row whose record is here but reads differently: updated through
+    ``activity_import_update`` when the record was imported and only updatable columns
+    differ; otherwise a problem naming the columns (nothing changes)."""
+    fixed = [c for c in differing if c not in UPDATABLE]
+    if existing.origin != "imported" or fixed:
+        why = (
+            "the record was entered here, not imported: change it on its page"
+            if existing.origin != "imported"
+            else "an import does not change " + ", ".join(fixed) + " of a record already "
+            "here (the status moves through the workflow; funding, approvals and reports "
+            "are added on the record's pages)"
+        )
+        row.problem((fixed or differing)[0], "This record is already here and the file differs "
+                    "in " + ", ".join(differing) + f": {why}.")  # fmt: skip
+        return
+    try:
+        with transaction.atomic():
+            activity_import_update(
+                actor=actor,
+                activity=existing,
+                data=parsed.data,
+                recorded_at=parsed.recorded_at,
+                not_on_record=parsed.not_on_record,
+            )
+            record = ImportedRecord.objects.get(activity=existing)
+            record.row_sha256 = row_digest(row)
+            save_audited(record, actor=actor, reason="re-imported")
+    except ValidationError as exc:
+        row.problems.extend(_service_problems(row, exc))
+
+
+def run_rows(
+    *,
+    actor: Any,
+    agency: Agency,
+    batch: ImportBatch,
+    rows: Iterable[tuple[int, dict[str, str]]],
+    total: int,
+    phase: str,
+    on_progress: Callable[[int], None] | None = None,
+) -> Outcome:
+    """Check or import each row in its own savepoint (the caller holds the transaction
+    and decides whether to keep it). Problems are collected, never raised, so the report
+    names every bad row; ``ImportCancelled`` ends the run."""
+    outcome = Outcome()
+    people = _People.of(agency)
+    seen: dict[tuple[str, str], int] = {}
+    for done, (number, cells) in enumerate(rows, start=1):
+        outcome.rows += 1
+        row = _Row(number, cells)
+        parsed = _parse(row, people, agency)
+        title = row.cell("title")
+        if parsed.key in seen and all(parsed.key):
+            row.problem("source_id", f"The same key as row {seen[parsed.key]}: each record "
+                        "appears once in a file.")  # fmt: skip
+        seen.setdefault(parsed.key, number)
+        action = ERROR
+        existing = _existing(agency, parsed.key) if all(parsed.key) else None
+        if existing is not None and not row.problems:
+            differing = _differences(existing, row)
+            if not differing:
+                action = UNCHANGED
+            else:
+                action = UPDATE
+                _update_or_refuse(
+                    actor=actor, existing=existing, row=row, parsed=parsed, differing=differing
+                )
+        elif existing is None:
+            try:
+                with transaction.atomic():
+                    _create(actor=actor, agency=agency, batch=batch, row=row, parsed=parsed)
+                action = CREATE
+            except RowFailed as failed:
+                row.problems = failed.problems
+            except IntegrityError as exc:
+                row.problem("(row)", f"The database refused the row: {exc}.")
+            except Forbidden as exc:
+                row.problem("(row)", exc.message)
+        if row.problems:
+            outcome.problems.extend(row.problems)
+            action = ERROR
+        if action == CREATE:
+            outcome.created += 1
+        elif action == UNCHANGED:
+            outcome.unchanged += 1
+        elif action == UPDATE:
+            outcome.updated += 1
+        outcome.plan.append([number, action, parsed.key[0], parsed.key[1], title])
+        if done % PROGRESS_EVERY == 0:
+            if progress.cancel_requested(batch.token):
+                raise ImportCancelled()
+            progress.report(batch.token, phase=phase, done=done, total=total)
+            if on_progress is not None:
+                on_progress(done)
+    progress.report(batch.token, phase=phase, done=outcome.rows, total=total)
+    return outcome
+
+
+# --- the batch -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def import_batch_create(
+    *, actor: Any, agency: Agency, file_name: str, content: bytes
+) -> ImportBatch:
+    """Record an uploaded file as a batch (not yet checked): its name, SHA-256, size and
+    the bytes themselves. Coordinators of ``agency`` only; ``ValidationError`` (key
+    ``file``) for a file that is not CSV or XLSX, is empty or too large, or has no
+    readable header row. Writes nothing else."""
+    from django.conf import settings
+
+    if not can_import(actor, agency.pk):
+        raise Forbidden("Only coordinators of this agency import records.")
+    name = (file_name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()[:255]
+    try:
+        file_format = format_of(name)
+    except FileNotReadable as exc:
+        raise ValidationError({"file": [str(exc)]}) from exc
+    if not content:
+        raise ValidationError({"file": ["The file is empty."]})
+    if len(content) > settings.IMPORT_MAX_BYTES:
+        raise ValidationError(
+            {"file": [f"The file is larger than {settings.IMPORT_MAX_BYTES:,} bytes."]}
+        )
+    try:
+        table = read_table(content, file_format)
+        rows = sum(1 for _ in table.rows)
+    except FileNotReadable as exc:
+        raise ValidationError({"file": [str(exc)]}) from exc
+    batch = ImportBatch(
+        agency=agency,
+        file_name=name,
+        file_format=file_format,
+        sha256=hashlib.sha256(content).hexdigest(),
+        size=len(content),
+        content=content,
+        uploaded_by=actor,
+        rows=rows,
+    )
+    save_audited(batch, actor=actor, reason="uploaded")
+    return batch
+
+
+def _run(batch: ImportBatch, *, actor: Any, commit: bool) -> Outcome:
+    """Read the batch's file and run every row; keep the writes only when ``commit`` and
+    no row has a problem. The batch's own row is written by the caller afterwards."""
+    content = bytes(batch.content)
+    table = read_table(content, batch.file_format)
+    phase = "importing" if commit else "checking"
+    with transaction.atomic():
+        if table.problems:
+            outcome = Outcome(problems=list(table.problems))
+        else:
+            outcome = run_rows(
+                actor=actor,
+                agency=batch.agency,
+                batch=batch,
+                rows=table.rows,
+                total=batch.rows,
+                phase=phase,
+            )
+        if commit and outcome.ok:
+            batch.status = BatchStatus.IMPORTED
+            _finish(batch, outcome, actor=actor)
+        else:
+            transaction.set_rollback(True)
+    return outcome
+
+
+def _finish(batch: ImportBatch, outcome: Outcome, *, actor: Any) -> None:
+    batch.created, batch.updated = outcome.created, outcome.updated
+    batch.unchanged = outcome.unchanged
+    batch.errors = [p.as_dict() for p in outcome.problems]
+    batch.plan = outcome.plan
+    batch.finished_at = timezone.now()
+    save_audited(batch, actor=actor, validate=False, reason=batch.status)
+
+
+def import_batch_check(*, actor: Any, batch: ImportBatch) -> ImportBatch:
+    """The dry run: every row checked through the import's own path and rolled back.
+    The batch becomes "checked" (nothing wrong: ready to import) or "refused" (with each
+    problem), with what each row would do. Coordinators of the batch's agency only."""
+    if not can_import(actor, batch.agency_id):
+        raise Forbidden("Only coordinators of this agency import records.")
+    if batch.status not in (BatchStatus.UPLOADED, BatchStatus.CHECKING):
+        raise ValidationError(
+            {
+                "status": [
+                    f"This file is {batch.get_status_display().lower()}: upload it "
+                    "again to check it again."
+                ]
+            }
+        )
+    if batch.status != BatchStatus.CHECKING:
+        _set_status(batch, BatchStatus.CHECKING, actor=actor)
+    try:
+        outcome = _run(batch, actor=actor, commit=False)
+    except ImportCancelled:
+        _set_status(batch, BatchStatus.CANCELLED, actor=actor)
+        return batch
+    except FileNotReadable as exc:
+        outcome = Outcome(problems=[Problem(1, "(file)", "", str(exc))])
+    batch.status = BatchStatus.CHECKED if outcome.ok else BatchStatus.REFUSED
+    batch.checked_at = timezone.now()
+    batch.rows = outcome.rows or batch.rows
+    with transaction.atomic():
+        _finish(batch, outcome, actor=actor)
+    progress.forget(batch.token)
+    return batch
+
+
+def import_batch_run(*, actor: Any, batch: ImportBatch) -> ImportBatch:
+    """Import a checked batch: every row again, in one transaction, kept only if no row
+    fails now (the records may have changed since the check). "imported" with the counts,
+    or "failed" with the problems and nothing saved, or "cancelled" with nothing saved.
+    Coordinators of the batch's agency only; a batch that is not "checked" (or queued
+    after its check) is refused."""
+    if not can_import(actor, batch.agency_id):
+        raise Forbidden("Only coordinators of this agency import records.")
+    if batch.status not in (BatchStatus.CHECKED, BatchStatus.QUEUED):
+        raise ValidationError(
+            {
+                "status": [
+                    f"Only a checked file can be imported; this one is "
+                    f"{batch.get_status_display().lower()}."
+                ]
+            }
+        )
+    _set_status(batch, BatchStatus.IMPORTING, actor=actor)
+    try:
+        outcome = _run(batch, actor=actor, commit=True)
+    except ImportCancelled:
+        _set_status(batch, BatchStatus.CANCELLED, actor=actor)
+        return batch
+    if not outcome.ok:
+        batch.status = BatchStatus.FAILED
+        with transaction.atomic():
+            _finish(batch, outcome, actor=actor)
+    progress.forget(batch.token)
+    batch.refresh_from_db()
+    return batch
+
+
+def import_batch_queue(*, actor: Any, batch: ImportBatch) -> ImportBatch:
+    """Hand a batch to the task worker (the caller enqueues the task on commit): an
+    uploaded file becomes "checking", a checked one "queued" for import. Coordinators of
+    the batch's agency only; any other status is refused."""
+    if not can_import(actor, batch.agency_id):
+        raise Forbidden("Only coordinators of this agency import records.")
+    if batch.status == BatchStatus.UPLOADED:
+        _set_status(batch, BatchStatus.CHECKING, actor=actor)
+    elif batch.status == BatchStatus.CHECKED:
+        _set_status(batch, BatchStatus.QUEUED, actor=actor)
+    else:
+        raise ValidationError(
+            {
+                "status": [
+                    f"This file is {batch.get_status_display().lower()}: there is nothing to start."
+                ]
+            }
+        )
+    return batch
+
+
+def import_batch_cancel(*, actor: Any, batch: ImportBatch) -> ImportBatch:
+    """Ask a running check or import to stop. It stops at its next progress point and
+    rolls back everything it wrote; a batch not yet started is cancelled at once.
+    Coordinators of the batch's agency only."""
+    if not can_import(actor, batch.agency_id):
+        raise Forbidden("Only coordinators of this agency import records.")
+    if batch.status in (BatchStatus.UPLOADED, BatchStatus.CHECKED, BatchStatus.REFUSED):
+        _set_status(batch, BatchStatus.CANCELLED, actor=actor)
+        return batch
+    if batch.status not in (BatchStatus.CHECKING, BatchStatus.QUEUED, BatchStatus.IMPORTING):
+        raise ValidationError({"status": [f"This file is already "
+                                          f"{batch.get_status_display().lower()}."]})  # fmt: skip
+    progress.request_cancel(batch.token)
+    if batch.status == BatchStatus.QUEUED:
+        # Not started: the task will find it cancelled and do nothing.
+        _set_status(batch, BatchStatus.CANCELLED, actor=actor)
+    return batch
+
+
+@transaction.atomic
+def _set_status(batch: ImportBatch, status: str, *, actor: Any) -> None:
+    batch.status = status
+    if status == BatchStatus.CANCELLED:
+        batch.finished_at = timezone.now()
+    save_audited(batch, actor=actor, validate=False, reason=status)
+
+
+def import_file(
+    *, actor: Any, agency: Agency, file_name: str, content: bytes, dry_run: bool
+) -> ImportBatch:
+    """The whole thing in one call (``manage.py import_records``): record the batch,
+    check it, and unless ``dry_run`` or the check found problems, import it."""
+    batch = import_batch_create(actor=actor, agency=agency, file_name=file_name, content=content)
+    batch = import_batch_check(actor=actor, batch=batch)
+    if not dry_run and batch.status == BatchStatus.CHECKED:
+        batch = import_batch_run(actor=actor, batch=batch)
+    return batch

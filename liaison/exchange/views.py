@@ -1,0 +1,244 @@
+"""Pages: the activity list as CSV / XLSX / JSON, and the import of a spreadsheet
+(upload → dry run → confirm, with a progress bar while it runs).
+
+Thin by rule: parse, ask ``access`` / ``selectors`` / ``services``, render.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from liaison.accounts.models import Agency
+from liaison.activities import selectors as activity_selectors
+from liaison.activities.forms import ActivityFilterForm
+from liaison.core.errors import Forbidden, validation_messages
+from liaison.core.forms import error_items
+from liaison.core.tabular import csv_lines, json_chunks, xlsx_bytes
+from liaison.core.views import domain_errors_as_http
+from liaison.exchange import progress, services, tasks
+from liaison.exchange.access import access_batch, import_agencies
+from liaison.exchange.forms import UploadForm
+from liaison.exchange.models import BatchStatus, ImportBatch
+from liaison.exchange.selectors import activity_export_rows, batch_list
+from liaison.exchange.spec import ACTIVITIES
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PLAN_SHOWN = 200
+
+
+def _stamp() -> str:
+    return timezone.now().strftime("%Y%m%d-%H%M%S")
+
+
+def _filters(request: HttpRequest) -> Any:
+    form = ActivityFilterForm(request.GET, years=activity_selectors.year_range(user=request.user))
+    return form.filters()
+
+
+def export_response(fmt: str, rows: Any, *, name: str) -> HttpResponse | StreamingHttpResponse:
+    """The one shape of an activity export, for the page and the API alike: CSV and JSON
+    streamed row by row, XLSX written in constant-memory mode."""
+    file_name = f"{name}-{_stamp()}.{fmt}"
+    response: HttpResponse | StreamingHttpResponse
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_lines(ACTIVITIES, rows), content_type="text/csv")
+    elif fmt == "json":
+        response = StreamingHttpResponse(
+            json_chunks(ACTIVITIES, rows), content_type="application/json"
+        )
+    else:
+        response = HttpResponse(xlsx_bytes(ACTIVITIES, rows), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response
+
+
+def _export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    rows = activity_export_rows(user=request.user, filters=_filters(request))
+    return export_response(fmt, rows, name="activities")
+
+
+@login_required
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    return _export(request, "csv")
+
+
+@login_required
+@require_GET
+def export_xlsx(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    return _export(request, "xlsx")
+
+
+@login_required
+@require_GET
+def export_json(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    return _export(request, "json")
+
+
+@login_required
+@require_GET
+def import_template(request: HttpRequest) -> HttpResponse:
+    """The header row, as CSV: every column the import reads (docs/import.md)."""
+    response = HttpResponse("".join(csv_lines(ACTIVITIES, [])), content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="activities-template.csv"'
+    return response
+
+
+def _agencies(request: HttpRequest) -> Any:
+    return Agency.objects.filter(pk__in=import_agencies(request.user)).order_by("name")
+
+
+def start(*, actor: Any, batch: ImportBatch) -> ImportBatch:
+    """Check (an uploaded batch) or import (a checked one): at once for a small file, in
+    the task worker for a large one. The page and the API both start work here."""
+    background = batch.rows > settings.IMPORT_BACKGROUND_ROWS
+    if batch.status == BatchStatus.UPLOADED:
+        if not background:
+            return services.import_batch_check(actor=actor, batch=batch)
+        services.import_batch_queue(actor=actor, batch=batch)
+        batch_id, user_id = batch.pk, actor.pk
+        transaction.on_commit(
+            lambda: tasks.check_import.enqueue(batch_id=batch_id, user_id=user_id)
+        )
+        return batch
+    if not background:
+        return services.import_batch_run(actor=actor, batch=batch)
+    services.import_batch_queue(actor=actor, batch=batch)
+    batch_id, user_id = batch.pk, actor.pk
+    transaction.on_commit(lambda: tasks.run_import.enqueue(batch_id=batch_id, user_id=user_id))
+    return batch
+
+
+@login_required
+@domain_errors_as_http
+@require_http_methods(["GET", "POST"])
+def import_list(request: HttpRequest) -> HttpResponse:
+    agencies = _agencies(request)
+    if not agencies:
+        raise Forbidden("Only coordinators import records.")
+    form = UploadForm(request.POST or None, request.FILES or None, agencies=agencies)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            batch = services.import_batch_create(
+                actor=request.user,
+                agency=form.cleaned_data["agency"],
+                file_name=upload.name,
+                content=upload.read(),
+            )
+        except ValidationError as exc:
+            for message in validation_messages(exc).get("file", []) or [
+                m for ms in validation_messages(exc).values() for m in ms
+            ]:
+                form.add_error("file", message)
+        else:
+            start(actor=request.user, batch=batch)
+            return redirect("exchange:import_detail", pk=batch.pk)
+    context = {
+        "nav": "activities",
+        "form": form,
+        "batches": batch_list(user=request.user)[:25],
+        "max_bytes": settings.IMPORT_MAX_BYTES,
+        "errors": error_items(form) if form.is_bound else [],
+    }
+    return render(request, "exchange/imports.html", context)
+
+
+def _detail_context(request: HttpRequest, batch: ImportBatch) -> dict[str, Any]:
+    shown = progress.read(batch.token) if batch.running else None
+    plan = batch.plan or []
+    return {
+        "nav": "activities",
+        "batch": batch,
+        "progress": shown,
+        "plan": plan[:PLAN_SHOWN],
+        "plan_more": max(0, len(plan) - PLAN_SHOWN),
+        "errors": (batch.errors or [])[:PLAN_SHOWN],
+        "errors_more": max(0, len(batch.errors or []) - PLAN_SHOWN),
+        "action_labels": services.ACTION_LABELS,
+        "imported": batch.records.select_related("activity").order_by("row_number")[:PLAN_SHOWN]
+        if batch.status == BatchStatus.IMPORTED
+        else [],
+    }
+
+
+@login_required
+@domain_errors_as_http
+@require_GET
+def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = access_batch(request.user, pk)
+    return render(request, "exchange/import_detail.html", _detail_context(request, batch))
+
+
+@login_required
+@domain_errors_as_http
+@require_GET
+def import_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment htmx polls while the batch is running; when it stops
+    running, htmx is told to reload the whole page (``HX-Refresh``)."""
+    batch = access_batch(request.user, pk)
+    response = render(request, "exchange/_progress.html", _detail_context(request, batch))
+    if request.headers.get("HX-Request") and not batch.running:
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@domain_errors_as_http
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = access_batch(request.user, pk)
+    try:
+        start(actor=request.user, batch=batch)
+    except ValidationError as exc:
+        for ms in validation_messages(exc).values():
+            for m in ms:
+                messages.error(request, m)
+    return redirect("exchange:import_detail", pk=batch.pk)
+
+
+@login_required
+@domain_errors_as_http
+@require_POST
+def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = access_batch(request.user, pk)
+    try:
+        services.import_batch_cancel(actor=request.user, batch=batch)
+        messages.info(request, "Cancelling: nothing from this file will be saved.")
+    except ValidationError as exc:
+        for ms in validation_messages(exc).values():
+            for m in ms:
+                messages.error(request, m)
+    return redirect("exchange:import_detail", pk=batch.pk)
+
+
+def errors_csv(batch: ImportBatch) -> HttpResponse:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["row", "column", "value", "problem"])
+    from liaison.core.tabular import text_cell
+
+    for e in batch.errors or []:
+        writer.writerow([e["row"], e["column"], text_cell(e["value"]), text_cell(e["message"])])
+    response = HttpResponse(out.getvalue(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-problems.csv"'
+    return response
+
+
+@login_required
+@domain_errors_as_http
+@require_GET
+def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    return errors_csv(access_batch(request.user, pk))
