@@ -8,6 +8,7 @@ security, reviewer, admin, and outsider (coordinator of ``other_agency``).
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -43,6 +44,26 @@ def mfa_not_required(settings: Any) -> None:
     # tests sign in with a password only; the MFA tests (liaison/accounts/tests/test_mfa.py,
     # and the URL walk's own MFA test) turn the requirement back on.
     settings.MFA_REQUIRED_ROLES = []
+
+
+@pytest.fixture(autouse=True)
+def force_login_counts_as_signing_in(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A real sign-in marks the session as just authenticated (accounts.reauth, ADR 0021),
+    # which opens the sensitive actions (legal holds, API tokens) for REAUTH_MINUTES. The
+    # test client's force_login skips the sign-in view, so it marks the session the same
+    # way here. The re-authentication tests make the mark stale on purpose
+    # (liaison/accounts/tests/test_reauth.py, liaison/retention/tests).
+    from liaison.accounts.reauth import AUTH_AT
+
+    original = Client.force_login
+
+    def force_login(self: Client, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        session = self.session
+        session[AUTH_AT] = int(time.time())
+        session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -178,14 +178,17 @@ MODELS_WITHOUT_HISTORY: dict[str, str] = {
 SERVICES_NOT_IN_CASES: dict[str, str] = {
     "accounts.account_unlock": "forgets django-axes' attempt records (no history) and "
     "appends to the authentication log (no history); tested in accounts/tests/test_lockout.py",
-    "accounts.mfa_remove": "removes an authenticator (no history); test_mfa.py",
-    "accounts.recovery_codes_regenerate": "replaces recovery codes (no history); test_mfa.py",
-    "accounts.security_key_register": "stores a security key (no history); test_mfa.py and tests/test_browser_mfa.py",
-    "accounts.totp_begin": "starts an authenticator (no history), not yet in force; test_mfa.py",
-    "accounts.totp_confirm": "puts an authenticator in force (no history), logged; test_mfa.py",
-    "accounts.user_session_end": "ends a session (session store, no history), logged; test_sessions.py",
-    "accounts.user_sessions_end_others": "ends sessions (session store, no history), logged; test_sessions.py",
-    "accounts.user_sign_out_everywhere": "ends sessions (session store, no history), logged; test_sessions.py",
+    # ADR 0021: MFA and sessions write models without history (their reasons are in
+    # MODELS_WITHOUT_HISTORY) and append to the authentication log; tested in
+    # liaison/accounts/tests/test_mfa.py, test_sessions.py and tests/test_browser_mfa.py.
+    "accounts.mfa_remove": "no history to write (ADR 0021): see above",
+    "accounts.recovery_codes_regenerate": "no history to write (ADR 0021): see above",
+    "accounts.security_key_register": "no history to write (ADR 0021): see above",
+    "accounts.totp_begin": "no history to write (ADR 0021): see above",
+    "accounts.totp_confirm": "no history to write (ADR 0021): see above",
+    "accounts.user_session_end": "no history to write (ADR 0021): see above",
+    "accounts.user_sessions_end_others": "no history to write (ADR 0021): see above",
+    "accounts.user_sign_out_everywhere": "no history to write (ADR 0021): see above",
     "retention.retention_apply": "destroys records (their history rows with them) and "
     "leaves tombstones, which keep no history; tested in retention/tests/test_apply.py",
     "retention.activity_destroy": "called by retention_apply alone; the same",

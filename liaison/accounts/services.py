@@ -620,6 +620,22 @@ def recovery_codes_left(user: Any) -> int:
     return RecoveryCode.objects.filter(user_id=user.pk, used_at__isnull=True).count()
 
 
+MFA_LOCKED = "Too many wrong codes for this account: try again in {minutes} minutes."
+
+
+def _cooloff_minutes() -> int:
+    return int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+
+
+def mfa_locked(user: User) -> bool:
+    """True after ``2 × LOGIN_FAILURE_LIMIT`` refused second-factor answers within
+    ``LOGIN_LOCKOUT_MINUTES``: whoever knows the password cannot go on guessing codes
+    by giving it again and again (the sign-in step allows five codes per password)."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    failures = AuthEvent.objects.filter(user=user, kind=AuthEventKind.MFA_FAILED, at__gte=since)
+    return failures.count() >= 2 * settings.AXES_FAILURE_LIMIT
+
+
 def mfa_verify(*, user: User, code: str) -> str:
     """Check a second-factor ``code`` of ``user`` at sign-in or re-authentication: the
     current code of their authenticator, or one of their unused recovery codes (which is
@@ -628,6 +644,11 @@ def mfa_verify(*, user: User, code: str) -> str:
 
     Accepting a code is one conditional UPDATE (the step must still be newer, the recovery
     code still unused), so two requests racing with one code cannot both succeed."""
+    if mfa_locked(user):
+        auth_event_record(
+            kind=AuthEventKind.MFA_FAILED, user=user, detail="Refused: too many wrong codes."
+        )
+        raise ValidationError({"code": [MFA_LOCKED.format(minutes=_cooloff_minutes())]})
     normal = _normalise_code(code)
     device = TotpDevice.objects.filter(user=user, confirmed_at__isnull=False).first()
     if device is not None:

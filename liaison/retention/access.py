@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 
 from liaison.accounts.access import Scope, has_role, in_scope, scope_for, scope_q
 from liaison.accounts.models import Agency, Role
+from liaison.accounts.reauth import require_recent_authentication
 from liaison.core.errors import Forbidden, NotFound
 from liaison.retention.models import LegalHold, RetentionSchedule, Tombstone
 
@@ -99,12 +100,10 @@ def access_schedule_agency(user: Any, agency_id: int) -> Agency:
 
 
 def require_reauthentication(request: Any) -> None:
-    """THE ONE PLACE where re-authentication is applied to legal holds.
-
-    Placing or releasing a hold will require the user to have re-entered their password
-    (or second factor) recently. The accounts app's re-authentication helper is being
-    built in parallel (issue 9 / accounts); at merge, call it here — both doors (the hold
-    pages and the hold API endpoints) already call this function before the service, so
-    wiring it in is a change to this function alone. Until then it lets every call through.
-    """
-    return None
+    """THE ONE PLACE where re-authentication is applied to legal holds (ADR 0021, 0024):
+    placing or releasing a hold needs a password or MFA check within ``REAUTH_MINUTES``.
+    Both doors call this before the service; the pages are also decorated with
+    ``reauthentication_required(methods=("POST",))``, which sends the user to confirm and
+    back, so on a page this refuses only what the decorator let through. A bearer token
+    passes (it is itself a script's credential)."""
+    require_recent_authentication(request)

@@ -40,6 +40,7 @@ from liaison.activities.workflow import Status
 from liaison.core.audit import save_audited
 from liaison.core.errors import Forbidden, InvalidTransition
 from liaison.people.models import Employee, ExternalPerson
+from liaison.records.audit_chain import destroy_under_retention
 from liaison.retention.access import can_edit_schedule, can_keep_holds
 from liaison.retention.models import (
     HoldScope,
@@ -471,33 +472,26 @@ def _file_digest(fieldfile: Any) -> str:
 
 
 def _destroy_history_rows(model: type[models.Model], ids: set[int], tombstone: Tombstone) -> int:
-    """Delete the history rows of ``model``'s rows ``ids`` (and their many-to-many history
-    rows), destroyed under ``tombstone``. Returns how many rows went.
+    """Delete the history rows of ``model``'s rows ``ids`` (with their many-to-many
+    history rows), destroyed under ``tombstone``. Returns how many rows went.
 
-    THE ONE PLACE WHERE HISTORY ROWS ARE DELETED. The tamper-evident audit trail (issue 9,
-    ``liaison.records``) adds a database trigger that refuses DELETE on history rows, with a
-    sanctioned path for retention (a permit the trigger consults, or a function in
-    ``liaison.records`` that deletes under a tombstone and records the gap in the chain).
-    At merge, replace the two ``_raw_delete`` calls below with that path, passing
-    ``tombstone`` (its id, record number and content hash) as the permit."""
+    THE ONE PLACE WHERE HISTORY ROWS ARE DELETED, and only through the audit trail's
+    sanctioned path (ADR 0023): ``records.audit_chain.destroy_under_retention`` grants a
+    destruction permit per row naming the tombstone, which the database's DELETE trigger
+    requires, and ``verify_audit`` then counts those links as destroyed under retention,
+    not as missing. Their links stay in the chain (hashes only, no content)."""
     history = _history_model(model)
     if history is None or not ids:
         return 0
     gone = 0
-    history_rows = history._default_manager.filter(id__in=ids)
-    history_ids = list(history_rows.values_list("pk", flat=True))
-    # Many-to-many history tables point at the history rows: they go first.
-    for m2m_history in apps.get_models(include_auto_created=True):
-        if not _is_history_model(m2m_history) or m2m_history is history:
-            continue
-        for f in m2m_history._meta.concrete_fields:
-            if f.is_relation and f.related_model is history:
-                for chunk in _chunks(history_ids):
-                    qs = m2m_history._default_manager.filter(**{f"{f.attname}__in": chunk})
-                    gone += qs._raw_delete(qs.db)
-    for chunk in _chunks(history_ids):
-        qs = history._default_manager.filter(pk__in=chunk)
-        gone += qs._raw_delete(qs.db)
+    for chunk in _chunks(sorted(ids)):
+        rows = list(history._default_manager.filter(id__in=chunk))
+        gone += destroy_under_retention(
+            rows,
+            tombstone_id=str(tombstone.pk),
+            actor=tombstone.destroyed_by,
+            reason=f"Retention: {tombstone.record_type} {tombstone.record_number}",
+        )
     return gone
 
 

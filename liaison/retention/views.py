@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 
 from liaison.accounts.access import scope_q
 from liaison.accounts.models import Agency
+from liaison.accounts.reauth import reauthentication_required
 from liaison.core.errors import Forbidden, InvalidTransition
 from liaison.core.pagination import paginate
 from liaison.core.views import domain_errors_as_http
@@ -142,6 +143,7 @@ def hold_list_page(request: HttpRequest) -> HttpResponse:
 
 
 @_pages
+@reauthentication_required(methods=("POST",))
 def hold_create(request: HttpRequest) -> HttpResponse:
     require_retention_reader(request.user)
     agencies = list(hold_agencies(request.user))
@@ -192,6 +194,7 @@ def hold_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @_pages
+@reauthentication_required(methods=("POST",))
 def hold_release_page(request: HttpRequest, pk: int) -> HttpResponse:
     hold = access_hold(request.user, pk)
     if not can_keep_holds(request.user, hold.agency_id):

@@ -281,3 +281,19 @@ def test_a_forged_security_key_answer_is_refused_and_logged(clerk: User) -> None
     assert not SecurityKey.objects.filter(user=clerk).exists()
     assert not RecoveryCode.objects.filter(user=clerk).exists()
     assert AuthEvent.objects.filter(user=clerk, kind=AuthEventKind.MFA_FAILED).exists()
+
+
+def test_guessing_codes_is_stopped_even_with_the_right_password(clerk: User) -> None:
+    secret, _ = enrolled(clerk)
+    for _ in range(2):  # two rounds of five wrong codes, each after the right password
+        client = Client()
+        client.post(LOGIN, {"username": "clerk", "password": PASSWORD})
+        for _ in range(5):
+            client.post(CODE, {"code": "000000x"})
+    client = Client()
+    client.post(LOGIN, {"username": "clerk", "password": PASSWORD})
+    # Even the right code is refused now, and the page says why.
+    response = client.post(CODE, {"code": code_at(secret, 30)})
+    assert response.status_code == 422
+    assert "Too many wrong codes for this account" in response.content.decode()
+    assert not signed_in(client)
