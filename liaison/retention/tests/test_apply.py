@@ -15,6 +15,8 @@ from liaison.activities.summary import summary_differences
 from liaison.funding.models import Contribution, Funder
 from liaison.people.models import Employee
 from liaison.people.tests.factories import EmployeeFactory
+from liaison.records.audit_chain import verify as audit_verify
+from liaison.records.models import DestructionPermit
 from liaison.reports.models import EvaluationReport, Recommendation, ReportAuthor
 from liaison.retention.models import LegalHold, Tombstone
 from liaison.retention.services import (
@@ -111,6 +113,14 @@ def test_a_held_record_survives_and_an_unheld_due_one_becomes_a_tombstone(
     assert Tombstone.objects.count() == 1
     # The oversight summary tables follow the destruction.
     assert summary_differences() == []
+    # The audit trail is intact: each history row destroyed is accounted for by a
+    # destruction permit naming this tombstone, not reported missing (ADR 0023).
+    verification = audit_verify()
+    assert verification.intact, verification.first
+    assert (
+        DestructionPermit.objects.filter(tombstone_id=str(tombstone.pk)).count()
+        >= (tombstone.contents["history rows"])
+    )
 
 
 def test_an_agency_hold_keeps_everything_and_its_release_lets_retention_run(

@@ -205,3 +205,40 @@ def test_a_schedule_change_keeps_its_history_on_the_page(agency: Agency, clerk: 
     assert [h.years for h in schedule.history.order_by("history_date")] == [7, 10]  # type: ignore[attr-defined]
     page = client.get(f"/retention/schedules/{agency.pk}/").content.decode()
     assert "City GRS 2.1" in page and ">7<" in page and ">10<" in page
+
+
+# --- holds need a recent password or MFA check (ADR 0021) --------------------------------
+
+
+@pytest.mark.parametrize("door", ["page", "api"])
+def test_placing_a_hold_asks_for_a_recent_check_first(
+    door: str, agency: Agency, inspector: User, trip: Activity
+) -> None:
+    """An overseer signed in long ago is sent to confirm it is them (the page) or refused
+    (the API, with the browser session); no hold is placed until they do."""
+    import time
+
+    from liaison.accounts.reauth import AUTH_AT
+
+    client = client_for(inspector)
+    session = client.session
+    session[AUTH_AT] = int(time.time()) - 3600
+    session.save()
+    body = {"agency": agency.pk, "scope": "agency", "reason": "IG review"}
+    if door == "page":
+        response = client.post("/retention/holds/new/", body)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/reauthenticate/")
+    else:
+        response = _api(client, "post", "/holds", body)
+        assert response.status_code == 403
+    assert not LegalHold.objects.exists()
+    # Once confirmed, the same request places the hold.
+    session = client.session
+    session[AUTH_AT] = int(time.time())
+    session.save()
+    if door == "page":
+        client.post("/retention/holds/new/", body)
+    else:
+        _api(client, "post", "/holds", body)
+    assert LegalHold.objects.filter(placed_by=inspector).count() == 1
