@@ -1483,7 +1483,7 @@ def readable_body(response: Any) -> str:
     """The answer's text: a streamed export read to its end, a PDF's extracted text (with
     its line breaks as spaces), anything else decoded."""
     if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content).decode()
+        return b"".join(response.streaming_content).decode(errors="replace")
     if response.get("Content-Type") == "application/pdf":
         reader = PdfReader(io.BytesIO(response.content))
         return " ".join(" ".join(page.extract_text() or "" for page in reader.pages).split())
