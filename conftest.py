@@ -83,7 +83,8 @@ def flush_lifts_the_sqlite_audit_guard() -> Any:
     if django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         yield
         return
-    from django.db.backends.sqlite3.base import DatabaseOperations
+    import django.db.backends.sqlite3.base  # noqa: F401 (first: operations imports it back)
+    from django.db.backends.sqlite3.operations import DatabaseOperations
 
     original = DatabaseOperations.execute_sql_flush
 

@@ -80,6 +80,9 @@ def _after_migrate(sender: Any, using: str = "default", **_: Any) -> None:
     from liaison.records.audit_chain import backfill, install_guards
     from liaison.records.models import AuditLink
 
-    install_guards(connections[using])
+    connection = connections[using]
+    if "records_auditlink" not in connection.introspection.table_names():
+        return  # a partial migrate that stopped before the chain's migration
+    install_guards(connection)
     if not AuditLink.objects.using(using).exists():
         backfill(using=using)

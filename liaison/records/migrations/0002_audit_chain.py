@@ -25,6 +25,7 @@ class Migration(migrations.Migration):
 
     # Every app whose history tables the guard covers must have made them first.
     dependencies = [
+        ('accounts', '0006_account_security'),
         ('people', '0001_initial'),
         ('activities', '0008_request_workflow'),
         ('approvals', '0001_initial'),

@@ -439,3 +439,12 @@ def test_concurrent_writers_extend_one_chain_without_a_fork() -> None:
     assert seqs == list(range(1, len(seqs) + 1)) and len(seqs) >= 30
     result = verify()
     assert result.intact, result.first and result.first.sentence()
+
+
+def test_the_fast_path_agrees_with_the_canonical_form_on_every_audit_row(trail: Trail) -> None:
+    for model in audited_models():
+        for row in model._base_manager.all():
+            for f in model._meta.concrete_fields:
+                value = getattr(row, f.attname)
+                if value is not None:
+                    assert audit_chain._fast(f, value) == audit_chain.canonical_value(f, value)
