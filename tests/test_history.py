@@ -159,6 +159,9 @@ MODELS_WITHOUT_HISTORY: dict[str, str] = {
 SERVICES_NOT_IN_CASES: dict[str, str] = {
     "accounts.account_unlock": "forgets django-axes' attempt records (no history) and "
     "appends to the authentication log (no history); tested in accounts/tests/test_lockout.py",
+    "activities.activity_import_update": "a corrected file's update of an imported record, "
+    "through the same _save_children as activity_update (its case counts the rows); its "
+    "`re-imported` history row is asserted in exchange/tests/test_import.py",
     "exchange.import_batch_create": "writes the batch row (one history row, reason "
     "`uploaded`); tested with the other exchange services in exchange/tests/test_import.py",
     "exchange.import_batch_check": "a dry run: every write is rolled back; the batch's status "

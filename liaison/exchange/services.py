@@ -33,7 +33,6 @@ from django.utils import timezone
 
 from liaison.accounts.models import Agency
 from liaison.activities.models import Activity, ParticipantRole, Participation
-from liaison.activities.summary import summary_refresh, summary_touched
 from liaison.activities.services import (
     ActivityInput,
     LocationInput,
@@ -41,6 +40,7 @@ from liaison.activities.services import (
     activity_import,
     activity_import_update,
 )
+from liaison.activities.summary import summary_refresh, summary_touched
 from liaison.approvals.models import StepKind
 from liaison.approvals.services import approval_step_import
 from liaison.core.audit import save_audited
