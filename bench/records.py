@@ -28,6 +28,7 @@ import time
 import tracemalloc
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -41,7 +42,7 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _setup() -> tuple[object, object]:
+def _setup() -> tuple[Any, Any]:
     from liaison.accounts.models import Agency
     from liaison.accounts.tests.factories import user_with_role
     from liaison.activities.models import Category

@@ -192,6 +192,9 @@ SERVICES_NOT_IN_CASES: dict[str, str] = {
     "retention.retention_apply": "destroys records (their history rows with them) and "
     "leaves tombstones, which keep no history; tested in retention/tests/test_apply.py",
     "retention.activity_destroy": "called by retention_apply alone; the same",
+    "activities.activity_import_update": "a corrected file's update of an imported record, "
+    "through the same _save_children as activity_update (its case counts the rows); its "
+    "`re-imported` history row is asserted in exchange/tests/test_import.py",
     "exchange.import_batch_create": "writes the batch row (one history row, reason "
     "`uploaded`); tested with the other exchange services in exchange/tests/test_import.py",
     "exchange.import_batch_check": "a dry run: every write is rolled back; the batch's status "

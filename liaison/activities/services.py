@@ -549,6 +549,7 @@ def activity_import(
     recorded_at: dt.datetime | None,
     source: str,
     not_on_record: Sequence[str] = (),
+    refresh_summary: bool = True,
 ) -> Activity:
     """Bring in an activity from an earlier record (a legacy spreadsheet, a reconstructed
     log, the demo), saying where it came from, all or nothing.
@@ -564,6 +565,9 @@ def activity_import(
     win over today's. Only coordinators of ``agency`` import
     (``Forbidden`` otherwise); the same validation as ``activity_create`` plus these
     fields raises ``ValidationError`` keyed by field, and nothing is written.
+    ``refresh_summary=False`` is for a caller importing many records in one transaction,
+    which must then call ``summary_refresh`` itself for all of them before it commits
+    (the spreadsheet import does, once per file).
     """
     if not has_role(actor, Role.COORDINATOR, agency.pk):
         raise Forbidden("Only coordinators of this agency import records.")
@@ -615,7 +619,8 @@ def activity_import(
         locations=locations,
         participations=participations,
     )
-    summary_refresh(summary_touched([activity.pk]))
+    if refresh_summary:
+        summary_refresh(summary_touched([activity.pk]))
     return activity
 
 

@@ -93,7 +93,7 @@ def export_json(
 
 @router.post(
     "/imports",
-    response={201: ImportBatchOut, **errors(403, 422)},
+    response={201: ImportBatchOut, **errors(403, 404, 422)},
     operation_id="import_create",
     summary="Upload a CSV or XLSX file of activities and check it (multipart: file, agency_id)",
 )

@@ -40,6 +40,7 @@ from liaison.activities.services import (
     activity_import,
     activity_import_update,
 )
+from liaison.activities.summary import summary_refresh, summary_touched
 from liaison.approvals.models import StepKind
 from liaison.approvals.services import approval_step_import
 from liaison.core.audit import save_audited
@@ -578,6 +579,8 @@ def _create(
             recorded_at=parsed.recorded_at,
             source=source,
             not_on_record=parsed.not_on_record,
+            # The summary tables are recounted once for the whole file (``_run``).
+            refresh_summary=False,
         )
     except ValidationError as exc:
         # What the file itself got wrong comes first; a service's sentence about a column
@@ -840,6 +843,11 @@ def _run(batch: ImportBatch, *, actor: Any, commit: bool) -> Outcome:
                 phase=phase,
             )
         if commit and outcome.ok:
+            created = list(batch.records.values_list("activity_id", flat=True))
+            touched: set[Any] = set()
+            for start in range(0, len(created), 5000):  # within SQLite's variable limit
+                touched |= summary_touched(created[start : start + 5000])
+            summary_refresh(touched)
             batch.status = BatchStatus.IMPORTED
             _finish(batch, outcome, actor=actor)
         else:

@@ -61,6 +61,10 @@ def test_a_good_row_comes_in_with_everything_it_names() -> None:
         "Training unit log (Excel)", "T-1", 2)  # fmt: skip
     assert record.batch.sha256 == hashlib.sha256(csv_bytes([GOOD])).hexdigest()
     assert record.batch.uploaded_by == dept.clerk
+    # The oversight summary counts it (recounted once for the file, in its transaction).
+    from liaison.activities.models import SummaryCount
+
+    assert SummaryCount.objects.filter(agency=dept.agency, span="M").get().activities == 1
 
 
 def test_a_file_with_good_and_bad_rows_saves_nothing_and_names_each_bad_row() -> None:
