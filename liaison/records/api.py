@@ -6,14 +6,21 @@ import itertools
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from ninja import Query, Router
 
-from liaison.core.schemas import errors
+from liaison.core import tabular
+from liaison.core.downloads import export_response
+from liaison.core.schemas import errors, export_file_responses
 from liaison.records import audit_chain
 from liaison.records.access import require_audit_reader
-from liaison.records.schemas import AuditEventList, AuditEventParams, AuditVerificationOut
-from liaison.records.selectors import EventFilters, audit_event_count, audit_events
+from liaison.records.schemas import (
+    AuditEventExportParams,
+    AuditEventList,
+    AuditEventParams,
+    AuditVerificationOut,
+)
+from liaison.records.selectors import audit_event_count, audit_events
 
 router = Router(tags=["audit trail"])
 
@@ -40,12 +47,7 @@ def audit_verify(request: HttpRequest) -> dict[str, Any]:
 )
 def audit_event_list(request: HttpRequest, params: Query[AuditEventParams]) -> dict[str, Any]:
     scope = require_audit_reader(request.user)
-    filters = EventFilters(
-        date_from=params.date_from,
-        date_to=params.date_to,
-        table=params.table,
-        actor=params.actor.strip(),
-    )
+    filters = params.to_filters()
     size = params.page_size or settings.PAGE_SIZE
     start = (params.page - 1) * size
     stream = audit_events(user=request.user, scope=scope, filters=filters)
@@ -64,3 +66,19 @@ def audit_event_list(request: HttpRequest, params: Query[AuditEventParams]) -> d
     ]
     count = audit_event_count(user=request.user, scope=scope, filters=filters)
     return {"items": items, "count": count, "count_is_exact": True}
+
+
+@router.get(
+    "/exports/audit-events",
+    response={200: None, **errors(403)},
+    operation_id="audit_event_export",
+    openapi_extra=export_file_responses("audit events"),
+    tags=["audit", "exports"],
+    summary="The audit events the filters select, oldest first, as a file (CSV streamed)",
+)
+def export_audit_events(
+    request: HttpRequest, params: Query[AuditEventExportParams]
+) -> HttpResponseBase:
+    scope = require_audit_reader(request.user)
+    rows = audit_events(user=request.user, scope=scope, filters=params.to_filters())
+    return export_response(tabular.get_spec("audit-events"), rows, fmt=params.format)

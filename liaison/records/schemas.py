@@ -4,7 +4,8 @@ import datetime as dt
 
 from ninja import Field, Schema
 
-from liaison.core.schemas import PageParams, list_of
+from liaison.core.schemas import ExportParams, PageParams, list_of
+from liaison.records.selectors import EventFilters
 
 
 class AuditBreakOut(Schema):
@@ -30,11 +31,27 @@ class AuditVerificationOut(Schema):
     seconds: float
 
 
-class AuditEventParams(PageParams):
+class AuditEventFilterParams(Schema):
     date_from: dt.date | None = Field(None, description="Events on or after this date.")
     date_to: dt.date | None = Field(None, description="Events on or before this date.")
     table: str = Field("", max_length=63, description="One audit table (source) only.")
     actor: str = Field("", max_length=150, description="Only this account name's events.")
+
+    def to_filters(self) -> EventFilters:
+        return EventFilters(
+            date_from=self.date_from,
+            date_to=self.date_to,
+            table=self.table,
+            actor=self.actor.strip(),
+        )
+
+
+class AuditEventParams(PageParams, AuditEventFilterParams):
+    pass
+
+
+class AuditEventExportParams(ExportParams, AuditEventFilterParams):
+    pass
 
 
 class AuditEventOut(Schema):
