@@ -22,11 +22,16 @@ def guard_suspended(*tables: str) -> Iterator[None]:
             connection.audit_guard_off = False  # type: ignore[attr-defined]
         return
     with connection.cursor() as cursor:
+        # PostgreSQL refuses ALTER TABLE on a table with deferred foreign-key checks still
+        # pending in the transaction (rows the test wrote): run those checks now.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         for table in tables:
             cursor.execute(f'ALTER TABLE "{table}" DISABLE TRIGGER liaison_audit_guard')
     try:
         yield
     finally:
         with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             for table in tables:
                 cursor.execute(f'ALTER TABLE "{table}" ENABLE TRIGGER liaison_audit_guard')
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
