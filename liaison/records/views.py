@@ -7,10 +7,11 @@ import itertools
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from liaison.core import tabular
+from liaison.core.downloads import export_response
 from liaison.core.views import domain_errors_as_http
 from liaison.records import audit_chain
 from liaison.records.access import require_audit_reader
@@ -70,14 +71,6 @@ def events_file(request: HttpRequest, fmt: str) -> HttpResponse:
             {"nav": "account", "form": form, "events": [], "limit": PAGE_EVENTS, "query": ""},
             status=422,
         )  # fmt: skip
-    spec = tabular.get_spec("audit-events")
     rows = audit_events(user=request.user, scope=scope, filters=form.filters())
-    name = f'attachment; filename="audit-events.{fmt}"'
-    if fmt == "xlsx":
-        response = HttpResponse(tabular.xlsx_bytes(spec, rows), content_type=FORMATS[fmt])
-        response["Content-Disposition"] = name
-        return response
-    chunks = tabular.csv_lines(spec, rows) if fmt == "csv" else tabular.json_chunks(spec, rows)
-    streamed = StreamingHttpResponse(chunks, content_type=FORMATS[fmt])
-    streamed["Content-Disposition"] = name
-    return streamed  # type: ignore[return-value]
+    # The one file writer every export uses (core/downloads.py).
+    return export_response(tabular.get_spec("audit-events"), rows, fmt=fmt)  # type: ignore[return-value]
