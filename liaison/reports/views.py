@@ -23,8 +23,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from liaison.activities.access import access_activity
+from liaison.activities.models import Activity
 from liaison.core.downloads import export_page
-from liaison.core.errors import InvalidTransition
+from liaison.core.errors import InvalidTransition, NotFound
 from liaison.core.forms import error_items
 from liaison.core.pagination import paginate
 from liaison.core.views import domain_errors_as_http
@@ -79,11 +80,30 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_pages
-def report_list(request: HttpRequest) -> HttpResponse:
+def _list_filters(request: HttpRequest) -> tuple[selectors.ReportFilters, Activity | None]:
+    """The report list's filters from the query string, shared by the page and its file:
+    ``status`` (an unknown one means every status) and ``activity`` (the activity page's
+    "evaluation reports" link; an activity the user may not see answers 404, as its page
+    would)."""
     status = request.GET.get("status", "")
     status = status if status in ReportStatus.values else ""
-    qs = selectors.report_list(user=request.user, filters=selectors.ReportFilters(status=status))
+    activity = None
+    raw = request.GET.get("activity", "")
+    if raw:
+        if not raw.isdigit() or len(raw) > 18:
+            raise NotFound("No activity with that id.")
+        activity = access_activity(request.user, int(raw))
+    filters = selectors.ReportFilters(
+        status=status, activity_id=activity.pk if activity is not None else None
+    )
+    return filters, activity
+
+
+@_pages
+def report_list(request: HttpRequest) -> HttpResponse:
+    filters, activity = _list_filters(request)
+    status = filters.status
+    qs = selectors.report_list(user=request.user, filters=filters)
     page = paginate(qs, page=_page_number(request))
     today = timezone.localdate()
     page = replace(page, items=[selectors.decorate(r, today=today) for r in page.items])
@@ -94,6 +114,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "nav": "reports",
             "page": page,
             "status": status,
+            "activity": activity,
             "statuses": [("", "Every status"), *ReportStatus.choices],
         },
     )
@@ -101,10 +122,9 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @_pages
 def report_export(request: HttpRequest) -> HttpResponseBase:
-    """The report list as a file: the list's own selector and its ``status`` filter."""
-    status = request.GET.get("status", "")
-    status = status if status in ReportStatus.values else ""
-    qs = selectors.report_list(user=request.user, filters=selectors.ReportFilters(status=status))
+    """The report list as a file: the list's own selector and filters."""
+    filters, _activity = _list_filters(request)
+    qs = selectors.report_list(user=request.user, filters=filters)
     return export_page(request, REPORTS, export_rows(qs))
 
 
