@@ -13,6 +13,7 @@ import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -1054,6 +1055,36 @@ ACTIONS = [
         {**only({"coordinator"}, others=FORBIDDEN), "employee": MISSING},
         changed=lambda w: Contribution.objects.filter(paid_for="meals").exists(),
         reset=lambda w: Contribution.objects.filter(paid_for="meals").delete(),
+    ),
+    Action(
+        "correct a contribution",
+        lambda c, w: c.post(
+            f"/funding/contributions/{paid(w).pk}/correct/",
+            {
+                "funder": paid(w).funder_id,
+                "paid_for": "transport",
+                "amount": "1799.00",
+                "currency": "USD",
+                "reason": "Receipt shows 1,799.",
+            },
+        ),
+        lambda c, w: c.put(
+            f"/api/v1/funding/contributions/{paid(w).pk}",
+            {
+                "funder_id": paid(w).funder_id,
+                "paid_for": "transport",
+                "amount": "1799.00",
+                "reason": "Receipt shows 1,799.",
+            },
+            content_type="application/json",
+        ),
+        {**only({"coordinator"}, others=FORBIDDEN), "employee": MISSING},
+        changed=lambda w: Contribution.objects.filter(
+            pk=paid(w).pk, amount=Decimal("1799.00")
+        ).exists(),
+        reset=lambda w: Contribution.objects.filter(pk=paid(w).pk).update(
+            amount=paid(w).amount, usd_amount=paid(w).usd_amount
+        ),
     ),
     Action(
         "screen a funder for conflicts of interest",

@@ -38,6 +38,7 @@ from liaison.funding.exports import CONTRIBUTIONS, form801_pdf, report1353_xlsx
 from liaison.funding.schemas import (
     ActivityFundingOut,
     AgencyParams,
+    ContributionCorrectionIn,
     ContributionExportParams,
     ContributionIn,
     ContributionList,
@@ -83,6 +84,7 @@ from liaison.funding.services import (
     ScreeningInput,
     SelectionInput,
     anonymous_override_record,
+    contribution_correct,
     contribution_create,
     form801_create,
     form801_update,
@@ -219,6 +221,37 @@ def create_contribution(
             data=ContributionInput(funder=funder, participation=participation, **fields),
         )
     return HttpStatus(201, contribution)
+
+
+@router.put(
+    "/funding/contributions/{contribution_id}",
+    response={200: ContributionOut, **errors(403, 404, 422)},
+    operation_id="contribution_correct",
+    summary="Correct a recorded contribution, saying why (coordinators; the history keeps "
+    "the old values; refused once its Form 801 is verified)",
+)
+def correct_contribution(
+    request: HttpRequest, contribution_id: int, data: ContributionCorrectionIn
+) -> Any:
+    user = request.user
+    contribution = access_contribution(user, contribution_id, action="change")
+    funder = _in_body(access_funder, user, data.funder_id, "funder_id", "funder")
+    participation = None
+    if data.participation_id is not None:
+        try:
+            participation = access_participation(
+                user, contribution.activity_id, data.participation_id
+            )
+        except NotFound:
+            raise ValidationError({"participation_id": ["Unknown participant."]}) from None
+    fields = data.model_dump(exclude={"funder_id", "participation_id", "reason"})
+    with fields_renamed({"funder": "funder_id", "participation": "participation_id"}):
+        return contribution_correct(
+            actor=user,
+            contribution=contribution,
+            data=ContributionInput(funder=funder, participation=participation, **fields),
+            reason=data.reason,
+        )
 
 
 @router.post(

@@ -113,7 +113,36 @@ class ContributionForm(UswdsForm):
         self.fields["participation"].queryset = participants  # type: ignore[attr-defined]
 
     def contribution_input(self) -> ContributionInput:
-        return ContributionInput(**self.cleaned_data)
+        data = {k: v for k, v in self.cleaned_data.items() if k != "reason"}
+        return ContributionInput(**data)
+
+
+class ContributionCorrectionForm(ContributionForm):
+    """The contribution form, filled with what is recorded, and the reason for the change
+    (kept in the history)."""
+
+    reason = forms.CharField(
+        label="Why it is corrected",
+        max_length=100,
+        help_text="Required; up to 100 characters. Kept in the change history.",
+    )
+
+    @staticmethod
+    def initial_from(contribution: Any) -> dict[str, Any]:
+        return {
+            "funder": contribution.funder_id,
+            "paid_for": contribution.paid_for,
+            "amount": contribution.amount,
+            "currency": contribution.currency,
+            "usd_rate": contribution.usd_rate if contribution.usd_rate is not None else "",
+            "rate_date": contribution.rate_date,
+            "participation": contribution.participation_id,
+            "description": contribution.description,
+            "valuation_method": contribution.valuation_method,
+            "grant_identifier": contribution.grant_identifier,
+            "paid_on": contribution.paid_on,
+            "notes": contribution.notes,
+        }
 
 
 class ScreeningForm(UswdsForm):

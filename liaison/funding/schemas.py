@@ -163,6 +163,15 @@ class ContributionIn(Schema):
     notes: str = ""
 
 
+class ContributionCorrectionIn(ContributionIn):
+    """The whole contribution as it should read (what is left out takes its default), and
+    why it is corrected."""
+
+    reason: str = Field(
+        min_length=1, max_length=100, description="Why it is corrected; kept in the history."
+    )
+
+
 class ScreeningOut(Schema):
     id: int
     funder: FunderRef

@@ -214,12 +214,9 @@ def _money(data: ContributionInput) -> tuple[Decimal, str, Decimal | None, Decim
     return amount, currency, rate, usd
 
 
-@transaction.atomic
-def contribution_create(*, actor: Any, activity: Activity, data: ContributionInput) -> Contribution:
-    """Record one payment (or in-kind gift) towards ``activity``, for the whole activity
-    or one participant, with its US-dollar amount at the recorded rate. Coordinators of
-    the activity's agency only."""
-    _require(can_edit_funding(actor, activity.agency_id), NOT_A_FUNDING_EDITOR)
+def _contribution_fields(activity: Activity, data: ContributionInput) -> dict[str, Any]:
+    """The checked field values of a contribution towards ``activity``: what recording
+    and correcting a contribution both require."""
     amount, currency, rate, usd = _money(data)
     funder = data.funder
     if funder is None or funder.agency_id != activity.agency_id:
@@ -238,24 +235,78 @@ def contribution_create(*, actor: Any, activity: Activity, data: ContributionInp
         )
     if data.participation is not None and data.participation.activity_id != activity.pk:
         raise ValidationError({"participation": ["That participant is not on this activity."]})
+    return {
+        "funder": funder,
+        "participation": data.participation,
+        "paid_for": data.paid_for,
+        "description": _text(data.description),
+        "valuation_method": _text(data.valuation_method),
+        "amount": amount,
+        "currency": currency,
+        "usd_rate": rate,
+        "rate_date": data.rate_date if rate is not None else None,
+        "usd_amount": usd,
+        "grant_identifier": _text(data.grant_identifier),
+        "paid_on": data.paid_on,
+        "notes": _text(data.notes),
+    }
+
+
+@transaction.atomic
+def contribution_create(*, actor: Any, activity: Activity, data: ContributionInput) -> Contribution:
+    """Record one payment (or in-kind gift) towards ``activity``, for the whole activity
+    or one participant, with its US-dollar amount at the recorded rate. Coordinators of
+    the activity's agency only."""
+    _require(can_edit_funding(actor, activity.agency_id), NOT_A_FUNDING_EDITOR)
     contribution = Contribution(
-        agency_id=activity.agency_id,
-        activity=activity,
-        funder=funder,
-        participation=data.participation,
-        paid_for=data.paid_for,
-        description=_text(data.description),
-        valuation_method=_text(data.valuation_method),
-        amount=amount,
-        currency=currency,
-        usd_rate=rate,
-        rate_date=data.rate_date if rate is not None else None,
-        usd_amount=usd,
-        grant_identifier=_text(data.grant_identifier),
-        paid_on=data.paid_on,
-        notes=_text(data.notes),
+        agency_id=activity.agency_id, activity=activity, **_contribution_fields(activity, data)
     )
     save_audited(contribution, actor=actor)
+    return contribution
+
+
+CORRECTION_REASON_MAX_LENGTH = 100  # the history row's change reason
+
+
+@transaction.atomic
+def contribution_correct(
+    *, actor: Any, contribution: Contribution, data: ContributionInput, reason: str
+) -> Contribution:
+    """Correct a recorded contribution (a mistyped amount, the wrong funder), saying why;
+    the history keeps what it said before. Coordinators of the activity's agency only. A
+    payment whose Form 801 the agency head has verified is not changed: the verified form
+    describes it as it was. A correction that changes nothing writes no history row."""
+    _require(can_edit_funding(actor, contribution.agency_id), NOT_A_FUNDING_EDITOR)
+    contribution = (
+        Contribution.objects.select_for_update().select_related("activity").get(pk=contribution.pk)
+    )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": ["Say why the contribution is corrected."]})
+    if len(reason) > CORRECTION_REASON_MAX_LENGTH:
+        raise ValidationError(
+            {"reason": [f"Keep the reason to {CORRECTION_REASON_MAX_LENGTH} characters."]}
+        )
+    verified = (
+        Form801.objects.filter(contribution=contribution, verified_on__isnull=False)
+        .values_list("verified_on", flat=True)
+        .first()
+    )
+    if verified is not None:
+        raise ValidationError(
+            {
+                "__all__": [
+                    f"The Form 801 of this payment was verified on {verified:%d %B %Y}: "
+                    "a verified disclosure is not changed."
+                ]
+            }
+        )
+    fields = _contribution_fields(contribution.activity, data)
+    if all(getattr(contribution, name) == value for name, value in fields.items()):
+        return contribution
+    for name, value in fields.items():
+        setattr(contribution, name, value)
+    save_audited(contribution, actor=actor, reason=reason)
     return contribution
 
 

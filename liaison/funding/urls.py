@@ -14,6 +14,11 @@ urlpatterns = [
         name="contribution_create",
     ),
     path(
+        "funding/contributions/<int:pk>/correct/",
+        views.contribution_correct_page,
+        name="contribution_correct",
+    ),
+    path(
         "activities/<int:pk>/funding/screenings/new/",
         views.screening_create_page,
         name="screening_create",

@@ -44,6 +44,7 @@ from liaison.funding.access import (
 )
 from liaison.funding.exports import CONTRIBUTIONS, form801_pdf, report1353_xlsx
 from liaison.funding.forms import (
+    ContributionCorrectionForm,
     ContributionFilterForm,
     ContributionForm,
     Form801Form,
@@ -70,6 +71,7 @@ from liaison.funding.selectors import (
 )
 from liaison.funding.services import (
     anonymous_override_record,
+    contribution_correct,
     contribution_create,
     form801_create,
     form801_update,
@@ -345,6 +347,42 @@ def contribution_create_page(request: HttpRequest, pk: int) -> HttpResponse:
             "activity": activity,
             "title": "Record a contribution",
             "submit": "Record contribution",
+        },
+    )
+
+
+@_pages
+def contribution_correct_page(request: HttpRequest, pk: int) -> HttpResponse:
+    contribution = access_contribution(request.user, pk, action="change")
+    activity = contribution.activity
+    form = ContributionCorrectionForm(
+        request.POST or None,
+        initial=ContributionCorrectionForm.initial_from(contribution),
+        funders=_agency_funders(request, activity.agency_id),
+        participants=activity.participations.filter(employee__isnull=False),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            contribution_correct(
+                actor=request.user,
+                contribution=contribution,
+                data=form.contribution_input(),
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request, "Corrected the contribution; the history keeps the old values."
+            )
+            return redirect("funding:activity", pk=activity.pk)
+    return _form_page(
+        request,
+        {
+            "form": form,
+            "activity": activity,
+            "title": "Correct a contribution",
+            "submit": "Save the correction",
         },
     )
 
