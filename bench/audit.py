@@ -2,7 +2,8 @@
 """The tamper-evident audit trail (ADR 0023): how long ``verify_audit`` takes over N
 history rows, and what the chain adds to one audited write.
 
-    python bench/audit.py [--rows 3000000] [--batch 20000] [--writes 200] [--skip-fill] [--skip-verify]
+    python bench/audit.py [--rows 3000000] [--batch 20000] [--writes 200]
+                           [--skip-fill] [--skip-verify]
 
 Use a scratch database (``DATABASE_URL``), migrated first: the script adds history rows.
 ``--rows``: tops the audit trail up to N history rows of ``HistoricalActivity`` (copies
@@ -55,7 +56,7 @@ def fast_fill(history: Any, template: Any, have: int, todo: int, batch: int) -> 
     table = history._meta.db_table
     pk = history._meta.pk
     fields = audit_chain._hashed_fields(history)
-    columns = [f.column for f in fields]
+    columns = [audit_chain._col(f) for f in fields]
     base = {f.attname: getattr(template, f.attname) for f in fields}
     quote = connection.ops.quote_name
     insert = (

@@ -464,8 +464,8 @@ def test_the_verifier_reads_raw_values_to_the_canonical_form_of_the_orm(trail: T
         assert pk is not None
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {', '.join(quote(f.column) for f in fields)} FROM "
-                f"{quote(model._meta.db_table)} ORDER BY {quote(pk.column)}"
+                f"SELECT {', '.join(quote(audit_chain._col(f)) for f in fields)} FROM "
+                f"{quote(model._meta.db_table)} ORDER BY {quote(audit_chain._col(pk))}"
             )
             raw_rows = cursor.fetchall()
         instances = list(model._base_manager.order_by("pk"))
