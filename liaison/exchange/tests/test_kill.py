@@ -25,6 +25,7 @@ from liaison.exchange.tests.helpers import csv_bytes, row
 
 ROOT = Path(settings.BASE_DIR)
 ROWS = 150
+APP_NAME = "liaison-kill-test"
 COUNT = """
 from liaison.activities.models import Activity, Location, Participation
 from liaison.exchange.models import ImportBatch, ImportedRecord
@@ -59,6 +60,9 @@ def test_an_import_killed_with_sigkill_leaves_no_partial_rows(tmp_path: Path) ->
         "DATABASE_URL": _database_url(tmp_path),
         "IMPORT_PROGRESS_DIR": str(tmp_path / "progress"),
         "DJANGO_SETTINGS_MODULE": "liaison.settings",
+        # libpq names the subprocesses' sessions, so the test can find them (and only
+        # them) in pg_stat_activity.
+        "PGAPPNAME": APP_NAME,
     }
     from liaison.exchange.tests.helpers import department
 
@@ -97,24 +101,46 @@ def test_an_import_killed_with_sigkill_leaves_no_partial_rows(tmp_path: Path) ->
         assert process.poll() is None, "the import finished before it could be killed"
         assert seen is not None, "the import never reported progress"
         process.send_signal(signal.SIGKILL)
-        process.wait(timeout=30)
     finally:
         if process.poll() is None:
             process.kill()
+        process.communicate(timeout=30)  # reaps it and closes its pipes
     assert process.returncode == -signal.SIGKILL
     if connection.vendor == "postgresql":
-        # The server ends the dead client's session (rolling its transaction back) when
-        # it notices; end it now so the test database can be dropped afterwards.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-            )
+        # The server ends the dead client's session (rolling its transaction back) only
+        # when it notices; end it now, and wait until it is gone.
+        _end_sessions(terminate=True)
     out = _manage(env, "shell", "-v", "0", "-c", COUNT).stdout.strip().splitlines()[-1].split()
     activities, locations, participations, records, status = out[:5]
     assert (activities, locations, participations, records) == ("0", "0", "0", "0")
     # The batch says it was importing when the process died: nothing of it was saved.
     assert status == "importing"
+    if connection.vendor == "postgresql":
+        # The counting process's session closes after it exits: let it go before the
+        # test ends, so that dropping the test database finds nobody connected.
+        _end_sessions(terminate=False)
+
+
+def _end_sessions(*, terminate: bool) -> None:
+    """Wait (at most 30 s) until no session of this test's subprocesses (``PGAPPNAME``)
+    is left on the test database, ending them first when ``terminate``. Only theirs: the
+    test's own connection, and anything else on the server, are left alone."""
+    mine = "datname = current_database() AND application_name = %s"
+    with connection.cursor() as cursor:
+        if terminate:
+            # The timeout makes pg_terminate_backend wait until the backend has exited.
+            cursor.execute(
+                f"SELECT pg_terminate_backend(pid, 10000) FROM pg_stat_activity WHERE {mine}",
+                [APP_NAME],
+            )
+        deadline = time.monotonic() + 30
+        while True:
+            cursor.execute(f"SELECT count(*) FROM pg_stat_activity WHERE {mine}", [APP_NAME])
+            left = cursor.fetchone()[0]
+            if left == 0:
+                return
+            assert time.monotonic() < deadline, f"{left} subprocess session(s) still open"
+            time.sleep(0.1)
 
 
 def _progress(directory: Path) -> list[dict[str, Any]]:

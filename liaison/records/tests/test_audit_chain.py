@@ -448,3 +448,66 @@ def test_the_fast_path_agrees_with_the_canonical_form_on_every_audit_row(trail: 
                 value = getattr(row, f.attname)
                 if value is not None:
                     assert audit_chain._fast(f, value) == audit_chain.canonical_value(f, value)
+
+
+def test_the_verifier_reads_raw_values_to_the_canonical_form_of_the_orm(trail: Trail) -> None:
+    """``verify`` reads the driver's tuples, not model instances (the bench's 3M rows):
+    every column of every audit row must come out as ``canonical_value`` of the ORM's
+    value, through the fast readers and through the fallback alike."""
+    quote = connection.ops.quote_name
+    compared = 0
+    for model in audited_models():
+        fields = audit_chain._hashed_fields(model)
+        plan, slow = audit_chain._read_plan(connection, fields)
+        fast = dict(plan)
+        pk = model._meta.pk
+        assert pk is not None
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {', '.join(quote(audit_chain._col(f)) for f in fields)} FROM "
+                f"{quote(model._meta.db_table)} ORDER BY {quote(audit_chain._col(pk))}"
+            )
+            raw_rows = cursor.fetchall()
+        instances = list(model._base_manager.order_by("pk"))
+        for raw, instance in zip(raw_rows, instances, strict=True):
+            for i, f in enumerate(fields):
+                value = getattr(instance, f.attname)
+                expected = json.dumps(
+                    None if value is None else audit_chain.canonical_value(f, value),
+                    sort_keys=True,
+                )
+                got = raw[i] if raw[i] is None or i not in fast else fast[i](raw[i])
+                assert json.dumps(got, sort_keys=True) == expected, (model, f.column)
+                via_orm = None if raw[i] is None else slow[i](raw[i])
+                assert json.dumps(via_orm, sort_keys=True) == expected, (model, f.column)
+                compared += 1
+    assert compared > 200
+
+
+def test_the_chain_costs_an_audited_write_two_statements_on_postgresql(trail: Trail) -> None:
+    """The head's UPDATE … RETURNING, then the links' INSERT and the head's new hash in
+    one statement (PostgreSQL); SQLite, in-process, runs the last as two. No savepoint."""
+    from django.test.utils import CaptureQueriesContext
+
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        log_restricted_read(user=trail.clerk, obj=trail.activities[0], door="page", path="/z")
+    sql = [q["sql"] for q in queries.captured_queries]
+    chain = [s for s in sql if "records_auditchainhead" in s or "records_auditlink" in s]
+    assert len(chain) == (2 if connection.vendor == "postgresql" else 3), chain
+    # The one savepoint is the service's own (its atomic block), not the chain's.
+    assert sum(s.upper().startswith("SAVEPOINT") for s in sql) == 1, sql
+    assert verify().intact
+
+
+def test_an_append_of_more_links_than_one_statement_holds_verifies_intact(trail: Trail) -> None:
+    """``append_links`` writes 1,000 links a statement: a batch of 2,346 spans three."""
+    before = AuditLink.objects.count()
+    log_restricted_reads(
+        user=trail.clerk, objs=trail.activities * 782, door="api", path="/many"
+    )  # 2,346 rows
+    assert AuditLink.objects.count() == before + 2346
+    seqs = list(AuditLink.objects.order_by("seq").values_list("seq", flat=True))
+    assert seqs == list(range(1, len(seqs) + 1))
+    result = verify()
+    assert result.intact, result.first and result.first.sentence()
+    assert result.links == len(seqs)
