@@ -135,11 +135,11 @@ def bench_import(rows: int) -> None:
     print(f"  process peak RSS  {_rss_mib():.0f} MiB")
 
 
-def bench_export(rows: int) -> None:
+def bench_export(rows: int, *, profile: bool = False) -> None:
     from liaison.accounts.models import User
     from liaison.activities.selectors import ActivityFilters
-    from liaison.core.tabular import csv_lines
-    from liaison.exchange.selectors import CHUNK, activity_export
+    from liaison.core.tabular import csv_value_batches
+    from liaison.exchange.selectors import activity_export, export_value_rows
     from liaison.exchange.spec import ACTIVITIES
 
     user = (
@@ -152,12 +152,24 @@ def bench_export(rows: int) -> None:
     def run() -> tuple[int, int, float]:
         count = size = 0
         start = time.perf_counter()
-        for line in csv_lines(ACTIVITIES, qs.iterator(chunk_size=CHUNK)):
-            count += 1
+        for line in csv_value_batches(ACTIVITIES.headers, export_value_rows(qs)):
+            count += line.count("\n")
             size += len(line)
         return count - 1, size, time.perf_counter() - start
 
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        run()
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        return
+    rss_before = _rss_mib()
     written, size, seconds = run()
+    rss_after = _rss_mib()
     tracemalloc.start()
     run()
     peak = tracemalloc.get_traced_memory()[1] / 2**20
@@ -165,7 +177,7 @@ def bench_export(rows: int) -> None:
     print(f"export  rows={written:>9,}  csv={size / 2**20:.1f} MiB  as user {user.username}")
     print(f"  CSV stream        {written / seconds:>9,.0f} rows/s  ({seconds:.1f} s)")
     print(f"  peak Python memory {peak:.1f} MiB (tracemalloc, second pass)  "
-          f"process peak RSS {_rss_mib():.0f} MiB")  # fmt: skip
+          f"process peak RSS {rss_after:.0f} MiB (before the export {rss_before:.0f} MiB)")  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -174,6 +186,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--export-rows", type=int, default=1_000_000)
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile one export pass instead of timing it"
+    )
     args = parser.parse_args(argv)
     bootstrap_django()
     from django.db import connection
@@ -182,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.skip_import:
         bench_import(args.import_rows)
     if not args.skip_export:
-        bench_export(args.export_rows)
+        bench_export(args.export_rows, profile=args.profile)
     return 0
 
 

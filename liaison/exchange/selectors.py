@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from itertools import islice
 from typing import Any
 
 from django.db.models import QuerySet
@@ -25,12 +24,12 @@ from liaison.exchange.models import ImportBatch
 from liaison.funding.models import Contribution
 from liaison.reports.models import EvaluationReport, ReportAuthor
 
-# Activities per chunk: their relations are read in one query per relation and chunk,
-# so a million rows cost ~ 1,000,000 / CHUNK × 7 queries, and memory holds one chunk.
+# Rows fetched per round trip by each of the export's streams (the activities and one per
+# relation): memory holds one such chunk per stream, however many rows.
 CHUNK = 2000
 
-# The activity's own cells (and the keys of its relations), in one query: the joins are
-# to-one (agency, category, organisations, the import record), so one row per activity.
+# The activity's own cells, in one query: the joins are to-one (agency, category,
+# organisations, the import record), so one row per activity.
 _ACTIVITY_FIELDS = (
     "id",
     "agency__ori_code",
@@ -55,51 +54,86 @@ _ACTIVITY_FIELDS = (
     "not_on_record",
 )
 
-
-def _grouped(rows: Iterable[tuple[Any, ...]]) -> dict[Any, list[Any]]:
-    """``(key, value)`` pairs as ``{key: [value, …]}``, in the order the rows came."""
-    grouped: dict[Any, list[Any]] = {}
-    for key, value in rows:
-        if key in grouped:
-            grouped[key].append(value)
-        else:
-            grouped[key] = [value]
-    return grouped
+_NOTHING: list[Any] = []
 
 
-def _relations(ids: list[int]) -> tuple[dict[Any, list[Any]], ...]:
-    """The list cells of the activities ``ids``: one ``values_list`` query per relation,
-    each in the order the format writes the list (ADR 0022), grouped by activity."""
+class _Stream:
+    """``(key, item)`` pairs in key order, taken a key at a time (a merge join)."""
+
+    __slots__ = ("head", "rows")
+
+    def __init__(self, rows: Iterable[tuple[Any, Any]]) -> None:
+        self.rows = iter(rows)
+        self.head = next(self.rows, None)
+
+    def take(self, key: Any) -> list[Any]:
+        """The items of ``key``: the pairs at the head of the stream with that key."""
+        head = self.head
+        if head is None or head[0] != key:
+            return _NOTHING
+        items = []
+        rows = self.rows
+        while head is not None and head[0] == key:
+            items.append(head[1])
+            head = next(rows, None)
+        self.head = head
+        return items
+
+    def check_finished(self, what: str) -> None:
+        if self.head is not None:
+            raise RuntimeError(f"The export's {what} did not come in the activities' order.")
+
+
+def _in_activity_order(
+    qs: QuerySet[Activity], related: QuerySet[Any], path: str, *own_order: str
+) -> QuerySet[Any]:
+    """``related`` (rows reached from an activity through ``path``) for the activities of
+    ``qs``, sorted first as ``qs`` sorts its activities, then by ``own_order``: the order
+    the merge in ``export_value_rows`` reads them in."""
+    order = []
+    for term in qs.query.order_by or Activity._meta.ordering:
+        if not isinstance(term, str) or "__" in term or term.startswith("?"):
+            raise ValueError(f"The activity export cannot follow the ordering {term!r}.")
+        descending = term.startswith("-")
+        name = term.removeprefix("-")
+        order.append(f"{'-' if descending else ''}{path}__{'id' if name == 'pk' else name}")
+    return related.filter(**{f"{path}__in": qs.values("pk")}).order_by(*order, *own_order)
+
+
+def _relations(qs: QuerySet[Activity], chunk: int) -> dict[str, _Stream]:
+    """One stream per list cell of ``qs``'s activities, each one query in the activities'
+    order (then in the order the format writes the list, ADR 0022), read as values."""
     join = spec.join_fields
     label = spec.participant_label
-    locations = _grouped(
-        (a, spec.location_cell(country, city))
-        for a, country, city in Location.objects.filter(activity_id__in=ids)
-        .order_by("position", "id")
-        .values_list("activity_id", "country", "city")
-    )
-    topics = _grouped(
-        Activity.topics.through.objects.filter(activity_id__in=ids)
-        .order_by("topic__name")
-        .values_list("activity_id", "topic__name")
-    )
-    participants = _grouped(
+    location = spec.location_cell
+
+    def rows(related: QuerySet[Any], path: str, order: tuple[str, ...], *fields: str) -> Any:
+        return (
+            _in_activity_order(qs, related, path, *order)
+            .values_list(*fields)
+            .iterator(chunk_size=chunk)
+        )
+
+    locations = (
+        (a, location(country, city))
+        for a, country, city in rows(
+            Location.objects.all(), "activity", ("position", "id"),
+            "activity_id", "country", "city",
+        )
+    )  # fmt: skip
+    topics = rows(
+        Activity.topics.through.objects.all(), "activity", ("topic__name",),
+        "activity_id", "topic__name",
+    )  # fmt: skip
+    participants = (
         (a, join([serial, name, rank, unit, agency, role]))
-        for a, serial, name, rank, unit, agency, role in Participation.objects.filter(
-            activity_id__in=ids
+        for a, serial, name, rank, unit, agency, role in rows(
+            Participation.objects.all(), "activity", ("id",),
+            "activity_id", "employee__serial_number", "name_at_time", "rank_at_time",
+            "unit_at_time", "agency_at_time", "role",
         )
-        .order_by("id")
-        .values_list(
-            "activity_id",
-            "employee__serial_number",
-            "name_at_time",
-            "rank_at_time",
-            "unit_at_time",
-            "agency_at_time",
-            "role",
-        )
-    )
-    funding = _grouped(
+    )  # fmt: skip
+    funding = (
         (
             c[0],
             join(
@@ -111,116 +145,103 @@ def _relations(ids: list[int]) -> tuple[dict[Any, list[Any]], ...]:
                 ]
             ),
         )
-        for c in Contribution.objects.filter(activity_id__in=ids)
-        .order_by("id")
-        .values_list(
-            "activity_id",
-            "funder__name",
-            "funder__funder_type",
-            "paid_for",
-            "amount",
-            "currency",
-            "usd_rate",
-            "rate_date",
-            "paid_on",
-            "grant_identifier",
-            "description",
-            "valuation_method",
-            "participation_id",
-            "participation__employee__serial_number",
-            "participation__name_at_time",
+        for c in rows(
+            Contribution.objects.all(), "activity", ("id",),
+            "activity_id", "funder__name", "funder__funder_type", "paid_for", "amount",
+            "currency", "usd_rate", "rate_date", "paid_on", "grant_identifier",
+            "description", "valuation_method", "participation_id",
+            "participation__employee__serial_number", "participation__name_at_time",
         )
-    )
-    approvals = _grouped(
-        (s[0], join(list(s[1:])))
-        for s in ApprovalStep.objects.filter(activity_id__in=ids, state__in=DECIDED_STATES)
-        .order_by("round", "position", "id")
-        .values_list(
-            "activity_id",
-            "kind",
-            "role",
-            "state",
-            "decided_at",
-            "decided_by_name",
-            "decided_by_rank",
-            "reason",
-            "conditions",
+    )  # fmt: skip
+    approvals = (
+        (step[0], join(list(step[1:])))
+        for step in rows(
+            ApprovalStep.objects.filter(state__in=DECIDED_STATES), "activity",
+            ("round", "position", "id"),
+            "activity_id", "kind", "role", "state", "decided_at", "decided_by_name",
+            "decided_by_rank", "reason", "conditions",
         )
-    )
-    authors = _grouped(
+    )  # fmt: skip
+    authors = _Stream(
         (report, label(participation, serial, name))
-        for report, participation, serial, name in ReportAuthor.objects.filter(
-            report__activity_id__in=ids
-        )
-        .order_by("participation_id")
-        .values_list(
-            "report_id",
-            "participation_id",
-            "participation__employee__serial_number",
+        for report, participation, serial, name in rows(
+            ReportAuthor.objects.all(), "report__activity", ("report_id", "participation_id"),
+            "report_id", "participation_id", "participation__employee__serial_number",
             "participation__name_at_time",
         )
-    )
-    reports = _grouped(
+    )  # fmt: skip
+    reports = (
         (
             a,
             join(
                 [
                     status,
                     submitted.astimezone(dt.UTC).date() if submitted else None,
-                    spec.AUTHOR_SEPARATOR.join(authors.get(report, ())),
+                    spec.AUTHOR_SEPARATOR.join(authors.take(report)),
                 ]
             ),
         )
-        for report, a, status, submitted in EvaluationReport.objects.filter(activity_id__in=ids)
-        .order_by("id")
-        .values_list("id", "activity_id", "status", "submitted_at")
-    )
-    return locations, topics, participants, funding, approvals, reports
+        for report, a, status, submitted in rows(
+            EvaluationReport.objects.all(), "activity", ("id",),
+            "id", "activity_id", "status", "submitted_at",
+        )
+    )  # fmt: skip
+    return {
+        "locations": _Stream(locations),
+        "topics": _Stream(topics),
+        "participants": _Stream(participants),
+        "funding": _Stream(funding),
+        "approvals": _Stream(approvals),
+        "reports": _Stream(reports),
+        "report authors": authors,
+    }
 
 
 def export_value_rows(qs: QuerySet[Activity], *, chunk: int = CHUNK) -> Iterator[list[Any]]:
     """The activities of ``qs``, in its order, as rows of the export's cell values (in
     ``spec.HEADERS`` order), read as values, never as model instances (ADR 0027).
 
-    The activities stream through ``.iterator()`` (a server-side cursor on PostgreSQL);
-    per chunk of ``chunk`` activities, one query per relation fills the list cells. Memory
-    holds one chunk, however many rows."""
+    One query for the activities and one per relation, each sorted in the activities'
+    order and read through ``.iterator()`` (server-side cursors on PostgreSQL), merged as
+    they stream: memory holds a chunk of each stream, however many rows."""
     liaison = spec.LIAISON_SYSTEM
-    no_items: list[str] = []
     steps = spec.steps_cell
     org = spec.organisation_cell
-    rows = qs.values_list(*_ACTIVITY_FIELDS).iterator(chunk_size=chunk)
-    while batch := list(islice(rows, chunk)):
-        locations, topics, participants, funding, approvals, reports = _relations(
-            [r[0] for r in batch]
-        )
-        for (pk, ori, record, system, source, title, direction, kind, category, purpose,
-             justification, start, end, cost, status, host, host_country, organiser,
-             organiser_country, recorded_at, not_on_record) in batch:  # fmt: skip
-            yield [
-                str(system) if record is not None else liaison.format(ori=ori),
-                str(source) if record is not None else str(pk),
-                title,
-                direction,
-                kind,
-                category,
-                topics.get(pk, no_items),
-                purpose,
-                justification,
-                start,
-                end,
-                cost,
-                status,
-                org(host, host_country),
-                org(organiser, organiser_country),
-                locations.get(pk, no_items),
-                participants.get(pk, no_items),
-                funding.get(pk, no_items),
-                approvals.get(pk, no_items),
-                reports.get(pk, no_items),
-                recorded_at,
-                steps(not_on_record),
-            ]
+    activities = qs.values_list(*_ACTIVITY_FIELDS).iterator(chunk_size=chunk)
+    streams = _relations(qs, chunk)
+    locations, topics, participants, funding, approvals, reports = (
+        streams[name].take
+        for name in ("locations", "topics", "participants", "funding", "approvals", "reports")
+    )
+    for (pk, ori, record, system, source, title, direction, kind, category, purpose,
+         justification, start, end, cost, status, host, host_country, organiser,
+         organiser_country, recorded_at, not_on_record) in activities:  # fmt: skip
+        yield [
+            str(system) if record is not None else liaison.format(ori=ori),
+            str(source) if record is not None else str(pk),
+            title,
+            direction,
+            kind,
+            category,
+            topics(pk),
+            purpose,
+            justification,
+            start,
+            end,
+            cost,
+            status,
+            org(host, host_country),
+            org(organiser, organiser_country),
+            locations(pk),
+            participants(pk),
+            funding(pk),
+            approvals(pk),
+            reports(pk),
+            recorded_at,
+            steps(not_on_record),
+        ]
+    for name, stream in streams.items():
+        stream.check_finished(name)
 
 
 def activity_export(*, user: Any, filters: ActivityFilters) -> QuerySet[Activity]:

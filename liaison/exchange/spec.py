@@ -103,8 +103,10 @@ def _choices(choices: Any) -> tuple[tuple[str, str], ...]:
 def join_fields(values: list[Any]) -> str:
     """One record of a list cell: its fields as text, separated by ``' | '``, with the
     empty trailing fields left off."""
-    text_cell = tabular.text_cell
-    return FIELD_SEPARATOR.join([text_cell(v) for v in values]).rstrip(" |")
+    convert, formula = tabular.text_cell, tabular.FORMULA_FIRST
+    return FIELD_SEPARATOR.join(
+        [v if type(v) is str and v[:1] not in formula else convert(v) for v in values]
+    ).rstrip(" |")
 
 
 def organisation_cell(name: str | None, country: str | None) -> str:
