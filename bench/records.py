@@ -1,8 +1,8 @@
 #!/usr/bin/env python
-"""Import and export speed of the activity exchange format (issue 9, ADR 0022).
+"""Import and export speed of the activity exchange format (issue 9, ADRs 0022 and 0027).
 
     python bench/records.py [--import-rows 100000] [--export-rows 1000000]
-                            [--skip-import] [--skip-export]
+                            [--skip-import] [--skip-export] [--page QUERY] [--profile]
 
 Against the configured database (``DATABASE_URL``; migrate it first). Prints:
 
@@ -12,9 +12,14 @@ Against the configured database (``DATABASE_URL``; migrate it first). Prints:
   transaction), each in rows/s, with the peak of Python memory (tracemalloc) and the
   process's peak resident size. A fresh key per run, so every run creates its rows.
 - **export**: the first ``--export-rows`` activities the bench user may see (every agency:
-  run bench/generate.py first for a million) written as CSV the way the download streams
-  it (``csv_lines`` over ``.iterator()``), once for rows/s and once under tracemalloc for
-  the peak, which stays flat however many rows are written.
+  run bench/generate.py first for a million) written as CSV the way the download writes
+  it (``csv_value_batches`` over ``selectors.export_value_rows``), once for rows/s (with
+  the process's CPU seconds, and when the first rows came) and once under tracemalloc for
+  the peak, which stays flat however many rows are written. ``--profile``: cProfile one
+  pass instead.
+- **page** (``--page QUERY``): ``/exchange/activities.csv?QUERY`` through
+  ``django.test.Client`` as the bench user, the streamed body read chunk by chunk; rows/s,
+  then the tracemalloc peak from a second pass.
 """
 
 from __future__ import annotations
@@ -152,10 +157,17 @@ def bench_export(rows: int, *, profile: bool = False) -> None:
     def run() -> tuple[int, int, float]:
         count = size = 0
         start = time.perf_counter()
+        cpu.append(time.process_time())
         for line in csv_value_batches(ACTIVITIES.headers, export_value_rows(qs)):
-            count += line.count("\n")
+            if count == 1:  # the first batch of rows: every stream's query has answered
+                first.append(time.perf_counter() - start)
+            count += line.count("\r\n")
             size += len(line)
+        cpu.append(time.process_time())
         return count - 1, size, time.perf_counter() - start
+
+    cpu: list[float] = []
+    first: list[float] = []
 
     if profile:
         import cProfile
@@ -170,14 +182,59 @@ def bench_export(rows: int, *, profile: bool = False) -> None:
     rss_before = _rss_mib()
     written, size, seconds = run()
     rss_after = _rss_mib()
+    print(f"export  rows={written:>9,}  csv={size / 2**20:.1f} MiB  as user {user.username}")
+    used = cpu[1] - cpu[0]
+    print(f"  CSV stream        {written / seconds:>9,.0f} rows/s  ({seconds:.1f} s)  "
+          f"this process's CPU {used:.1f} s = {written / used:,.0f} rows per CPU second "
+          f"(PostgreSQL's own CPU not included)")  # fmt: skip
+    print(
+        f"  first rows after  {first[0]:.1f} s (the queries of the activities and of each "
+        f"relation, sorted and, on PostgreSQL, materialised by the WITH HOLD cursors)"
+    )
+    print(f"  process peak RSS {rss_after:.0f} MiB (before the export: {rss_before:.0f} MiB)",
+          flush=True)  # fmt: skip
     tracemalloc.start()
     run()
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    print(f"export  rows={written:>9,}  csv={size / 2**20:.1f} MiB  as user {user.username}")
-    print(f"  CSV stream        {written / seconds:>9,.0f} rows/s  ({seconds:.1f} s)")
+    print(f"  peak Python memory {peak:.1f} MiB (tracemalloc, second pass)")
+
+
+def bench_export_page(query: str) -> None:
+    """The export page (``/exchange/activities.csv?<query>``) through ``django.test.Client``:
+    middleware, session, view, selector and the streamed response, read chunk by chunk
+    keeping only the size (as a client writing to disk would)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from liaison.accounts.models import User
+
+    assert not settings.DEBUG, "DEBUG keeps every query in memory: run with DEBUG off"
+    user = User.objects.get(username="bench")
+    client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost")
+    client.force_login(user)
+
+    def run() -> tuple[int, int, float]:
+        start = time.perf_counter()
+        response: Any = client.get(f"/exchange/activities.csv?{query}")
+        assert response.status_code == 200 and response.streaming, response.status_code
+        rows = size = 0
+        for chunk in response.streaming_content:
+            rows += chunk.count(b"\r\n")
+            size += len(chunk)
+        return rows - 1, size, time.perf_counter() - start
+
+    rss_before = _rss_mib()
+    written, size, seconds = run()
+    rss_after = _rss_mib()
+    tracemalloc.start()
+    run()
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    print(f"page    /exchange/activities.csv?{query}  rows={written:,}  csv={size / 2**20:.1f} MiB")
+    print(f"  through the view  {written / seconds:>9,.0f} rows/s  ({seconds:.1f} s)")
     print(f"  peak Python memory {peak:.1f} MiB (tracemalloc, second pass)  "
-          f"process peak RSS {rss_after:.0f} MiB (before the export {rss_before:.0f} MiB)")  # fmt: skip
+          f"process peak RSS {rss_after:.0f} MiB (before: {rss_before:.0f} MiB)")  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -186,6 +243,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--export-rows", type=int, default=1_000_000)
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument(
+        "--page",
+        metavar="QUERY",
+        help="also GET /exchange/activities.csv?QUERY as the bench user (e.g. year=2024)",
+    )
     parser.add_argument(
         "--profile", action="store_true", help="cProfile one export pass instead of timing it"
     )
@@ -198,6 +260,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         bench_import(args.import_rows)
     if not args.skip_export:
         bench_export(args.export_rows, profile=args.profile)
+    if args.page is not None:
+        bench_export_page(args.page)
     return 0
 
 

@@ -91,7 +91,7 @@ def _in_activity_order(
     ``qs``, sorted first as ``qs`` sorts its activities, then by ``own_order``: the order
     the merge in ``export_value_rows`` reads them in."""
     order = []
-    for term in qs.query.order_by or Activity._meta.ordering:
+    for term in qs.query.order_by or Activity._meta.ordering or ():
         if not isinstance(term, str) or "__" in term or term.startswith("?"):
             raise ValueError(f"The activity export cannot follow the ordering {term!r}.")
         descending = term.startswith("-")

@@ -194,7 +194,7 @@ def test_the_page_and_the_api_send_the_oracles_bytes(filled: Any) -> None:
     client.force_login(filled.clerk)
     old = legacy_csv(activity_list(user=filled.clerk, filters=ActivityFilters())).encode()
     for url in ("/exchange/activities.csv", "/api/v1/exports/activities/csv"):
-        response = client.get(url)
+        response: Any = client.get(url)
         assert b"".join(response.streaming_content) == old, url
 
 
