@@ -1,8 +1,8 @@
 #!/usr/bin/env python
-"""Import and export speed of the activity exchange format (issue 9, ADR 0022).
+"""Import and export speed of the activity exchange format (issue 9, ADRs 0022 and 0027).
 
     python bench/records.py [--import-rows 100000] [--export-rows 1000000]
-                            [--skip-import] [--skip-export]
+                            [--skip-import] [--skip-export] [--page QUERY] [--profile]
 
 Against the configured database (``DATABASE_URL``; migrate it first). Prints:
 
@@ -12,9 +12,14 @@ Against the configured database (``DATABASE_URL``; migrate it first). Prints:
   transaction), each in rows/s, with the peak of Python memory (tracemalloc) and the
   process's peak resident size. A fresh key per run, so every run creates its rows.
 - **export**: the first ``--export-rows`` activities the bench user may see (every agency:
-  run bench/generate.py first for a million) written as CSV the way the download streams
-  it (``csv_lines`` over ``.iterator()``), once for rows/s and once under tracemalloc for
-  the peak, which stays flat however many rows are written.
+  run bench/generate.py first for a million) written as CSV the way the download writes
+  it (``csv_value_batches`` over ``selectors.export_value_rows``), once for rows/s (with
+  the process's CPU seconds, and when the first rows came) and once under tracemalloc for
+  the peak, which stays flat however many rows are written. ``--profile``: cProfile one
+  pass instead.
+- **page** (``--page QUERY``): ``/exchange/activities.csv?QUERY`` through
+  ``django.test.Client`` as the bench user, the streamed body read chunk by chunk; rows/s,
+  then the tracemalloc peak from a second pass.
 """
 
 from __future__ import annotations
@@ -135,11 +140,11 @@ def bench_import(rows: int) -> None:
     print(f"  process peak RSS  {_rss_mib():.0f} MiB")
 
 
-def bench_export(rows: int) -> None:
+def bench_export(rows: int, *, profile: bool = False) -> None:
     from liaison.accounts.models import User
     from liaison.activities.selectors import ActivityFilters
-    from liaison.core.tabular import csv_lines
-    from liaison.exchange.selectors import CHUNK, activity_export
+    from liaison.core.tabular import csv_value_batches
+    from liaison.exchange.selectors import activity_export, export_value_rows
     from liaison.exchange.spec import ACTIVITIES
 
     user = (
@@ -152,20 +157,84 @@ def bench_export(rows: int) -> None:
     def run() -> tuple[int, int, float]:
         count = size = 0
         start = time.perf_counter()
-        for line in csv_lines(ACTIVITIES, qs.iterator(chunk_size=CHUNK)):
-            count += 1
+        cpu.append(time.process_time())
+        for line in csv_value_batches(ACTIVITIES.headers, export_value_rows(qs)):
+            if count == 1:  # the first batch of rows: every stream's query has answered
+                first.append(time.perf_counter() - start)
+            count += line.count("\r\n")
             size += len(line)
+        cpu.append(time.process_time())
         return count - 1, size, time.perf_counter() - start
 
+    cpu: list[float] = []
+    first: list[float] = []
+
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        profiler.enable()
+        run()
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
+        return
+    rss_before = _rss_mib()
     written, size, seconds = run()
+    rss_after = _rss_mib()
+    print(f"export  rows={written:>9,}  csv={size / 2**20:.1f} MiB  as user {user.username}")
+    used = cpu[1] - cpu[0]
+    print(f"  CSV stream        {written / seconds:>9,.0f} rows/s  ({seconds:.1f} s)  "
+          f"this process's CPU {used:.1f} s = {written / used:,.0f} rows per CPU second "
+          f"(PostgreSQL's own CPU not included)")  # fmt: skip
+    print(
+        f"  first rows after  {first[0]:.1f} s (the queries of the activities and of each "
+        f"relation, sorted and, on PostgreSQL, materialised by the WITH HOLD cursors)"
+    )
+    print(f"  process peak RSS {rss_after:.0f} MiB (before the export: {rss_before:.0f} MiB)",
+          flush=True)  # fmt: skip
     tracemalloc.start()
     run()
     peak = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
-    print(f"export  rows={written:>9,}  csv={size / 2**20:.1f} MiB  as user {user.username}")
-    print(f"  CSV stream        {written / seconds:>9,.0f} rows/s  ({seconds:.1f} s)")
+    print(f"  peak Python memory {peak:.1f} MiB (tracemalloc, second pass)")
+
+
+def bench_export_page(query: str) -> None:
+    """The export page (``/exchange/activities.csv?<query>``) through ``django.test.Client``:
+    middleware, session, view, selector and the streamed response, read chunk by chunk
+    keeping only the size (as a client writing to disk would)."""
+    from django.conf import settings
+    from django.test import Client
+
+    from liaison.accounts.models import User
+
+    assert not settings.DEBUG, "DEBUG keeps every query in memory: run with DEBUG off"
+    user = User.objects.get(username="bench")
+    client = Client(HTTP_HOST=settings.ALLOWED_HOSTS[0] if settings.ALLOWED_HOSTS else "localhost")
+    client.force_login(user)
+
+    def run() -> tuple[int, int, float]:
+        start = time.perf_counter()
+        response: Any = client.get(f"/exchange/activities.csv?{query}")
+        assert response.status_code == 200 and response.streaming, response.status_code
+        rows = size = 0
+        for chunk in response.streaming_content:
+            rows += chunk.count(b"\r\n")
+            size += len(chunk)
+        return rows - 1, size, time.perf_counter() - start
+
+    rss_before = _rss_mib()
+    written, size, seconds = run()
+    rss_after = _rss_mib()
+    tracemalloc.start()
+    run()
+    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    print(f"page    /exchange/activities.csv?{query}  rows={written:,}  csv={size / 2**20:.1f} MiB")
+    print(f"  through the view  {written / seconds:>9,.0f} rows/s  ({seconds:.1f} s)")
     print(f"  peak Python memory {peak:.1f} MiB (tracemalloc, second pass)  "
-          f"process peak RSS {_rss_mib():.0f} MiB")  # fmt: skip
+          f"process peak RSS {rss_after:.0f} MiB (before: {rss_before:.0f} MiB)")  # fmt: skip
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -174,6 +243,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--export-rows", type=int, default=1_000_000)
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--skip-export", action="store_true")
+    parser.add_argument(
+        "--page",
+        metavar="QUERY",
+        help="also GET /exchange/activities.csv?QUERY as the bench user (e.g. year=2024)",
+    )
+    parser.add_argument(
+        "--profile", action="store_true", help="cProfile one export pass instead of timing it"
+    )
     args = parser.parse_args(argv)
     bootstrap_django()
     from django.db import connection
@@ -182,7 +259,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.skip_import:
         bench_import(args.import_rows)
     if not args.skip_export:
-        bench_export(args.export_rows)
+        bench_export(args.export_rows, profile=args.profile)
+    if args.page is not None:
+        bench_export_page(args.page)
     return 0
 
 

@@ -41,6 +41,7 @@ LIST_SEPARATOR = "; "
 # A cell that starts with one of these is read as a formula by spreadsheet programs
 # (OWASP "CSV injection"): such text cells are written with a leading apostrophe.
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_FIRST = frozenset(_FORMULA_STARTS)  # each is one character
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,10 @@ def get_spec(name: str) -> ExportSpec:
 
 def text_cell(value: Any) -> str:
     """One cell as text, the same in CSV and in the import's reading of it."""
+    if type(value) is str:  # the common case first: no formula, nothing to convert
+        if value[:1] in FORMULA_FIRST and not _is_number(value):
+            return "'" + value
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -134,6 +139,42 @@ def csv_lines(spec: ExportSpec, rows: Iterable[Any]) -> Iterator[str]:
         buffer.seek(0)
         buffer.truncate()
         writer.writerow([text_cell(value) for value in spec.values(row)])
+        yield buffer.getvalue()
+
+
+def csv_value_batches(
+    headers: Sequence[str], rows: Iterable[Sequence[Any]], *, batch: int = 500
+) -> Iterator[str]:
+    """``csv_lines`` for rows that already are their cell values in ``headers`` order (as
+    a values-based selector builds them), yielded ``batch`` lines at a time: the same
+    bytes, without a call per cell for the text that needs no conversion (ADR 0027)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers)
+    yield buffer.getvalue()
+    formula, convert, separator = FORMULA_FIRST, text_cell, LIST_SEPARATOR
+
+    def cell(v: Any) -> str:  # text_cell, with the cases a values row holds most inlined
+        if type(v) is list:
+            return separator.join(
+                [i if type(i) is str and i[:1] not in formula else convert(i) for i in v]
+            )
+        return convert(v)
+
+    rows = iter(rows)
+    while True:
+        buffer.seek(0)
+        buffer.truncate()
+        written = 0
+        for row in rows:
+            writer.writerow(
+                [v if type(v) is str and v[:1] not in formula else cell(v) for v in row]
+            )
+            written += 1
+            if written == batch:
+                break
+        if not written:
+            return
         yield buffer.getvalue()
 
 

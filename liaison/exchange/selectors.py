@@ -1,76 +1,260 @@
 """Reads for the exchange: the activity export's rows, and the import batches.
 
 The export is the activity list itself: ``activities.selectors.activity_list`` (the
-list page's and the API's selector, which starts from ``activities_visible_to``) with the
-relations the format writes prefetched, so a filter narrows the file exactly as it
-narrows the list, and no filter widens what the user may see.
+list page's and the API's selector, which starts from ``activities_visible_to``), read as
+values with the relations the format writes (``export_value_rows``, ADR 0027), so a
+filter narrows the file exactly as it narrows the list, and no filter widens what the
+user may see.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime as dt
+from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 
 from liaison.activities.models import Activity, Location, Participation
 from liaison.activities.selectors import ActivityFilters, activity_list
 from liaison.approvals.models import DECIDED_STATES, ApprovalStep
+from liaison.exchange import spec
 from liaison.exchange.access import batches_visible_to
 from liaison.exchange.models import ImportBatch
 from liaison.funding.models import Contribution
 from liaison.reports.models import EvaluationReport, ReportAuthor
 
-# Rows fetched per round trip when streaming: each chunk also runs one query per
-# prefetched relation, so a million rows cost ~ 1,000,000 / CHUNK × 8 queries.
+# Rows fetched per round trip by each of the export's streams (the activities and one per
+# relation): memory holds one such chunk per stream, however many rows.
 CHUNK = 2000
 
+# The activity's own cells, in one query: the joins are to-one (agency, category,
+# organisations, the import record), so one row per activity.
+_ACTIVITY_FIELDS = (
+    "id",
+    "agency__ori_code",
+    "import_record__id",
+    "import_record__source_system",
+    "import_record__source_id",
+    "title",
+    "direction",
+    "kind",
+    "category__slug",
+    "purpose",
+    "justification",
+    "start_date",
+    "end_date",
+    "estimated_cost",
+    "status",
+    "host_organisation__name",
+    "host_organisation__country",
+    "organiser_organisation__name",
+    "organiser_organisation__country",
+    "recorded_at",
+    "not_on_record",
+)
 
-def export_queryset(qs: QuerySet[Activity]) -> QuerySet[Activity]:
-    """``qs`` with everything the exchange format writes, in a fixed number of queries
-    per chunk and in the order the format writes lists."""
-    participant = Participation.objects.select_related("employee")
-    return qs.select_related(
-        "agency", "category", "host_organisation", "organiser_organisation", "import_record"
-    ).prefetch_related(
-        Prefetch("locations", queryset=Location.objects.order_by("position", "id")),
-        Prefetch("topics"),
-        Prefetch("participations", queryset=participant.order_by("id")),
-        Prefetch(
-            "contributions",
-            queryset=Contribution.objects.select_related(
-                "funder", "participation__employee"
-            ).order_by("id"),
-        ),
-        Prefetch(
-            "approval_steps",
-            queryset=ApprovalStep.objects.filter(state__in=DECIDED_STATES).order_by(
-                "round", "position", "id"
+_NOTHING: list[Any] = []
+
+
+class _Stream:
+    """``(key, item)`` pairs in key order, taken a key at a time (a merge join)."""
+
+    __slots__ = ("head", "rows")
+
+    def __init__(self, rows: Iterable[tuple[Any, Any]]) -> None:
+        self.rows = iter(rows)
+        self.head = next(self.rows, None)
+
+    def take(self, key: Any) -> list[Any]:
+        """The items of ``key``: the pairs at the head of the stream with that key."""
+        head = self.head
+        if head is None or head[0] != key:
+            return _NOTHING
+        items = []
+        rows = self.rows
+        while head is not None and head[0] == key:
+            items.append(head[1])
+            head = next(rows, None)
+        self.head = head
+        return items
+
+    def check_finished(self, what: str) -> None:
+        if self.head is not None:
+            raise RuntimeError(f"The export's {what} did not come in the activities' order.")
+
+
+def _in_activity_order(
+    qs: QuerySet[Activity], related: QuerySet[Any], path: str, *own_order: str
+) -> QuerySet[Any]:
+    """``related`` (rows reached from an activity through ``path``) for the activities of
+    ``qs``, sorted first as ``qs`` sorts its activities, then by ``own_order``: the order
+    the merge in ``export_value_rows`` reads them in."""
+    order = []
+    for term in qs.query.order_by or Activity._meta.ordering or ():
+        if not isinstance(term, str) or "__" in term or term.startswith("?"):
+            raise ValueError(f"The activity export cannot follow the ordering {term!r}.")
+        descending = term.startswith("-")
+        name = term.removeprefix("-")
+        order.append(f"{'-' if descending else ''}{path}__{'id' if name == 'pk' else name}")
+    return related.filter(**{f"{path}__in": qs.values("pk")}).order_by(*order, *own_order)
+
+
+def _relations(qs: QuerySet[Activity], chunk: int) -> dict[str, _Stream]:
+    """One stream per list cell of ``qs``'s activities, each one query in the activities'
+    order (then in the order the format writes the list, ADR 0022), read as values."""
+    join = spec.join_fields
+    label = spec.participant_label
+    location = spec.location_cell
+
+    def rows(related: QuerySet[Any], path: str, order: tuple[str, ...], *fields: str) -> Any:
+        return (
+            _in_activity_order(qs, related, path, *order)
+            .values_list(*fields)
+            .iterator(chunk_size=chunk)
+        )
+
+    locations = (
+        (a, location(country, city))
+        for a, country, city in rows(
+            Location.objects.all(), "activity", ("position", "id"),
+            "activity_id", "country", "city",
+        )
+    )  # fmt: skip
+    topics = rows(
+        Activity.topics.through.objects.all(), "activity", ("topic__name",),
+        "activity_id", "topic__name",
+    )  # fmt: skip
+    participants = (
+        (a, join([serial, name, rank, unit, agency, role]))
+        for a, serial, name, rank, unit, agency, role in rows(
+            Participation.objects.all(), "activity", ("id",),
+            "activity_id", "employee__serial_number", "name_at_time", "rank_at_time",
+            "unit_at_time", "agency_at_time", "role",
+        )
+    )  # fmt: skip
+    funding = (
+        (
+            c[0],
+            join(
+                [
+                    *c[1:6],
+                    c[6].normalize() if c[6] is not None else None,
+                    *c[7:12],
+                    label(c[12], c[13], c[14]),
+                ]
             ),
-        ),
-        Prefetch(
-            "evaluation_reports",
-            queryset=EvaluationReport.objects.order_by("id").prefetch_related(
-                Prefetch(
-                    "authors",
-                    queryset=ReportAuthor.objects.select_related(
-                        "participation__employee"
-                    ).order_by("participation_id"),
-                )
+        )
+        for c in rows(
+            Contribution.objects.all(), "activity", ("id",),
+            "activity_id", "funder__name", "funder__funder_type", "paid_for", "amount",
+            "currency", "usd_rate", "rate_date", "paid_on", "grant_identifier",
+            "description", "valuation_method", "participation_id",
+            "participation__employee__serial_number", "participation__name_at_time",
+        )
+    )  # fmt: skip
+    approvals = (
+        (step[0], join(list(step[1:])))
+        for step in rows(
+            ApprovalStep.objects.filter(state__in=DECIDED_STATES), "activity",
+            ("round", "position", "id"),
+            "activity_id", "kind", "role", "state", "decided_at", "decided_by_name",
+            "decided_by_rank", "reason", "conditions",
+        )
+    )  # fmt: skip
+    authors = _Stream(
+        (report, label(participation, serial, name))
+        for report, participation, serial, name in rows(
+            ReportAuthor.objects.all(), "report__activity", ("report_id", "participation_id"),
+            "report_id", "participation_id", "participation__employee__serial_number",
+            "participation__name_at_time",
+        )
+    )  # fmt: skip
+    reports = (
+        (
+            a,
+            join(
+                [
+                    status,
+                    submitted.astimezone(dt.UTC).date() if submitted else None,
+                    spec.AUTHOR_SEPARATOR.join(authors.take(report)),
+                ]
             ),
-        ),
+        )
+        for report, a, status, submitted in rows(
+            EvaluationReport.objects.all(), "activity", ("id",),
+            "id", "activity_id", "status", "submitted_at",
+        )
+    )  # fmt: skip
+    return {
+        "locations": _Stream(locations),
+        "topics": _Stream(topics),
+        "participants": _Stream(participants),
+        "funding": _Stream(funding),
+        "approvals": _Stream(approvals),
+        "reports": _Stream(reports),
+        "report authors": authors,
+    }
+
+
+def export_value_rows(qs: QuerySet[Activity], *, chunk: int = CHUNK) -> Iterator[list[Any]]:
+    """The activities of ``qs``, in its order, as rows of the export's cell values (in
+    ``spec.HEADERS`` order), read as values, never as model instances (ADR 0027).
+
+    One query for the activities and one per relation, each sorted in the activities'
+    order and read through ``.iterator()`` (server-side cursors on PostgreSQL), merged as
+    they stream: memory holds a chunk of each stream, however many rows."""
+    liaison = spec.LIAISON_SYSTEM
+    steps = spec.steps_cell
+    org = spec.organisation_cell
+    activities = qs.values_list(*_ACTIVITY_FIELDS).iterator(chunk_size=chunk)
+    streams = _relations(qs, chunk)
+    locations, topics, participants, funding, approvals, reports = (
+        streams[name].take
+        for name in ("locations", "topics", "participants", "funding", "approvals", "reports")
     )
+    for (pk, ori, record, system, source, title, direction, kind, category, purpose,
+         justification, start, end, cost, status, host, host_country, organiser,
+         organiser_country, recorded_at, not_on_record) in activities:  # fmt: skip
+        yield [
+            str(system) if record is not None else liaison.format(ori=ori),
+            str(source) if record is not None else str(pk),
+            title,
+            direction,
+            kind,
+            category,
+            topics(pk),
+            purpose,
+            justification,
+            start,
+            end,
+            cost,
+            status,
+            org(host, host_country),
+            org(organiser, organiser_country),
+            locations(pk),
+            participants(pk),
+            funding(pk),
+            approvals(pk),
+            reports(pk),
+            recorded_at,
+            steps(not_on_record),
+        ]
+    for name, stream in streams.items():
+        stream.check_finished(name)
 
 
 def activity_export(*, user: Any, filters: ActivityFilters) -> QuerySet[Activity]:
-    """The activities the list shows ``user`` under ``filters``, in the list's order,
-    ready for the exchange format."""
-    return export_queryset(activity_list(user=user, filters=filters))
+    """The activities the list shows ``user`` under ``filters``, in the list's order: the
+    list's own selector (``activity_list``, which starts from ``activities_visible_to``),
+    so the export and the list are two doors with one rule."""
+    return activity_list(user=user, filters=filters)
 
 
-def activity_export_rows(*, user: Any, filters: ActivityFilters) -> Iterator[Activity]:
-    """``activity_export`` streamed in chunks: constant memory however many rows."""
-    return activity_export(user=user, filters=filters).iterator(chunk_size=CHUNK)
+def activity_export_rows(*, user: Any, filters: ActivityFilters) -> Iterator[list[Any]]:
+    """``activity_export`` as rows of cell values, streamed in chunks: constant memory
+    however many rows."""
+    return export_value_rows(activity_export(user=user, filters=filters))
 
 
 def batch_list(*, user: Any) -> QuerySet[ImportBatch]:

@@ -50,7 +50,7 @@ from liaison.exchange import progress
 from liaison.exchange.access import can_import
 from liaison.exchange.models import BatchStatus, ImportBatch, ImportedRecord
 from liaison.exchange.reader import FileNotReadable, Problem, format_of, read_table
-from liaison.exchange.selectors import export_queryset
+from liaison.exchange.selectors import export_value_rows
 from liaison.exchange.spec import (
     ACTIVITIES,
     APPROVAL_FIELDS,
@@ -60,7 +60,6 @@ from liaison.exchange.spec import (
     LIAISON_SYSTEM,
     PARTICIPANT_FIELDS,
     REPORT_FIELDS,
-    record_of,
 )
 from liaison.funding.models import Funder, FunderType
 from liaison.funding.services import (
@@ -643,12 +642,14 @@ def _differences(activity: Activity, row: _Row) -> list[str]:
     row is the very row the record was imported from (its digest), otherwise those whose
     text differs from what the export writes for the record (columns the file leaves out
     are not compared), so a file exported from here reads as unchanged."""
-    stored = export_queryset(Activity.objects.filter(pk=activity.pk)).get()
     from liaison.exchange.reader import _cell_text
 
-    record = record_of(stored)
-    if record is not None and record.row_sha256 == row_digest(row):
+    digest = ImportedRecord.objects.filter(activity_id=activity.pk).values_list(
+        "row_sha256", flat=True
+    )
+    if row_digest(row) in digest:
         return []
+    (stored,) = export_value_rows(Activity.objects.filter(pk=activity.pk))
     differing = []
     for column, value in zip(ACTIVITIES.headers, ACTIVITIES.values(stored), strict=True):
         if column not in row.cells:

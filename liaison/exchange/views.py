@@ -25,7 +25,7 @@ from liaison.activities import selectors as activity_selectors
 from liaison.activities.forms import ActivityFilterForm
 from liaison.core.errors import Forbidden, validation_messages
 from liaison.core.forms import error_items
-from liaison.core.tabular import csv_lines, json_chunks, xlsx_bytes
+from liaison.core.tabular import csv_lines, csv_value_batches, json_chunks, xlsx_bytes
 from liaison.core.views import domain_errors_as_http
 from liaison.exchange import progress, services, tasks
 from liaison.exchange.access import access_batch, import_agencies
@@ -48,12 +48,15 @@ def _filters(request: HttpRequest) -> Any:
 
 
 def export_response(fmt: str, rows: Any, *, name: str) -> HttpResponse | StreamingHttpResponse:
-    """The one shape of an activity export, for the page and the API alike: CSV and JSON
-    streamed row by row, XLSX written in constant-memory mode."""
+    """The one shape of an activity export, for the page and the API alike: ``rows`` are
+    rows of cell values (``selectors.activity_export_rows``); CSV streamed in batches of
+    lines, JSON row by row, XLSX written in constant-memory mode."""
     file_name = f"{name}-{_stamp()}.{fmt}"
     response: HttpResponse | StreamingHttpResponse
     if fmt == "csv":
-        response = StreamingHttpResponse(csv_lines(ACTIVITIES, rows), content_type="text/csv")
+        response = StreamingHttpResponse(
+            csv_value_batches(ACTIVITIES.headers, rows), content_type="text/csv"
+        )
     elif fmt == "json":
         response = StreamingHttpResponse(
             json_chunks(ACTIVITIES, rows), content_type="application/json"
