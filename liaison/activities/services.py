@@ -8,6 +8,7 @@ attributed to the actor. Pages, the API, ``load_demo`` and imports all come thro
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -284,6 +285,13 @@ class ActivityLookups:
         )
 
 
+@functools.cache
+def _country_codes() -> frozenset[str]:
+    """The country codes a location may have: the choices of its ``country`` field."""
+    field: Any = Location._meta.get_field("country")
+    return frozenset(str(code) for code, _ in field.choices)
+
+
 def _validate(
     *,
     actor: Any,
@@ -366,7 +374,11 @@ def _validate(
             continue
         location = Location(country=code, city=loc.city.strip(), position=index)
         try:
-            location.full_clean(exclude=["activity"])
+            # A code among the country choices needs no second look from ``full_clean``
+            # (which walks all the choices: most of a bulk import's check); any other is
+            # left to it, so its message is the same.
+            known_country = ["country"] if code in _country_codes() else []
+            location.full_clean(exclude=["activity", *known_country])
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 if name == "country":

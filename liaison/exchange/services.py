@@ -825,6 +825,7 @@ def run_rows(
     phase: str,
     on_progress: Callable[[int], None] | None = None,
     write: bool = True,
+    bulk: bool = True,
 ) -> Outcome:
     """Check, and when ``write`` import, every row (the caller holds the transaction and
     decides whether to keep it). Problems are collected, never raised, so the report
@@ -837,7 +838,8 @@ def run_rows(
     ``BULK_CHUNK`` (``activity_import_bulk``); the dry run (``write=False``) stops at the
     check. A row with funding, approvals or reports, and a row whose record is already
     here (unchanged or an update), goes through the services one by one in its own
-    savepoint, as before — in the dry run too, rolled back with the transaction."""
+    savepoint, as before — in the dry run too, rolled back with the transaction.
+    ``bulk=False`` sends every new record that way (the tests compare the two paths)."""
     outcome = Outcome()
     people = _People.of(agency)
     organisations = _Organisations.of()
@@ -881,7 +883,9 @@ def run_rows(
                 _update_or_refuse(
                     actor=actor, existing=existing, row=row, parsed=parsed, differing=differing
                 )
-        elif existing is None and (parsed.funding or parsed.approvals or parsed.reports):
+        elif existing is None and (
+            not bulk or parsed.funding or parsed.approvals or parsed.reports
+        ):
             try:
                 with transaction.atomic():
                     _create(actor=actor, agency=agency, batch=batch, row=row, parsed=parsed)
@@ -1010,7 +1014,7 @@ def import_batch_create(
     return batch
 
 
-def _run(batch: ImportBatch, *, actor: Any, commit: bool) -> Outcome:
+def _run(batch: ImportBatch, *, actor: Any, commit: bool, bulk: bool = True) -> Outcome:
     """Read the batch's file and run every row; keep the writes only when ``commit`` and
     no row has a problem. The batch's own row is written by the caller afterwards."""
     content = bytes(batch.content)
@@ -1027,7 +1031,8 @@ def _run(batch: ImportBatch, *, actor: Any, commit: bool) -> Outcome:
                 rows=table.rows,
                 total=batch.rows,
                 phase=phase,
-                write=commit,
+                write=commit or not bulk,
+                bulk=bulk,
             )
         if commit and outcome.ok:
             created = list(batch.records.values_list("activity_id", flat=True))
