@@ -185,9 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--export-rows", type=int, default=1_000_000)
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument("--skip-export", action="store_true")
-    parser.add_argument(
-        "--verify", action="store_true", help="Run verify_audit after the import."
-    )
+    parser.add_argument("--verify", action="store_true", help="Run verify_audit after the import.")
     args = parser.parse_args(argv)
     bootstrap_django()
     from django.db import connection
