@@ -2,11 +2,14 @@
 
 The contract, whatever the door (page, API, ``manage.py import_records``):
 
-- **One path for the check and the import.** The dry run *is* the import, run inside a
-  transaction that is always rolled back: every row goes through the same services
-  (``activity_import``, ``contribution_create``, ``approval_step_import``,
-  ``report_import``), so a file the check passes is a file the import accepts, and each
-  problem the services find comes back naming its row, column, value and why.
+- **One path for the check and the import.** The dry run runs the import's own checks:
+  a new record without funding, approvals or reports is checked in memory by the
+  services' rules (``activity_import_prepare``, against registries read once per file)
+  and, in the import, written in sets (``activity_import_bulk``, ADR 0026); every other
+  row goes through the services (``activity_import``, ``contribution_create``,
+  ``approval_step_import``, ``report_import``) inside a transaction the dry run always
+  rolls back. A file the check passes is a file the import accepts, and each problem
+  comes back naming its row, column, value and why.
 - **All or nothing.** The import writes every row in ONE transaction; one bad row, a
   cancellation or a killed process leaves nothing behind.
 - **Idempotent.** Each row is keyed by ``source_system`` + ``source_id``
