@@ -876,7 +876,7 @@ def run_rows(
         seen.setdefault(parsed.key, number)
         action = ERROR
         existing = keys.existing(parsed.key) if all(parsed.key) else None
-        bulk = False
+        queued = False
         if existing is not None and not row.problems:
             differing = _differences(existing, row)
             if not differing:
@@ -904,7 +904,7 @@ def run_rows(
                 prepared = _prepare(actor=actor, agency=agency, batch=batch, row=row,
                                     parsed=parsed, lookups=lookups)  # fmt: skip
                 action = CREATE
-                bulk = True
+                queued = True
                 pending.append(_Pending(row, parsed, prepared))
             except RowFailed as failed:
                 row.problems = failed.problems
@@ -921,7 +921,7 @@ def run_rows(
             outcome.updated += 1
         entry: list[Any] = [number, action, parsed.key[0], parsed.key[1], title]
         outcome.plan.append(entry)
-        if bulk:
+        if queued:
             waiting.append((row, entry))
         if len(pending) >= BULK_CHUNK:
             flush()
