@@ -8,9 +8,12 @@ Against the configured database (``DATABASE_URL``; migrate it first). Prints:
 
 - **import**: a generated CSV of ``--import-rows`` activities, each with a location, two
   participants (matched by serial number) and two topics, into a bench agency with its
-  own coordinator and employees: the check (dry run, rolled back) and the import (one
-  transaction), each in rows/s, with the peak of Python memory (tracemalloc) and the
-  process's peak resident size. A fresh key per run, so every run creates its rows.
+  own coordinator and employees: the check (dry run: every row validated, nothing
+  written) and the import (one transaction: validated again and written in sets, ADR
+  0026), each in rows/s, with the process's peak resident size (and with
+  ``--tracemalloc`` the import's peak of Python memory, which slows it down);
+  ``--verify`` then runs ``verify_audit``. A fresh key per run, so
+  every run creates its rows.
 - **export**: the first ``--export-rows`` activities the bench user may see (every agency:
   run bench/generate.py first for a million) written as CSV the way the download writes
   it (``csv_value_batches`` over ``selectors.export_value_rows``), once for rows/s (with
@@ -27,6 +30,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
 import resource
 import sys
 import time
@@ -107,7 +111,7 @@ def _file(rows: int, run: str) -> bytes:
     return out.getvalue().encode()
 
 
-def bench_import(rows: int) -> None:
+def bench_import(rows: int, *, verify: bool = False, trace: bool = False) -> None:
     from liaison.exchange.services import (
         import_batch_check,
         import_batch_create,
@@ -126,18 +130,31 @@ def bench_import(rows: int) -> None:
     batch = import_batch_check(actor=user, batch=batch)
     checked = time.perf_counter() - start
     assert batch.status == "checked", batch.errors[:3]
-    tracemalloc.start()
+    rss_before = _rss_mib()
+    if trace:
+        tracemalloc.start()
     start = time.perf_counter()
     batch = import_batch_run(actor=user, batch=batch)
     imported = time.perf_counter() - start
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
+    peak = tracemalloc.get_traced_memory()[1] / 2**20 if trace else None
     tracemalloc.stop()
     assert batch.status == "imported", batch.errors[:3]
-    print(f"import  rows={rows:>9,}  file={len(content) / 2**20:.1f} MiB")
-    print(f"  check (dry run)   {rows / checked:>9,.0f} rows/s  ({checked:.1f} s)")
-    print(f"  import            {rows / imported:>9,.0f} rows/s  ({imported:.1f} s, "
-          f"tracemalloc on)  peak Python memory {peak:.1f} MiB")  # fmt: skip
-    print(f"  process peak RSS  {_rss_mib():.0f} MiB")
+    print(f"import  rows={rows:>9,}  file={len(content) / 2**20:.1f} MiB  "
+          f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
+    print(f"  validated (dry run)  {rows / checked:>9,.0f} rows/s  ({checked:.1f} s)")
+    traced = "; tracemalloc on" if trace else ""
+    print(f"  written (import: checked again and written{traced}) "
+          f"{rows / imported:>9,.0f} rows/s  ({imported:.1f} s)")  # fmt: skip
+    if peak is not None:
+        print(f"  peak Python memory (import, tracemalloc) {peak:.1f} MiB")
+    print(f"  process peak RSS {_rss_mib():.0f} MiB (after the check: {rss_before:.0f} MiB)")
+    if verify:
+        from liaison.records.audit_chain import verify as verify_audit
+
+        start = time.perf_counter()
+        result = verify_audit()
+        print(f"  verify_audit: {'intact' if result.intact else result}  "
+              f"({time.perf_counter() - start:.1f} s)")  # fmt: skip
 
 
 def bench_export(rows: int, *, profile: bool = False) -> None:
@@ -251,13 +268,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--profile", action="store_true", help="cProfile one export pass instead of timing it"
     )
+    parser.add_argument("--verify", action="store_true", help="Run verify_audit after the import.")
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="Trace the import's Python memory (slower)."
+    )
     args = parser.parse_args(argv)
     bootstrap_django()
     from django.db import connection
 
     print(f"database: {connection.vendor}")
     if not args.skip_import:
-        bench_import(args.import_rows)
+        bench_import(args.import_rows, verify=args.verify, trace=args.tracemalloc)
     if not args.skip_export:
         bench_export(args.export_rows, profile=args.profile)
     if args.page is not None:

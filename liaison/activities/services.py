@@ -8,11 +8,13 @@ attributed to the actor. Pages, the API, ``load_demo`` and imports all come thro
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -208,6 +210,88 @@ def _people_for(
     return employees, externals
 
 
+@dataclass
+class ActivityLookups:
+    """What ``_validate`` checks an activity against, read beforehand: the categories, the
+    organisations, and the employees and external persons the actor may name
+    (``_people_for``). A service call reads only what its one input names
+    (``ActivityLookups.for_input``); a bulk import reads the whole of it once per file
+    (``ActivityLookups.for_agency``), and both run the same ``_validate``."""
+
+    categories_by_id: dict[int, Category]
+    categories_by_slug: dict[str, Category]
+    organisation_ids: set[int]
+    employees_by_serial: dict[str, int]
+    employee_ids: set[int]
+    external_ids: set[int]
+
+    @classmethod
+    def for_input(
+        cls, *, actor: Any, agency: Agency, data: ActivityInput, instance: Activity
+    ) -> ActivityLookups:
+        categories = []
+        if data.category_id:
+            categories = list(Category.objects.filter(pk=data.category_id))
+        elif data.category_slug:
+            categories = list(Category.objects.filter(slug=data.category_slug))
+        org_ids = [i for i in (data.host_organisation_id, data.organiser_organisation_id) if i]
+        organisations = (
+            set(Organisation.objects.filter(pk__in=org_ids).values_list("pk", flat=True))
+            if org_ids
+            else set()
+        )
+        serials = {p.serial_number.strip() for p in data.participants if p.serial_number.strip()}
+        may_name_employees, may_name_externals = _people_for(
+            actor=actor, agency=agency, instance=instance
+        )
+        by_serial = dict(
+            may_name_employees.filter(serial_number__in=serials).values_list("serial_number", "pk")
+        )
+        employee_ids = [p.employee_id for p in data.participants if p.employee_id]
+        external_ids = [p.external_person_id for p in data.participants if p.external_person_id]
+        return cls(
+            categories_by_id={c.pk: c for c in categories},
+            categories_by_slug={c.slug: c for c in categories},
+            organisation_ids=organisations,
+            employees_by_serial=by_serial,
+            employee_ids=set(
+                may_name_employees.filter(pk__in=employee_ids).values_list("pk", flat=True)
+            ),
+            external_ids=set(
+                may_name_externals.filter(pk__in=external_ids).values_list("pk", flat=True)
+            ),
+        )
+
+    @classmethod
+    def for_agency(cls, *, actor: Any, agency: Agency) -> ActivityLookups:
+        """Everything a new activity of ``agency`` may name, for ``actor``: a handful of
+        queries, whatever the number of activities checked against it."""
+        categories = list(Category.objects.all())
+        may_name_employees, may_name_externals = _people_for(
+            actor=actor, agency=agency, instance=Activity()
+        )
+        by_serial: dict[str, int] = {}
+        employee_ids: set[int] = set()
+        for pk, serial in may_name_employees.order_by().values_list("pk", "serial_number"):
+            by_serial[serial] = pk
+            employee_ids.add(pk)
+        return cls(
+            categories_by_id={c.pk: c for c in categories},
+            categories_by_slug={c.slug: c for c in categories},
+            organisation_ids=set(Organisation.objects.values_list("pk", flat=True)),
+            employees_by_serial=by_serial,
+            employee_ids=employee_ids,
+            external_ids=set(may_name_externals.order_by().values_list("pk", flat=True)),
+        )
+
+
+@functools.cache
+def _country_codes() -> frozenset[str]:
+    """The country codes a location may have: the choices of its ``country`` field."""
+    field: Any = Location._meta.get_field("country")
+    return frozenset(str(code) for code, _ in field.choices)
+
+
 def _validate(
     *,
     actor: Any,
@@ -215,10 +299,17 @@ def _validate(
     data: ActivityInput,
     instance: Activity,
     errors: dict[str, list[str]],
+    lookups: ActivityLookups | None = None,
 ) -> tuple[list[Location], list[Participation]]:
     """Fill ``instance`` from ``data`` and check every part; record problems in ``errors``
     keyed by field (``locations[2].country`` for a row) and return unsaved children.
-    Participants resolve only among the people ``actor`` may name (``_people_for``)."""
+    Participants resolve only among the people ``actor`` may name (``_people_for``), read
+    into ``lookups`` (for this input alone when not given). No query of its own once
+    ``lookups`` is given: the bulk import runs it for every row."""
+    if lookups is None:
+        lookups = ActivityLookups.for_input(
+            actor=actor, agency=agency, data=data, instance=instance
+        )
     instance.agency = agency
     instance.title = data.title.strip()
     instance.direction = data.direction
@@ -235,9 +326,9 @@ def _validate(
 
     category: Category | None = None
     if data.category_id:
-        category = Category.objects.filter(pk=data.category_id).first()
+        category = lookups.categories_by_id.get(data.category_id)
     elif data.category_slug:
-        category = Category.objects.filter(slug=data.category_slug).first()
+        category = lookups.categories_by_slug.get(data.category_slug)
     if (data.category_id or data.category_slug) and category is None:
         errors.setdefault("category", []).append("Unknown category.")
     elif category is not None and not category.active and instance.category_id != category.pk:
@@ -247,16 +338,24 @@ def _validate(
     if category is not None:
         instance.category = category
 
+    # A foreign key already found in ``lookups`` needs no second look from ``full_clean``
+    # (a query each): it would pass. One that was not found is left to it, as before.
+    known: list[str] = []
     for key in ("host_organisation_id", "organiser_organisation_id"):
         org_id = getattr(data, key)
-        if org_id and not Organisation.objects.filter(pk=org_id).exists():
+        if org_id and org_id not in lookups.organisation_ids:
             errors.setdefault(key.removesuffix("_id"), []).append("Unknown organisation.")
+        elif org_id:
+            known.append(key.removesuffix("_id"))
         setattr(instance, key, org_id or None)
+    if category is not None:
+        known.append("category")
 
     try:
         # Constraints are checked below with field-level messages (and by the database).
         instance.full_clean(
-            exclude=["agency", "created_by", "search_text", "status"], validate_constraints=False
+            exclude=["agency", "created_by", "search_text", "status", *known],
+            validate_constraints=False,
         )
     except ValidationError as exc:
         for name, messages in exc.message_dict.items():
@@ -275,7 +374,11 @@ def _validate(
             continue
         location = Location(country=code, city=loc.city.strip(), position=index)
         try:
-            location.full_clean(exclude=["activity"])
+            # A code among the country choices needs no second look from ``full_clean``
+            # (which walks all the choices: most of a bulk import's check); any other is
+            # left to it, so its message is the same.
+            known_country = ["country"] if code in _country_codes() else []
+            location.full_clean(exclude=["activity", *known_country])
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 if name == "country":
@@ -289,17 +392,8 @@ def _validate(
 
     participations: list[Participation] = []
     # Serial numbers are unique only within an agency, so they resolve within this one.
-    serials = {p.serial_number.strip() for p in data.participants if p.serial_number.strip()}
-    may_name_employees, may_name_externals = _people_for(
-        actor=actor, agency=agency, instance=instance
-    )
-    by_serial = dict(
-        may_name_employees.filter(serial_number__in=serials).values_list("serial_number", "pk")
-    )
-    employee_ids = [p.employee_id for p in data.participants if p.employee_id]
-    external_ids = [p.external_person_id for p in data.participants if p.external_person_id]
-    employees = set(may_name_employees.filter(pk__in=employee_ids).values_list("pk", flat=True))
-    externals = set(may_name_externals.filter(pk__in=external_ids).values_list("pk", flat=True))
+    by_serial = lookups.employees_by_serial
+    employees, externals = lookups.employee_ids, lookups.external_ids
     seen: set[tuple[str, int | None]] = set()
     for index, p in enumerate(data.participants):
         prefix = f"participants[{index}]"
@@ -569,6 +663,44 @@ def activity_import(
     which must then call ``summary_refresh`` itself for all of them before it commits
     (the spreadsheet import does, once per file).
     """
+    activity, locations, participations = activity_import_prepare(
+        actor=actor,
+        agency=agency,
+        data=data,
+        status=status,
+        recorded_at=recorded_at,
+        source=source,
+        not_on_record=not_on_record,
+    )
+    _save_children(
+        actor=actor,
+        activity=activity,
+        data=data,
+        locations=locations,
+        participations=participations,
+    )
+    if refresh_summary:
+        summary_refresh(summary_touched([activity.pk]))
+    return activity
+
+
+def activity_import_prepare(
+    *,
+    actor: Any,
+    agency: Agency,
+    data: ActivityInput,
+    status: str,
+    recorded_at: dt.datetime | None,
+    source: str,
+    not_on_record: Sequence[str] = (),
+    lookups: ActivityLookups | None = None,
+) -> tuple[Activity, list[Location], list[Participation]]:
+    """Every rule of ``activity_import``, writing nothing: the unsaved activity (with its
+    change reason), locations and participations (with the source's values at the
+    time), or ``Forbidden`` / ``ValidationError`` exactly as ``activity_import`` raises
+    them. ``activity_import`` writes what this returns one record at a time; the bulk
+    import (``exchange.bulk``) writes many at once, with ``lookups`` read once per file.
+    """
     if not has_role(actor, Role.COORDINATOR, agency.pk):
         raise Forbidden("Only coordinators of this agency import records.")
     errors: dict[str, list[str]] = {}
@@ -601,7 +733,7 @@ def activity_import(
         not_on_record=[key for key in NOT_ON_RECORD_STEPS if key in steps],
     )
     locations, participations = _validate(
-        actor=actor, agency=agency, data=data, instance=activity, errors=errors
+        actor=actor, agency=agency, data=data, instance=activity, errors=errors, lookups=lookups
     )
     if errors:
         raise ValidationError(errors)
@@ -612,16 +744,108 @@ def activity_import(
         participation.name_at_time = given.name_at_time.strip()[:200]
         participation.agency_at_time = given.agency_at_time.strip()[:200]
     activity._change_reason = "imported"  # type: ignore[attr-defined]  # the history says how
-    _save_children(
-        actor=actor,
-        activity=activity,
-        data=data,
-        locations=locations,
-        participations=participations,
+    return activity, locations, participations
+
+
+@dataclass
+class PreparedImport:
+    """One record ``activity_import_prepare`` accepted, ready to be written."""
+
+    activity: Activity
+    locations: list[Location]
+    participations: list[Participation]
+    topics: list[str]
+
+
+def activity_import_bulk(*, actor: Any, prepared: Sequence[PreparedImport]) -> list[Activity]:
+    """Write many records that ``activity_import_prepare`` accepted, in sets: what
+    ``activity_import`` (with ``refresh_summary=False``) writes for each, row for row —
+    the activity with its topics, locations and participations (snapshotted as
+    ``snapshot_participants`` does), its search text, and one history row per record
+    written with the actor and reason, chained in one batch (``records.bulk``) — in a
+    constant number of statements per call. The caller holds the transaction, has
+    checked permission through ``activity_import_prepare``, and recounts the summary
+    tables (``summary_refresh``) once for all of them, as the spreadsheet import does.
+    New topic names go through ``topic_create`` (a vocabulary, rarely new)."""
+    from liaison.records.bulk import chain, history_rows
+
+    if not prepared:
+        return []
+    now = timezone.now()
+    known = {t.name.lower(): t for t in Topic.objects.all()}
+    for item in prepared:
+        for name in _clean_topics(item.topics):
+            if name.lower() not in known:
+                topic = topic_create(actor=actor, name=name)
+                known[topic.name.lower()] = topic
+    topics_of = [[known[n.lower()] for n in _clean_topics(item.topics)] for item in prepared]
+    # The search text lists topics in the database's order of names (as
+    # ``activity_search_text`` reads them), organisations sorted by name.
+    topic_ids = {t.pk for ts in topics_of for t in ts}
+    rank = {
+        pk: i
+        for i, pk in enumerate(
+            Topic.objects.filter(pk__in=topic_ids).order_by("name").values_list("pk", flat=True)
+        )
+    }
+    org_ids = {
+        i
+        for item in prepared
+        for i in (item.activity.host_organisation_id, item.activity.organiser_organisation_id)
+        if i
+    }
+    org_names = dict(Organisation.objects.filter(pk__in=org_ids).values_list("pk", "name"))
+    snapshot_participants([p for item in prepared for p in item.participations])
+    for item, topics in zip(prepared, topics_of, strict=True):
+        activity = item.activity
+        places: list[str] = []
+        for location in item.locations:
+            country: Any = location.country
+            places += [str(country.code), str(country.name), location.city]
+        orgs = [activity.host_organisation_id, activity.organiser_organisation_id]
+        activity.search_text = build_search_text(
+            title=activity.title,
+            topics=[t.name for t in sorted(topics, key=lambda t: rank[t.pk])],
+            purpose=activity.purpose,
+            places=[p for p in places if p],
+            organisations=sorted(org_names[i] for i in orgs if i),
+            people=[p.name_at_time for p in item.participations if p.name_at_time],
+        )
+    activities = Activity.objects.bulk_create([item.activity for item in prepared])
+    locations: list[Location] = []
+    participations: list[Participation] = []
+    through_model: Any = Activity.topics.through
+    links: list[Any] = []
+    for item, topics in zip(prepared, topics_of, strict=True):
+        for location in item.locations:
+            location.activity = item.activity
+            location.start_date = item.activity.start_date
+            locations.append(location)
+        for participation in item.participations:
+            participation.activity = item.activity
+            participations.append(participation)
+        links += [through_model(activity_id=item.activity.pk, topic_id=t.pk) for t in topics]
+    Location.objects.bulk_create(locations)
+    Participation.objects.bulk_create(participations)
+    links = through_model.objects.bulk_create(links)
+    written = history_rows(activities, actor=actor, when=now)
+    # The topics as of the history row (django-simple-history's many-to-many history).
+    m2m_model: Any = apps.get_model("activities", "HistoricalActivity_topics")
+    history_of = {row.id: row for row in written}  # type: ignore[attr-defined]
+    m2m_rows = m2m_model.objects.bulk_create(
+        [
+            m2m_model(history=history_of[link.activity_id], id=link.id,
+                      activity_id=link.activity_id, topic_id=link.topic_id)
+            for link in links
+        ]
+    )  # fmt: skip
+    chain(
+        written
+        + m2m_rows
+        + history_rows(locations, actor=actor, when=now)
+        + history_rows(participations, actor=actor, when=now)
     )
-    if refresh_summary:
-        summary_refresh(summary_touched([activity.pk]))
-    return activity
+    return activities
 
 
 @transaction.atomic

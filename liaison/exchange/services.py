@@ -2,11 +2,14 @@
 
 The contract, whatever the door (page, API, ``manage.py import_records``):
 
-- **One path for the check and the import.** The dry run *is* the import, run inside a
-  transaction that is always rolled back: every row goes through the same services
-  (``activity_import``, ``contribution_create``, ``approval_step_import``,
-  ``report_import``), so a file the check passes is a file the import accepts, and each
-  problem the services find comes back naming its row, column, value and why.
+- **One path for the check and the import.** The dry run runs the import's own checks:
+  a new record without funding, approvals or reports is checked in memory by the
+  services' rules (``activity_import_prepare``, against registries read once per file)
+  and, in the import, written in sets (``activity_import_bulk``, ADR 0026); every other
+  row goes through the services (``activity_import``, ``contribution_create``,
+  ``approval_step_import``, ``report_import``) inside a transaction the dry run always
+  rolls back. A file the check passes is a file the import accepts, and each problem
+  comes back naming its row, column, value and why.
 - **All or nothing.** The import writes every row in ONE transaction; one bad row, a
   cancellation or a killed process leaves nothing behind.
 - **Idempotent.** Each row is keyed by ``source_system`` + ``source_id``
@@ -35,9 +38,13 @@ from liaison.accounts.models import Agency
 from liaison.activities.models import Activity, ParticipantRole, Participation
 from liaison.activities.services import (
     ActivityInput,
+    ActivityLookups,
     LocationInput,
     ParticipantInput,
+    PreparedImport,
     activity_import,
+    activity_import_bulk,
+    activity_import_prepare,
     activity_import_update,
 )
 from liaison.activities.summary import summary_refresh, summary_touched
@@ -181,18 +188,48 @@ class _Row:
 _ORG = re.compile(r"^(?P<name>.*\S)\s*\((?P<cc>[A-Za-z]{2})\)$")
 
 
-def _organisation(row: _Row, column: str) -> int | None:
+@dataclass
+class _Organisations:
+    """The organisations registry, read once per file: the organisation columns resolve
+    in memory (a name, case-insensitively, optionally with its country code)."""
+
+    by_name: dict[str, list[int]]
+    by_name_country: dict[tuple[str, str], list[int]]
+
+    @classmethod
+    def of(cls) -> _Organisations:
+        by_name: dict[str, list[int]] = {}
+        by_name_country: dict[tuple[str, str], list[int]] = {}
+        for pk, name, country in Organisation.objects.order_by("pk").values_list(
+            "pk", "name", "country"
+        ):
+            by_name.setdefault(name.lower(), []).append(pk)
+            by_name_country.setdefault((name.lower(), str(country).upper()), []).append(pk)
+        return cls(by_name, by_name_country)
+
+    def find(self, name: str, country: str | None) -> list[int]:
+        if country is None:
+            return self.by_name.get(name.lower(), [])
+        return self.by_name_country.get((name.lower(), country.upper()), [])
+
+
+def _organisation(
+    row: _Row, column: str, organisations: _Organisations | None = None
+) -> int | None:
     text = row.cell(column)
     if not text:
         return None
     match = _ORG.match(text)
-    if match:
-        found = Organisation.objects.filter(
-            name__iexact=match["name"], country=match["cc"].upper()
-        ).values_list("pk", flat=True)
+    if organisations is not None:
+        ids = organisations.find(*((match["name"], match["cc"]) if match else (text, None)))[:2]
+    elif match:
+        ids = list(
+            Organisation.objects.filter(
+                name__iexact=match["name"], country=match["cc"].upper()
+            ).values_list("pk", flat=True)[:2]
+        )
     else:
-        found = Organisation.objects.filter(name__iexact=text).values_list("pk", flat=True)
-    ids = list(found[:2])
+        ids = list(Organisation.objects.filter(name__iexact=text).values_list("pk", flat=True)[:2])
     if len(ids) == 1:
         return ids[0]
     if not ids:
@@ -298,7 +335,12 @@ class _Parsed:
     reports: list[dict[str, str]]
 
 
-def _parse(row: _Row, people: _People, agency: Agency) -> _Parsed:
+def _parse(
+    row: _Row, people: _People, agency: Agency, *, organisations: _Organisations | None = None
+) -> _Parsed:
+    """Read one row into what the services take, naming each problem of the file itself
+    (its row, column, value and why). No query when ``organisations`` is given: the
+    import reads the registries once per file (``_People``, ``_Organisations``)."""
     system, ident = row.cell("source_system"), row.cell("source_id")
     for column, value in (("source_system", system), ("source_id", ident)):
         if not value:
@@ -344,8 +386,8 @@ def _parse(row: _Row, people: _People, agency: Agency) -> _Parsed:
         end_date=row.date("end_date", required=True),
         estimated_cost=row.decimal("estimated_cost"),
         topics=split_list(row.cell("topics")),
-        host_organisation_id=_organisation(row, "host_organisation"),
-        organiser_organisation_id=_organisation(row, "organiser_organisation"),
+        host_organisation_id=_organisation(row, "host_organisation", organisations),
+        organiser_organisation_id=_organisation(row, "organiser_organisation", organisations),
         locations=locations,
         participants=_participants(row, people, agency),
     )
@@ -565,10 +607,35 @@ def _write_reports(
                 row.problem("reports", f"{where}: {message}", value)
 
 
+def _refused(row: _Row, exc: ValidationError) -> RowFailed:
+    """The row's problems when ``activity_import`` (or its checks) refused it: what the
+    file itself got wrong comes first; a service's sentence about a column already named
+    ("This field cannot be null" for an unreadable date) adds nothing."""
+    named = {p.column for p in row.problems}
+    extra = [p for p in _service_problems(row, exc) if p.column not in named]
+    return RowFailed(row.problems + extra)
+
+
+def _source(batch: ImportBatch, row: _Row) -> str:
+    return f"{batch.file_name}, row {row.number}"
+
+
+def _record(*, agency: Agency, batch: ImportBatch, row: _Row, parsed: _Parsed) -> ImportedRecord:
+    return ImportedRecord(
+        agency=agency,
+        batch=batch,
+        source_system=parsed.key[0],
+        source_id=parsed.key[1],
+        row_number=row.number,
+        row_sha256=row_digest(row),
+    )
+
+
 def _create(
     *, actor: Any, agency: Agency, batch: ImportBatch, row: _Row, parsed: _Parsed
 ) -> Activity:
-    source = f"{batch.file_name}, row {row.number}"
+    """One new record through the services, in the caller's savepoint: the path of a row
+    with funding, approvals or reports, and of a set the bulk write could not take."""
     try:
         activity = activity_import(
             actor=actor,
@@ -576,55 +643,27 @@ def _create(
             data=parsed.data,
             status=parsed.status,
             recorded_at=parsed.recorded_at,
-            source=source,
+            source=_source(batch, row),
             not_on_record=parsed.not_on_record,
             # The summary tables are recounted once for the whole file (``_run``).
             refresh_summary=False,
         )
     except ValidationError as exc:
-        # What the file itself got wrong comes first; a service's sentence about a column
-        # already named ("This field cannot be null" for an unreadable date) adds nothing.
-        named = {p.column for p in row.problems}
-        extra = [p for p in _service_problems(row, exc) if p.column not in named]
-        raise RowFailed(row.problems + extra) from exc
+        raise _refused(row, exc) from exc
     if row.problems:
         # The file's own problems (found while reading it) stand even if the service
         # accepted what could be read: roll this row back.
         raise RowFailed(row.problems)
-    save_audited(
-        ImportedRecord(
-            agency=agency,
-            batch=batch,
-            activity=activity,
-            source_system=parsed.key[0],
-            source_id=parsed.key[1],
-            row_number=row.number,
-            row_sha256=row_digest(row),
-        ),
-        actor=actor,
-        reason="imported",
-    )
+    record = _record(agency=agency, batch=batch, row=row, parsed=parsed)
+    record.activity = activity
+    save_audited(record, actor=actor, reason="imported")
+    source = _source(batch, row)
     _write_funding(actor=actor, row=row, activity=activity, items=parsed.funding)
     _write_approvals(actor=actor, row=row, activity=activity, items=parsed.approvals, source=source)
     _write_reports(actor=actor, row=row, activity=activity, items=parsed.reports)
     if row.problems:
         raise RowFailed(row.problems)
     return activity
-
-
-def _existing(agency: Agency, key: tuple[str, str]) -> Activity | None:
-    record = (
-        ImportedRecord.objects.filter(agency=agency, source_system=key[0], source_id=key[1])
-        .values_list("activity_id", flat=True)
-        .first()
-    )
-    if record is not None:
-        return Activity.objects.get(pk=record)
-    if key[0] == LIAISON_SYSTEM.format(ori=agency.ori_code) and key[1].isdigit():
-        return Activity.objects.filter(
-            agency=agency, pk=int(key[1]), import_record__isnull=True
-        ).first()
-    return None
 
 
 SET_COLUMNS = frozenset({"topics", "not_on_record"})
@@ -713,6 +752,73 @@ def _update_or_refuse(
         row.problems.extend(_service_problems(row, exc))
 
 
+# Rows written per set by the bulk path (ADR 0026): large enough that the statements
+# per set are few per row, small enough that a set's objects stay a few MiB.
+BULK_CHUNK = 2000
+
+
+@dataclass
+class _Pending:
+    row: _Row
+    parsed: _Parsed
+    prepared: PreparedImport
+
+
+class _Keys:
+    """The records this agency's files brought in, by key, read once per file; a key of
+    a record entered here (``Liaison <ORI>`` + its id) is looked up when met."""
+
+    def __init__(self, agency: Agency) -> None:
+        self.agency = agency
+        self.imported: dict[tuple[str, str], int] = {
+            (system, ident): activity_id
+            for system, ident, activity_id in ImportedRecord.objects.filter(
+                agency=agency
+            ).values_list("source_system", "source_id", "activity_id")
+        }
+        self.own_system = LIAISON_SYSTEM.format(ori=agency.ori_code)
+
+    def existing(self, key: tuple[str, str]) -> Activity | None:
+        if key in self.imported:
+            return Activity.objects.get(pk=self.imported[key])
+        if key[0] == self.own_system and key[1].isdigit():
+            return Activity.objects.filter(
+                agency=self.agency, pk=int(key[1]), import_record__isnull=True
+            ).first()
+        return None
+
+
+def _bulk_write(*, actor: Any, agency: Agency, batch: ImportBatch, pending: list[_Pending]) -> None:
+    """Write a set of checked new records (``activity_import_bulk``) and their
+    ``ImportedRecord`` rows, with history rows chained in one batch. When the database
+    refuses the set, it is rolled back and its rows go one by one through ``_create``
+    in their own savepoints, so the refusal is named by row as the per-row path names
+    it (``RowFailed`` problems are then the caller's to report)."""
+    from liaison.records.bulk import chain, history_rows
+
+    try:
+        with transaction.atomic():
+            activities = activity_import_bulk(actor=actor, prepared=[p.prepared for p in pending])
+            records = []
+            for item, activity in zip(pending, activities, strict=True):
+                record = _record(agency=agency, batch=batch, row=item.row, parsed=item.parsed)
+                record.activity = activity
+                records.append(record)
+            ImportedRecord.objects.bulk_create(records)
+            chain(history_rows(records, actor=actor, reason="imported"))
+        return
+    except IntegrityError:
+        pass
+    for item in pending:
+        try:
+            with transaction.atomic():
+                _create(actor=actor, agency=agency, batch=batch, row=item.row, parsed=item.parsed)
+        except RowFailed as failed:
+            item.row.problems = failed.problems
+        except IntegrityError as exc:
+            item.row.problem("(row)", f"The database refused the row: {exc}.")
+
+
 def run_rows(
     *,
     actor: Any,
@@ -722,24 +828,56 @@ def run_rows(
     total: int,
     phase: str,
     on_progress: Callable[[int], None] | None = None,
+    write: bool = True,
+    bulk: bool = True,
 ) -> Outcome:
-    """Check or import each row in its own savepoint (the caller holds the transaction
-    and decides whether to keep it). Problems are collected, never raised, so the report
-    names every bad row; ``ImportCancelled`` ends the run."""
+    """Check, and when ``write`` import, every row (the caller holds the transaction and
+    decides whether to keep it). Problems are collected, never raised, so the report
+    names every bad row; ``ImportCancelled`` ends the run.
+
+    One pass (ADR 0026): each row is read and checked in Python against registries read
+    once per file (``_People``, ``_Organisations``, ``ActivityLookups``, the known keys)
+    by the services' own rules (``activity_import_prepare``). A new record without
+    funding, approvals or reports (the bulk of a legacy file) is then written in sets of
+    ``BULK_CHUNK`` (``activity_import_bulk``); the dry run (``write=False``) stops at the
+    check. A row with funding, approvals or reports, and a row whose record is already
+    here (unchanged or an update), goes through the services one by one in its own
+    savepoint, as before — in the dry run too, rolled back with the transaction.
+    ``bulk=False`` sends every new record that way (the tests compare the two paths)."""
     outcome = Outcome()
     people = _People.of(agency)
+    organisations = _Organisations.of()
+    lookups = ActivityLookups.for_agency(actor=actor, agency=agency)
+    keys = _Keys(agency)
     seen: dict[tuple[str, str], int] = {}
+    pending: list[_Pending] = []
+    # Rows written in a set whose outcome is known only once the set is written.
+    waiting: list[tuple[_Row, list[Any]]] = []
+
+    def flush() -> None:
+        if write and pending and not outcome.problems:
+            _bulk_write(actor=actor, agency=agency, batch=batch, pending=pending)
+        for row, entry in waiting:
+            if row.problems:
+                outcome.problems.extend(row.problems)
+                outcome.created -= 1
+                entry[1] = ERROR
+        outcome.problems.sort(key=lambda p: p.row)
+        pending.clear()
+        waiting.clear()
+
     for done, (number, cells) in enumerate(rows, start=1):
         outcome.rows += 1
         row = _Row(number, cells)
-        parsed = _parse(row, people, agency)
+        parsed = _parse(row, people, agency, organisations=organisations)
         title = row.cell("title")
         if parsed.key in seen and all(parsed.key):
             row.problem("source_id", f"The same key as row {seen[parsed.key]}: each record "
                         "appears once in a file.")  # fmt: skip
         seen.setdefault(parsed.key, number)
         action = ERROR
-        existing = _existing(agency, parsed.key) if all(parsed.key) else None
+        existing = keys.existing(parsed.key) if all(parsed.key) else None
+        queued = False
         if existing is not None and not row.problems:
             differing = _differences(existing, row)
             if not differing:
@@ -749,7 +887,9 @@ def run_rows(
                 _update_or_refuse(
                     actor=actor, existing=existing, row=row, parsed=parsed, differing=differing
                 )
-        elif existing is None:
+        elif existing is None and (
+            not bulk or parsed.funding or parsed.approvals or parsed.reports
+        ):
             try:
                 with transaction.atomic():
                     _create(actor=actor, agency=agency, batch=batch, row=row, parsed=parsed)
@@ -758,6 +898,17 @@ def run_rows(
                 row.problems = failed.problems
             except IntegrityError as exc:
                 row.problem("(row)", f"The database refused the row: {exc}.")
+            except Forbidden as exc:
+                row.problem("(row)", exc.message)
+        elif existing is None:
+            try:
+                prepared = _prepare(actor=actor, agency=agency, batch=batch, row=row,
+                                    parsed=parsed, lookups=lookups)  # fmt: skip
+                action = CREATE
+                queued = True
+                pending.append(_Pending(row, parsed, prepared))
+            except RowFailed as failed:
+                row.problems = failed.problems
             except Forbidden as exc:
                 row.problem("(row)", exc.message)
         if row.problems:
@@ -769,15 +920,57 @@ def run_rows(
             outcome.unchanged += 1
         elif action == UPDATE:
             outcome.updated += 1
-        outcome.plan.append([number, action, parsed.key[0], parsed.key[1], title])
+        entry: list[Any] = [number, action, parsed.key[0], parsed.key[1], title]
+        outcome.plan.append(entry)
+        if queued:
+            waiting.append((row, entry))
+        if len(pending) >= BULK_CHUNK:
+            flush()
         if done % PROGRESS_EVERY == 0:
             if progress.cancel_requested(batch.token):
                 raise ImportCancelled()
             progress.report(batch.token, phase=phase, done=done, total=total)
             if on_progress is not None:
                 on_progress(done)
+    flush()
     progress.report(batch.token, phase=phase, done=outcome.rows, total=total)
     return outcome
+
+
+def _prepare(
+    *,
+    actor: Any,
+    agency: Agency,
+    batch: ImportBatch,
+    row: _Row,
+    parsed: _Parsed,
+    lookups: ActivityLookups,
+) -> PreparedImport:
+    """Every check ``_create`` makes before it writes, writing nothing: the row's own
+    problems and ``activity_import``'s rules (``activity_import_prepare``), reported as
+    ``_create`` reports them."""
+    try:
+        activity, locations, participations = activity_import_prepare(
+            actor=actor,
+            agency=agency,
+            data=parsed.data,
+            status=parsed.status,
+            recorded_at=parsed.recorded_at,
+            source=_source(batch, row),
+            not_on_record=parsed.not_on_record,
+            lookups=lookups,
+        )
+    except ValidationError as exc:
+        raise _refused(row, exc) from exc
+    if row.problems:
+        raise RowFailed(row.problems)
+    activity._history_user = actor  # type: ignore[attr-defined]
+    return PreparedImport(
+        activity=activity,
+        locations=locations,
+        participations=participations,
+        topics=list(parsed.data.topics),
+    )
 
 
 # --- the batch -----------------------------------------------------------------------------
@@ -825,7 +1018,7 @@ def import_batch_create(
     return batch
 
 
-def _run(batch: ImportBatch, *, actor: Any, commit: bool) -> Outcome:
+def _run(batch: ImportBatch, *, actor: Any, commit: bool, bulk: bool = True) -> Outcome:
     """Read the batch's file and run every row; keep the writes only when ``commit`` and
     no row has a problem. The batch's own row is written by the caller afterwards."""
     content = bytes(batch.content)
@@ -842,6 +1035,8 @@ def _run(batch: ImportBatch, *, actor: Any, commit: bool) -> Outcome:
                 rows=table.rows,
                 total=batch.rows,
                 phase=phase,
+                write=commit or not bulk,
+                bulk=bulk,
             )
         if commit and outcome.ok:
             created = list(batch.records.values_list("activity_id", flat=True))

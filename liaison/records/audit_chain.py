@@ -216,11 +216,16 @@ def chain_append(rows: Sequence[models.Model], *, using: str | None = None) -> N
         return
     using = using or rows[0]._state.db or DEFAULT_DB_ALIAS
     entries = []
+    # One schema look-up per table per call, not per row: a batch of thousands of rows of
+    # one table (a bulk import, ADR 0026) would otherwise ask for each.
+    schemas: dict[type[models.Model], tuple[list[models.Field[Any, Any]], str]] = {}
     for row in rows:
         model = type(row)
         table = model._meta.db_table
-        fields = _hashed_fields(model)
-        key = _ensure_schema(using, table, [_col(f) for f in fields])
+        if model not in schemas:
+            hashed = _hashed_fields(model)
+            schemas[model] = (hashed, _ensure_schema(using, table, [_col(f) for f in hashed]))
+        fields, key = schemas[model]
         content = content_hash([(f, getattr(row, f.attname)) for f in fields])
         entries.append((table, int(row.pk), content, key))
     append_links(entries, using=using)
