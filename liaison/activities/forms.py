@@ -252,6 +252,26 @@ class ActivityFilterForm(UswdsForm):
         )
         self.fields["organisation"].widget.attrs.update({"inputmode": "numeric"})
 
+    def state_key(self) -> tuple[Any, ...]:
+        """Everything this form's HTML depends on, as a hashable value: the submitted value
+        of each field (all of them, for repeated parameters) and the choices that vary
+        (categories, years). Two forms with equal keys render the same characters, with the
+        same errors, so the list page keeps the rendered form per key (``{% filter_form %}``;
+        ``tests``: equal keys, equal HTML, for valid and invalid input)."""
+        data = self.data
+        getlist = getattr(data, "getlist", None)
+        submitted = tuple(
+            (name, tuple(getlist(name)) if getlist is not None else repr(data.get(name)))
+            for name in self.fields
+        )
+        return (
+            self.is_bound,
+            type(data).__name__,
+            submitted,
+            tuple(cast(forms.ChoiceField, self.fields["category"]).choices),
+            tuple(cast(forms.Select, self.fields["year"].widget).choices),
+        )
+
     def filters(self) -> ActivityFilters:
         """The filters built from every field that parsed; fields in error are ignored."""
         self.is_valid()
