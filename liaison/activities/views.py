@@ -54,7 +54,7 @@ from liaison.activities.forms import (
     participant_formset,
     participant_initial,
 )
-from liaison.activities.models import Activity
+from liaison.activities.models import Activity, Direction
 from liaison.activities.printouts import activity_pdf_response
 from liaison.activities.workflow import find_transition
 from liaison.core.errors import Forbidden, InvalidTransition, NotFound
@@ -68,6 +68,13 @@ from liaison.people.access import (
     organisations_visible_to,
 )
 from liaison.people.selectors import employees_named
+
+# The table shows the short name ("Outbound"); the filter and detail, the long one.
+_SHORT_DIRECTIONS = {value: str(label).split(" (")[0] for value, label in Direction.choices}
+
+
+def short_direction(value: str) -> str:
+    return _SHORT_DIRECTIONS.get(value, value)
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -115,16 +122,19 @@ def activity_list(request: HtmxHttpRequest) -> HttpResponse:
     )
     filters = form.filters()
     queryset = selectors.with_list_relations(
-        selectors.activity_list(user=request.user, filters=filters), agency=False, category=False
+        selectors.activity_list(user=request.user, filters=filters),
+        agency=False,
+        category=False,
+        locations=False,
     )
     page = paginate(queryset, page=_page_number(request))
     selectors.attach_categories(page.items, categories)
+    places = selectors.list_places(page.items)
     context = {
         "nav": "activities",
         "form": form,
         "page": page,
-        # The table shows the short name ("Outbound"); the filter and detail, the long one.
-        "rows": [(a, a.get_direction_display().split(" (")[0]) for a in page.items],
+        "rows": [(a, short_direction(a.direction), places[a.pk]) for a in page.items],
         "filters_applied": not filters.is_empty(),
         "subjects": _filter_subjects(request, form),
         "filter_errors": error_items(form),
