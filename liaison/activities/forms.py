@@ -304,6 +304,34 @@ class ActivityFilterForm(UswdsForm):
         return data
 
 
+FILTER_FORMS_KEPT = 256
+_kept_filter_forms: dict[tuple[Any, ...], ActivityFilterForm] = {}
+
+
+def filter_form_for(
+    data: QueryDict, *, years: list[int], categories: Iterable[Category]
+) -> ActivityFilterForm:
+    """The list's filter form for ``data``, validated, kept per process for each state (the
+    submitted values of its fields and the choices that vary). Building and validating it
+    (16 fields deep-copied, 250 countries checked) cost ~0.7 ms of every list page; two
+    requests with equal keys build equal forms (``tests``), and a kept form is only read
+    (filters, errors, rendering), never changed. Bounded: the oldest is dropped first."""
+    categories = list(categories)
+    key = (
+        tuple((name, tuple(data.getlist(name))) for name in ActivityFilterForm.base_fields),
+        tuple(years),
+        tuple((c.slug, c.name) for c in categories),
+    )
+    form = _kept_filter_forms.get(key)
+    if form is None:
+        form = ActivityFilterForm(data, years=years, categories=categories)
+        form.is_valid()
+        if len(_kept_filter_forms) >= FILTER_FORMS_KEPT:
+            _kept_filter_forms.pop(next(iter(_kept_filter_forms)), None)
+        _kept_filter_forms[key] = form
+    return form
+
+
 # ---------------------------------------------------------------------------------------
 # Create / edit
 # ---------------------------------------------------------------------------------------

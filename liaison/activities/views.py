@@ -49,6 +49,7 @@ from liaison.activities.forms import (
     apply_service_errors,
     employee_choice_label,
     external_person_choices,
+    filter_form_for,
     location_formset,
     location_initial,
     participant_formset,
@@ -115,7 +116,7 @@ def activity_list(request: HtmxHttpRequest) -> HttpResponse:
     # One read of the category vocabulary serves the filter (active ones) and the rows
     # (any, retired ones too) instead of a query for each.
     categories = list(selectors.category_list())
-    form = ActivityFilterForm(
+    form = filter_form_for(
         request.GET,
         years=selectors.year_range(user=request.user),
         categories=[c for c in categories if c.active],

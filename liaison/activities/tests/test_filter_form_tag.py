@@ -9,9 +9,11 @@ from collections.abc import Iterator
 import pytest
 from django.http import QueryDict
 
+from liaison.activities import forms
 from liaison.activities.forms import ActivityFilterForm
 from liaison.activities.models import Category
 from liaison.activities.templatetags import filter_form as tag
+from liaison.core.forms import error_items
 
 YEARS = [2024, 2023, 2022]
 
@@ -104,3 +106,52 @@ def test_what_is_kept_is_bounded() -> None:
     assert tag.filter_form(_form(f"q=word{tag.KEEP + 19}"), True) == tag.render_filter_form(
         _form(f"q=word{tag.KEEP + 19}"), True
     )
+
+
+# --- the kept, validated form (forms.filter_form_for) ----------------------------------
+
+
+@pytest.fixture
+def no_forms_kept() -> Iterator[None]:
+    forms._kept_filter_forms.clear()
+    yield
+    forms._kept_filter_forms.clear()
+
+
+@pytest.mark.usefixtures("no_forms_kept")
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_kept_form_filters_and_errs_as_a_fresh_one(query: str) -> None:
+    fresh = _form(query)
+    first = forms.filter_form_for(QueryDict(query), years=YEARS, categories=_categories())
+    kept = forms.filter_form_for(QueryDict(query), years=YEARS, categories=_categories())
+    assert kept is first
+    assert kept.filters() == fresh.filters()
+    assert kept.errors == fresh.errors
+    assert error_items(kept) == error_items(fresh)
+    assert tag.render_filter_form(kept, True) == tag.render_filter_form(fresh, True)
+
+
+@pytest.mark.usefixtures("no_forms_kept")
+def test_other_choices_or_values_get_another_form() -> None:
+    base = forms.filter_form_for(QueryDict("year=2023"), years=YEARS, categories=_categories())
+    renamed = forms.filter_form_for(
+        QueryDict("year=2023"), years=YEARS, categories=_categories("Cybercrime")
+    )
+    newer = forms.filter_form_for(
+        QueryDict("year=2023"), years=[2025, *YEARS], categories=_categories()
+    )
+    repeated = forms.filter_form_for(
+        QueryDict("year=2023&year=2024"), years=YEARS, categories=_categories()
+    )
+    assert len({id(base), id(renamed), id(newer), id(repeated)}) == 4
+    assert ("cyber", "Cybercrime") in renamed.fields["category"].choices  # type: ignore[attr-defined]
+    assert ("2025", "2025") in newer.fields["year"].widget.choices
+    assert repeated.filters().year == 2024  # the last value, as a fresh form reads it
+    assert repeated.filters() == _form("year=2023&year=2024").filters()
+
+
+@pytest.mark.usefixtures("no_forms_kept")
+def test_kept_forms_are_bounded() -> None:
+    for n in range(forms.FILTER_FORMS_KEPT + 5):
+        forms.filter_form_for(QueryDict(f"q=w{n}"), years=YEARS, categories=_categories())
+    assert len(forms._kept_filter_forms) == forms.FILTER_FORMS_KEPT
