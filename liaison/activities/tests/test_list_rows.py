@@ -4,10 +4,13 @@ each shortcut is compared here with what it replaces."""
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse, set_script_prefix
+from django_countries.fields import Country
 
 from liaison.accounts.models import Agency
 from liaison.activities import selectors
-from liaison.activities.models import Activity, Direction
+from liaison.activities.models import Activity, Direction, Location
+from liaison.activities.schemas import LocationOut, activity_api_url
 from liaison.activities.templatetags.activity_rows import _STATUS_LABELS
 from liaison.activities.tests.factories import ActivityFactory, LocationFactory
 from liaison.activities.views import short_direction
@@ -53,3 +56,19 @@ def test_the_rows_direction_is_the_short_form_of_get_direction_display(
     shown = Activity(direction=direction).get_direction_display().split(" (")[0]
     assert short_direction(direction.value) == shown
     assert "(" not in shown
+
+
+@pytest.mark.parametrize("pk", [1, 7, 10, 111, 2_000_001, 2**40])
+@pytest.mark.parametrize("script_prefix", ["/", "/liaison/"])
+def test_the_api_rows_url_is_what_reverse_gives(pk: int, script_prefix: str) -> None:
+    try:
+        set_script_prefix(script_prefix)
+        assert activity_api_url(pk) == reverse("api:activity_detail", kwargs={"activity_id": pk})
+    finally:
+        set_script_prefix("/")
+
+
+@pytest.mark.parametrize("code", ["FR", "IL", "GB", "CI", "US"])
+def test_the_api_locations_country_name_is_the_country_fields_name(code: str) -> None:
+    location = Location(country=code, city="")
+    assert LocationOut.resolve_country_name(location) == str(Country(code).name)
