@@ -24,6 +24,7 @@ import shutil
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -107,6 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     for _ in range(args.rounds):
         for port in args.port:
             url = f"http://127.0.0.1:{port}{args.path}"
+            # One request alone first: a session's first request records it (a UserSession
+            # row), and concurrent first requests of one session race to insert it.
+            first = urllib.request.Request(url, headers={"Cookie": cookie})
+            with urllib.request.urlopen(first, timeout=60) as answer:  # noqa: S310 (our URL)
+                answer.read()
             wrk(url, cookie, clients=args.clients, duration=2)  # warm; connections opened
             procs = workers(port)
             pg = backends(procs)
