@@ -56,7 +56,7 @@ def listeners(port: int) -> list[int]:
 def workers(port: int) -> list[int]:
     # Every process holding the listening socket: the master and its forked workers.
     pids = listeners(port)
-    children = set()
+    children: set[int] = set()
     for pid in pids:
         out = run("pgrep", "-P", str(pid))
         children.update(int(p) for p in out.split())

@@ -268,7 +268,7 @@ class ActivityFilterForm(UswdsForm):
             self.is_bound,
             type(data).__name__,
             submitted,
-            tuple(cast(forms.ChoiceField, self.fields["category"]).choices),
+            tuple(cast(list[tuple[str, str]], self.fields["category"].choices)),  # type: ignore[attr-defined]
             tuple(cast(forms.Select, self.fields["year"].widget).choices),
         )
 
