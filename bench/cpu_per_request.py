@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--warm", type=int, default=3, help="seconds of load before each run")
     parser.add_argument("--user", default=BENCH_USERNAME)
     args = parser.parse_args(argv)
     bootstrap_django()
@@ -113,13 +114,19 @@ def main(argv: list[str] | None = None) -> int:
             first = urllib.request.Request(url, headers={"Cookie": cookie})
             with urllib.request.urlopen(first, timeout=60) as answer:  # noqa: S310 (our URL)
                 answer.read()
-            wrk(url, cookie, clients=args.clients, duration=2)  # warm; connections opened
+            # Warm: connections opened, templates loaded, first-request costs paid.
+            wrk(url, cookie, clients=args.clients, duration=args.warm)
             procs = workers(port)
             pg = backends(procs)
             before = [cpu_seconds(p) for p in procs], [cpu_seconds(p) for p in pg]
             started = time.monotonic()
             requests = wrk(url, cookie, clients=args.clients, duration=args.duration)
             elapsed = time.monotonic() - started
+            if not all(Path(f"/proc/{p}").exists() for p in (*procs, *pg)):
+                # A worker was restarted (gunicorn's timeout) or a connection reopened
+                # during the run: its CPU cannot be read, so the run does not count.
+                print(f"{port:>5} {args.path:<28} a worker or a backend went away; run not counted")
+                continue
             after = [cpu_seconds(p) for p in procs], [cpu_seconds(p) for p in pg]
             web = (sum(after[0]) - sum(before[0])) / requests * 1000
             db = (sum(after[1]) - sum(before[1])) / requests * 1000
