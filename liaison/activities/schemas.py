@@ -9,10 +9,11 @@ lists exactly the values the services accept.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from typing import Any, Literal
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from ninja import Field, Schema
 from pydantic import field_validator
 
@@ -27,6 +28,7 @@ from liaison.activities.selectors import (
 )
 from liaison.activities.services import ActivityInput, LocationInput, ParticipantInput
 from liaison.activities.workflow import Status
+from liaison.core.countries import country_name
 from liaison.core.schemas import Id, IsoDate, list_of, start_to_not_before_start_from
 from liaison.people.schemas import EmployeeRef, ExternalPersonRef, OrganisationRef
 
@@ -81,6 +83,20 @@ CategoryList = list_of(CategoryOut, "CategoryList")
 # --- activities: output ----------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=8)
+def _activity_api_url_parts(script_prefix: str) -> tuple[str, str]:
+    pattern = reverse("api:activity_detail", kwargs={"activity_id": 1})
+    prefix, suffix = pattern.rsplit("1", 1)
+    return prefix, suffix
+
+
+def activity_api_url(pk: int) -> str:
+    """``reverse("api:activity_detail", …)`` for ``pk``, from one reverse per process (a
+    list's 25 reverses were ~0.5 ms a request); the tests compare both."""
+    prefix, suffix = _activity_api_url_parts(get_script_prefix())
+    return f"{prefix}{int(pk)}{suffix}"
+
+
 class LocationOut(Schema):
     country: str = Field(description="ISO 3166-1 alpha-2 code.")
     country_name: str
@@ -92,7 +108,9 @@ class LocationOut(Schema):
 
     @staticmethod
     def resolve_country_name(obj: Any) -> str:
-        return str(obj.country.name)
+        # From the per-language table (core.countries): ``.name`` is a lazy translation
+        # that cost ~0.03 ms a location, a list's 30–50 locations on every request.
+        return country_name(obj.country.code)
 
 
 class ActivityItem(Schema):
@@ -120,7 +138,7 @@ class ActivityItem(Schema):
 
     @staticmethod
     def resolve_url(obj: Any) -> str:
-        return reverse("api:activity_detail", kwargs={"activity_id": obj.pk})
+        return activity_api_url(obj.pk)
 
 
 class ParticipantOut(Schema):

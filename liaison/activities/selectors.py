@@ -267,12 +267,13 @@ LIST_ROWS_DO_NOT_SHOW = ("search_text", "purpose", "justification", "not_on_reco
 
 
 def with_list_relations(
-    qs: QuerySet[Activity], *, agency: bool = True, category: bool = True
+    qs: QuerySet[Activity], *, agency: bool = True, category: bool = True, locations: bool = True
 ) -> QuerySet[Activity]:
     """What a list row shows: category, agency and locations, without N+1 queries. The
     pages' rows do not show the agency (``agency=False`` saves them a query); the API's
     rows name it. ``category=False`` is for a caller that already holds the categories
-    (the list page reads them for its filter) and attaches them with ``attach_categories``."""
+    (the list page reads them for its filter) and attaches them with ``attach_categories``;
+    ``locations=False`` for one that reads the places as values (``list_places``)."""
     # Prefetched rather than joined: the page query stays single-table, which keeps
     # SQLite's planner on the activity indexes (bench/README.md); neutral on PostgreSQL.
     today = timezone.localdate()
@@ -282,7 +283,11 @@ def with_list_relations(
         .prefetch_related(
             *(["category"] if category else []),
             *(["agency"] if agency else []),
-            Prefetch("locations", queryset=Location.objects.order_by("position", "id")),
+            *(
+                [Prefetch("locations", queryset=Location.objects.order_by(*LOCATION_ORDER))]
+                if locations
+                else []
+            ),
         )
         .annotate(
             flag_started_without_approval=models.ExpressionWrapper(
@@ -290,6 +295,27 @@ def with_list_relations(
             )
         )
     )
+
+
+# The order an activity's locations are shown in, everywhere.
+LOCATION_ORDER = ("position", "id")
+
+
+def list_places(activities: Iterable[Activity]) -> dict[int, list[tuple[str, str]]]:
+    """Each activity's locations as (city, country code), in ``LOCATION_ORDER``: what a
+    list row shows, read as plain values in one query. The same rows as the locations
+    prefetch, without building a ``Location`` per row and the prefetch's bookkeeping
+    (~1 ms of the list page; ``tests``: equal to the prefetch)."""
+    places: dict[int, list[tuple[str, str]]] = {activity.pk: [] for activity in activities}
+    if places:
+        rows = (
+            Location.objects.filter(activity_id__in=list(places))
+            .order_by(*LOCATION_ORDER)
+            .values_list("activity_id", "city", "country")
+        )
+        for activity_id, city, country in rows:
+            places[activity_id].append((city, str(country)))
+    return places
 
 
 def attach_categories(activities: Iterable[Activity], categories: Iterable[Category]) -> None:

@@ -49,12 +49,13 @@ from liaison.activities.forms import (
     apply_service_errors,
     employee_choice_label,
     external_person_choices,
+    filter_form_for,
     location_formset,
     location_initial,
     participant_formset,
     participant_initial,
 )
-from liaison.activities.models import Activity
+from liaison.activities.models import Activity, Direction
 from liaison.activities.printouts import activity_pdf_response
 from liaison.activities.workflow import find_transition
 from liaison.core.errors import Forbidden, InvalidTransition, NotFound
@@ -68,6 +69,13 @@ from liaison.people.access import (
     organisations_visible_to,
 )
 from liaison.people.selectors import employees_named
+
+# The table shows the short name ("Outbound"); the filter and detail, the long one.
+_SHORT_DIRECTIONS = {value: str(label).split(" (")[0] for value, label in Direction.choices}
+
+
+def short_direction(value: str) -> str:
+    return _SHORT_DIRECTIONS.get(value, value)
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -108,23 +116,26 @@ def activity_list(request: HtmxHttpRequest) -> HttpResponse:
     # One read of the category vocabulary serves the filter (active ones) and the rows
     # (any, retired ones too) instead of a query for each.
     categories = list(selectors.category_list())
-    form = ActivityFilterForm(
+    form = filter_form_for(
         request.GET,
         years=selectors.year_range(user=request.user),
         categories=[c for c in categories if c.active],
     )
     filters = form.filters()
     queryset = selectors.with_list_relations(
-        selectors.activity_list(user=request.user, filters=filters), agency=False, category=False
+        selectors.activity_list(user=request.user, filters=filters),
+        agency=False,
+        category=False,
+        locations=False,
     )
     page = paginate(queryset, page=_page_number(request))
     selectors.attach_categories(page.items, categories)
+    places = selectors.list_places(page.items)
     context = {
         "nav": "activities",
         "form": form,
         "page": page,
-        # The table shows the short name ("Outbound"); the filter and detail, the long one.
-        "rows": [(a, a.get_direction_display().split(" (")[0]) for a in page.items],
+        "rows": [(a, short_direction(a.direction), places[a.pk]) for a in page.items],
         "filters_applied": not filters.is_empty(),
         "subjects": _filter_subjects(request, form),
         "filter_errors": error_items(form),
