@@ -862,7 +862,14 @@ def user_session_touch(
     updated = UserSession.objects.filter(session_key=session_key, user=user).update(**defaults)
     if not updated:
         UserSession.objects.filter(session_key=session_key).delete()
-        UserSession.objects.create(session_key=session_key, started_at=now, **defaults)
+        try:
+            with transaction.atomic():
+                UserSession.objects.create(session_key=session_key, started_at=now, **defaults)
+        except IntegrityError:
+            # A concurrent first request of the same new session created the row first
+            # (a browser opens a page and its htmx requests at once): it is this session's
+            # row, so record the activity on it instead of answering 500.
+            UserSession.objects.filter(session_key=session_key, user=user).update(**defaults)
     if started:
         # Sweep the user's sessions that ended by themselves (idle lock, lifetime).
         idle_since = now - dt.timedelta(minutes=settings.SESSION_IDLE_MINUTES)

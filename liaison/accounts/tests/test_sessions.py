@@ -5,6 +5,7 @@ page says so."""
 
 from __future__ import annotations
 
+import pytest
 from django.test import Client
 from django.urls import reverse
 
@@ -110,3 +111,41 @@ def test_the_admin_action_signs_a_user_out_everywhere(clerk: User) -> None:
     )
     assert response.status_code == 302
     assert not works(laptop)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_first_requests_of_a_new_session_at_once_record_one_row() -> None:
+    """A browser sends a page's first request and its htmx requests together: both find no
+    row for the new session and both create it. The loser used to answer 500 (duplicate
+    key); it now records the activity on the winner's row. PostgreSQL only (SQLite's test
+    database is one in-memory connection per thread)."""
+    import threading
+
+    from django.db import connection, connections
+
+    from liaison.accounts.services import user_session_touch
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite serialises writers with its database lock")
+    user = UserFactory.create(username="racer")
+    errors: list[BaseException] = []
+
+    def first_request(barrier: threading.Barrier, key: str) -> None:
+        try:
+            barrier.wait()
+            user_session_touch(user=user, session_key=key, client=None, started=True)
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    for round_ in range(10):
+        barrier = threading.Barrier(2)
+        key = f"race-{round_:02d}".ljust(32, "x")
+        threads = [threading.Thread(target=first_request, args=(barrier, key)) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert UserSession.objects.filter(session_key=key, user=user).count() == 1
+    assert errors == []
