@@ -50,6 +50,7 @@ from liaison.core.audit import delete_audited, save_audited, save_audited_with_m
 from liaison.core.countries import ISO_ALPHA2, not_a_code
 from liaison.core.errors import Forbidden, InvalidTransition
 from liaison.people.models import Employee, ExternalPerson, Organisation
+from liaison.people.selectors import former_employees_of
 from liaison.people.services import organisation_update
 
 
@@ -191,7 +192,7 @@ def organisation_edit(*, actor: Any, organisation: Organisation, **changes: Any)
 
 
 def _people_for(
-    *, actor: Any, agency: Agency, instance: Activity
+    *, actor: Any, agency: Agency, instance: Activity, former: bool = False
 ) -> tuple[QuerySet[Employee], QuerySet[ExternalPerson]]:
     """The people ``actor`` may name as participants of ``instance``: those of its agency
     the actor may see (``employees_visible_to`` / ``external_persons_visible_to``), plus
@@ -202,6 +203,10 @@ def _people_for(
     employees = employee_choices_for(
         user=actor, agency_ids=[agency.pk], activity=instance if instance.pk else None
     )
+    if former:
+        # An imported record of the agency's past may name someone who worked here then
+        # and has since moved to another agency: the same person, not a new one (ADR 0028).
+        employees = employees | former_employees_of(agency.pk)
     externals = external_person_choices_for(
         user=actor, agency_id=agency.pk, activity=instance if instance.pk else None
     )
@@ -215,6 +220,7 @@ def _validate(
     data: ActivityInput,
     instance: Activity,
     errors: dict[str, list[str]],
+    former: bool = False,
 ) -> tuple[list[Location], list[Participation]]:
     """Fill ``instance`` from ``data`` and check every part; record problems in ``errors``
     keyed by field (``locations[2].country`` for a row) and return unsaved children.
@@ -291,7 +297,7 @@ def _validate(
     # Serial numbers are unique only within an agency, so they resolve within this one.
     serials = {p.serial_number.strip() for p in data.participants if p.serial_number.strip()}
     may_name_employees, may_name_externals = _people_for(
-        actor=actor, agency=agency, instance=instance
+        actor=actor, agency=agency, instance=instance, former=former
     )
     by_serial = dict(
         may_name_employees.filter(serial_number__in=serials).values_list("serial_number", "pk")
@@ -601,7 +607,7 @@ def activity_import(
         not_on_record=[key for key in NOT_ON_RECORD_STEPS if key in steps],
     )
     locations, participations = _validate(
-        actor=actor, agency=agency, data=data, instance=activity, errors=errors
+        actor=actor, agency=agency, data=data, instance=activity, errors=errors, former=True
     )
     if errors:
         raise ValidationError(errors)
@@ -657,7 +663,12 @@ def activity_import_update(
     touched = summary_touched([activity.pk])
     itinerary_before = itinerary_of(activity)
     locations, participations = _validate(
-        actor=actor, agency=activity.agency, data=data, instance=activity, errors=errors
+        actor=actor,
+        agency=activity.agency,
+        data=data,
+        instance=activity,
+        errors=errors,
+        former=True,
     )
     if errors:
         raise ValidationError(errors)

@@ -14,9 +14,9 @@ from liaison.accounts.models import Agency
 from liaison.activities.schemas import ActivityFilterParams
 from liaison.core.errors import Forbidden, NotFound
 from liaison.core.schemas import Id, errors
-from liaison.exchange import services
+from liaison.exchange import review, services
 from liaison.exchange.access import access_batch, import_agencies
-from liaison.exchange.schemas import ImportBatchOut
+from liaison.exchange.schemas import ImportBatchOut, MatchOut, ResolutionsIn
 from liaison.exchange.selectors import activity_export_rows
 from liaison.exchange.views import XLSX, export_response, start
 
@@ -149,3 +149,29 @@ def run_import(request: HttpRequest, batch_id: int) -> Any:
 def cancel_import(request: HttpRequest, batch_id: int) -> Any:
     batch = access_batch(request.user, batch_id)
     return services.import_batch_cancel(actor=request.user, batch=batch)
+
+
+@router.get(
+    "/imports/{batch_id}/matches",
+    response={200: list[MatchOut], **errors(404)},
+    operation_id="import_matches",
+    summary="The ambiguous participant names of an import's last check, with their "
+    "candidates (the review step)",
+)
+def list_matches(request: HttpRequest, batch_id: int) -> Any:
+    batch = access_batch(request.user, batch_id)
+    return review.pending_matches(user=request.user, batch=batch)
+
+
+@router.post(
+    "/imports/{batch_id}/matches",
+    response={200: ImportBatchOut, **errors(403, 404, 422)},
+    operation_id="import_resolve",
+    summary="Say who each ambiguous participant is (or none of them); the file is checked "
+    "again with the answers",
+)
+def resolve_matches(request: HttpRequest, batch_id: int, body: ResolutionsIn) -> Any:
+    batch = access_batch(request.user, batch_id)
+    choices = [review.Choice(r.row, r.participant, r.employee_id) for r in body.resolutions]
+    batch = review.import_batch_resolve(actor=request.user, batch=batch, choices=choices)
+    return start(actor=request.user, batch=batch)

@@ -27,9 +27,9 @@ from liaison.core.errors import Forbidden, validation_messages
 from liaison.core.forms import error_items
 from liaison.core.tabular import csv_lines, json_chunks, xlsx_bytes
 from liaison.core.views import domain_errors_as_http
-from liaison.exchange import progress, services, tasks
+from liaison.exchange import progress, review, services, tasks
 from liaison.exchange.access import access_batch, import_agencies
-from liaison.exchange.forms import UploadForm
+from liaison.exchange.forms import MatchForm, UploadForm
 from liaison.exchange.models import BatchStatus, ImportBatch
 from liaison.exchange.selectors import activity_export_rows, batch_list
 from liaison.exchange.spec import ACTIVITIES
@@ -242,3 +242,36 @@ def errors_csv(batch: ImportBatch) -> HttpResponse:
 @require_GET
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     return errors_csv(access_batch(request.user, pk))
+
+
+@login_required
+@domain_errors_as_http
+@require_http_methods(["GET", "POST"])
+def import_matches(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review step (ADR 0028): who each ambiguous participant name means. Saving the
+    answers checks the file again with them."""
+    batch = access_batch(request.user, pk)
+    matches = review.pending_matches(user=request.user, batch=batch)
+    form = MatchForm(request.POST if request.method == "POST" else None, matches=matches)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = review.import_batch_resolve(
+                actor=request.user, batch=batch, choices=form.choices()
+            )
+        except ValidationError as exc:
+            for ms in validation_messages(exc).values():
+                for m in ms:
+                    form.add_error(None, m)
+        else:
+            start(actor=request.user, batch=batch)
+            messages.info(request, "Your answers are saved; the file has been checked again.")
+            return redirect("exchange:import_detail", pk=batch.pk)
+    context = {
+        "nav": "activities",
+        "batch": batch,
+        "form": form,
+        "matches": matches,
+        "resolvable": batch.status in review.RESOLVABLE,
+        "errors": error_items(form) if form.is_bound else [],
+    }
+    return render(request, "exchange/import_matches.html", context)
