@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from ninja import File, Form, Query, Router
 from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
@@ -18,7 +19,7 @@ from liaison.exchange import review, services
 from liaison.exchange.access import access_batch, import_agencies
 from liaison.exchange.schemas import ImportBatchOut, MatchOut, ResolutionsIn
 from liaison.exchange.selectors import activity_export_rows
-from liaison.exchange.views import XLSX, export_response, start
+from liaison.exchange.views import XLSX, activities_file, start
 
 router = Router(tags=["exchange"])
 
@@ -36,11 +37,9 @@ def _file(content_type: str, description: str) -> dict[str, Any]:
     }
 
 
-def _export(
-    request: HttpRequest, params: ActivityFilterParams, fmt: str
-) -> HttpResponse | StreamingHttpResponse:
+def _export(request: HttpRequest, params: ActivityFilterParams, fmt: str) -> HttpResponseBase:
     rows = activity_export_rows(user=request.user, filters=params.to_filters())
-    return export_response(fmt, rows, name="activities")
+    return activities_file(fmt, rows)
 
 
 @router.get(
@@ -50,9 +49,7 @@ def _export(
     openapi_extra={"responses": {200: _file("text/csv", "The activities, one row each.")}},
     summary="The activity list as CSV (the list's filters; streamed; the import's columns)",
 )
-def export_csv(
-    request: HttpRequest, params: Query[ActivityFilterParams]
-) -> HttpResponse | StreamingHttpResponse:
+def export_csv(request: HttpRequest, params: Query[ActivityFilterParams]) -> HttpResponseBase:
     return _export(request, params, "csv")
 
 
@@ -63,9 +60,7 @@ def export_csv(
     openapi_extra={"responses": {200: _file(XLSX, "The activities as one worksheet.")}},
     summary="The activity list as XLSX (the list's filters; the import's columns)",
 )
-def export_xlsx(
-    request: HttpRequest, params: Query[ActivityFilterParams]
-) -> HttpResponse | StreamingHttpResponse:
+def export_xlsx(request: HttpRequest, params: Query[ActivityFilterParams]) -> HttpResponseBase:
     return _export(request, params, "xlsx")
 
 
@@ -85,9 +80,7 @@ def export_xlsx(
     },
     summary="The activity list as JSON (the list's filters; streamed)",
 )
-def export_json(
-    request: HttpRequest, params: Query[ActivityFilterParams]
-) -> HttpResponse | StreamingHttpResponse:
+def export_json(request: HttpRequest, params: Query[ActivityFilterParams]) -> HttpResponseBase:
     return _export(request, params, "json")
 
 

@@ -47,6 +47,7 @@ def _checked(dept: Any, participants: str = PARK) -> ImportBatch:
 
 
 def _serial(pk: int | None) -> str:
+    assert pk is not None
     return Employee.objects.get(pk=pk).serial_number
 
 
