@@ -57,7 +57,7 @@ def test_a_file_with_problems_shows_them_and_offers_them_as_csv() -> None:
     # The one file writer every export uses (core.downloads): its headers, streamed.
     assert download["Cache-Control"] == "private, no-store"
     assert f'filename="import-{batch.pk}-problems-' in download["Content-Disposition"]
-    problems = b"".join(download.streaming_content).decode()
+    problems = b"".join(download.streaming_content).decode()  # type: ignore[attr-defined]
     assert problems.splitlines()[0] == "row,column,value,problem"
     assert problems.splitlines()[1].startswith("3,kind,picnic,")
     # A refused file cannot be imported.
@@ -158,4 +158,3 @@ def test_the_api_uploads_checks_imports_and_reports() -> None:
     assert bad["problems"] == [
         {"row": 2, "column": "start_date", "value": "someday",
          "message": "Not a date: give it as YYYY-MM-DD."}]  # fmt: skip
-
