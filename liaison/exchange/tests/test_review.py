@@ -279,3 +279,22 @@ def test_a_serial_number_of_another_agency_finds_nobody() -> None:
     assert batch.status == BatchStatus.REFUSED
     assert "no employee or external person" in batch.errors[0]["message"]
     assert counts() == before
+
+
+def test_only_an_import_names_a_former_employee_a_new_activity_does_not() -> None:
+    from liaison.activities.services import ActivityInput, ParticipantInput, activity_create
+
+    dept = department()
+    county = AgencyFactory.create(name="County Sheriff", ori_code="CA0190000")
+    ana = Employee.objects.get(serial_number="1001", agency=dept.agency)
+    _move(ana, county, "S-12", dept.clerk)
+    data = ActivityInput(
+        title="Aviation Safety Seminar", direction="outbound", kind="conference",
+        category_id=None, category_slug="human-trafficking", purpose="Compare crew training.",
+        justification="", start_date=None, end_date=None,
+        participants=[ParticipantInput(employee_id=ana.pk)],
+    )  # fmt: skip
+    with pytest.raises(ValidationError) as caught:
+        activity_create(actor=dept.clerk, agency=dept.agency, data=data)
+    assert "participants[0].employee" in caught.value.message_dict
+    assert not Activity.objects.exists()
