@@ -133,7 +133,7 @@ def test_a_coordinator_says_who_an_ambiguous_name_is(
     expect(summary).to_be_focused()
     assert_no_axe_violations(page, "the review step with an error")
     group = page.get_by_role("group", name="Row 2, participant 1: who is “Chris Park”?")
-    group.get_by_label("serial number 1004", exact=False).check()
+    group.locator("label", has_text="serial number 1004").click()  # USWDS hides the input
     page.get_by_role("button", name="Save and check again").click()
     expect(page.get_by_test_id("batch-status")).to_have_text("Checked: ready to import")
     page.get_by_role("button", name="Import 1 record").click()
