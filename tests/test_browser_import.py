@@ -99,3 +99,45 @@ def test_a_coordinator_fixes_a_file_imports_it_and_finds_the_records(
         "Key in the source: Training unit log (Excel) T-2"
     )
     assert Activity.objects.count() == 2
+
+
+def test_a_coordinator_says_who_an_ambiguous_name_is(
+    page: Any, live_server: Any, transactional_db: None
+) -> None:
+    """The review step (ADR 0028): a name two employees share is asked about on its own
+    page — a fieldset per name, radio buttons, the error summary — and the answer is
+    applied by the next check and the import."""
+    from playwright.sync_api import expect
+
+    department()
+    server = live_server.url
+    content = csv_bytes(
+        [row(participants=" | Chris Park | Officer |  |  | attendee", funding="", reports="")]
+    )
+    page.goto(f"{server}/accounts/login/")
+    page.get_by_label("Username").fill("clerk")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(f"{server}/exchange/imports/")
+    page.locator("#id_file").set_input_files(
+        {"name": "travel-log.csv", "mimeType": "text/csv", "buffer": content}
+    )
+    page.get_by_role("button", name="Upload and check").click()
+    expect(page.get_by_test_id("batch-status")).to_have_text("Checked: errors to fix")
+    page.get_by_role("link", name="Say who is who").click()
+    assert_no_axe_violations(page, "the review step")
+    # Nothing chosen: the error summary says which question, and takes the focus.
+    page.get_by_role("button", name="Save and check again").click()
+    summary = page.locator("#error-summary")
+    expect(summary).to_contain_text("Choose who “Chris Park” in row 2 is.")
+    expect(summary).to_be_focused()
+    assert_no_axe_violations(page, "the review step with an error")
+    group = page.get_by_role("group", name="Row 2, participant 1: who is “Chris Park”?")
+    group.locator("label", has_text="serial number 1004").click()  # USWDS hides the input
+    page.get_by_role("button", name="Save and check again").click()
+    expect(page.get_by_test_id("batch-status")).to_have_text("Checked: ready to import")
+    page.get_by_role("button", name="Import 1 record").click()
+    expect(page.get_by_test_id("batch-status")).to_have_text("Imported")
+    participation = Activity.objects.get().participations.get()
+    assert participation.employee is not None
+    assert participation.employee.serial_number == "1004"

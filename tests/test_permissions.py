@@ -1246,6 +1246,22 @@ ACTIONS = [
         reset=lambda w: forget_imports(),
     ),
     Action(
+        "say who an ambiguous participant of an import is (the review step)",
+        lambda c, w: c.post(
+            f"/exchange/imports/{ambiguous_batch(w).pk}/matches/",
+            {"match-2-1": str(a_park(w))},
+        ),
+        lambda c, w: c.post(
+            f"/api/v1/imports/{ambiguous_batch(w).pk}/matches",
+            {"resolutions": [{"row": 2, "participant": 1, "employee_id": a_park(w)}]},
+            content_type="application/json",
+        ),
+        # Another agency's coordinator cannot see the batch at all.
+        only({"coordinator"}),
+        changed=lambda w: resolutions_stored(),
+        reset=lambda w: forget_imports(),
+    ),
+    Action(
         "see the oversight summary",
         lambda c, w: c.get("/oversight/"),
         lambda c, w: c.get("/api/v1/oversight/summary"),
@@ -1347,6 +1363,21 @@ ACTIONS = [
         changed=other_session_ended,
     ),
     # --- exports of the lists (the list's own rule) and printable records (the page's) ---
+    Action(
+        "export the activity list (CSV)",
+        lambda c, w: c.get("/exchange/activities.csv"),
+        lambda c, w: c.get("/api/v1/exports/activities/csv"),
+        # The list's own rule: an employee's file holds only their own activities.
+        {**only(REPORT_READERS, outsider=NONE_OF_OURS), "employee": NONE_OF_OURS},
+        shows=lambda w: w.submitted.title,
+    ),
+    Action(
+        "export own activities (CSV)",
+        lambda c, w: c.get("/exchange/activities.csv"),
+        lambda c, w: c.get("/api/v1/exports/activities/csv"),
+        only(set(PERSONAS) - {"outsider"}, outsider=NONE_OF_OURS),
+        shows=lambda w: w.draft.title,
+    ),
     Action(
         "export the employee list (CSV)",
         lambda c, w: csv_export(c, "/people/employees/export/"),
@@ -1475,9 +1506,46 @@ def import_through(client: Client, url: str, *, page: bool) -> Any:
     return client.post(f"/api/v1/imports/{batch.pk}/import")
 
 
-def forget_imports() -> None:
-    from liaison.exchange.models import ImportBatch, ImportedRecord
+def ambiguous_batch(world: World) -> Any:
+    """A file the coordinator uploaded whose only participant, "Chris Park", two employees
+    of the agency are named: checked, refused, waiting for the review step (ADR 0028)."""
+    from liaison.exchange.models import ImportBatch
+    from liaison.exchange.services import import_batch_check, import_batch_create
+    from liaison.exchange.tests.helpers import csv_bytes, row
 
+    batch = ImportBatch.objects.exclude(ambiguous=[]).order_by("-id").first()
+    if batch is not None:
+        return batch
+    if not Employee.objects.filter(last_name="Park").exists():
+        for serial in ("31", "32"):
+            EmployeeFactory.create(
+                agency=world.agency, serial_number=serial, first_name="Chris", last_name="Park"
+            )
+    content = csv_bytes([row(title=IMPORTED_TITLE, category="aviation", locations="PL:Warsaw",
+                             participants=" | Chris Park |  |  |  | attendee", funding="",
+                             approvals="", reports="", host_organisation="")])  # fmt: skip
+    coordinator = world.users["coordinator"]
+    batch = import_batch_create(
+        actor=coordinator, agency=world.agency, file_name="legacy.csv", content=content
+    )
+    return import_batch_check(actor=coordinator, batch=batch)
+
+
+def a_park(world: World) -> int:
+    ambiguous_batch(world)
+    return Employee.objects.filter(last_name="Park").order_by("serial_number").first().pk  # type: ignore[union-attr]
+
+
+def resolutions_stored() -> bool:
+    from liaison.exchange.models import MatchResolution
+
+    return MatchResolution.objects.exists()
+
+
+def forget_imports() -> None:
+    from liaison.exchange.models import ImportBatch, ImportedRecord, MatchResolution
+
+    MatchResolution.objects.all().delete()
     ImportedRecord.objects.all().delete()
     Activity.objects.filter(title=IMPORTED_TITLE).delete()
     ImportBatch.objects.all().delete()

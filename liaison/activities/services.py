@@ -52,6 +52,7 @@ from liaison.core.audit import delete_audited, save_audited, save_audited_with_m
 from liaison.core.countries import ISO_ALPHA2, not_a_code
 from liaison.core.errors import Forbidden, InvalidTransition
 from liaison.people.models import Employee, ExternalPerson, Organisation
+from liaison.people.selectors import former_employees_of
 from liaison.people.services import organisation_update
 
 
@@ -193,7 +194,7 @@ def organisation_edit(*, actor: Any, organisation: Organisation, **changes: Any)
 
 
 def _people_for(
-    *, actor: Any, agency: Agency, instance: Activity
+    *, actor: Any, agency: Agency, instance: Activity, former: bool = False
 ) -> tuple[QuerySet[Employee], QuerySet[ExternalPerson]]:
     """The people ``actor`` may name as participants of ``instance``: those of its agency
     the actor may see (``employees_visible_to`` / ``external_persons_visible_to``), plus
@@ -204,6 +205,10 @@ def _people_for(
     employees = employee_choices_for(
         user=actor, agency_ids=[agency.pk], activity=instance if instance.pk else None
     )
+    if former:
+        # An imported record of the agency's past may name someone who worked here then
+        # and has since moved to another agency: the same person, not a new one (ADR 0028).
+        employees = employees | former_employees_of(agency.pk)
     externals = external_person_choices_for(
         user=actor, agency_id=agency.pk, activity=instance if instance.pk else None
     )
@@ -227,7 +232,13 @@ class ActivityLookups:
 
     @classmethod
     def for_input(
-        cls, *, actor: Any, agency: Agency, data: ActivityInput, instance: Activity
+        cls,
+        *,
+        actor: Any,
+        agency: Agency,
+        data: ActivityInput,
+        instance: Activity,
+        former: bool = False,
     ) -> ActivityLookups:
         categories = []
         if data.category_id:
@@ -242,10 +253,14 @@ class ActivityLookups:
         )
         serials = {p.serial_number.strip() for p in data.participants if p.serial_number.strip()}
         may_name_employees, may_name_externals = _people_for(
-            actor=actor, agency=agency, instance=instance
+            actor=actor, agency=agency, instance=instance, former=former
         )
+        # A serial number is the agency's own: a former employee's is that of another
+        # agency now, so it names no one here (the import resolves them by id, ADR 0028).
         by_serial = dict(
-            may_name_employees.filter(serial_number__in=serials).values_list("serial_number", "pk")
+            may_name_employees.filter(serial_number__in=serials, agency_id=agency.pk).values_list(
+                "serial_number", "pk"
+            )
         )
         employee_ids = [p.employee_id for p in data.participants if p.employee_id]
         external_ids = [p.external_person_id for p in data.participants if p.external_person_id]
@@ -263,17 +278,20 @@ class ActivityLookups:
         )
 
     @classmethod
-    def for_agency(cls, *, actor: Any, agency: Agency) -> ActivityLookups:
+    def for_agency(cls, *, actor: Any, agency: Agency, former: bool = False) -> ActivityLookups:
         """Everything a new activity of ``agency`` may name, for ``actor``: a handful of
-        queries, whatever the number of activities checked against it."""
+        queries, whatever the number of activities checked against it. ``former``: also
+        the agency's former employees (an import of its past, ADR 0028)."""
         categories = list(Category.objects.all())
         may_name_employees, may_name_externals = _people_for(
-            actor=actor, agency=agency, instance=Activity()
+            actor=actor, agency=agency, instance=Activity(), former=former
         )
         by_serial: dict[str, int] = {}
         employee_ids: set[int] = set()
-        for pk, serial in may_name_employees.order_by().values_list("pk", "serial_number"):
-            by_serial[serial] = pk
+        rows = may_name_employees.order_by().values_list("pk", "serial_number", "agency_id")
+        for pk, serial, agency_id in rows:
+            if agency_id == agency.pk:  # a former employee's serial is another agency's now
+                by_serial[serial] = pk
             employee_ids.add(pk)
         return cls(
             categories_by_id={c.pk: c for c in categories},
@@ -300,6 +318,7 @@ def _validate(
     instance: Activity,
     errors: dict[str, list[str]],
     lookups: ActivityLookups | None = None,
+    former: bool = False,
 ) -> tuple[list[Location], list[Participation]]:
     """Fill ``instance`` from ``data`` and check every part; record problems in ``errors``
     keyed by field (``locations[2].country`` for a row) and return unsaved children.
@@ -308,7 +327,7 @@ def _validate(
     ``lookups`` is given: the bulk import runs it for every row."""
     if lookups is None:
         lookups = ActivityLookups.for_input(
-            actor=actor, agency=agency, data=data, instance=instance
+            actor=actor, agency=agency, data=data, instance=instance, former=former
         )
     instance.agency = agency
     instance.title = data.title.strip()
@@ -733,7 +752,13 @@ def activity_import_prepare(
         not_on_record=[key for key in NOT_ON_RECORD_STEPS if key in steps],
     )
     locations, participations = _validate(
-        actor=actor, agency=agency, data=data, instance=activity, errors=errors, lookups=lookups
+        actor=actor,
+        agency=agency,
+        data=data,
+        instance=activity,
+        errors=errors,
+        lookups=lookups,
+        former=True,
     )
     if errors:
         raise ValidationError(errors)
@@ -881,7 +906,12 @@ def activity_import_update(
     touched = summary_touched([activity.pk])
     itinerary_before = itinerary_of(activity)
     locations, participations = _validate(
-        actor=actor, agency=activity.agency, data=data, instance=activity, errors=errors
+        actor=actor,
+        agency=activity.agency,
+        data=data,
+        instance=activity,
+        errors=errors,
+        former=True,
     )
     if errors:
         raise ValidationError(errors)

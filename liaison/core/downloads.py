@@ -21,7 +21,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, Strea
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 
-from liaison.core.tabular import ExportSpec, csv_lines, json_chunks, xlsx_bytes
+from liaison.core.tabular import ExportSpec, csv_lines, csv_value_batches, json_chunks, xlsx_bytes
 
 ExportFormat = Literal["csv", "xlsx", "json"]
 FORMATS: dict[str, str] = {
@@ -58,13 +58,23 @@ def file_name(spec: ExportSpec, fmt: str) -> str:
     return f"{spec.name}-{timezone.localdate().isoformat()}.{fmt}"
 
 
-def export_response(spec: ExportSpec, rows: Iterable[Any], *, fmt: str) -> HttpResponseBase:
+def export_response(
+    spec: ExportSpec, rows: Iterable[Any], *, fmt: str, value_rows: bool = False
+) -> HttpResponseBase:
     """``rows`` (a queryset, not yet evaluated, or any iterable of row objects) as the
-    ``fmt`` file of ``spec``. Raises ``UnknownFormat`` before touching the rows."""
+    ``fmt`` file of ``spec``. Raises ``UnknownFormat`` before touching the rows.
+    ``value_rows``: each row already is its cells in ``spec.headers`` order (a values-based
+    selector, ADR 0027), so the CSV is written in batches of lines (``csv_value_batches``,
+    the same bytes)."""
     fmt = check_format(fmt)
     response: HttpResponseBase
     if fmt == "csv":
-        response = StreamingHttpResponse(csv_lines(spec, _rows(rows)), content_type=FORMATS[fmt])
+        lines = (
+            csv_value_batches(spec.headers, _rows(rows))
+            if value_rows
+            else csv_lines(spec, _rows(rows))
+        )
+        response = StreamingHttpResponse(lines, content_type=FORMATS[fmt])
     elif fmt == "json":
         response = StreamingHttpResponse(json_chunks(spec, _rows(rows)), content_type=FORMATS[fmt])
     else:

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest
+from django.http.response import HttpResponseBase
 from ninja import File, Form, Query, Router
 from ninja import Status as HttpStatus
 from ninja.files import UploadedFile
@@ -14,11 +15,11 @@ from liaison.accounts.models import Agency
 from liaison.activities.schemas import ActivityFilterParams
 from liaison.core.errors import Forbidden, NotFound
 from liaison.core.schemas import Id, errors
-from liaison.exchange import services
+from liaison.exchange import review, services
 from liaison.exchange.access import access_batch, import_agencies
-from liaison.exchange.schemas import ImportBatchOut
+from liaison.exchange.schemas import ImportBatchOut, MatchOut, ResolutionsIn
 from liaison.exchange.selectors import activity_export_rows
-from liaison.exchange.views import XLSX, export_response, start
+from liaison.exchange.views import XLSX, activities_file, start
 
 router = Router(tags=["exchange"])
 
@@ -36,11 +37,9 @@ def _file(content_type: str, description: str) -> dict[str, Any]:
     }
 
 
-def _export(
-    request: HttpRequest, params: ActivityFilterParams, fmt: str
-) -> HttpResponse | StreamingHttpResponse:
+def _export(request: HttpRequest, params: ActivityFilterParams, fmt: str) -> HttpResponseBase:
     rows = activity_export_rows(user=request.user, filters=params.to_filters())
-    return export_response(fmt, rows, name="activities")
+    return activities_file(fmt, rows)
 
 
 @router.get(
@@ -50,9 +49,7 @@ def _export(
     openapi_extra={"responses": {200: _file("text/csv", "The activities, one row each.")}},
     summary="The activity list as CSV (the list's filters; streamed; the import's columns)",
 )
-def export_csv(
-    request: HttpRequest, params: Query[ActivityFilterParams]
-) -> HttpResponse | StreamingHttpResponse:
+def export_csv(request: HttpRequest, params: Query[ActivityFilterParams]) -> HttpResponseBase:
     return _export(request, params, "csv")
 
 
@@ -63,9 +60,7 @@ def export_csv(
     openapi_extra={"responses": {200: _file(XLSX, "The activities as one worksheet.")}},
     summary="The activity list as XLSX (the list's filters; the import's columns)",
 )
-def export_xlsx(
-    request: HttpRequest, params: Query[ActivityFilterParams]
-) -> HttpResponse | StreamingHttpResponse:
+def export_xlsx(request: HttpRequest, params: Query[ActivityFilterParams]) -> HttpResponseBase:
     return _export(request, params, "xlsx")
 
 
@@ -85,9 +80,7 @@ def export_xlsx(
     },
     summary="The activity list as JSON (the list's filters; streamed)",
 )
-def export_json(
-    request: HttpRequest, params: Query[ActivityFilterParams]
-) -> HttpResponse | StreamingHttpResponse:
+def export_json(request: HttpRequest, params: Query[ActivityFilterParams]) -> HttpResponseBase:
     return _export(request, params, "json")
 
 
@@ -149,3 +142,29 @@ def run_import(request: HttpRequest, batch_id: int) -> Any:
 def cancel_import(request: HttpRequest, batch_id: int) -> Any:
     batch = access_batch(request.user, batch_id)
     return services.import_batch_cancel(actor=request.user, batch=batch)
+
+
+@router.get(
+    "/imports/{batch_id}/matches",
+    response={200: list[MatchOut], **errors(404)},
+    operation_id="import_matches",
+    summary="The ambiguous participant names of an import's last check, with their "
+    "candidates (the review step)",
+)
+def list_matches(request: HttpRequest, batch_id: int) -> Any:
+    batch = access_batch(request.user, batch_id)
+    return review.pending_matches(user=request.user, batch=batch)
+
+
+@router.post(
+    "/imports/{batch_id}/matches",
+    response={200: ImportBatchOut, **errors(403, 404, 422)},
+    operation_id="import_resolve",
+    summary="Say who each ambiguous participant is (or none of them); the file is checked "
+    "again with the answers",
+)
+def resolve_matches(request: HttpRequest, batch_id: int, body: ResolutionsIn) -> Any:
+    batch = access_batch(request.user, batch_id)
+    choices = [review.Choice(r.row, r.participant, r.employee_id) for r in body.resolutions]
+    batch = review.import_batch_resolve(actor=request.user, batch=batch, choices=choices)
+    return start(actor=request.user, batch=batch)

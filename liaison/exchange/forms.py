@@ -36,3 +36,46 @@ class UploadForm(UswdsForm):
 
     def clean_agency(self) -> Agency | None:
         return self.cleaned_data.get("agency") or self.only_agency
+
+
+class MatchForm(UswdsForm):
+    """The review step: one required radio group per ambiguous participant (a fieldset
+    whose legend names the row, the participant and the name), each candidate the reader
+    may see, and "none of these"."""
+
+    def __init__(self, *args: Any, matches: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.matches = matches
+        for match in matches:
+            choices = [
+                (
+                    str(c.id),
+                    f"{c.name} — serial number {c.serial_number}"
+                    + "".join(f", {part}" for part in (c.rank, c.unit) if part)
+                    + f" ({c.agency})",
+                )
+                for c in match.candidates
+            ]
+            choices.append(("none", "None of these (the row stays an error)"))
+            initial = None
+            if match.decided:
+                initial = str(match.employee_id) if match.employee_id else "none"
+            self.fields[match.key] = forms.ChoiceField(
+                label=f"Row {match.row}, participant {match.participant}: who is “{match.name}”?",
+                help_text=f"The file says: {match.value}",
+                choices=choices,
+                widget=forms.RadioSelect,
+                initial=initial,
+                error_messages={"required": f"Choose who “{match.name}” in row {match.row} is."},
+            )
+
+    def choices(self) -> list[Any]:
+        from liaison.exchange.review import Choice
+
+        result = []
+        for match in self.matches:
+            value = self.cleaned_data[match.key]
+            result.append(
+                Choice(match.row, match.participant, None if value == "none" else int(value))
+            )
+        return result

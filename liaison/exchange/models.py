@@ -63,9 +63,12 @@ class ImportBatch(models.Model):
     errors = models.JSONField(default=list, blank=True)
     # What each row would do or did: [row, action, source_system, source_id, title].
     plan = models.JSONField(default=list, blank=True)
+    # The participant names the last check could not settle (ADR 0028): {"row", "participant",
+    # "column", "value", "name", "candidates": [employee ids]}, for the review step.
+    ambiguous = models.JSONField(default=list, blank=True)
     checked_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords(excluded_fields=["content", "plan", "errors"])
+    history = HistoricalRecords(excluded_fields=["content", "plan", "errors", "ambiguous"])
 
     class Meta:
         ordering = ["-uploaded_at", "-id"]
@@ -116,3 +119,42 @@ class ImportedRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_system} {self.source_id} (row {self.row_number})"
+
+
+class MatchResolution(models.Model):
+    """The coordinator's answer for one ambiguous participant of a batch (the review step,
+    ADR 0028): which employee the name means, or none of them (``employee`` empty: the
+    row stays an error). The next check and the import apply it; the batch's file never
+    changes, so row + participant position name the same cell for good."""
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="resolutions")
+    row_number = models.PositiveIntegerField(help_text="The file's row (the header is row 1).")
+    participant = models.PositiveIntegerField(
+        help_text="The participant's position in the row's participants cell (from 1)."
+    )
+    value = models.CharField(max_length=500, help_text="The participant as the file writes it.")
+    employee = models.ForeignKey(
+        "people.Employee",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The employee chosen; empty: none of the candidates.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["batch", "row_number", "participant"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["batch", "row_number", "participant"], name="matchresolution_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        chosen = str(self.employee) if self.employee_id else "none of these"
+        return f"row {self.row_number}, participant {self.participant}: {chosen}"

@@ -71,3 +71,40 @@ class ImportBatchOut(Schema):
     @staticmethod
     def resolve_progress(obj: Any) -> dict[str, Any] | None:
         return progress.read(obj.token) if obj.running else None
+
+
+class CandidateOut(Schema):
+    id: int = Field(description="The employee's id: answer with it.")
+    serial_number: str
+    name: str
+    rank: str
+    unit: str
+    agency: str
+
+
+class MatchOut(Schema):
+    row: int = Field(description="The file's row (the header is row 1).")
+    participant: int = Field(description="The participant's position in the row's cell (from 1).")
+    column: str
+    value: str = Field(description="The participant as the file writes it.")
+    name: str
+    candidates: list[CandidateOut] = Field(
+        description="The employees of this name the caller may see."
+    )
+    decided: bool = Field(description="Whether an answer is stored for this name.")
+    employee_id: int | None = Field(
+        description="The answer stored: an employee id, or null for none of these."
+    )
+
+
+class ResolutionIn(Schema):
+    row: int
+    participant: int
+    employee_id: int | None = Field(
+        description="One of the match's candidates, or null for none of these (the row "
+        "stays an error)."
+    )
+
+
+class ResolutionsIn(Schema):
+    resolutions: list[ResolutionIn]

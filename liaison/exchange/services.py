@@ -110,6 +110,8 @@ class Outcome:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     plan: list[list[Any]] = field(default_factory=list)
+    # Participant names the review step must settle (ADR 0028).
+    ambiguous: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -244,15 +246,25 @@ def _organisation(
 @dataclass
 class _People:
     """The agency's employees and external persons, read once per file: the participant
-    matching rule (serial number, then name) runs in memory."""
+    matching rule (serial number, then name) runs in memory. It also carries the review
+    step (ADR 0028): ``resolutions`` are the coordinator's answers for ambiguous names,
+    keyed by (row, participant position); ``ambiguous`` collects the names still to
+    settle. Serial numbers include those the agency's former employees held here
+    (people who moved keep one identity, ``review.former_serials``)."""
 
     by_serial: dict[str, int]
     by_name: dict[str, list[tuple[int, str]]]
     externals: dict[str, list[int]]
+    resolutions: dict[tuple[int, int], int | None] = field(default_factory=dict)
+    ambiguous: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
-    def of(cls, agency: Agency) -> _People:
-        by_serial: dict[str, int] = {}
+    def of(
+        cls, agency: Agency, *, resolutions: dict[tuple[int, int], int | None] | None = None
+    ) -> _People:
+        from liaison.exchange.review import former_serials
+
+        by_serial: dict[str, int] = former_serials(agency)
         by_name: dict[str, list[tuple[int, str]]] = {}
         for pk, serial, first, last in Employee.objects.filter(agency=agency).values_list(
             "pk", "serial_number", "first_name", "last_name"
@@ -262,7 +274,7 @@ class _People:
         externals: dict[str, list[int]] = {}
         for pk, name in ExternalPerson.objects.filter(agency=agency).values_list("pk", "full_name"):
             externals.setdefault(_name_key(name), []).append(pk)
-        return cls(by_serial, by_name, externals)
+        return cls(by_serial, by_name, externals, dict(resolutions or {}))
 
 
 def _name_key(name: str) -> str:
@@ -290,11 +302,14 @@ def _participants(row: _Row, people: _People, agency: Agency) -> list[Participan
         if employee_id is None and name:
             named = people.by_name.get(_name_key(name), [])
             if len(named) > 1:
-                serials = ", ".join(sorted(s for _, s in named))
-                row.problem("participants", f"{where}: ambiguous — {len(named)} employees of "
-                            f"{agency.name} are named {name} (serial numbers {serials}); "
-                            "give the serial number to say which.", item)  # fmt: skip
-                continue
+                chosen = people.resolutions.get((row.number, index), 0)
+                if chosen and chosen in {pk for pk, _ in named}:
+                    named = [(chosen, "")]
+                else:
+                    from liaison.exchange.review import ambiguous_problem
+
+                    ambiguous_problem(row, people, agency, index, item, name, named, chosen)
+                    continue
             if named:
                 employee_id = named[0][0]
             else:
@@ -317,7 +332,8 @@ def _participants(row: _Row, people: _People, agency: Agency) -> list[Participan
                 name_at_time=name,
                 rank_at_time=values["rank"],
                 unit_at_time=values["unit"],
-                agency_at_time=values["agency"],
+                # A former employee (moved since) was of this agency at the time.
+                agency_at_time=values["agency"] or (agency.name if employee_id else ""),
             )
         )
     return result
@@ -844,10 +860,12 @@ def run_rows(
     here (unchanged or an update), goes through the services one by one in its own
     savepoint, as before — in the dry run too, rolled back with the transaction.
     ``bulk=False`` sends every new record that way (the tests compare the two paths)."""
+    from liaison.exchange.review import resolutions_for
+
     outcome = Outcome()
-    people = _People.of(agency)
+    people = _People.of(agency, resolutions=resolutions_for(batch))
     organisations = _Organisations.of()
-    lookups = ActivityLookups.for_agency(actor=actor, agency=agency)
+    lookups = ActivityLookups.for_agency(actor=actor, agency=agency, former=True)
     keys = _Keys(agency)
     seen: dict[tuple[str, str], int] = {}
     pending: list[_Pending] = []
@@ -934,6 +952,7 @@ def run_rows(
                 on_progress(done)
     flush()
     progress.report(batch.token, phase=phase, done=outcome.rows, total=total)
+    outcome.ambiguous = people.ambiguous
     return outcome
 
 
@@ -1056,6 +1075,7 @@ def _finish(batch: ImportBatch, outcome: Outcome, *, actor: Any) -> None:
     batch.unchanged = outcome.unchanged
     batch.errors = [p.as_dict() for p in outcome.problems]
     batch.plan = outcome.plan
+    batch.ambiguous = outcome.ambiguous
     batch.finished_at = timezone.now()
     save_audited(batch, actor=actor, validate=False, reason=batch.status)
 

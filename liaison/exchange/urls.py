@@ -12,6 +12,7 @@ urlpatterns = [
     path("imports/<int:pk>/", views.import_detail, name="import_detail"),
     path("imports/<int:pk>/progress/", views.import_progress, name="import_progress"),
     path("imports/<int:pk>/import/", views.import_confirm, name="import_confirm"),
+    path("imports/<int:pk>/matches/", views.import_matches, name="import_matches"),
     path("imports/<int:pk>/cancel/", views.import_cancel, name="import_cancel"),
     path("imports/<int:pk>/problems.csv", views.import_errors, name="import_errors"),
 ]

@@ -6,8 +6,6 @@ Thin by rule: parse, ask ``access`` / ``selectors`` / ``services``, render.
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from django.conf import settings
@@ -15,31 +13,38 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from liaison.accounts.models import Agency
 from liaison.activities import selectors as activity_selectors
 from liaison.activities.forms import ActivityFilterForm
+from liaison.core.downloads import FORMATS, export_response
 from liaison.core.errors import Forbidden, validation_messages
 from liaison.core.forms import error_items
-from liaison.core.tabular import csv_lines, csv_value_batches, json_chunks, xlsx_bytes
+from liaison.core.tabular import Column, ExportSpec
 from liaison.core.views import domain_errors_as_http
-from liaison.exchange import progress, services, tasks
+from liaison.exchange import progress, review, services, tasks
 from liaison.exchange.access import access_batch, import_agencies
-from liaison.exchange.forms import UploadForm
+from liaison.exchange.forms import MatchForm, UploadForm
 from liaison.exchange.models import BatchStatus, ImportBatch
 from liaison.exchange.selectors import activity_export_rows, batch_list
 from liaison.exchange.spec import ACTIVITIES
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX = FORMATS["xlsx"]
 PLAN_SHOWN = 200
-
-
-def _stamp() -> str:
-    return timezone.now().strftime("%Y%m%d-%H%M%S")
+# The template: the export's columns, no rows (its own file name).
+TEMPLATE = ExportSpec(
+    name="activities-template", title="Activities (template)", columns=ACTIVITIES.columns
+)
+PROBLEM_COLUMNS = [
+    Column("row", "The file's row (the header is row 1).", lambda e: e["row"]),
+    Column("column", "The column the problem is in.", lambda e: e["column"]),
+    Column("value", "The value the file gives.", lambda e: e["value"]),
+    Column("problem", "Why the row cannot be imported.", lambda e: e["message"]),
+]
 
 
 def _filters(request: HttpRequest) -> Any:
@@ -47,56 +52,41 @@ def _filters(request: HttpRequest) -> Any:
     return form.filters()
 
 
-def export_response(fmt: str, rows: Any, *, name: str) -> HttpResponse | StreamingHttpResponse:
-    """The one shape of an activity export, for the page and the API alike: ``rows`` are
-    rows of cell values (``selectors.activity_export_rows``); CSV streamed in batches of
-    lines, JSON row by row, XLSX written in constant-memory mode."""
-    file_name = f"{name}-{_stamp()}.{fmt}"
-    response: HttpResponse | StreamingHttpResponse
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            csv_value_batches(ACTIVITIES.headers, rows), content_type="text/csv"
-        )
-    elif fmt == "json":
-        response = StreamingHttpResponse(
-            json_chunks(ACTIVITIES, rows), content_type="application/json"
-        )
-    else:
-        response = HttpResponse(xlsx_bytes(ACTIVITIES, rows), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    return response
+def activities_file(fmt: str, rows: Any) -> HttpResponseBase:
+    """The activity export for the page and the API alike, through the one file writer
+    every export uses (``core.downloads``): CSV and JSON streamed row by row, XLSX in
+    constant-memory mode."""
+    return export_response(ACTIVITIES, rows, fmt=fmt, value_rows=True)
 
 
-def _export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
+def _export(request: HttpRequest, fmt: str) -> HttpResponseBase:
     rows = activity_export_rows(user=request.user, filters=_filters(request))
-    return export_response(fmt, rows, name="activities")
+    return activities_file(fmt, rows)
 
 
 @login_required
 @require_GET
-def export_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+def export_csv(request: HttpRequest) -> HttpResponseBase:
     return _export(request, "csv")
 
 
 @login_required
 @require_GET
-def export_xlsx(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+def export_xlsx(request: HttpRequest) -> HttpResponseBase:
     return _export(request, "xlsx")
 
 
 @login_required
 @require_GET
-def export_json(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+def export_json(request: HttpRequest) -> HttpResponseBase:
     return _export(request, "json")
 
 
 @login_required
 @require_GET
-def import_template(request: HttpRequest) -> HttpResponse:
+def import_template(request: HttpRequest) -> HttpResponseBase:
     """The header row, as CSV: every column the import reads (docs/import.md)."""
-    response = HttpResponse("".join(csv_lines(ACTIVITIES, [])), content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="activities-template.csv"'
-    return response
+    return export_response(TEMPLATE, [], fmt="csv")
 
 
 def _agencies(request: HttpRequest) -> Any:
@@ -227,21 +217,52 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("exchange:import_detail", pk=batch.pk)
 
 
-def errors_csv(batch: ImportBatch) -> HttpResponse:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(["row", "column", "value", "problem"])
-    from liaison.core.tabular import text_cell
-
-    for e in batch.errors or []:
-        writer.writerow([e["row"], e["column"], text_cell(e["value"]), text_cell(e["message"])])
-    response = HttpResponse(out.getvalue(), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="import-{batch.pk}-problems.csv"'
-    return response
+def errors_csv(batch: ImportBatch) -> HttpResponseBase:
+    """A batch's problems as CSV (row, column, value, problem), through the one file
+    writer every export uses."""
+    spec = ExportSpec(
+        name=f"import-{batch.pk}-problems",
+        title="Import problems",
+        columns=PROBLEM_COLUMNS,
+    )
+    return export_response(spec, batch.errors or [], fmt="csv")
 
 
 @login_required
 @domain_errors_as_http
 @require_GET
-def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+def import_errors(request: HttpRequest, pk: int) -> HttpResponseBase:
     return errors_csv(access_batch(request.user, pk))
+
+
+@login_required
+@domain_errors_as_http
+@require_http_methods(["GET", "POST"])
+def import_matches(request: HttpRequest, pk: int) -> HttpResponse:
+    """The review step (ADR 0028): who each ambiguous participant name means. Saving the
+    answers checks the file again with them."""
+    batch = access_batch(request.user, pk)
+    matches = review.pending_matches(user=request.user, batch=batch)
+    form = MatchForm(request.POST if request.method == "POST" else None, matches=matches)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = review.import_batch_resolve(
+                actor=request.user, batch=batch, choices=form.choices()
+            )
+        except ValidationError as exc:
+            for ms in validation_messages(exc).values():
+                for m in ms:
+                    form.add_error(None, m)
+        else:
+            start(actor=request.user, batch=batch)
+            messages.info(request, "Your answers are saved; the file has been checked again.")
+            return redirect("exchange:import_detail", pk=batch.pk)
+    context = {
+        "nav": "activities",
+        "batch": batch,
+        "form": form,
+        "matches": matches,
+        "resolvable": batch.status in review.RESOLVABLE,
+        "errors": error_items(form) if form.is_bound else [],
+    }
+    return render(request, "exchange/import_matches.html", context)

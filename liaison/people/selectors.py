@@ -107,3 +107,12 @@ def organisation_list(
     if org_type:
         qs = qs.filter(org_type=org_type)
     return qs.order_by("name", "id")
+
+
+def former_employees_of(agency_id: int) -> QuerySet[Employee]:
+    """Employees who once belonged to ``agency_id`` and have since moved to another
+    agency: their own history (``HistoricalEmployee``) shows the agency. One person, one
+    row: a move changes the row's agency, and the old agency's records keep pointing at
+    the same person (ADR 0028). Not access-checked: callers decide who may name them."""
+    was_here = Employee.history.filter(agency_id=agency_id).values("id")  # type: ignore[attr-defined]
+    return Employee.objects.filter(pk__in=was_here).exclude(agency_id=agency_id)

@@ -193,5 +193,6 @@ def test_an_export_imports_back_to_an_identical_export() -> None:
 
 def test_the_template_is_the_header_row() -> None:
     dept = department()
-    body = _client(dept.clerk).get("/exchange/imports/template.csv").content.decode()
+    response = _client(dept.clerk).get("/exchange/imports/template.csv")
+    body = b"".join(response.streaming_content).decode()  # type: ignore[attr-defined]
     assert body == ",".join(ACTIVITIES.headers) + "\r\n"

@@ -53,7 +53,11 @@ def test_a_file_with_problems_shows_them_and_offers_them_as_csv() -> None:
     assert "Nothing has been saved: 1 problem to fix" in page
     assert "picnic" in page
     batch = ImportBatch.objects.get()
-    problems = client.get(f"/exchange/imports/{batch.pk}/problems.csv").content.decode()
+    download = client.get(f"/exchange/imports/{batch.pk}/problems.csv")
+    # The one file writer every export uses (core.downloads): its headers, streamed.
+    assert download["Cache-Control"] == "private, no-store"
+    assert f'filename="import-{batch.pk}-problems-' in download["Content-Disposition"]
+    problems = b"".join(download.streaming_content).decode()  # type: ignore[attr-defined]
     assert problems.splitlines()[0] == "row,column,value,problem"
     assert problems.splitlines()[1].startswith("3,kind,picnic,")
     # A refused file cannot be imported.

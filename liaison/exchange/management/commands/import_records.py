@@ -1,5 +1,8 @@
-"""``manage.py import_records FILE --agency ORI [--dry-run] [--user USERNAME]``: check, and
-unless ``--dry-run``, import a legacy spreadsheet of activities (docs/import.md).
+"""``manage.py import_records FILE --agency ORI [--dry-run] [--user USERNAME]
+[--resolutions CSV]``: check, and unless ``--dry-run``, import a legacy spreadsheet of
+activities (docs/import.md). ``--resolutions`` answers the review step for ambiguous
+participant names (ADR 0028): a CSV ``row,participant,serial_number`` (``none``: none of
+them); the command prints the names to answer when a check finds some.
 
 All or nothing in one transaction: a file with one bad row saves nothing, and the command
 prints each problem (row, column, value, why) and exits with status 1.
@@ -15,8 +18,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from liaison.accounts.models import Agency, Role, RoleGrant, User
 from liaison.core.errors import DomainError, validation_messages
-from liaison.exchange.models import BatchStatus
-from liaison.exchange.services import import_file
+from liaison.exchange.models import BatchStatus, ImportBatch
+from liaison.exchange.review import choices_from_csv, import_batch_resolve
+from liaison.exchange.services import (
+    import_batch_check,
+    import_batch_create,
+    import_batch_run,
+    import_file,
+)
+from liaison.people.models import Employee
 
 
 class Command(BaseCommand):
@@ -32,6 +42,12 @@ class Command(BaseCommand):
             help="Username of the coordinator the import is recorded as (default: the "
             "agency's only active coordinator).",
         )
+        parser.add_argument(
+            "--resolutions",
+            default="",
+            help="A CSV (row,participant,serial_number) saying who each ambiguous "
+            "participant name is; serial_number 'none' for none of the candidates.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -41,14 +57,20 @@ class Command(BaseCommand):
         if agency is None:
             raise CommandError(f"No agency has the ORI code {options['agency']}.")
         actor = self._actor(agency, options["user"])
+        answers = Path(options["resolutions"]) if options["resolutions"] else None
+        if answers is not None and not answers.is_file():
+            raise CommandError(f"No file at {answers}.")
         try:
-            batch = import_file(
-                actor=actor,
-                agency=agency,
-                file_name=path.name,
-                content=path.read_bytes(),
-                dry_run=options["dry_run"],
-            )
+            if answers is None:
+                batch = import_file(
+                    actor=actor,
+                    agency=agency,
+                    file_name=path.name,
+                    content=path.read_bytes(),
+                    dry_run=options["dry_run"],
+                )
+            else:
+                batch = self._with_answers(actor, agency, path, answers, options["dry_run"])
         except ValidationError as exc:
             raise CommandError(
                 " ".join(m for ms in validation_messages(exc).values() for m in ms)
@@ -68,8 +90,36 @@ class Command(BaseCommand):
             f"Batch {batch.pk} ({batch.file_name}, SHA-256 {batch.sha256}): "
             f"{batch.get_status_display()}. {counts}."
         )
+        for entry in batch.ambiguous or []:
+            self.stderr.write(
+                f"to review: row {entry['row']}, participant {entry['participant']} "
+                f"“{entry['name']}”: serial numbers "
+                + ", ".join(
+                    Employee.objects.filter(pk__in=entry["candidates"])
+                    .order_by("serial_number")
+                    .values_list("serial_number", flat=True)
+                )
+            )
         if batch.status not in (BatchStatus.CHECKED, BatchStatus.IMPORTED):
             raise CommandError(f"Nothing imported: {len(batch.errors)} problem(s).")
+
+    def _with_answers(
+        self, actor: User, agency: Agency, path: Path, answers: Path, dry_run: bool
+    ) -> ImportBatch:
+        """Check the file, apply the answers to the names it finds ambiguous, check it
+        again and, unless ``dry_run``, import it."""
+        batch = import_batch_create(
+            actor=actor, agency=agency, file_name=path.name, content=path.read_bytes()
+        )
+        batch = import_batch_check(actor=actor, batch=batch)
+        if batch.ambiguous:
+            choices = choices_from_csv(batch, answers.read_text(encoding="utf-8"))
+            if choices:
+                batch = import_batch_resolve(actor=actor, batch=batch, choices=choices)
+                batch = import_batch_check(actor=actor, batch=batch)
+        if not dry_run and batch.status == BatchStatus.CHECKED:
+            batch = import_batch_run(actor=actor, batch=batch)
+        return batch
 
     def _actor(self, agency: Agency, username: str) -> User:
         grants = RoleGrant.objects.filter(
