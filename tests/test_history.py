@@ -66,6 +66,7 @@ from liaison.funding.services import (
     ScreeningInput,
     SelectionInput,
     anonymous_override_record,
+    contribution_correct,
     contribution_create,
     form801_create,
     form801_update,
@@ -195,6 +196,11 @@ SERVICES_NOT_IN_CASES: dict[str, str] = {
     "activities.activity_import_update": "a corrected file's update of an imported record, "
     "through the same _save_children as activity_update (its case counts the rows); its "
     "`re-imported` history row is asserted in exchange/tests/test_import.py",
+    "activities.activity_import_prepare": "checks an imported record and writes nothing "
+    "(ADR 0026): activity_import and activity_import_bulk write what it prepared",
+    "activities.activity_import_bulk": "writes a set of prepared records at once (ADR 0026); "
+    "exchange/tests/test_bulk.py asserts it leaves the same history rows (type, actor, "
+    "reason) as activity_import, row for row, and an intact audit chain",
     "exchange.import_batch_create": "writes the batch row (one history row, reason "
     "`uploaded`); tested with the other exchange services in exchange/tests/test_import.py",
     "exchange.import_batch_check": "a dry run: every write is rolled back; the batch's status "
@@ -860,6 +866,15 @@ def _contribution_create(w: World) -> tuple[User, Callable[[], Written]]:
     return w.clerk, lambda: [_contribution(w, funder)]
 
 
+def _contribution_correct(w: World) -> tuple[User, Callable[[], Written]]:
+    contribution = _contribution(w, _funder(w))
+    data = ContributionInput(funder=contribution.funder, paid_for="lodging", amount="1750.00")
+    return w.clerk, lambda: [
+        contribution_correct(actor=w.clerk, contribution=contribution, data=data,
+                             reason="The receipt says 1,750.")
+    ]  # fmt: skip
+
+
 def _screening_record(w: World) -> tuple[User, Callable[[], Written]]:
     funder = _funder(w)
     _contribution(w, funder)
@@ -1044,6 +1059,7 @@ CASES: dict[str, Case] = {
     "funding.funder_create": _funder_create,
     "funding.funder_source_add": _funder_source_add,
     "funding.contribution_create": _contribution_create,
+    "funding.contribution_correct": _contribution_correct,
     "funding.screening_record": _screening_record,
     "funding.selection_record": _selection_record,
     "funding.anonymous_override_record": _anonymous_override_record,
