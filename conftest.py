@@ -100,6 +100,35 @@ def flush_lifts_the_sqlite_audit_guard() -> Any:
     DatabaseOperations.execute_sql_flush = original  # type: ignore[method-assign]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def no_session_outlives_the_test_database(django_db_setup: None, django_db_blocker: Any) -> Any:
+    # On PostgreSQL a test database cannot be dropped while another session is on it, and
+    # pytest-django then only warns "being accessed by other users" without saying whose.
+    # Before the drop (this fixture's teardown runs first: it depends on django_db_setup),
+    # name each session still there in a warning and end it, so the next run starts clean.
+    yield
+    if django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        return
+    import warnings
+
+    from django.db import connection
+
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid, application_name, state, backend_start, left(query, 200) "
+            "FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid()"
+        )
+        left = cursor.fetchall()
+        for pid, application, state, started, query in left:
+            warnings.warn(
+                f"a session outlived the tests on {connection.settings_dict['NAME']}: pid {pid}, "
+                f"application {application!r}, {state}, since {started}, last query {query!r}",
+                stacklevel=1,
+            )
+            cursor.execute("SELECT pg_terminate_backend(%s, 10000)", [pid])
+
+
 @pytest.fixture
 def agency(db: None) -> Agency:
     return AgencyFactory.create(name="Metro Police Department", ori_code="CA0194200")

@@ -5,6 +5,11 @@ test can read too: the test's own PostgreSQL database (committed data, ``transac
 or on SQLite a copy of the in-memory test database in a file (another process cannot open
 an in-memory database). The test waits until the import has written
 some rows inside its transaction (the progress the import reports), kills it, and counts.
+
+Each row carries an approval, so the import writes it through the services one row at a time
+(ADR 0026): the progress it reports then counts rows already written in its transaction. A
+file of plain new records is written in sets of 2,000 only after the whole file is read, and
+a small one is done before the test could see it half-way.
 """
 
 from __future__ import annotations
@@ -24,7 +29,7 @@ from django.db import connection
 from liaison.exchange.tests.helpers import csv_bytes, row
 
 ROOT = Path(settings.BASE_DIR)
-ROWS = 150
+ROWS = 300
 APP_NAME = "liaison-kill-test"
 COUNT = """
 from liaison.activities.models import Activity, Location, Participation
@@ -77,8 +82,7 @@ def test_an_import_killed_with_sigkill_leaves_no_partial_rows(tmp_path: Path) ->
         connection.connection.backup(target)
         target.close()
     rows = [
-        row(source_id=f"K-{n}", title=f"Course {n}", funding="", approvals="", reports="")
-        for n in range(ROWS)
+        row(source_id=f"K-{n}", title=f"Course {n}", funding="", reports="") for n in range(ROWS)
     ]
     path = tmp_path / "big.csv"
     path.write_bytes(csv_bytes(rows))
