@@ -64,7 +64,7 @@ def _detail(request: HttpRequest, report: Any) -> Any:
 
 @router.get(
     "/reports",
-    response={200: ReportList, **errors(422)},
+    response={200: ReportList, **errors(404, 422)},
     operation_id="report_list",
     url_name="report_list",
     summary="The evaluation reports I may see (my own; my agency's for its readers)",
@@ -82,7 +82,7 @@ def list_reports(request: HttpRequest, params: Query[ReportListParams]) -> dict[
 
 @router.get(
     "/exports/reports",
-    response={200: None, **errors()},
+    response={200: None, **errors(404)},
     operation_id="report_export",
     openapi_extra=export_file_responses("evaluation reports"),
     tags=["reports", "exports"],

@@ -17,6 +17,7 @@ from liaison.accounts.access import (
     scope_q,
 )
 from liaison.accounts.models import Agency
+from liaison.activities.access import access_activity
 from liaison.activities.models import Activity, Participation
 from liaison.activities.workflow import Status
 from liaison.reports.access import reports_visible_to
@@ -159,11 +160,23 @@ class ReportFilters:
     q: str = ""
 
 
+def report_list_activity(*, user: Any, activity_id: int | None) -> Activity | None:
+    """The activity a report list is filtered to: the list of an activity the user may not
+    see does not exist for them (``NotFound``, as the activity's own page), on the page,
+    its file and the API alike. ``None`` when the list is not filtered to one."""
+    if activity_id is None:
+        return None
+    return access_activity(user, activity_id)
+
+
 def report_list(*, user: Any, filters: ReportFilters) -> QuerySet[EvaluationReport]:
+    """Every report the user may read, filtered: the list page, its file,
+    ``GET /api/v1/reports`` and ``/api/v1/exports/reports`` all read this."""
+    report_list_activity(user=user, activity_id=filters.activity_id)
     qs = reports_visible_to(user)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    if filters.activity_id:
+    if filters.activity_id is not None:
         qs = qs.filter(activity_id=filters.activity_id)
     return with_relations(qs).order_by("due_on", "id")
 

@@ -92,7 +92,7 @@ def _list_filters(request: HttpRequest) -> tuple[selectors.ReportFilters, Activi
     if raw:
         if not raw.isdigit() or len(raw) > 18:
             raise NotFound("No activity with that id.")
-        activity = access_activity(request.user, int(raw))
+        activity = selectors.report_list_activity(user=request.user, activity_id=int(raw))
     filters = selectors.ReportFilters(
         status=status, activity_id=activity.pk if activity is not None else None
     )

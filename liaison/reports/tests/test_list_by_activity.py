@@ -69,3 +69,25 @@ def test_the_filtered_list_still_asks_to_sign_in(clerk: Any, agency: Any) -> Non
     response = client_for(None).get("/reports/all/", {"activity": ours.pk})
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_the_api_gives_the_same_answers_as_the_page(clerk: Any, agency: Any, outsider: Any) -> None:
+    ours, _theirs = _two_activities_with_reports(clerk, agency)
+    clerk_client = client_for(clerk)
+    listed = clerk_client.get("/api/v1/reports", {"activity_id": ours.pk})
+    assert listed.status_code == 200
+    assert listed.json()["count"] == 2
+    # Another agency's coordinator: the activity does not exist for them on either door,
+    # nor in the file.
+    outsider_client = client_for(outsider)
+    for path, params in (
+        ("/api/v1/reports", {"activity_id": ours.pk}),
+        ("/api/v1/exports/reports", {"activity_id": ours.pk, "format": "csv"}),
+    ):
+        refused = outsider_client.get(path, params)
+        assert refused.status_code == 404, path
+        assert refused.json()["message"] == "No activity with that id."
+    # An id that names nothing reads the same as one that is not theirs.
+    missing = clerk_client.get("/api/v1/reports", {"activity_id": 2**40})
+    assert missing.status_code == 404
+    assert missing.json() == refused.json()
