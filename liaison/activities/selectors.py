@@ -356,13 +356,15 @@ def employee_choices_for(
     """Employees the user may name as participants — the one rule behind the participant
     autocomplete and the form that resolves a typed name: the employees the user may see
     (a people reader: their agencies' people; anyone else, such as an employee making
-    their own request: themselves), plus, when editing, the people already on
-    ``activity``, so that an edit never drops a colleague a coordinator added. Limited to
-    ``activity``'s agency, or to ``agency_ids`` for a new activity (None: any agency)."""
+    their own request: themselves), limited to ``activity``'s agency, or to ``agency_ids``
+    for a new activity (None: any agency); plus, when editing, the people already on
+    ``activity`` wherever they work now, so that an edit never drops a colleague a
+    coordinator added, nor a participant who has since moved to another agency (the
+    same person, ADR 0028)."""
     visible = Q(pk__in=employees_visible_to(user).values("pk"))
     if activity is not None:
-        visible |= Q(pk__in=activity.participations.values("employee_id"))
-        qs = Employee.objects.filter(visible, agency_id=activity.agency_id)
+        already_on_it = Q(pk__in=activity.participations.values("employee_id"))
+        qs = Employee.objects.filter((visible & Q(agency_id=activity.agency_id)) | already_on_it)
     else:
         qs = Employee.objects.filter(visible)
         if agency_ids is not None:

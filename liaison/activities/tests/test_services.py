@@ -221,6 +221,30 @@ class TestActivityUpdate:
         assert [loc.city for loc in activity.locations.all()] == ["Paris"]
         assert list(activity.participations.values_list("id", "role")) == [(kept.pk, "presenter")]
 
+    def test_a_participant_who_moved_to_another_agency_stays_on_the_record(
+        self, clerk: User, agency: Agency, other_agency: Agency
+    ) -> None:
+        # The same person, now employed elsewhere (ADR 0028): an edit of the old trip keeps
+        # them, with the agency, rank and unit they had then, and no one new can be added
+        # from the other agency.
+        data = valid_input(agency)
+        activity = activity_create(actor=clerk, agency=agency, data=data)
+        moved = activity.participations.order_by("id").first()
+        assert moved is not None
+        Employee.objects.filter(pk=moved.employee_id).update(agency=other_agency)
+        data.title = "Human Trafficking Investigations Course (Toronto)"
+        activity_update(actor=clerk, activity=activity, data=data)
+        activity.refresh_from_db()
+        assert activity.title == "Human Trafficking Investigations Course (Toronto)"
+        kept = Participation.objects.get(pk=moved.pk)
+        assert kept.employee_id == moved.employee_id
+        assert kept.agency_at_time == moved.agency_at_time
+        stranger = EmployeeFactory.create(agency=other_agency)
+        data.participants = [*data.participants, ParticipantInput(employee_id=stranger.pk)]
+        with pytest.raises(ValidationError):
+            activity_update(actor=clerk, activity=activity, data=data)
+        assert not activity.participations.filter(employee=stranger).exists()
+
     def test_a_failed_update_changes_nothing(self, clerk: User, agency: Agency) -> None:
         data = valid_input(agency)
         activity = activity_create(actor=clerk, agency=agency, data=data)
