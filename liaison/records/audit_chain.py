@@ -381,7 +381,7 @@ def _verify_ledger(using: str, result: Verification, chunk: int) -> None:
     )
     for batch in batches:
         links += len(batch)
-        # A whole batch at once (ADR 0023, amendment of 2026-12-07): accepted only when
+        # A whole batch at once (ADR 0023, second amendment of 2026-12-06): accepted only when
         # every link is the one the per-link loop below would pass without a break —
         # numbered on from ``expected``, each ``prev_hash`` the hash before it, each hash
         # recomputed equal. Otherwise the batch goes through that loop, which names breaks.
