@@ -7,6 +7,7 @@ attributed to the actor. Pages, the API, ``load_demo`` and imports all come thro
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.base import ModelState
 from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 from django.utils.text import slugify
@@ -324,6 +326,22 @@ class CheckMemo:
     def __init__(self) -> None:
         self.fields: dict[str, dict[tuple[type, Any], Any]] = {}
         self.locations: dict[tuple[str, str, int], list[tuple[str, list[str]]]] = {}
+        self._blank: dict[str, Any] | None = None
+        self._checked: dict[tuple[str, ...], list[Any]] = {}
+
+    def new_activity(self) -> Activity:
+        """A new unsaved ``Activity()``: what the constructor makes (its defaults and
+        signals, most of a row's check when run per row) is made once per file and
+        copied; a list or dict default is copied, not shared."""
+        if self._blank is None:
+            self._blank = dict(Activity().__dict__)
+            del self._blank["_state"]
+        activity = Activity.__new__(Activity)
+        activity.__dict__.update(
+            {k: copy.copy(v) if isinstance(v, list | dict) else v for k, v in self._blank.items()}
+        )
+        activity._state = ModelState()
+        return activity
 
     def clean_fields_pass(self, instance: Activity, exclude: Sequence[str]) -> bool:
         """True when ``instance.full_clean(exclude=exclude, validate_constraints=False)``
@@ -334,9 +352,12 @@ class CheckMemo:
         for a new activity (``_full_clean_is_fields_only``)."""
         if not _full_clean_is_fields_only(type(instance)) or instance.pk is not None:
             return False
-        for f in instance._meta.fields:
-            if f.name in exclude or f.generated:
-                continue
+        key_of_exclude = tuple(exclude)
+        fields = self._checked.get(key_of_exclude)
+        if fields is None:
+            fields = [f for f in instance._meta.fields if f.name not in exclude and not f.generated]
+            self._checked[key_of_exclude] = fields
+        for f in fields:
             raw = getattr(instance, f.attname)
             if f.blank and raw in f.empty_values:
                 continue
@@ -344,12 +365,16 @@ class CheckMemo:
                 continue
             seen = self.fields.setdefault(f.name, {})
             try:
-                key: tuple[type, Any] | None = (type(raw), raw)
+                # A list (``not_on_record``) is read as the tuple of its items.
+                key: tuple[type, Any] | None = (
+                    (list, tuple(raw)) if type(raw) is list else (type(raw), raw)
+                )
                 hit = key in seen
             except TypeError:  # an unhashable value (a list): checked each time
                 key, hit = None, False
             if hit:
-                value = seen[key]
+                # The cleaned value of an equal value (a list: its own items, copied).
+                value = list(seen[key]) if type(raw) is list else seen[key]
             else:
                 try:
                     value = f.clean(raw, instance)
@@ -897,15 +922,14 @@ def _import_prepare(
             )
         elif key not in steps:
             steps.append(key)
-    activity = Activity(
-        status=status,
-        created_by=actor,
-        recorded_at=recorded_at,
-        origin=Origin.IMPORTED,
-        source=source,
-        # In the declared order, so two imports of the same record compare equal.
-        not_on_record=[key for key in NOT_ON_RECORD_STEPS if key in steps],
-    )
+    activity = Activity() if memo is None else memo.new_activity()
+    activity.status = status
+    activity.created_by = actor
+    activity.recorded_at = recorded_at
+    activity.origin = Origin.IMPORTED
+    activity.source = source
+    # In the declared order, so two imports of the same record compare equal.
+    activity.not_on_record = [key for key in NOT_ON_RECORD_STEPS if key in steps]
     locations, participations = _validate(
         actor=actor,
         agency=agency,

@@ -93,6 +93,7 @@ PROGRESS_EVERY = 25
 # How often, at most, the progress shown on the page is written (seconds).
 REPORT_SECONDS = 0.5
 MAX_KEY_LENGTH = 100
+_ROLES = frozenset(ParticipantRole.values)
 
 
 class ImportCancelled(Exception):
@@ -316,7 +317,7 @@ def _read_participants(row: _Row, people: _People, agency: Agency) -> list[Parti
                         item)  # fmt: skip
             continue
         role = values["role"] or ParticipantRole.ATTENDEE
-        if role not in ParticipantRole.values:
+        if role not in _ROLES:
             row.problem("participants", f"{where}: unknown role “{role}”; allowed: "
                         + ", ".join(ParticipantRole.values) + ".", item)  # fmt: skip
             continue

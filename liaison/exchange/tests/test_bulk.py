@@ -215,8 +215,8 @@ def test_the_dry_run_gives_the_answers_of_the_services_row_by_row() -> None:
     # Every problem message the same, at the same row, column and value; nothing else.
     assert check.problems == per_row.problems == found["import"].problems
     assert check.plan == per_row.plan
-    assert (check.created, check.rows) == (per_row.created, per_row.rows) == (len(rows) // 2 + 1,
-                                                                              len(rows))  # fmt: skip
+    expected = (len(rows) // 2 + 1, len(rows))
+    assert (check.created, check.rows) == (per_row.created, per_row.rows) == expected
     bad_rows = {p.row for p in check.problems}
     # Every bad row is reported (row 2 is the first good one), no good row is.
     assert bad_rows == {n for n in range(3, len(rows) + 2) if n % 2 == 1}
