@@ -393,7 +393,8 @@ def _full_clean_is_fields_only(model: type[Activity]) -> bool:
     instance skips). Otherwise ``CheckMemo`` is not used and ``full_clean`` runs."""
     from django.db import models as django_models
 
-    unique, dates = model()._get_unique_checks(include_meta_constraints=True)
+    blank: Any = model()  # ``_get_unique_checks`` is what ``validate_unique`` runs
+    unique, dates = blank._get_unique_checks(include_meta_constraints=True)
     return (
         model.clean is django_models.Model.clean
         and not dates
