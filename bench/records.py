@@ -12,7 +12,8 @@ Against the configured database (``DATABASE_URL``; migrate it first). Prints:
   written) and the import (one transaction: validated again and written in sets, ADR
   0026), each in rows/s, with the process's peak resident size (and with
   ``--tracemalloc`` the import's peak of Python memory, which slows it down);
-  ``--verify`` then runs ``verify_audit``. A fresh key per run, so
+  ``--verify`` then runs ``verify_audit``; ``--check-only`` times the check alone (with
+  its CPU seconds per 1k rows, ADR 0030). A fresh key per run, so
   every run creates its rows.
 - **export**: the first ``--export-rows`` activities the bench user may see (every agency:
   run bench/generate.py first for a million) written as CSV the way the download writes
@@ -111,7 +112,9 @@ def _file(rows: int, run: str) -> bytes:
     return out.getvalue().encode()
 
 
-def bench_import(rows: int, *, verify: bool = False, trace: bool = False) -> None:
+def bench_import(
+    rows: int, *, verify: bool = False, trace: bool = False, check_only: bool = False
+) -> None:
     from liaison.exchange.services import (
         import_batch_check,
         import_batch_create,
@@ -126,10 +129,19 @@ def bench_import(rows: int, *, verify: bool = False, trace: bool = False) -> Non
         file_name="bench.csv",
         content=content,  # type: ignore[arg-type]
     )
-    start = time.perf_counter()
+    load = os.getloadavg()[0]
+    start, cpu = time.perf_counter(), time.process_time()
     batch = import_batch_check(actor=user, batch=batch)
-    checked = time.perf_counter() - start
+    checked, check_cpu = time.perf_counter() - start, time.process_time() - cpu
     assert batch.status == "checked", batch.errors[:3]
+    if check_only:
+        print(f"import  rows={rows:>9,}  file={len(content) / 2**20:.1f} MiB  "
+              f"load average {load:.1f} (at the start)")  # fmt: skip
+        print(f"  validated (dry run)  {rows / checked:>9,.0f} rows/s  ({checked:.1f} s; "
+              f"CPU {check_cpu / rows * 1000:.3f} s per 1k rows, "
+              f"{rows / check_cpu:,.0f} rows per CPU second)")  # fmt: skip
+        print(f"  process peak RSS {_rss_mib():.0f} MiB")
+        return
     rss_before = _rss_mib()
     if trace:
         tracemalloc.start()
@@ -141,7 +153,8 @@ def bench_import(rows: int, *, verify: bool = False, trace: bool = False) -> Non
     assert batch.status == "imported", batch.errors[:3]
     print(f"import  rows={rows:>9,}  file={len(content) / 2**20:.1f} MiB  "
           f"load average {os.getloadavg()[0]:.1f}")  # fmt: skip
-    print(f"  validated (dry run)  {rows / checked:>9,.0f} rows/s  ({checked:.1f} s)")
+    print(f"  validated (dry run)  {rows / checked:>9,.0f} rows/s  ({checked:.1f} s; "
+          f"CPU {check_cpu / rows * 1000:.3f} s per 1k rows)")  # fmt: skip
     traced = "; tracemalloc on" if trace else ""
     print(f"  written (import: checked again and written{traced}) "
           f"{rows / imported:>9,.0f} rows/s  ({imported:.1f} s)")  # fmt: skip
@@ -270,6 +283,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--verify", action="store_true", help="Run verify_audit after the import.")
     parser.add_argument(
+        "--check-only", action="store_true", help="Time the dry run only (no import)."
+    )
+    parser.add_argument(
         "--tracemalloc", action="store_true", help="Trace the import's Python memory (slower)."
     )
     args = parser.parse_args(argv)
@@ -278,7 +294,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print(f"database: {connection.vendor}")
     if not args.skip_import:
-        bench_import(args.import_rows, verify=args.verify, trace=args.tracemalloc)
+        bench_import(
+            args.import_rows,
+            verify=args.verify,
+            trace=args.tracemalloc,
+            check_only=args.check_only,
+        )
     if not args.skip_export:
         bench_export(args.export_rows, profile=args.profile)
     if args.page is not None:

@@ -198,6 +198,8 @@ SERVICES_NOT_IN_CASES: dict[str, str] = {
     "`re-imported` history row is asserted in exchange/tests/test_import.py",
     "activities.activity_import_prepare": "checks an imported record and writes nothing "
     "(ADR 0026): activity_import and activity_import_bulk write what it prepared",
+    "activities.activity_import_check": "the import's dry run of one record: writes "
+    "nothing (ADR 0030); exchange/tests/test_bulk.py proves it answers as the services do",
     "activities.activity_import_bulk": "writes a set of prepared records at once (ADR 0026); "
     "exchange/tests/test_bulk.py asserts it leaves the same history rows (type, actor, "
     "reason) as activity_import, row for row, and an intact audit chain",

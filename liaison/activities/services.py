@@ -7,6 +7,7 @@ attributed to the actor. Pages, the API, ``load_demo`` and imports all come thro
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import functools
 from collections.abc import Sequence
@@ -18,6 +19,8 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.db.models.base import ModelState
+from django.db.models.expressions import DatabaseDefault
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -303,11 +306,136 @@ class ActivityLookups:
         )
 
 
+# The allowed values of the choices the checks below test on every row, read once (Django
+# rebuilds ``TextChoices.values`` on each access).
+_ROLES = frozenset(ParticipantRole.values)
+_STATUSES = frozenset(Status.values)
+# How many distinct values of one field ``CheckMemo`` keeps (titles, sources and the like
+# differ on every row: past this the field is simply checked each time).
+MEMO_LIMIT = 4096
+
+
+class CheckMemo:
+    """What the import's dry run learnt from earlier rows of the same file: each distinct
+    value of an activity's field that Django's own field checks (``Field.clean``, as
+    ``Model.clean_fields`` runs it) accepted, and the outcome of each distinct location.
+    It holds results of the rules, never rules: a value not seen before, or one that
+    fails, goes through the model's ``full_clean`` as before, so every message is the
+    model's (ADR 0030). One per file (``activity_import_check``)."""
+
+    def __init__(self) -> None:
+        self.fields: dict[str, dict[tuple[type, Any], Any]] = {}
+        self.locations: dict[tuple[str, str, int], list[tuple[str, list[str]]]] = {}
+        self._blank: dict[str, Any] | None = None
+        self._checked: dict[tuple[str, ...], list[Any]] = {}
+
+    def new_activity(self) -> Activity:
+        """A new unsaved ``Activity()``: what the constructor makes (its defaults and
+        signals, most of a row's check when run per row) is made once per file and
+        copied; a list or dict default is copied, not shared."""
+        if self._blank is None:
+            self._blank = dict(Activity().__dict__)
+            del self._blank["_state"]
+        activity = Activity.__new__(Activity)
+        activity.__dict__.update(
+            {k: copy.copy(v) if isinstance(v, list | dict) else v for k, v in self._blank.items()}
+        )
+        activity._state = ModelState()
+        return activity
+
+    def clean_fields_pass(self, instance: Activity, exclude: Sequence[str]) -> bool:
+        """True when ``instance.full_clean(exclude=exclude, validate_constraints=False)``
+        would raise nothing: every field's ``clean`` is run (or its earlier success
+        reused) exactly as ``Model.clean_fields`` runs it, the cleaned value set back on
+        the instance. False on the first field that fails (the caller then runs
+        ``full_clean`` for its messages). ``full_clean``'s other two steps do nothing
+        for a new activity (``_full_clean_is_fields_only``)."""
+        if not _full_clean_is_fields_only(type(instance)) or instance.pk is not None:
+            return False
+        key_of_exclude = tuple(exclude)
+        fields = self._checked.get(key_of_exclude)
+        if fields is None:
+            fields = [f for f in instance._meta.fields if f.name not in exclude and not f.generated]
+            self._checked[key_of_exclude] = fields
+        for f in fields:
+            raw = getattr(instance, f.attname)
+            if f.blank and raw in f.empty_values:
+                continue
+            if isinstance(raw, DatabaseDefault):
+                continue
+            seen = self.fields.setdefault(f.name, {})
+            try:
+                # A list (``not_on_record``) is read as the tuple of its items.
+                key: tuple[type, Any] | None = (
+                    (list, tuple(raw)) if type(raw) is list else (type(raw), raw)
+                )
+                hit = key in seen
+            except TypeError:  # an unhashable value (a list): checked each time
+                key, hit = None, False
+            if hit:
+                # The cleaned value of an equal value (a list: its own items, copied).
+                value = list(seen[key]) if type(raw) is list else seen[key]
+            else:
+                try:
+                    value = f.clean(raw, instance)
+                except ValidationError:
+                    return False
+                if key is not None and len(seen) < MEMO_LIMIT:
+                    seen[key] = value
+            setattr(instance, f.attname, value)
+        return True
+
+
+@functools.cache
+def _full_clean_is_fields_only(model: type[Activity]) -> bool:
+    """Whether ``full_clean`` of a new ``model`` instance is its ``clean_fields`` alone:
+    no ``clean()`` of its own, and no unique check but the primary key's (which a new
+    instance skips). Otherwise ``CheckMemo`` is not used and ``full_clean`` runs."""
+    from django.db import models as django_models
+
+    blank: Any = model()  # ``_get_unique_checks`` is what ``validate_unique`` runs
+    unique, dates = blank._get_unique_checks(include_meta_constraints=True)
+    return (
+        model.clean is django_models.Model.clean
+        and not dates
+        and unique == [(model, (model._meta.pk.name,))]
+    )
+
+
 @functools.cache
 def _country_codes() -> frozenset[str]:
     """The country codes a location may have: the choices of its ``country`` field."""
     field: Any = Location._meta.get_field("country")
     return frozenset(str(code) for code, _ in field.choices)
+
+
+def _validate_location(
+    loc: LocationInput, index: int, errors: dict[str, list[str]]
+) -> Location | None:
+    """Check one location of an activity (``_validate``), recording problems in
+    ``errors``; the unsaved ``Location``, or ``None`` when the code is not even one."""
+    code = (loc.country or "").upper()
+    if code and not ISO_ALPHA2.fullmatch(code):
+        # Not even the shape of a code: django-countries would try "²" as a number.
+        errors.setdefault(f"locations[{index}].country", []).append(not_a_code(loc.country))
+        return None
+    location = Location(country=code, city=loc.city.strip(), position=index)
+    try:
+        # A code among the country choices needs no second look from ``full_clean``
+        # (which walks all the choices: most of a bulk import's check); any other is
+        # left to it, so its message is the same.
+        known_country = ["country"] if code in _country_codes() else []
+        location.full_clean(exclude=["activity", *known_country])
+    except ValidationError as exc:
+        for name, messages in exc.message_dict.items():
+            if name == "country":
+                messages = [
+                    f"“{loc.country}” is not an ISO 3166 country code."
+                    if loc.country
+                    else "Choose a country."
+                ]
+            errors.setdefault(f"locations[{index}].{name}", []).extend(messages)
+    return location
 
 
 def _validate(
@@ -319,12 +447,15 @@ def _validate(
     errors: dict[str, list[str]],
     lookups: ActivityLookups | None = None,
     former: bool = False,
+    memo: CheckMemo | None = None,
 ) -> tuple[list[Location], list[Participation]]:
     """Fill ``instance`` from ``data`` and check every part; record problems in ``errors``
     keyed by field (``locations[2].country`` for a row) and return unsaved children.
     Participants resolve only among the people ``actor`` may name (``_people_for``), read
     into ``lookups`` (for this input alone when not given). No query of its own once
-    ``lookups`` is given: the bulk import runs it for every row."""
+    ``lookups`` is given: the bulk import runs it for every row. With ``memo`` (the
+    import's dry run, ``activity_import_check``) the same checks reuse what earlier rows
+    of the file established, and no children are built (both lists come back empty)."""
     if lookups is None:
         lookups = ActivityLookups.for_input(
             actor=actor, agency=agency, data=data, instance=instance, former=former
@@ -370,15 +501,14 @@ def _validate(
     if category is not None:
         known.append("category")
 
-    try:
-        # Constraints are checked below with field-level messages (and by the database).
-        instance.full_clean(
-            exclude=["agency", "created_by", "search_text", "status", *known],
-            validate_constraints=False,
-        )
-    except ValidationError as exc:
-        for name, messages in exc.message_dict.items():
-            errors.setdefault(name, []).extend(messages)
+    exclude = ["agency", "created_by", "search_text", "status", *known]
+    if memo is None or not memo.clean_fields_pass(instance, exclude):
+        try:
+            # Constraints are checked below with field-level messages (and by the database).
+            instance.full_clean(exclude=exclude, validate_constraints=False)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                errors.setdefault(name, []).extend(messages)
     if data.start_date and data.end_date and data.end_date < data.start_date:
         errors.setdefault("end_date", []).append("The end date is before the start date.")
 
@@ -386,28 +516,22 @@ def _validate(
     if not data.locations:
         errors.setdefault("locations", []).append("Give at least one location.")
     for index, loc in enumerate(data.locations):
-        code = (loc.country or "").upper()
-        if code and not ISO_ALPHA2.fullmatch(code):
-            # Not even the shape of a code: django-countries would try "²" as a number.
-            errors.setdefault(f"locations[{index}].country", []).append(not_a_code(loc.country))
+        if memo is not None:
+            # The outcome of this location's checks (below) is that of its values alone.
+            memo_key = (loc.country, loc.city, index)
+            if memo_key not in memo.locations:
+                found: dict[str, list[str]] = {}
+                _validate_location(loc, index, found)
+                if len(memo.locations) < MEMO_LIMIT:
+                    memo.locations[memo_key] = list(found.items())
+            else:
+                found = dict(memo.locations[memo_key])
+            for name, messages in found.items():
+                errors.setdefault(name, []).extend(messages)
             continue
-        location = Location(country=code, city=loc.city.strip(), position=index)
-        try:
-            # A code among the country choices needs no second look from ``full_clean``
-            # (which walks all the choices: most of a bulk import's check); any other is
-            # left to it, so its message is the same.
-            known_country = ["country"] if code in _country_codes() else []
-            location.full_clean(exclude=["activity", *known_country])
-        except ValidationError as exc:
-            for name, messages in exc.message_dict.items():
-                if name == "country":
-                    messages = [
-                        f"“{loc.country}” is not an ISO 3166 country code."
-                        if loc.country
-                        else "Choose a country."
-                    ]
-                errors.setdefault(f"locations[{index}].{name}", []).extend(messages)
-        locations.append(location)
+        location = _validate_location(loc, index, errors)
+        if location is not None:
+            locations.append(location)
 
     participations: list[Participation] = []
     # Serial numbers are unique only within an agency, so they resolve within this one.
@@ -422,7 +546,7 @@ def _validate(
                 "Name either an employee or an external person, not both or neither."
             )
             continue
-        if p.role not in ParticipantRole.values:
+        if p.role not in _ROLES:
             errors.setdefault(f"{prefix}.role", []).append(f"Unknown role “{p.role}”.")
         employee_id = p.employee_id
         if serial:
@@ -449,6 +573,8 @@ def _validate(
         if person_key in seen:
             errors.setdefault(prefix, []).append("This person is listed twice.")
         seen.add(person_key)
+        if memo is not None:
+            continue  # the dry run builds nothing to write
         participation = Participation(
             employee_id=employee_id, external_person_id=p.external_person_id, role=p.role
         )
@@ -720,10 +846,65 @@ def activity_import_prepare(
     them. ``activity_import`` writes what this returns one record at a time; the bulk
     import (``exchange.bulk``) writes many at once, with ``lookups`` read once per file.
     """
+    return _import_prepare(
+        actor=actor,
+        agency=agency,
+        data=data,
+        status=status,
+        recorded_at=recorded_at,
+        source=source,
+        not_on_record=not_on_record,
+        lookups=lookups,
+    )
+
+
+def activity_import_check(
+    *,
+    actor: Any,
+    agency: Agency,
+    data: ActivityInput,
+    status: str,
+    recorded_at: dt.datetime | None,
+    source: str,
+    not_on_record: Sequence[str] = (),
+    lookups: ActivityLookups,
+    memo: CheckMemo,
+) -> None:
+    """The import's dry run of one record: every rule of ``activity_import_prepare``
+    (the same code), raising ``Forbidden`` / ``ValidationError`` exactly as it does, but
+    building nothing to write and reusing, through ``memo`` (one per file), what earlier
+    rows established about the same values (ADR 0030). The import itself (which writes)
+    runs ``activity_import_prepare``; ``exchange/tests/test_bulk.py`` proves both
+    give the same answers."""
+    _import_prepare(
+        actor=actor,
+        agency=agency,
+        data=data,
+        status=status,
+        recorded_at=recorded_at,
+        source=source,
+        not_on_record=not_on_record,
+        lookups=lookups,
+        memo=memo,
+    )
+
+
+def _import_prepare(
+    *,
+    actor: Any,
+    agency: Agency,
+    data: ActivityInput,
+    status: str,
+    recorded_at: dt.datetime | None,
+    source: str,
+    not_on_record: Sequence[str],
+    lookups: ActivityLookups | None,
+    memo: CheckMemo | None = None,
+) -> tuple[Activity, list[Location], list[Participation]]:
     if not has_role(actor, Role.COORDINATOR, agency.pk):
         raise Forbidden("Only coordinators of this agency import records.")
     errors: dict[str, list[str]] = {}
-    if status not in Status.values:
+    if status not in _STATUSES:
         errors["status"] = [f"Unknown status “{status}”."]
     source = " ".join((source or "").split())
     if not source:
@@ -742,15 +923,14 @@ def activity_import_prepare(
             )
         elif key not in steps:
             steps.append(key)
-    activity = Activity(
-        status=status,
-        created_by=actor,
-        recorded_at=recorded_at,
-        origin=Origin.IMPORTED,
-        source=source,
-        # In the declared order, so two imports of the same record compare equal.
-        not_on_record=[key for key in NOT_ON_RECORD_STEPS if key in steps],
-    )
+    activity = Activity() if memo is None else memo.new_activity()
+    activity.status = status
+    activity.created_by = actor
+    activity.recorded_at = recorded_at
+    activity.origin = Origin.IMPORTED
+    activity.source = source
+    # In the declared order, so two imports of the same record compare equal.
+    activity.not_on_record = [key for key in NOT_ON_RECORD_STEPS if key in steps]
     locations, participations = _validate(
         actor=actor,
         agency=agency,
@@ -759,9 +939,12 @@ def activity_import_prepare(
         errors=errors,
         lookups=lookups,
         former=True,
+        memo=memo,
     )
     if errors:
         raise ValidationError(errors)
+    if memo is not None:
+        return activity, [], []
     for given, participation in zip(data.participants, participations, strict=True):
         # ``snapshot_participants`` keeps what is already set: the source's values win.
         participation.rank_at_time = given.rank_at_time.strip()

@@ -51,6 +51,11 @@ def format_of(file_name: str) -> str:
 def _cell_text(value: Any) -> str:
     """A spreadsheet cell as the text the export writes: dates as YYYY-MM-DD, whole
     numbers without ".0", the apostrophe that guards a formula-like text removed."""
+    if type(value) is str:  # every cell of a CSV file: the last case below, first
+        text = value.strip()
+        if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS):
+            text = text[1:]
+        return text
     if value is None:
         return ""
     if isinstance(value, dt.datetime):

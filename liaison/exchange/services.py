@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -39,11 +40,13 @@ from liaison.activities.models import Activity, ParticipantRole, Participation
 from liaison.activities.services import (
     ActivityInput,
     ActivityLookups,
+    CheckMemo,
     LocationInput,
     ParticipantInput,
     PreparedImport,
     activity_import,
     activity_import_bulk,
+    activity_import_check,
     activity_import_prepare,
     activity_import_update,
 )
@@ -87,7 +90,10 @@ ACTION_LABELS = {
 }
 # How often a running check or import reports progress and looks for a cancel request.
 PROGRESS_EVERY = 25
+# How often, at most, the progress shown on the page is written (seconds).
+REPORT_SECONDS = 0.5
 MAX_KEY_LENGTH = 100
+_ROLES = frozenset(ParticipantRole.values)
 
 
 class ImportCancelled(Exception):
@@ -257,6 +263,10 @@ class _People:
     externals: dict[str, list[int]]
     resolutions: dict[tuple[int, int], int | None] = field(default_factory=dict)
     ambiguous: list[dict[str, Any]] = field(default_factory=list)
+    # A participants cell read without a problem and without a name that needed the
+    # review's answer for its row reads the same in every row (``_participants``).
+    read: dict[str, tuple[ParticipantInput, ...]] = field(default_factory=dict)
+    by_row: int = 0
 
     @classmethod
     def of(
@@ -282,6 +292,21 @@ def _name_key(name: str) -> str:
 
 
 def _participants(row: _Row, people: _People, agency: Agency) -> list[ParticipantInput]:
+    """The participants cell read into what the services take; the same cell text in a
+    later row is read once (its result depends on nothing else unless it had a problem
+    or an ambiguous name the review answers by row, and those are read again)."""
+    cell = row.cell("participants")
+    known = people.read.get(cell)
+    if known is not None:
+        return list(known)
+    problems, by_row = len(row.problems), people.by_row
+    result = _read_participants(row, people, agency)
+    if len(row.problems) == problems and people.by_row == by_row and len(people.read) < 4096:
+        people.read[cell] = tuple(result)
+    return result
+
+
+def _read_participants(row: _Row, people: _People, agency: Agency) -> list[ParticipantInput]:
     result: list[ParticipantInput] = []
     for index, item in enumerate(split_list(row.cell("participants")), start=1):
         where = f"participant {index}"
@@ -292,7 +317,7 @@ def _participants(row: _Row, people: _People, agency: Agency) -> list[Participan
                         item)  # fmt: skip
             continue
         role = values["role"] or ParticipantRole.ATTENDEE
-        if role not in ParticipantRole.values:
+        if role not in _ROLES:
             row.problem("participants", f"{where}: unknown role “{role}”; allowed: "
                         + ", ".join(ParticipantRole.values) + ".", item)  # fmt: skip
             continue
@@ -302,6 +327,7 @@ def _participants(row: _Row, people: _People, agency: Agency) -> list[Participan
         if employee_id is None and name:
             named = people.by_name.get(_name_key(name), [])
             if len(named) > 1:
+                people.by_row += 1
                 chosen = people.resolutions.get((row.number, index), 0)
                 if chosen and chosen in {pk for pk, _ in named}:
                     named = [(chosen, "")]
@@ -867,6 +893,8 @@ def run_rows(
     organisations = _Organisations.of()
     lookups = ActivityLookups.for_agency(actor=actor, agency=agency, former=True)
     keys = _Keys(agency)
+    # The dry run checks without building what it would write (ADR 0030).
+    memo = CheckMemo()
     seen: dict[tuple[str, str], int] = {}
     pending: list[_Pending] = []
     # Rows written in a set whose outcome is known only once the set is written.
@@ -884,6 +912,7 @@ def run_rows(
         pending.clear()
         waiting.clear()
 
+    reported = time.monotonic()
     for done, (number, cells) in enumerate(rows, start=1):
         outcome.rows += 1
         row = _Row(number, cells)
@@ -920,11 +949,15 @@ def run_rows(
                 row.problem("(row)", exc.message)
         elif existing is None:
             try:
-                prepared = _prepare(actor=actor, agency=agency, batch=batch, row=row,
-                                    parsed=parsed, lookups=lookups)  # fmt: skip
+                if write:
+                    prepared = _prepare(actor=actor, agency=agency, batch=batch, row=row,
+                                        parsed=parsed, lookups=lookups)  # fmt: skip
+                    queued = True
+                    pending.append(_Pending(row, parsed, prepared))
+                else:
+                    _check(actor=actor, agency=agency, batch=batch, row=row, parsed=parsed,
+                           lookups=lookups, memo=memo)  # fmt: skip
                 action = CREATE
-                queued = True
-                pending.append(_Pending(row, parsed, prepared))
             except RowFailed as failed:
                 row.problems = failed.problems
             except Forbidden as exc:
@@ -947,7 +980,12 @@ def run_rows(
         if done % PROGRESS_EVERY == 0:
             if progress.cancel_requested(batch.token):
                 raise ImportCancelled()
-            progress.report(batch.token, phase=phase, done=done, total=total)
+            now = time.monotonic()
+            if now - reported >= REPORT_SECONDS:
+                # A write to the file cache (milliseconds): not more often than the page
+                # reads it.
+                progress.report(batch.token, phase=phase, done=done, total=total)
+                reported = now
             if on_progress is not None:
                 on_progress(done)
     flush()
@@ -990,6 +1028,36 @@ def _prepare(
         participations=participations,
         topics=list(parsed.data.topics),
     )
+
+
+def _check(
+    *,
+    actor: Any,
+    agency: Agency,
+    batch: ImportBatch,
+    row: _Row,
+    parsed: _Parsed,
+    lookups: ActivityLookups,
+    memo: CheckMemo,
+) -> None:
+    """``_prepare`` for the dry run: the same checks and the same problems
+    (``activity_import_check``), with nothing built to write."""
+    try:
+        activity_import_check(
+            actor=actor,
+            agency=agency,
+            data=parsed.data,
+            status=parsed.status,
+            recorded_at=parsed.recorded_at,
+            source=_source(batch, row),
+            not_on_record=parsed.not_on_record,
+            lookups=lookups,
+            memo=memo,
+        )
+    except ValidationError as exc:
+        raise _refused(row, exc) from exc
+    if row.problems:
+        raise RowFailed(row.problems)
 
 
 # --- the batch -----------------------------------------------------------------------------

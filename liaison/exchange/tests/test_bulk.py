@@ -128,3 +128,117 @@ def test_a_bulk_import_keeps_the_audit_chain_verifiable_and_the_import_idempoten
     batch = import_batch_check(actor=dept.clerk, batch=batch)
     assert (batch.created, batch.unchanged) == (0, 3)
     assert _state(dept.agency) == first
+
+
+# Rows of every kind a legacy file gets wrong, several of them twice (the dry run's memo
+# of values checked once must give the second the same answer), among good rows that
+# share their values.
+def _mixed_rows() -> list[dict[str, str]]:
+    good = {**PLAIN, "participants": "1001 | Ana Lopez; 1002 | Ben Kim"}
+    bad: list[dict[str, str]] = [
+        {"direction": "sideways"},
+        {"direction": "sideways", "kind": ""},
+        {"title": ""},
+        {"title": "   "},
+        {"title": "x" * 301},
+        {"category": "no-such-category"},
+        {"category": ""},
+        {"category": "retired-one"},
+        {"start_date": "2019-13-01"},
+        {"start_date": "2019-05-02", "end_date": "2019-05-01"},
+        {"end_date": ""},
+        {"estimated_cost": "-5"},
+        {"estimated_cost": "abc"},
+        {"estimated_cost": "12345678901234.5"},
+        {"estimated_cost": "1.234"},
+        {"locations": "ZZ:Nowhere"},
+        {"locations": "ZZ:Nowhere"},
+        {"locations": ""},
+        {"locations": "C1:Somewhere; CA:Toronto"},
+        {"locations": "²:Somewhere"},
+        {"locations": "CA:" + "y" * 101},
+        {"locations": "CA:Toronto; :Nowhere"},
+        {"participants": "9999 | Nobody"},
+        {"participants": "1001 | Ana Lopez | | | | boss"},
+        {"participants": "1001 | Ana Lopez | a | b | c | attendee | extra"},
+        {"participants": "1001 | Ana Lopez; 1001 | Ana Lopez"},
+        {"participants": "| Chris Park"},
+        {"participants": "| Chris Park"},
+        {"participants": "| No Such Person"},
+        {"status": "weird"},
+        {"recorded_at": "yesterday"},
+        {"recorded_at": "2999-01-01T00:00:00+00:00"},
+        {"recorded_at": "2019-01-01T00:00:00"},
+        {"not_on_record": "nonsense; approval"},
+        {"host_organisation": "Unknown Org"},
+        {"organiser_organisation": "Toronto Police Service (FR)"},
+        {"purpose": ""},
+        {"source_id": ""},
+        {"source_id": "k" * 101},
+        {"source_system": ""},
+        {"source_id": "T-1"},  # the same key as the first row
+        {"direction": "nowhere", "locations": "ZZ", "participants": "4242", "status": "x",
+         "estimated_cost": "-1", "topics": "A; a; B"},
+    ]  # fmt: skip
+    rows = [row(**good)]
+    for n, changes in enumerate(bad, start=2):
+        rows.append(row(**{**good, "source_id": f"T-{n}", **changes}))
+        rows.append(row(**{**good, "source_id": f"G-{n}", "title": f"Good {n}"}))
+    return rows
+
+
+def _outcomes(dept: Any, content: bytes) -> dict[str, Any]:
+    """The answers of the three paths a row may take: the dry run (``import_batch_check``:
+    ``activity_import_check`` with its memo), the import (``activity_import_prepare``
+    for every new row, rolled back on the first problem) and the per-row services
+    (``activity_import`` through ``_create``, rolled back)."""
+    batch = import_batch_create(
+        actor=dept.clerk, agency=dept.agency, file_name="mixed.csv", content=content
+    )
+    found = {}
+    for name, commit, bulk in (("check", False, True), ("import", True, True),
+                               ("per row", False, False)):  # fmt: skip
+        outcome = _run(batch, actor=dept.clerk, commit=commit, bulk=bulk)
+        found[name] = outcome
+    assert Activity.objects.count() == 0
+    return found
+
+
+def test_the_dry_run_gives_the_answers_of_the_services_row_by_row() -> None:
+    from liaison.activities.models import Category
+
+    dept = department()
+    Category.objects.create(name="Retired one", slug="retired-one", active=False)
+    rows = _mixed_rows()
+    found = _outcomes(dept, csv_bytes(rows))
+    check, per_row = found["check"], found["per row"]
+    # Every problem message the same, at the same row, column and value; nothing else.
+    assert check.problems == per_row.problems == found["import"].problems
+    assert check.plan == per_row.plan
+    expected = (len(rows) // 2 + 1, len(rows))
+    assert (check.created, check.rows) == (per_row.created, per_row.rows) == expected
+    bad_rows = {p.row for p in check.problems}
+    # Every bad row is reported (row 2 is the first good one), no good row is.
+    assert bad_rows == {n for n in range(3, len(rows) + 2) if n % 2 == 1}
+    messages = {p.message for p in check.problems}
+    assert "This field cannot be blank." in messages  # from the model's full_clean
+    assert any("is not an ISO 3166 country code" in m for m in messages)
+    assert len(check.problems) >= len(rows) // 2
+
+
+def test_the_dry_run_makes_as_many_queries_for_many_rows_as_for_few() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    dept = department()
+    queries = []
+    for size in (5, 50):
+        rows = [row(**PLAIN, source_id=f"Q{size}-{n}", title=f"Course {n}") for n in range(size)]
+        batch = import_batch_create(
+            actor=dept.clerk, agency=dept.agency, file_name="q.csv", content=csv_bytes(rows)
+        )
+        with CaptureQueriesContext(connection) as captured:
+            outcome = _run(batch, actor=dept.clerk, commit=False)
+        assert outcome.ok and outcome.created == size, outcome.problems
+        queries.append(len(captured))
+    assert queries[0] == queries[1]
