@@ -23,6 +23,7 @@ import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from liaison.demo.report_source import REPORT_FIELDS, report_rows
 
@@ -2895,6 +2896,7 @@ def main(out_dir: Path = HERE) -> None:
     write_funding(out_dir, activities)
     for name, (fields, rows) in outcome_rows().items():
         write(out_dir, name, fields, rows)
+    write(out_dir, UNIT_LOG_FILE, UNIT_LOG_HEADERS, unit_log_rows(everyone))
 
 
 # ---------------------------------------------------------------------------------------
@@ -3588,6 +3590,258 @@ def write_funding(out_dir: Path, activities: list[dict[str, str]]) -> None:
     ordered = sorted(funders.values(), key=lambda f: (f["sources"] != "", f["name"]))
     write(out_dir, "funders.csv", FUNDER_FIELDS, ordered)
     write(out_dir, "funding.csv", FUNDING_FIELDS, rows)
+
+
+# ---------------------------------------------------------------------------------------
+# The training unit's own spreadsheet of 2024–25, imported by the coordinator (the imports
+# step; liaison/exchange, ADR 0022): a file in the exchange format (docs/import.md)
+# ---------------------------------------------------------------------------------------
+
+UNIT_LOG_FILE = "training-unit-log-2024-25.csv"
+UNIT_LOG_SYSTEM = "Training unit log (Excel) 2024–25"
+# The exchange format's columns, in its order (liaison/exchange/spec.py HEADERS; a test
+# checks they agree). Written here so this script runs without Django.
+UNIT_LOG_HEADERS = [
+    "source_system", "source_id", "title", "direction", "kind", "category", "topics",
+    "purpose", "justification", "start_date", "end_date", "estimated_cost", "status",
+    "host_organisation", "organiser_organisation", "locations", "participants", "funding",
+    "approvals", "reports", "recorded_at", "not_on_record",
+]  # fmt: skip
+COMMANDER = "Raymond Castellanos | Commander"  # the demo's commander sign-in
+DEPUTY = "Patricia Lindqvist | Deputy Chief"  # the demo's deputy sign-in
+# Every trip starts after the Inspector General's period (it ends 1 August 2024), so the
+# review's figures do not move. Each traveller is (unit, n-th of its people by serial
+# number, role); "by name" leaves the serial number out, as the log does for that row.
+UNIT_LOG: list[dict[str, Any]] = [
+    {
+        "source_id": "TU-2024-031",
+        "title": "Crisis Intervention Team Train-the-Trainer",
+        "direction": "outbound", "kind": "course",
+        "category": "de-escalation-and-crisis-response",
+        "topics": "crisis intervention; de-escalation",
+        "purpose": "Train two instructors to teach the crisis intervention course at home.",
+        "justification": "The academy has no instructor certified for the new curriculum.",
+        "start_date": "2024-09-16", "end_date": "2024-09-20", "estimated_cost": "4300.00",
+        "status": "closed", "host": "Vancouver Police Department (CA)",
+        "organiser": "Vancouver Police Department (CA)", "locations": "CA:Vancouver",
+        "travellers": [("Mental Evaluation Unit", 2, "attendee"),
+                       ("Training Division", 3, "attendee")],
+        "funding": ["Metro City Police Department | department | transport | 1840.00 | USD"
+                    " |  |  | 2024-09-03",
+                    "Metro City Police Department | department | lodging | 2050.00 | USD"
+                    " |  |  | 2024-09-21"],
+        "approvals": [f"approval | approver | approved | 2024-08-26T16:30:00+00:00 | {COMMANDER}"],
+        "reports": "acknowledged | 2024-10-11 | {0}",
+        "recorded_at": "2024-08-19T15:00:00+00:00", "not_on_record": "",
+    },
+    {
+        "source_id": "TU-2024-037",
+        "title": "Public Order Commanders Course",
+        "direction": "outbound", "kind": "course", "category": "crowd-control-public-order",
+        "topics": "public order; command and control",
+        "purpose": "See how British forces command crowd events with negotiators first.",
+        "justification": "",
+        "start_date": "2024-10-07", "end_date": "2024-10-11", "estimated_cost": "6900.00",
+        "status": "completed", "host": "College of Policing (GB)",
+        "organiser": "College of Policing (GB)", "locations": "GB:Ryton-on-Dunsmore",
+        "travellers": [("Major Events Group", 1, "attendee"),
+                       ("Major Events Group", 4, "attendee")],
+        "funding": ["Metro City Police Foundation | police_foundation | registration | 3200.00"
+                    " | USD |  |  | 2024-09-10"],
+        "approvals": [],
+        "reports": "",
+        "recorded_at": "2024-10-18T17:00:00+00:00",
+        "not_on_record": "approval; evaluation_report",
+    },
+    {
+        "source_id": "TU-2024-042",
+        "title": "Drone Operations for Search and Rescue Seminar",
+        "direction": "outbound", "kind": "seminar", "category": "aviation",
+        "topics": "unmanned aircraft; search and rescue",
+        "purpose": "Compare how police air units fly drones alongside helicopters.",
+        "justification": "",
+        "start_date": "2024-11-04", "end_date": "2024-11-06", "estimated_cost": "5100.00",
+        "status": "closed", "host": "Police Scotland (GB)",
+        "organiser": "National Police Air Service (GB)", "locations": "GB:Glasgow",
+        "travellers": [("Air Support Division", 1, "attendee"),
+                       ("Air Support Division", 2, "by name")],
+        "funding": ["Airborne Law Enforcement Association | ngo | registration | 950.00 | USD"
+                    " |  |  | 2024-10-01",
+                    "Metro City Police Department | department | transport | 2600.00 | USD"
+                    " |  |  | 2024-10-20"],
+        "approvals": [f"approval | approver | approved | 2024-10-08T18:00:00+00:00 | {COMMANDER}"],
+        "reports": "acknowledged | 2024-11-29 | {0}, {1}",
+        "recorded_at": "2024-10-02T16:00:00+00:00", "not_on_record": "",
+    },
+    {
+        "source_id": "TU-2024-048",
+        "title": "Europol Cybercrime Conference",
+        "direction": "outbound", "kind": "conference", "category": "cybercrime",
+        "topics": "cybercrime; ransomware",
+        "purpose": "Hear how European units trace ransomware payments.",
+        "justification": "",
+        "start_date": "2024-11-19", "end_date": "2024-11-21", "estimated_cost": "3800.00",
+        "status": "completed", "host": "Europol (NL)", "organiser": "Europol (NL)",
+        "locations": "NL:The Hague",
+        "travellers": [("Commercial Crimes Division — Cyber Crimes Section", 2, "attendee")],
+        "funding": ["Europol | international_body | lodging | 1200.00 | USD |  |  | 2024-11-21"
+                    " |  | Three nights at the conference hotel"],
+        "approvals": [f"approval | approver | approved | 2024-10-28T15:00:00+00:00 | {COMMANDER}"],
+        "reports": "",
+        "recorded_at": "2024-10-21T16:00:00+00:00", "not_on_record": "evaluation_report",
+    },
+    {
+        "source_id": "TU-2025-003",
+        "title": "Human Trafficking Joint Investigation Workshop",
+        "direction": "outbound", "kind": "seminar", "category": "human-trafficking",
+        "topics": "human trafficking; joint investigations",
+        "purpose": "Agree with Canadian investigators how to share cross-border leads.",
+        "justification": "",
+        "start_date": "2025-01-27", "end_date": "2025-01-29", "estimated_cost": "3900.00",
+        "status": "closed", "host": "Toronto Police Service (CA)",
+        "organiser": "Canadian Centre to End Human Trafficking (CA)",
+        "locations": "CA:Toronto",
+        "travellers": [("Human Trafficking Task Force", 2, "delegation_lead"),
+                       ("Human Trafficking Task Force", 3, "attendee"),
+                       ("Human Trafficking Task Force", 4, "attendee")],
+        "funding": ["U.S. Department of Justice, Office for Victims of Crime — Enhanced "
+                    "Collaborative Model Task Force | federal_grant | transport | 2400.00 | USD"
+                    " |  |  | 2025-01-10 | 2024-VT-BX-K027"],
+        "approvals": [f"approval | approver | approved | 2025-01-06T17:00:00+00:00 | {COMMANDER}"],
+        "reports": "acknowledged | 2025-02-21 | {0}",
+        "recorded_at": "2024-12-16T16:00:00+00:00", "not_on_record": "",
+    },
+    {
+        "source_id": "TU-2025-009",
+        "title": "Forensic Evidence Recovery Exchange",
+        "direction": "outbound", "kind": "exchange", "category": "investigative-techniques",
+        "topics": "forensic science; crime scene management",
+        "purpose": "Work a week beside Dutch forensic teams at major crime scenes.",
+        "justification": "",
+        "start_date": "2025-03-10", "end_date": "2025-03-14", "estimated_cost": "5600.00",
+        "status": "completed", "host": "Netherlands Forensic Institute (NL)",
+        "organiser": "Dutch National Police (NL)", "locations": "NL:The Hague",
+        "travellers": [("Scientific Investigation Division", 3, "attendee"),
+                       ("Scientific Investigation Division", 4, "attendee")],
+        "funding": [],
+        "approvals": [],
+        "reports": "submitted | 2025-04-04 | {0}",
+        "recorded_at": "2025-03-21T16:00:00+00:00", "not_on_record": "approval; funding",
+    },
+    {
+        "source_id": "TU-2025-014",
+        "title": "Gang Intervention Strategies Seminar",
+        "direction": "outbound", "kind": "seminar", "category": "gangs-and-organised-crime",
+        "topics": "gangs; prevention",
+        "purpose": "Learn from Salvadoran police how they work with schools against recruitment.",
+        "justification": "",
+        "start_date": "2025-04-07", "end_date": "2025-04-09", "estimated_cost": "4700.00",
+        "status": "completed", "host": "Policía Nacional Civil (SV)",
+        "organiser": "Policía Nacional Civil (SV)", "locations": "SV:San Salvador",
+        "travellers": [("Gang and Narcotics Division", 1, "delegation_lead"),
+                       ("Gang and Narcotics Division", 3, "attendee"),
+                       ("Gang and Narcotics Division", 4, "attendee")],
+        "funding": ["Metro City Police Department | department | transport | 4700.00 | USD"
+                    " |  |  | 2025-03-20"],
+        "approvals": [f"approval | approver | approved | 2025-03-12T16:00:00+00:00 | {COMMANDER}",
+                      f"approval | command | approved | 2025-03-14T16:00:00+00:00 | {DEPUTY}"],
+        "reports": "",
+        "recorded_at": "2025-03-03T16:00:00+00:00", "not_on_record": "",
+    },
+    {
+        "source_id": "TU-2025-020",
+        "title": "Emergency Management Tabletop Exchange",
+        "direction": "inbound", "kind": "exchange", "category": "emergency-management",
+        "topics": "emergency management; earthquakes",
+        "purpose": "Host New Zealand planners for a joint earthquake exercise.",
+        "justification": "",
+        "start_date": "2025-05-12", "end_date": "2025-05-14", "estimated_cost": "",
+        "status": "completed", "host": "Metro City Police Academy (US)",
+        "organiser": "New Zealand Police (NZ)", "locations": "US:Metro City",
+        "travellers": [("Emergency Operations Division", 1, "instructor"),
+                       ("Emergency Operations Division", 3, "presenter")],
+        "funding": [],
+        "approvals": [f"approval | approver | approved | 2025-04-21T16:00:00+00:00 | {COMMANDER}"],
+        "reports": "",
+        "recorded_at": "2025-04-14T16:00:00+00:00", "not_on_record": "funding",
+    },
+    {
+        "source_id": "TU-2025-026",
+        "title": "Online Child Exploitation Investigators Course",
+        "direction": "outbound", "kind": "course", "category": "crimes-against-children",
+        "topics": "online child exploitation; victim identification",
+        "purpose": "Learn the victim identification methods of the Australian centre.",
+        "justification": "",
+        "start_date": "2025-06-02", "end_date": "2025-06-06", "estimated_cost": "8200.00",
+        "status": "closed", "host": "Australian Federal Police (AU)",
+        "organiser": "Australian Federal Police (AU)", "locations": "AU:Brisbane",
+        "travellers": [("Juvenile Division — Internet Crimes Against Children Unit", 1,
+                        "attendee"),
+                       ("Juvenile Division — Internet Crimes Against Children Unit", 4,
+                        "attendee")],
+        "funding": ["U.S. Department of Justice, OJJDP — Internet Crimes Against Children Task "
+                    "Force program | federal_grant | transport | 5200.00 | USD |  |  | "
+                    "2025-05-15 | 2024-MC-FX-K031"],
+        "approvals": [f"approval | approver | approved | 2025-05-05T16:00:00+00:00 | {COMMANDER}"],
+        "reports": "acknowledged | 2025-06-27 | {0}, {1}",
+        "recorded_at": "2025-04-28T16:00:00+00:00", "not_on_record": "",
+    },
+    {
+        "source_id": "TU-2025-031",
+        "title": "Police Instructor Development Virtual Course",
+        "direction": "virtual", "kind": "course", "category": "academy-and-tactical-training",
+        "topics": "instructor development",
+        "purpose": "Bring the academy's instructors up to the Irish training standard.",
+        "justification": "",
+        "start_date": "2025-06-16", "end_date": "2025-06-20", "estimated_cost": "600.00",
+        "status": "completed", "host": "An Garda Síochána (IE)", "organiser": "",
+        "locations": "IE:",
+        "travellers": [("Training Division", 1, "attendee"),
+                       ("Training Division", 2, "attendee")],
+        "funding": ["Metro City Police Department | department | registration | 600.00 | USD"
+                    " |  |  | 2025-06-01"],
+        "approvals": [],
+        "reports": "",
+        "recorded_at": "2025-06-23T16:00:00+00:00",
+        "not_on_record": "approval; evaluation_report",
+    },
+]  # fmt: skip
+
+
+def unit_log_rows(everyone: list[Person]) -> list[dict[str, str]]:
+    """The unit log in the exchange format: participants from the demo's people (the
+    log's rank and unit are today's: every trip is recent)."""
+    by_unit: dict[str, list[Person]] = {}
+    for person in sorted(everyone, key=lambda p: p.serial_number):
+        by_unit.setdefault(person.unit, []).append(person)
+    rows = []
+    for entry in UNIT_LOG:
+        assert entry["start_date"] > "2024-08-01", "after the IG's period"
+        travellers = [(by_unit[unit][n - 1], role) for unit, n, role in entry["travellers"]]
+        cells = []
+        for person, role in travellers:
+            serial = "" if role == "by name" else person.serial_number
+            name = f"{person.first_name} {person.last_name}"
+            role = "attendee" if role == "by name" else role
+            cells.append(f"{serial} | {name} | {person.rank} | {person.unit} |  | {role}")
+        serials = [p.serial_number for p, _ in travellers]
+        rows.append(
+            {
+                "source_system": UNIT_LOG_SYSTEM,
+                "source_id": entry["source_id"],
+                **{k: entry[k] for k in ("title", "direction", "kind", "category", "topics",
+                                         "purpose", "justification", "start_date", "end_date",
+                                         "estimated_cost", "status", "locations",
+                                         "recorded_at", "not_on_record")},
+                "host_organisation": entry["host"],
+                "organiser_organisation": entry["organiser"],
+                "participants": "; ".join(cells),
+                "funding": "; ".join(entry["funding"]),
+                "approvals": "; ".join(entry["approvals"]),
+                "reports": entry["reports"].format(*serials),
+            }
+        )  # fmt: skip
+    return rows
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from liaison.demo.context import DemoContext
 from liaison.demo.steps import (
     approvals,
     funding,
+    imports,
     outcomes,
     registry,
     reports,
@@ -33,6 +34,9 @@ STEPS: list[Step] = [
     reports.load,
     funding.load,
     outcomes.load,
+    # After the registry (people, organisations) and funding (the funders the file names):
+    # the coordinator imports the training unit's 2024–25 spreadsheet.
+    imports.load,
     # Last: it destroys records under retention and then holds everything else.
     retention.load,
 ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import filecmp
+import hashlib
 from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
@@ -19,9 +20,11 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.db.models import Model
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalChanges
 
+from conftest import client_for
 from liaison.accounts.models import Agency, Role, RoleGrant, User
 from liaison.activities.access import activities_visible_to
 from liaison.activities.models import Activity, Category, Location, Participation, Topic
@@ -30,8 +33,11 @@ from liaison.approvals.models import ApprovalPolicy, ApprovalStep
 from liaison.demo import context, make_source
 from liaison.demo.context import DemoContext
 from liaison.demo.loader import load_demo
-from liaison.demo.steps import STEPS
+from liaison.demo.steps import STEPS, imports
 from liaison.demo.steps import registry as build
+from liaison.exchange.models import BatchStatus, ImportBatch, ImportedRecord, MatchResolution
+from liaison.exchange.spec import ACTIVITIES
+from liaison.funding.models import Contribution, Funder
 from liaison.outcomes.models import (
     Adoption,
     AlignmentReview,
@@ -114,9 +120,12 @@ def test_it_loads_117_activities_that_started_between_january_2014_and_august_20
 ) -> None:
     assert legacy(demo).count() == 117
     assert in_ig_period(demo).count() == 117
-    # What later steps add was entered since the review (2025 on).
-    assert not Activity.objects.filter(agency=demo, start_date__lt=dt.date(2025, 1, 1)).exclude(
-        pk__in=legacy(demo)
+    # What later steps add started after the review's period: the coordinator's import of
+    # the unit's 2024–25 log (September 2024 on), and what was entered since (2025 on).
+    later = Activity.objects.filter(agency=demo).exclude(pk__in=legacy(demo))
+    assert not later.filter(start_date__lte=IG_PERIOD[1])
+    assert not later.filter(start_date__lt=dt.date(2025, 1, 1)).exclude(
+        source__startswith=imports.FILE_NAME
     )
     assert set(in_ig_period(demo).values_list("status", flat=True)) <= {
         Status.COMPLETED,
@@ -276,6 +285,11 @@ COUNTED: list[type[Model]] = [
     Briefing,
     ApprovalStep,
     ApprovalPolicy,
+    Funder,
+    Contribution,
+    ImportBatch,
+    ImportedRecord,
+    MatchResolution,
     EvaluationReport,
     Recommendation,
     Policy,
@@ -308,6 +322,9 @@ def test_running_it_twice_creates_nothing_new(demo: Agency) -> None:
     assert "Nothing new" in out.getvalue()
     # Every user it manages is counted as already there: the eight sign-ins and the loader.
     assert "users               0 created,    9 already there" in out.getvalue()
+    # The coordinator's import is found by its file's SHA-256: not uploaded or checked again.
+    assert "import batches      0 created,    1 already there" in out.getvalue()
+    assert "imported records    0 created,   10 already there" in out.getvalue()
 
 
 def test_it_refuses_to_run_when_debug_is_off(db: None, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -571,3 +588,106 @@ def test_the_legacy_records_say_approval_not_on_record_and_are_flagged(demo: Age
     assert legacy.filter(started_without_approval_q()).count() == 117
     not_on_record = [a for a in legacy if "approval" in a.not_on_record]
     assert 0 < len(not_on_record) < 117
+
+
+# --- the imports step: the coordinator's import of the unit's 2024–25 log -------------------
+
+
+def unit_log() -> list[dict[str, str]]:
+    return source(imports.FILE_NAME)
+
+
+def test_the_import_runs_after_funding_and_before_retention() -> None:
+    from liaison.demo.steps import funding, retention
+
+    assert STEPS.index(funding.load) < STEPS.index(imports.load) < STEPS.index(retention.load)
+
+
+def test_the_unit_log_is_a_file_in_the_exchange_format_after_the_ig_period() -> None:
+    with (context.DATA_DIR / imports.FILE_NAME).open(encoding="utf-8") as handle:
+        assert tuple(handle.readline().strip().split(",")) == ACTIVITIES.headers
+    rows = unit_log()
+    assert len(rows) == 10
+    assert all(dt.date.fromisoformat(r["start_date"]) > IG_PERIOD[1] for r in rows)
+
+
+def test_the_coordinator_imported_the_unit_log_as_one_batch(demo: Agency) -> None:
+    content = (context.DATA_DIR / imports.FILE_NAME).read_bytes()
+    batch = ImportBatch.objects.get(agency=demo)
+    assert batch.file_name == imports.FILE_NAME
+    assert batch.sha256 == hashlib.sha256(content).hexdigest()
+    assert batch.size == len(content)
+    assert (batch.status, batch.rows, batch.created, batch.errors) == (
+        BatchStatus.IMPORTED,
+        10,
+        10,
+        [],
+    )
+    coordinator = User.objects.get(username="coordinator")
+    assert batch.uploaded_by == coordinator
+    # Uploaded, checked (the dry run) and imported, each step by the coordinator.
+    steps = batch.history.order_by("history_id")  # type: ignore[attr-defined]
+    assert [h.history_change_reason for h in steps] == [
+        "uploaded",
+        BatchStatus.CHECKING,
+        BatchStatus.CHECKED,
+        BatchStatus.IMPORTING,
+        BatchStatus.IMPORTED,
+    ]
+    assert {h.history_user for h in steps} == {coordinator}
+    records = ImportedRecord.objects.filter(batch=batch).order_by("row_number")
+    assert [(r.source_system, r.source_id) for r in records] == [
+        (r["source_system"], r["source_id"]) for r in unit_log()
+    ]
+    assert [r.row_number for r in records] == list(range(2, 12))
+
+
+def test_an_imported_record_says_where_it_came_from(demo: Agency) -> None:
+    coordinator = User.objects.get(username="coordinator")
+    first = unit_log()[0]
+    activity = Activity.objects.get(agency=demo, import_record__source_id=first["source_id"])
+    assert activity.title == first["title"]
+    assert activity.source == f"{imports.FILE_NAME}, row 2"
+    created = activity.history.earliest()  # type: ignore[attr-defined]
+    assert (created.history_user, created.history_type) == (coordinator, "+")
+    page = client_for(User.objects.get(username="inspector")).get(
+        reverse("activities:detail", args=[activity.pk])
+    )
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert f"Imported from {imports.FILE_NAME}, row 2." in text
+    batch = activity.import_record.batch  # type: ignore[attr-defined]
+    assert batch.sha256 in text
+    assert "Denise Whitfield" in text  # the coordinator, who imported it
+    # The coordinator finds the batch on the import pages.
+    client = client_for(coordinator)
+    assert imports.FILE_NAME in client.get(reverse("exchange:import_list")).content.decode()
+    detail = client.get(reverse("exchange:import_detail", args=[batch.pk]))
+    assert detail.status_code == 200
+    assert batch.sha256 in detail.content.decode()
+
+
+def test_the_unit_log_brings_participants_funding_approvals_and_reports(demo: Agency) -> None:
+    records = Activity.objects.filter(agency=demo, source__startswith=imports.FILE_NAME)
+    assert records.count() == 10
+    # The drone seminar's second traveller is named without a serial number: matched by name.
+    drone = records.get(title="Drone Operations for Search and Rescue Seminar")
+    row = next(r for r in unit_log() if r["title"] == drone.title)
+    named = row["participants"].split("; ")[1].split(" | ")
+    assert named[0] == ""
+    matched = drone.participations.get(name_at_time=named[1]).employee
+    assert matched is not None
+    assert f"{matched.first_name} {matched.last_name}" == named[1]
+    assert Contribution.objects.filter(activity__in=records).count() == sum(
+        len([f for f in r["funding"].split("; ") if f]) for r in unit_log()
+    )
+    gangs = records.get(title="Gang Intervention Strategies Seminar")
+    assert list(gangs.approval_steps.values_list("decided_by_name", flat=True)) == [
+        "Raymond Castellanos",
+        "Patricia Lindqvist",
+    ]
+    assert EvaluationReport.objects.filter(activity__in=records).count() == 5
+    assert set(records.values_list("host_organisation__name", flat=True)) >= {
+        "Vancouver Police Department",
+        "Europol",
+    }

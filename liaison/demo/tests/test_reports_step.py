@@ -16,7 +16,7 @@ from django.test import override_settings
 
 from liaison.accounts.models import Agency, User
 from liaison.demo.context import read_rows
-from liaison.demo.steps import STEPS
+from liaison.demo.steps import STEPS, imports
 from liaison.demo.steps import registry as build
 from liaison.demo.steps import reports as step
 from liaison.reports.models import EvaluationReport, Recommendation, ReportReview
@@ -53,7 +53,13 @@ def test_the_step_runs_after_approvals() -> None:
 
 
 def test_legacy_one_liners_are_kept_and_flagged_insufficient(demo: Agency) -> None:
-    legacy = with_relations(EvaluationReport.objects.filter(agency=demo, origin="imported"))
+    imported = EvaluationReport.objects.filter(agency=demo, origin="imported")
+    # The unit log's reports (the imports step) came without their text: flagged too.
+    unit_log = imported.filter(activity__source__startswith=imports.FILE_NAME)
+    assert unit_log.count() == 5
+    reports = with_relations(unit_log)
+    assert all(decorate(r, today=TODAY).insufficient for r in reports)  # type: ignore[attr-defined]
+    legacy = with_relations(imported.exclude(pk__in=unit_log))
     flags = [decorate(r, today=TODAY).insufficient for r in legacy]  # type: ignore[attr-defined]
     brief = sum(
         1 for row in read_rows("activities.csv") if row["evaluation_report"] == "brief_statement"
