@@ -7,6 +7,7 @@ The page, the API and the bench all call ``activity_list``; it starts from
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -289,11 +290,17 @@ def with_list_relations(
                 else []
             ),
         )
-        .annotate(
-            flag_started_without_approval=models.ExpressionWrapper(
-                started_without_approval_q(today), output_field=models.BooleanField()
-            )
-        )
+        .annotate(flag_started_without_approval=_flag_expression(today))
+    )
+
+
+@functools.lru_cache(maxsize=2)
+def _flag_expression(today: dt.date) -> models.ExpressionWrapper:
+    # The same expression for every list query of a day (building it, with its EXISTS
+    # subquery, cost ~0.4 ms a list page). Safe to share: ``annotate`` resolves a copy
+    # and never changes the expression it is given.
+    return models.ExpressionWrapper(
+        started_without_approval_q(today), output_field=models.BooleanField()
     )
 
 
