@@ -31,6 +31,7 @@ from bench.generate import BENCH_USERNAME, COMMON_WORD, bootstrap_django
 
 CASES = {
     "list": "/activities/",
+    "list-page2": "/activities/?page=2",
     "list-api": "/api/v1/activities",
     "country-year": "/activities/?country=IL&year=2019",
     "country-year-api": "/api/v1/activities?country=IL&year=2019",

@@ -16,6 +16,7 @@ from liaison.accounts.access import (
     AGENCY_READERS,
     HISTORY_READERS,
     has_role,
+    role_scopes,
     scope_for,
     scope_q,
 )
@@ -52,12 +53,27 @@ def activity_visibility_q(user: Any) -> Q:
     return visible
 
 
+_VISIBLE_ATTR = "_liaison_visible_activities"
+
+
 def activities_visible_to(user: Any) -> QuerySet[Activity]:
     if not getattr(user, "is_authenticated", False):
         return Activity.objects.none()
+    # Built once per user object and role scopes (the list page asks twice: its year
+    # filter and its rows) and handed out as fresh unevaluated copies. Keyed on the scopes
+    # object itself, so a re-read or narrowed set of roles (``narrow_to_agency``) builds
+    # the rule anew.
+    scopes = role_scopes(user)
+    cached = getattr(user, _VISIBLE_ATTR, None)
+    if cached is not None and cached[0] is scopes:
+        return cached[1].all()  # type: ignore[no-any-return]
     if scope_for(user, *AGENCY_READERS, Role.EMPLOYEE) == frozenset():
-        return Activity.objects.none()
-    return Activity.objects.filter(activity_visibility_q(user))
+        visible = Activity.objects.none()
+    else:
+        visible = Activity.objects.filter(activity_visibility_q(user))
+    if scopes:
+        setattr(user, _VISIBLE_ATTR, (scopes, visible))
+    return visible.all()
 
 
 def can_change_activity(user: Any, activity: Activity) -> bool:

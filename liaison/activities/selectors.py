@@ -7,6 +7,7 @@ The page, the API and the bench all call ``activity_list``; it starts from
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -289,11 +290,17 @@ def with_list_relations(
                 else []
             ),
         )
-        .annotate(
-            flag_started_without_approval=models.ExpressionWrapper(
-                started_without_approval_q(today), output_field=models.BooleanField()
-            )
-        )
+        .annotate(flag_started_without_approval=_flag_expression(today))
+    )
+
+
+@functools.lru_cache(maxsize=2)
+def _flag_expression(today: dt.date) -> models.ExpressionWrapper:
+    # The same expression for every list query of a day (building it, with its EXISTS
+    # subquery, cost ~0.4 ms a list page). Safe to share: ``annotate`` resolves a copy
+    # and never changes the expression it is given.
+    return models.ExpressionWrapper(
+        started_without_approval_q(today), output_field=models.BooleanField()
     )
 
 
@@ -308,14 +315,32 @@ def list_places(activities: Iterable[Activity]) -> dict[int, list[tuple[str, str
     (~1 ms of the list page; ``tests``: equal to the prefetch)."""
     places: dict[int, list[tuple[str, str]]] = {activity.pk: [] for activity in activities}
     if places:
-        rows = (
-            Location.objects.filter(activity_id__in=list(places))
-            .order_by(*LOCATION_ORDER)
-            .values_list("activity_id", "city", "country")
-        )
-        for activity_id, city, country in rows:
-            places[activity_id].append((city, str(country)))
+        # A fixed statement (built once per number of ids) instead of a queryset: the
+        # ORM's building and compiling of this one plain read cost more than the read
+        # itself. The ids are the caller's, already through access; only values come back.
+        with connection.cursor() as cursor:
+            cursor.execute(_places_sql(len(places)), list(places))
+            for activity_id, city, country in cursor.fetchall():
+                places[activity_id].append((city, str(country)))
     return places
+
+
+@functools.lru_cache(maxsize=64)
+def _places_sql(count: int) -> str:
+    meta = Location._meta
+    name = connection.ops.quote_name
+
+    def column(field: str) -> str:
+        found = meta.get_field(field)
+        assert isinstance(found, models.Field) and found.column
+        return name(found.column)
+
+    order = ", ".join(column(f) for f in LOCATION_ORDER)
+    return (
+        f"SELECT {column('activity')}, {column('city')}, {column('country')} "
+        f"FROM {name(meta.db_table)} WHERE {column('activity')} IN ({', '.join(['%s'] * count)}) "
+        f"ORDER BY {order}"
+    )
 
 
 def attach_categories(activities: Iterable[Activity], categories: Iterable[Category]) -> None:

@@ -11,11 +11,13 @@ template's, unchanged: ``_results.html`` keeps the table, its caption and header
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import html
 from typing import Any
 
 from django import template
 from django.urls import reverse
+from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from liaison.activities.workflow import Status
@@ -41,6 +43,13 @@ def _e(value: Any) -> str:
 
 
 def _date(value: dt.date) -> str:
+    # A page shows ~50 dates and a registry a few thousand distinct ones: each is written
+    # once per process and language.
+    return _date_in(value, translation.get_language())
+
+
+@functools.lru_cache(maxsize=8192)
+def _date_in(value: dt.date, language: str | None) -> str:
     return f'<time class="text-no-wrap" datetime="{value.isoformat()}">{_e(day(value))}</time>'
 
 

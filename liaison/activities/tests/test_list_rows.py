@@ -3,6 +3,8 @@ each shortcut is compared here with what it replaces."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.urls import reverse, set_script_prefix
 from django_countries.fields import Country
@@ -72,3 +74,23 @@ def test_the_api_rows_url_is_what_reverse_gives(pk: int, script_prefix: str) -> 
 def test_the_api_locations_country_name_is_the_country_fields_name(code: str) -> None:
     location = Location(country=code, city="")
     assert LocationOut.resolve_country_name(location) == str(Country(code).name)
+
+
+@pytest.mark.parametrize("language", ["en-us", "de", "fr"])
+def test_the_rows_dates_are_remembered_per_language(language: str) -> None:
+    from django.utils import translation
+
+    from liaison.activities.templatetags.activity_rows import _date
+    from liaison.core.templatetags.liaison import day
+
+    for value in (dt.date(2014, 1, 13), dt.date(2024, 5, 31), dt.date(2019, 12, 1)):
+        with translation.override(language):
+            expected = (
+                f'<time class="text-no-wrap" datetime="{value.isoformat()}">{day(value)}</time>'
+            )
+            assert _date(value) == expected
+            assert _date(value) == expected  # remembered
+    with translation.override("de"):
+        assert "Mai" in _date(dt.date(2024, 5, 31))
+    with translation.override("en-us"):
+        assert "May" in _date(dt.date(2024, 5, 31))
