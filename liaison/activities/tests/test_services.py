@@ -230,7 +230,7 @@ class TestActivityUpdate:
         data = valid_input(agency)
         activity = activity_create(actor=clerk, agency=agency, data=data)
         moved = activity.participations.order_by("id").first()
-        assert moved is not None
+        assert moved is not None and moved.employee_id is not None
         Employee.objects.filter(pk=moved.employee_id).update(agency=other_agency)
         data.title = "Human Trafficking Investigations Course (Toronto)"
         activity_update(actor=clerk, activity=activity, data=data)
