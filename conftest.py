@@ -109,21 +109,26 @@ def no_session_outlives_the_test_database(django_db_setup: None, django_db_block
     yield
     if django_settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         return
+    import threading
     import warnings
 
     from django.db import connection
 
     with django_db_blocker.unblock(), connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pid, application_name, state, backend_start, left(query, 200) "
+            "SELECT pid, application_name, state, backend_start, client_port, left(query, 200) "
             "FROM pg_stat_activity WHERE datname = current_database() "
             "AND pid <> pg_backend_pid()"
         )
         left = cursor.fetchall()
-        for pid, application, state, started, query in left:
+        # A thread of this worker still alive (a live server's, a test's) is the likeliest
+        # owner: name them too.
+        threads = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
+        for pid, application, state, started, port, query in left:
             warnings.warn(
                 f"a session outlived the tests on {connection.settings_dict['NAME']}: pid {pid}, "
-                f"application {application!r}, {state}, since {started}, last query {query!r}",
+                f"application {application!r}, client port {port}, {state}, since {started}, "
+                f"last query {query!r}; threads alive in this worker: {threads}",
                 stacklevel=1,
             )
             cursor.execute("SELECT pg_terminate_backend(%s, 10000)", [pid])
