@@ -146,6 +146,24 @@ def _peak_rss() -> float:
     return _status("VmHWM")
 
 
+def _backend_pid(connection: Any) -> int | None:
+    """The PostgreSQL server process serving this connection (same machine), or None."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = int(cursor.fetchone()[0])
+    return pid if Path(f"/proc/{pid}/stat").exists() else None
+
+
+def _cpu_of(pid: int | None) -> float:
+    """User + system CPU seconds of process ``pid`` so far (0 without one)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _status(name: str) -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith(f"{name}:"):
@@ -160,6 +178,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--writes", type=int, default=200)
     parser.add_argument("--skip-fill", action="store_true", help="Verify what is there.")
     parser.add_argument("--skip-verify", action="store_true", help="Only the writes.")
+    parser.add_argument(
+        "--no-sql",
+        action="store_true",
+        help="verify(in_sql=False): without the first path (the previous verifier's work).",
+    )
     args = parser.parse_args(argv)
     bootstrap_django()
     from django.db import connection, transaction
@@ -198,12 +221,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         fast_fill(history, template, have, args.rows - have, args.batch)
     if not args.skip_verify:
         total = AuditLink.objects.count()
+        backend = _backend_pid(connection)
         before = _reset_peak_rss()
+        server_started = _cpu_of(backend)
         started, cpu_started = time.perf_counter(), time.process_time()
-        result = verify()
+        result = verify(in_sql=not args.no_sql)
         seconds = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
+        server = _cpu_of(backend) - server_started
         peak = _peak_rss()
+        if backend is not None:
+            print(
+                f"\nPostgreSQL backend (pid {backend}): {server:.1f} s CPU during verify "
+                f"({server * 1e6 / max(result.rows, 1):.1f} µs a row); this process and the "
+                f"server together {(cpu + server) * 1e6 / max(result.rows, 1):.1f} µs a row"
+            )
         print(
             f"\nverify_audit: {'intact' if result.intact else 'BROKEN'} over {result.rows:,} "
             f"audit rows / {result.links:,} links in {result.tables} tables: {seconds:.1f} s "
