@@ -3,16 +3,18 @@
 history rows, and what the chain adds to one audited write.
 
     python bench/audit.py [--rows 3000000] [--batch 20000] [--writes 200]
-                           [--skip-fill] [--skip-verify]
+                           [--skip-fill] [--skip-verify] [--no-sql]
 
 Use a scratch database (``DATABASE_URL``), migrated first: the script adds history rows.
 ``--rows``: tops the audit trail up to N history rows of ``HistoricalActivity`` (copies
-of one activity's row with a different title and time; ``fast_fill``: raw inserts in
-``--batch`` transactions, each row hashed by ``audit_chain.content_hash`` and linked by
-``audit_chain.append_links``, so the chain is the real one), printing the fill rate; then
-runs ``verify()`` once and prints wall seconds, this process's CPU seconds (the
-database server's CPU on PostgreSQL is not in it), rows per second, CPU µs a row, the
-peak RSS while it ran and the load average.
+of one activity's row with a different title and time; ``fast_fill``: a bulk fill, COPY
+on PostgreSQL, ``--batch`` rows a transaction, each row hashed by
+``audit_chain.content_hash`` and each link by ``audit_chain.link_hash``, so the chain is
+the real one), printing the fill rate; then runs ``verify()`` once and prints wall
+seconds, this process's CPU seconds, on PostgreSQL the server backend's CPU seconds during
+``verify`` (from ``/proc``), rows per second, CPU µs a row, the peak RSS while it ran and
+the load average. ``--no-sql``: ``verify(in_sql=False)``, without the first path (ADR
+0023, third amendment).
 ``--writes``: times an
 audited update of one activity (``save_audited``, a title change) with and without the
 chain's receiver connected, each inside a rolled-back transaction; p50 and p95 in
