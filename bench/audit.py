@@ -3,16 +3,18 @@
 history rows, and what the chain adds to one audited write.
 
     python bench/audit.py [--rows 3000000] [--batch 20000] [--writes 200]
-                           [--skip-fill] [--skip-verify]
+                           [--skip-fill] [--skip-verify] [--no-sql]
 
 Use a scratch database (``DATABASE_URL``), migrated first: the script adds history rows.
 ``--rows``: tops the audit trail up to N history rows of ``HistoricalActivity`` (copies
-of one activity's row with a different title and time; ``fast_fill``: raw inserts in
-``--batch`` transactions, each row hashed by ``audit_chain.content_hash`` and linked by
-``audit_chain.append_links``, so the chain is the real one), printing the fill rate; then
-runs ``verify()`` once and prints wall seconds, this process's CPU seconds (the
-database server's CPU on PostgreSQL is not in it), rows per second, CPU µs a row, the
-peak RSS while it ran and the load average.
+of one activity's row with a different title and time; ``fast_fill``: a bulk fill, COPY
+on PostgreSQL, ``--batch`` rows a transaction, each row hashed by
+``audit_chain.content_hash`` and each link by ``audit_chain.link_hash``, so the chain is
+the real one), printing the fill rate; then runs ``verify()`` once and prints wall
+seconds, this process's CPU seconds, on PostgreSQL the server backend's CPU seconds during
+``verify`` (from ``/proc``), rows per second, CPU µs a row, the peak RSS while it ran and
+the load average. ``--no-sql``: ``verify(in_sql=False)``, without the first path (ADR
+0023, third amendment).
 ``--writes``: times an
 audited update of one activity (``save_audited``, a title change) with and without the
 chain's receiver connected, each inside a rolled-back transaction; p50 and p95 in
@@ -44,11 +46,15 @@ def p95(values: Sequence[float]) -> float:
 
 def fast_fill(history: Any, template: Any, have: int, todo: int, batch: int) -> None:
     """Add ``todo`` history rows, copies of ``template`` with their own title and time,
-    and chain them: the rows go in by raw ``executemany`` with explicit ids (Django's
-    ``bulk_create`` SQL compiler was most of the old fill's time), each row's content
-    hash is ``audit_chain.content_hash`` over the same Python values, and the links go
-    through ``audit_chain.append_links``, what ``chain_append`` calls. The chain is the
-    real one: ``verify`` reads every row back and recomputes every hash."""
+    and chain them, in bulk (a bench fill, not the application's write path): each row's
+    content hash is ``audit_chain.content_hash`` over the row's Python values and each
+    link's hash ``audit_chain.link_hash``, the functions ``chain_append`` and
+    ``append_links`` use; the sequence numbers are reserved by ``_advance_head`` (the
+    head's lock) and the head's hash is set to the last link, as ``append_links`` does.
+    The rows and links go in by COPY on PostgreSQL (``executemany`` on SQLite), ``batch``
+    rows and their links a transaction, with the guard triggers in place (they refuse
+    UPDATE and DELETE, not INSERT). The chain is the real one: ``verify`` reads every row
+    back, recomputes every hash and must say intact."""
     from django.core.management.color import no_style
     from django.db import connection, transaction
     from django.db.models import Max
@@ -61,9 +67,14 @@ def fast_fill(history: Any, template: Any, have: int, todo: int, batch: int) -> 
     columns = [audit_chain._col(f) for f in fields]
     base = {f.attname: getattr(template, f.attname) for f in fields}
     quote = connection.ops.quote_name
+    names = ", ".join(quote(c) for c in [pk.column, *columns])
+    link_names = "seq, table_name, row_id, schema, content_hash, prev_hash, hash"
+    postgres = connection.vendor == "postgresql"
     insert = (
-        f"INSERT INTO {quote(table)} ({', '.join(quote(c) for c in [pk.column, *columns])}) "
-        f"VALUES ({', '.join(['%s'] * (len(columns) + 1))})"
+        f"INSERT INTO {quote(table)} ({names}) VALUES ({', '.join(['%s'] * (len(columns) + 1))})"
+    )
+    insert_links = (
+        f"INSERT INTO {audit_chain.LEDGER_TABLE} ({link_names}) VALUES ({', '.join(['%s'] * 7)})"
     )
     title = next(i for i, f in enumerate(fields) if f.attname == "title")
     when = next(i for i, f in enumerate(fields) if f.attname == "history_date")
@@ -71,10 +82,12 @@ def fast_fill(history: Any, template: Any, have: int, todo: int, batch: int) -> 
     start_date = dt.datetime(2015, 1, 1, tzinfo=dt.UTC)
     next_id = (history.objects.aggregate(m=Max(pk.attname))["m"] or 0) + 1
     started = time.perf_counter()
+    cpu_started = time.process_time()
     done = 0
+    link_hash, content_hash = audit_chain.link_hash, audit_chain.content_hash
     while done < todo:
         n = min(batch, todo - done)
-        params, entries = [], []
+        rows, contents = [], []
         for i in range(have + done, have + done + n):
             values = dict(base)
             values["title"] = f"Bench trip {i}"
@@ -82,21 +95,43 @@ def fast_fill(history: Any, template: Any, have: int, todo: int, batch: int) -> 
             row = list(prepared)
             row[title] = fields[title].get_db_prep_save(values["title"], connection)
             row[when] = fields[when].get_db_prep_save(values["history_date"], connection)
-            params.append([next_id, *row])
-            content = audit_chain.content_hash([(f, values[f.attname]) for f in fields])
-            entries.append((table, next_id, content, ""))
+            rows.append((next_id, *row))
+            contents.append((next_id, content_hash([(f, values[f.attname]) for f in fields])))
             next_id += 1
         with transaction.atomic():
             key = audit_chain._ensure_schema(connection.alias, table, columns)
+            last, prev = audit_chain._advance_head(connection, n)
+            seq = last - n
+            links = []
+            for row_id, content in contents:
+                seq += 1
+                digest = link_hash(prev, seq, table, row_id, content, key)
+                links.append((seq, table, row_id, key, content, prev, digest))
+                prev = digest
             with connection.cursor() as cursor:
-                cursor.executemany(insert, params)
-            audit_chain.append_links(
-                [(t, r, c, key) for t, r, c, _ in entries], using=connection.alias
-            )
+                if postgres:
+                    raw = cursor.cursor
+                    with raw.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                        for history_row in rows:
+                            copy.write_row(history_row)
+                    with raw.copy(
+                        f"COPY {audit_chain.LEDGER_TABLE} ({link_names}) FROM STDIN"
+                    ) as copy:
+                        for link in links:
+                            copy.write_row(link)
+                else:
+                    cursor.executemany(insert, rows)
+                    cursor.executemany(insert_links, links)
+                cursor.execute(audit_chain._SET_HEAD, [prev, audit_chain.HEAD_ID])
         done += n
-        if done % (batch * 10) == 0 or done == todo:
-            rate = done / (time.perf_counter() - started)
-            print(f"  filled {done:,} / {todo:,} ({rate:,.0f} rows/s with their links)", flush=True)
+        if done % (batch * 5) == 0 or done == todo:
+            wall = time.perf_counter() - started
+            print(
+                f"  filled {done:,} / {todo:,}: {done / wall:,.0f} rows/s with their links "
+                f"({wall:.0f} s wall, {time.process_time() - cpu_started:.0f} s CPU; "
+                f"load {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
     with connection.cursor() as cursor:
         for statement in connection.ops.sequence_reset_sql(no_style(), [history]):
             cursor.execute(statement)
@@ -113,6 +148,24 @@ def _peak_rss() -> float:
     return _status("VmHWM")
 
 
+def _backend_pid(connection: Any) -> int | None:
+    """The PostgreSQL server process serving this connection (same machine), or None."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = int(cursor.fetchone()[0])
+    return pid if Path(f"/proc/{pid}/stat").exists() else None
+
+
+def _cpu_of(pid: int | None) -> float:
+    """User + system CPU seconds of process ``pid`` so far (0 without one)."""
+    if pid is None:
+        return 0.0
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _status(name: str) -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith(f"{name}:"):
@@ -127,6 +180,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--writes", type=int, default=200)
     parser.add_argument("--skip-fill", action="store_true", help="Verify what is there.")
     parser.add_argument("--skip-verify", action="store_true", help="Only the writes.")
+    parser.add_argument(
+        "--no-sql",
+        action="store_true",
+        help="verify(in_sql=False): without the first path (the previous verifier's work).",
+    )
     args = parser.parse_args(argv)
     bootstrap_django()
     from django.db import connection, transaction
@@ -165,12 +223,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         fast_fill(history, template, have, args.rows - have, args.batch)
     if not args.skip_verify:
         total = AuditLink.objects.count()
+        backend = _backend_pid(connection)
         before = _reset_peak_rss()
+        server_started = _cpu_of(backend)
         started, cpu_started = time.perf_counter(), time.process_time()
-        result = verify()
+        result = verify(in_sql=not args.no_sql)
         seconds = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
+        server = _cpu_of(backend) - server_started
         peak = _peak_rss()
+        if backend is not None:
+            print(
+                f"\nPostgreSQL backend (pid {backend}): {server:.1f} s CPU during verify "
+                f"({server * 1e6 / max(result.rows, 1):.1f} µs a row); this process and the "
+                f"server together {(cpu + server) * 1e6 / max(result.rows, 1):.1f} µs a row"
+            )
         print(
             f"\nverify_audit: {'intact' if result.intact else 'BROKEN'} over {result.rows:,} "
             f"audit rows / {result.links:,} links in {result.tables} tables: {seconds:.1f} s "

@@ -365,22 +365,51 @@ def _raw_rows(
         yield from batch
 
 
-def _verify_ledger(using: str, result: Verification, chunk: int) -> None:
+# The ledger's first path on PostgreSQL: each link's hash recomputed by the database
+# (``link_hash``'s text, the numbers written as ``str`` writes them), compared there.
+_LEDGER_IN_SQL = (
+    "SELECT seq, prev_hash, hash, hash = encode(sha256(convert_to(prev_hash || '|' || "
+    "seq::text || '|' || table_name || '|' || row_id::text || '|' || content_hash || '|' || "
+    f"schema, 'UTF8')), 'hex') FROM {LEDGER_TABLE} ORDER BY seq"
+)
+_LEDGER = (
+    f"SELECT seq, table_name, row_id, content_hash, prev_hash, hash, schema FROM {LEDGER_TABLE}"
+)
+
+
+def _verify_ledger(using: str, result: Verification, chunk: int, in_sql: bool = True) -> None:
     from liaison.records.models import AuditChainHead
 
     prev, expected = GENESIS, 1
     found = result._found
     sha256 = hashlib.sha256
     links = 0
+    connection = connections[using]
+    in_db = in_sql and connection.vendor == "postgresql"
     batches = _raw_batches(
-        connections[using],
-        "SELECT seq, table_name, row_id, content_hash, prev_hash, hash, schema "
-        f"FROM {LEDGER_TABLE} ORDER BY seq",
-        [],
-        chunk,
+        connection, _LEDGER_IN_SQL if in_db else f"{_LEDGER} ORDER BY seq", [], chunk
     )
     for batch in batches:
         links += len(batch)
+        if in_db:
+            # Accepted only when the numbers run on from ``expected``, each ``prev_hash``
+            # is the hash before it and the database found every hash equal to its
+            # recomputation; otherwise the links are read again for the checks below.
+            hashes = [link[2] for link in batch]
+            if (
+                [link[0] for link in batch] == list(range(expected, expected + len(batch)))
+                and batch[0][1] == prev
+                and [link[1] for link in batch[1:]] == hashes[:-1]
+                and [link[3] for link in batch].count(True) == len(batch)
+            ):
+                prev, expected = hashes[-1], expected + len(batch)
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"{_LEDGER} WHERE seq >= %s AND seq <= %s ORDER BY seq",
+                    [batch[0][0], batch[-1][0]],
+                )
+                batch = cursor.fetchall()
         # A whole batch at once (ADR 0023, second amendment of 2026-12-06): accepted only when
         # every link is the one the per-link loop below would pass without a break —
         # numbered on from ``expected``, each ``prev_hash`` the hash before it, each hash
@@ -679,6 +708,116 @@ def _fragment_sql(vendor: str, kind: type[Any], column: str) -> str | None:
     return None
 
 
+# --- the verifier's first path: the whole canonical JSON made in SQL ------------------
+#
+# Where every hashed column of a table is of a kind below, the database writes each row's
+# whole canonical JSON (``_row_json_sql``): PostgreSQL hashes it too (``sha256`` is built
+# in) and returns the hex digest; SQLite returns the text and Python hashes it. A batch is
+# accepted only when every digest equals its link's recorded content hash; anything else
+# (a NULL: a value not of a handled shape; a break) goes to the batch path above, then the
+# reference path, exactly as before. Each column's SQL text is a JSON value that decodes
+# to the value the reference path makes of the stored one (and, for the shapes handled,
+# is byte for byte its text), so a digest equal to the recorded one means the reference
+# path finds the same: the text hashed then was this text. A test compares both verdicts.
+
+_SQL_INTEGER_TYPES = frozenset({"integer", "bigint", "smallint"})
+
+
+def _column_json_sql(
+    connection: BaseDatabaseWrapper, model_field: models.Field[Any, Any], column: str
+) -> str | None:
+    """SQL for one column's JSON text as the reference path writes it (``null`` for NULL),
+    NULL for a value not of the shape handled; None when the column's kind is not
+    handled at all (the table then takes the batch path)."""
+    kind, vendor = type(model_field), connection.vendor
+    if kind in (models.DateField, models.DateTimeField):
+        return _fragment_sql(vendor, kind, column)
+    null = f"WHEN {column} IS NULL THEN 'null'"
+    if kind in _TEXT_FIELDS:
+        if vendor == "postgresql":
+            return f"COALESCE(to_json({column})::text, 'null')"
+        return f"CASE {null} WHEN typeof({column}) = 'text' THEN json_quote({column}) END"
+    if kind in _INTEGER_FIELDS:
+        target = getattr(model_field, "target_field", None)
+        if kind is models.ForeignKey and type(target) not in _INTEGER_FIELDS - {models.ForeignKey}:
+            return None
+        if vendor == "postgresql":
+            db_type = (model_field.db_type(connection) or "").split("(")[0]
+            if db_type not in _SQL_INTEGER_TYPES:
+                return None
+            return f"COALESCE({column}::text, 'null')"
+        return f"CASE {null} WHEN typeof({column}) = 'integer' THEN CAST({column} AS TEXT) END"
+    if kind is models.BooleanField:
+        if vendor == "postgresql":
+            return f"CASE {null} WHEN {column} THEN 'true' ELSE 'false' END"
+        return (
+            f"CASE {null} WHEN typeof({column}) = 'integer' AND {column} = 1 THEN 'true' "
+            f"WHEN typeof({column}) = 'integer' AND {column} = 0 THEN 'false' END"
+        )
+    if kind is models.DecimalField:
+        places = getattr(model_field, "decimal_places", None)
+        digits = getattr(model_field, "max_digits", None)
+        if not isinstance(places, int) or not isinstance(digits, int) or digits - places > 15:
+            return None
+        if vendor == "postgresql":  # numeric(digits, places): its text has ``places`` decimals
+            return (
+                f"CASE {null} WHEN scale({column}) = {places} "
+                f"THEN '\"' || {column}::text || '\"' END"
+            )
+        # SQLite keeps a whole amount as an integer; any other shape takes the batch path.
+        bound = 10 ** (digits - places)
+        tail = "." + "0" * places if places else ""
+        return (
+            f"CASE {null} WHEN typeof({column}) = 'integer' AND {column} > -{bound} "
+            f"AND {column} < {bound} THEN '\"' || CAST({column} AS TEXT) || '{tail}\"' END"
+        )
+    if kind is models.JSONField:
+        empty = "'[]', '{}'"
+        if vendor == "postgresql":
+            return (
+                f"CASE {null} WHEN {column} = '[]'::jsonb THEN '[]' "
+                f"WHEN {column} = '{{}}'::jsonb THEN '{{}}' "
+                f"WHEN jsonb_typeof({column}) = 'array' AND NOT EXISTS (SELECT 1 FROM "
+                f"jsonb_array_elements({column}) e WHERE jsonb_typeof(e) <> 'string') THEN "
+                f"'[' || (SELECT string_agg(to_json(x.e)::text, ',' ORDER BY x.n) FROM "
+                f"jsonb_array_elements_text({column}) WITH ORDINALITY x(e, n)) || ']' END"
+            )
+        return (
+            f"CASE {null} WHEN typeof({column}) = 'text' AND {column} IN ({empty}) "
+            f"THEN {column} END"
+        )
+    return None
+
+
+def _row_json_sql(
+    connection: BaseDatabaseWrapper, fields: Sequence[models.Field[Any, Any]]
+) -> str | None:
+    """SQL for a row's whole canonical JSON over ``fields`` (keys sorted, compact, as
+    ``_ENCODE`` writes the reference path's dict); NULL when one value is not of a handled
+    shape; None when a column's kind is not handled."""
+    parts = []
+    for i, f in enumerate(sorted(fields, key=_col)):
+        made = _column_json_sql(connection, f, connection.ops.quote_name(_col(f)))
+        if made is None:
+            return None
+        key = ("{" if i == 0 else ",") + _enc_str(_col(f)) + ":"
+        parts += ["'" + key.replace("'", "''") + "'", f"({made})"]
+    return " || ".join([*parts, "'}'"]) if parts else "'{}'"
+
+
+def _content_hash_sql(
+    connection: BaseDatabaseWrapper, fields: Sequence[models.Field[Any, Any]]
+) -> str | None:
+    """SQL for a row's content hash (PostgreSQL: hex SHA-256 of the UTF-8 text) or, on
+    SQLite, its canonical JSON text (hashed in Python); None when not made in SQL."""
+    text = _row_json_sql(connection, fields)
+    if text is None or connection.vendor not in ("postgresql", "sqlite"):
+        return None
+    if connection.vendor == "postgresql":
+        return f"encode(sha256(convert_to({text}, 'UTF8')), 'hex')"
+    return text
+
+
 def _made_in_sql(values: Sequence[Any], bad: set[int]) -> list[str]:
     """The fragmenter of a column read by ``_fragment_sql``: the texts as they are, or
     the whole batch to the reference path when one value was not of the plain shape."""
@@ -694,6 +833,7 @@ def _verify_table(
     permits: set[tuple[str, int]],
     result: Verification,
     chunk: int,
+    in_sql: bool = True,
 ) -> None:
     connection = connections[using]
     quote = connection.ops.quote_name
@@ -718,12 +858,22 @@ def _verify_table(
     id_column = quote(_col(pk))
     plain = f"SELECT {', '.join(quote(c) for c in [*current, _col(pk)])} FROM {quote(table)}"
     # The row's id last: zip(current, row) stops before it.
+    fragments_sql = f"SELECT {', '.join([*selected, id_column])} FROM {quote(table)}"
+    # The first path (where every column is of a handled kind): (hash or text, id).
+    hashed_sql = _content_hash_sql(connection, fields) if in_sql else None
+    in_range = f"WHERE {id_column} >= %s AND {id_column} <= %s ORDER BY {id_column}"
+    first_sql = (
+        fragments_sql
+        if hashed_sql is None
+        else f"SELECT {hashed_sql}, {id_column} FROM {quote(table)}"
+    )
     row_batches = _raw_batches(
         connection,
-        f"SELECT {', '.join([*selected, id_column])} FROM {quote(table)} ORDER BY {id_column}",
+        f"{first_sql} ORDER BY {id_column}",
         [],
         chunk,
     )
+    hashed_in_db = connection.vendor == "postgresql"
     link_iter: Iterator[tuple[Any, ...]] = _raw_rows(
         connection,
         f"SELECT row_id, seq, content_hash, schema FROM {LEDGER_TABLE} "
@@ -778,6 +928,23 @@ def _verify_table(
             texts = [by_key[key](f) for key, f in zip(keys, fragments, strict=True)]  # type: ignore[misc]
         return [sha256(t.encode()).hexdigest() for t in texts] == [link[2] for link in links]
 
+    def hashed_intact(batch: list[tuple[Any, ...]], links: list[tuple[Any, ...]]) -> bool:
+        """The first path: True when every row of ``batch`` (its hash or canonical text
+        made in SQL, its id) has its link in ``links`` (same ids, same order, today's
+        column set) and its hash is the one that link recorded. A NULL (a value of a
+        shape not handled) never equals a recorded hash."""
+        if len(links) != len(batch) or [link[0] for link in links] != [row[1] for row in batch]:
+            return False
+        if [link[3] for link in links].count(current_key) != len(links):
+            return False
+        if hashed_in_db:
+            made = [row[0] for row in batch]
+        else:
+            if any(row[0] is None for row in batch):
+                return False
+            made = [sha256(row[0].encode()).hexdigest() for row in batch]
+        return made == [link[2] for link in links]
+
     def check(row: tuple[Any, ...], link: tuple[Any, ...]) -> None:
         """The reference path: one row against its link, naming the break if any."""
         row_id, seq, recorded, key = link
@@ -830,16 +997,21 @@ def _verify_table(
 
     for batch in row_batches:
         ahead = list(itertools.islice(link_iter, len(batch)))
+        if hashed_sql is not None:
+            if hashed_intact(batch, ahead):
+                checked += len(batch)
+                continue
+            # The batch path over the same ids.
+            with connection.cursor() as cursor:
+                cursor.execute(f"{fragments_sql} {in_range}", [batch[0][-1], batch[-1][-1]])
+                batch = cursor.fetchall()
         if batch_intact(batch, ahead):
             checked += len(batch)
             continue
         # The reference path: read the batch's rows again as they are stored, and merge
         # them (by id) with the links (by row id).
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"{plain} WHERE {id_column} >= %s AND {id_column} <= %s ORDER BY {id_column}",
-                [batch[0][-1], batch[-1][-1]],
-            )
+            cursor.execute(f"{plain} {in_range}", [batch[0][-1], batch[-1][-1]])
             batch = cursor.fetchall()
         link_iter = itertools.chain(ahead, link_iter)
         link = next(link_iter, None)
@@ -899,11 +1071,15 @@ def _changed_or_moved(using: str, table: str, row_id: int, seq: int, now: str) -
     )
 
 
-def verify(*, using: str = DEFAULT_DB_ALIAS, chunk: int = 5000) -> Verification:
+def verify(
+    *, using: str = DEFAULT_DB_ALIAS, chunk: int = 5000, in_sql: bool = True
+) -> Verification:
     """Check the whole trail: the ledger's links follow each other and end at the head;
     every audit row has a link whose content hash it still matches; every link's row is
     there or was destroyed under a permit. Reports the first break in chain order (and
-    how many there are); read-only."""
+    how many there are); read-only. ``in_sql=False`` leaves out the first path (the
+    canonical JSON and, on PostgreSQL, the hashes made by the database): the same
+    verdict, for the tests that compare them."""
     from liaison.records.models import AuditSchema, DestructionPermit
 
     started = time.perf_counter()
@@ -915,11 +1091,11 @@ def verify(*, using: str = DEFAULT_DB_ALIAS, chunk: int = 5000) -> Verification:
     permits = set(
         DestructionPermit.objects.using(using).values_list("table_name", "row_id").iterator()
     )
-    _verify_ledger(using, result, chunk)
+    _verify_ledger(using, result, chunk, in_sql)
     models_ = audited_models()
     result.tables = len(models_)
     for model in models_:
-        _verify_table(using, model, schemas, permits, result, chunk)
+        _verify_table(using, model, schemas, permits, result, chunk, in_sql)
     result.problems = len(result._found)
     result.first = _first(result._found)
     result.intact = result.first is None
