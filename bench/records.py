@@ -52,6 +52,18 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _run_queue_wait() -> float:
+    """Seconds this process has spent ready to run but waiting for a CPU (Linux
+    ``/proc/self/schedstat``, summed over its threads); -1 where there is none."""
+    total = 0
+    try:
+        for task in Path("/proc/self/task").iterdir():
+            total += int((task / "schedstat").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1.0
+    return total / 1e9
+
+
 def _setup() -> tuple[Any, Any]:
     from liaison.accounts.models import Agency
     from liaison.accounts.tests.factories import user_with_role
@@ -151,11 +163,11 @@ def bench_import(
 
     load = os.getloadavg()[0]
     with CaptureQueriesContext(connection) as queries:
-        usage = resource.getrusage(resource.RUSAGE_SELF)
+        usage, queued = resource.getrusage(resource.RUSAGE_SELF), _run_queue_wait()
         start, cpu = time.perf_counter(), time.process_time()
         batch = import_batch_check(actor=user, batch=batch)
         checked, check_cpu = time.perf_counter() - start, time.process_time() - cpu
-        after = resource.getrusage(resource.RUSAGE_SELF)
+        after, queued = resource.getrusage(resource.RUSAGE_SELF), _run_queue_wait() - queued
     # Waiting (a socket, a file) shows as voluntary context switches; being pushed off a
     # busy CPU as involuntary ones.
     waits = after.ru_nvcsw - usage.ru_nvcsw
@@ -173,6 +185,10 @@ def bench_import(
               "not on this process's CPU)")  # fmt: skip
         print(f"  context switches during the check: {waits:,} voluntary (waiting), "
               f"{preempted:,} involuntary (CPU taken by others)")  # fmt: skip
+        if queued >= 0:
+            print(f"  of the wall time: {check_cpu:.1f} s on the CPU, {queued:.1f} s ready but "
+                  f"waiting for a CPU (run queue), {checked - check_cpu - queued:.1f} s "
+                  "blocked (database, files)")  # fmt: skip
         print(f"  process peak RSS {_rss_mib():.0f} MiB")
         return
     rss_before = _rss_mib()

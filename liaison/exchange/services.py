@@ -1158,7 +1158,9 @@ def _finish(batch: ImportBatch, outcome: Outcome, *, actor: Any) -> None:
     batch.plan = outcome.plan
     batch.ambiguous = outcome.ambiguous
     batch.finished_at = timezone.now()
-    save_audited(batch, actor=actor, validate=False, reason=batch.status)
+    save_audited(
+        batch, actor=actor, validate=False, reason=batch.status, update_fields=_but_the_file()
+    )
 
 
 def import_batch_check(*, actor: Any, batch: ImportBatch) -> ImportBatch:
@@ -1271,7 +1273,18 @@ def _set_status(batch: ImportBatch, status: str, *, actor: Any) -> None:
     batch.status = status
     if status == BatchStatus.CANCELLED:
         batch.finished_at = timezone.now()
-    save_audited(batch, actor=actor, validate=False, reason=status)
+    save_audited(batch, actor=actor, validate=False, reason=status, update_fields=_but_the_file())
+
+
+def _but_the_file() -> list[str]:
+    """The columns of a saved batch its check or import may change: all but the stored
+    file (``content``, up to ``IMPORT_MAX_BYTES``), which is written once, on upload, and
+    not sent to the database again with each change of status (ADR 0030, point 7)."""
+    return [
+        f.name
+        for f in ImportBatch._meta.concrete_fields
+        if not f.primary_key and f.name != "content"
+    ]
 
 
 def import_file(
