@@ -52,6 +52,18 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
+def _run_queue_wait() -> float:
+    """Seconds this process has spent ready to run but waiting for a CPU (Linux
+    ``/proc/self/schedstat``, summed over its threads); -1 where there is none."""
+    total = 0
+    try:
+        for task in Path("/proc/self/task").iterdir():
+            total += int((task / "schedstat").read_text().split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1.0
+    return total / 1e9
+
+
 def _setup() -> tuple[Any, Any]:
     from liaison.accounts.models import Agency
     from liaison.accounts.tests.factories import user_with_role
@@ -113,7 +125,12 @@ def _file(rows: int, run: str) -> bytes:
 
 
 def bench_import(
-    rows: int, *, verify: bool = False, trace: bool = False, check_only: bool = False
+    rows: int,
+    *,
+    verify: bool = False,
+    trace: bool = False,
+    check_only: bool = False,
+    profile: bool = False,
 ) -> None:
     from liaison.exchange.services import (
         import_batch_check,
@@ -129,17 +146,49 @@ def bench_import(
         file_name="bench.csv",
         content=content,  # type: ignore[arg-type]
     )
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile(time.process_time)  # CPU time: the machine is shared
+        profiler.enable()
+        batch = import_batch_check(actor=user, batch=batch)
+        profiler.disable()
+        assert batch.status == "checked", batch.errors[:3]
+        pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+        return
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     load = os.getloadavg()[0]
-    start, cpu = time.perf_counter(), time.process_time()
-    batch = import_batch_check(actor=user, batch=batch)
-    checked, check_cpu = time.perf_counter() - start, time.process_time() - cpu
+    with CaptureQueriesContext(connection) as queries:
+        usage, queued = resource.getrusage(resource.RUSAGE_SELF), _run_queue_wait()
+        start, cpu = time.perf_counter(), time.process_time()
+        batch = import_batch_check(actor=user, batch=batch)
+        checked, check_cpu = time.perf_counter() - start, time.process_time() - cpu
+        after, queued = resource.getrusage(resource.RUSAGE_SELF), _run_queue_wait() - queued
+    # Waiting (a socket, a file) shows as voluntary context switches; being pushed off a
+    # busy CPU as involuntary ones.
+    waits = after.ru_nvcsw - usage.ru_nvcsw
+    preempted = after.ru_nivcsw - usage.ru_nivcsw
     assert batch.status == "checked", batch.errors[:3]
     if check_only:
         print(f"import  rows={rows:>9,}  file={len(content) / 2**20:.1f} MiB  "
-              f"load average {load:.1f} (at the start)")  # fmt: skip
+              f"load average {load:.1f} at the start, "
+              f"{os.getloadavg()[0]:.1f} at the end")  # fmt: skip
         print(f"  validated (dry run)  {rows / checked:>9,.0f} rows/s  ({checked:.1f} s; "
               f"CPU {check_cpu / rows * 1000:.3f} s per 1k rows, "
               f"{rows / check_cpu:,.0f} rows per CPU second)")  # fmt: skip
+        print(f"  queries during the check: {len(queries.captured_queries)} "
+              f"(wall {checked:.1f} s - CPU {check_cpu:.1f} s = {checked - check_cpu:.1f} s "
+              "not on this process's CPU)")  # fmt: skip
+        print(f"  context switches during the check: {waits:,} voluntary (waiting), "
+              f"{preempted:,} involuntary (CPU taken by others)")  # fmt: skip
+        if queued >= 0:
+            print(f"  of the wall time: {check_cpu:.1f} s on the CPU, {queued:.1f} s ready but "
+                  f"waiting for a CPU (run queue), {checked - check_cpu - queued:.1f} s "
+                  "blocked (database, files)")  # fmt: skip
         print(f"  process peak RSS {_rss_mib():.0f} MiB")
         return
     rss_before = _rss_mib()
@@ -279,7 +328,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also GET /exchange/activities.csv?QUERY as the bench user (e.g. year=2024)",
     )
     parser.add_argument(
-        "--profile", action="store_true", help="cProfile one export pass instead of timing it"
+        "--profile",
+        action="store_true",
+        help="cProfile one export pass (with --check-only: the check) instead of timing it",
     )
     parser.add_argument("--verify", action="store_true", help="Run verify_audit after the import.")
     parser.add_argument(
@@ -299,6 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             verify=args.verify,
             trace=args.tracemalloc,
             check_only=args.check_only,
+            profile=args.profile and args.check_only,
         )
     if not args.skip_export:
         bench_export(args.export_rows, profile=args.profile)

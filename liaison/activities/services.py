@@ -326,22 +326,53 @@ class CheckMemo:
     def __init__(self) -> None:
         self.fields: dict[str, dict[tuple[type, Any], Any]] = {}
         self.locations: dict[tuple[str, str, int], list[tuple[str, list[str]]]] = {}
+        self.participants: dict[tuple[ParticipantInput, ...], list[tuple[str, list[str]]]] = {}
         self._blank: dict[str, Any] | None = None
-        self._checked: dict[tuple[str, ...], list[Any]] = {}
+        self._mutable: list[str] = []
+        self._blank_cache: dict[str, Any] = {}
+        self._blank_for: tuple[Any, Any] = (None, None)
+        self._checked: dict[tuple[str, ...], list[tuple[Any, str, int]]] = {}
 
-    def new_activity(self) -> Activity:
+    def new_activity(self, *, agency: Agency | None = None, created_by: Any = None) -> Activity:
         """A new unsaved ``Activity()``: what the constructor makes (its defaults and
         signals, most of a row's check when run per row) is made once per file and
-        copied; a list or dict default is copied, not shared."""
-        if self._blank is None:
-            self._blank = dict(Activity().__dict__)
+        copied; a list or dict default is copied, not shared. ``agency`` and
+        ``created_by``, when given, are set on that first one (through their
+        descriptors, as the caller would set them) and so come with every copy (the
+        caller's ``_set_related`` then finds them set)."""
+        if self._blank is None or self._blank_for != (agency, created_by):
+            blank = Activity()
+            if agency is not None:
+                blank.agency = agency
+            if created_by is not None:
+                blank.created_by = created_by
+            self._blank = dict(blank.__dict__)
             del self._blank["_state"]
+            self._blank_cache = dict(blank._state.fields_cache)
+            self._blank_for = (agency, created_by)
+            self._mutable = [k for k, v in self._blank.items() if isinstance(v, list | dict)]
         activity = Activity.__new__(Activity)
-        activity.__dict__.update(
-            {k: copy.copy(v) if isinstance(v, list | dict) else v for k, v in self._blank.items()}
-        )
+        values = activity.__dict__
+        values.update(self._blank)
+        for key in self._mutable:
+            values[key] = copy.copy(values[key])
         activity._state = ModelState()
+        activity._state.fields_cache = dict(self._blank_cache)
         return activity
+
+    def _plan(self, instance: Activity, exclude: Sequence[str]) -> list[tuple[Any, str, int]]:
+        """The fields ``clean_fields`` checks for ``exclude``, each with the size limit of
+        a plain text field (``_plain_text_limit``), or -1 for any other field."""
+        key = tuple(exclude)
+        plan = self._checked.get(key)
+        if plan is None:
+            plan = [
+                (f, f.attname, _plain_text_limit(f))
+                for f in instance._meta.fields
+                if f.name not in exclude and not f.generated
+            ]
+            self._checked[key] = plan
+        return plan
 
     def clean_fields_pass(self, instance: Activity, exclude: Sequence[str]) -> bool:
         """True when ``instance.full_clean(exclude=exclude, validate_constraints=False)``
@@ -349,21 +380,37 @@ class CheckMemo:
         reused) exactly as ``Model.clean_fields`` runs it, the cleaned value set back on
         the instance. False on the first field that fails (the caller then runs
         ``full_clean`` for its messages). ``full_clean``'s other two steps do nothing
-        for a new activity (``_full_clean_is_fields_only``)."""
+        for a new activity (``_full_clean_is_fields_only``).
+
+        A plain text field (``_plain_text_limit``) holding a ``str`` — titles, sources,
+        purposes: different on every row — is not run through ``clean`` at all: for
+        it ``clean`` is exactly "not blank unless ``blank``, at most ``max_length``
+        characters" and returns the string itself (ADR 0030, point 6;
+        ``test_check_memo.py`` compares the two on awkward values)."""
         if not _full_clean_is_fields_only(type(instance)) or instance.pk is not None:
             return False
-        key_of_exclude = tuple(exclude)
-        fields = self._checked.get(key_of_exclude)
-        if fields is None:
-            fields = [f for f in instance._meta.fields if f.name not in exclude and not f.generated]
-            self._checked[key_of_exclude] = fields
-        for f in fields:
-            raw = getattr(instance, f.attname)
+        values = instance.__dict__
+        fields = self.fields
+        for f, attname, limit in self._plan(instance, exclude):
+            try:
+                raw = values[attname]
+            except KeyError:  # not loaded (never, on a new instance): as clean_fields reads it
+                raw = getattr(instance, attname)
+            if limit >= 0 and type(raw) is str:
+                if raw:
+                    if limit and len(raw) > limit:
+                        return False
+                    continue
+                if f.blank:
+                    continue
+                return False
             if f.blank and raw in f.empty_values:
                 continue
             if isinstance(raw, DatabaseDefault):
                 continue
-            seen = self.fields.setdefault(f.name, {})
+            seen = fields.get(f.name)
+            if seen is None:
+                seen = fields[f.name] = {}
             try:
                 # A list (``not_on_record``) is read as the tuple of its items.
                 key: tuple[type, Any] | None = (
@@ -382,8 +429,51 @@ class CheckMemo:
                     return False
                 if key is not None and len(seen) < MEMO_LIMIT:
                     seen[key] = value
-            setattr(instance, f.attname, value)
+            setattr(instance, attname, value)
         return True
+
+
+def _plain_text_limit(f: Any) -> int:
+    """For a field whose ``clean`` of a ``str`` is only "not blank unless ``blank``, at
+    most ``max_length`` characters" (returning the string itself): ``max_length``, or 0
+    for no limit. -1 for any other field. That is a ``CharField`` or ``TextField``
+    exactly (not a subclass), editable, without choices, whose only validator is the
+    ``MaxLengthValidator(max_length)`` Django gives it (none for a ``TextField`` without
+    ``max_length``): ``to_python`` returns a ``str`` unchanged, ``validate`` then tests
+    only "blank", and the validators only the length."""
+    from django.core.validators import MaxLengthValidator
+    from django.db import models as django_models
+
+    if type(f) not in (django_models.CharField, django_models.TextField):
+        return -1
+    if not f.editable or f.choices is not None:
+        return -1
+    expected = (
+        [(MaxLengthValidator, f.max_length)]
+        if type(f) is django_models.CharField and f.max_length is not None
+        else []
+    )
+    found = [(type(v), v.limit_value) for v in f.validators if type(v) is MaxLengthValidator]
+    if len(found) != len(list(f.validators)) or found != expected:
+        return -1
+    if expected and not (type(f.max_length) is int and f.max_length > 0):
+        return -1
+    return f.max_length if expected else 0
+
+
+def _set_related(instance: Activity, name: str, value: Any) -> None:
+    """``setattr(instance, name, value)`` for a foreign key, unless the instance already
+    holds that very object there (a copy of ``CheckMemo``'s blank): the descriptor would
+    leave it as it is."""
+    field: Any = instance._meta.get_field(name)
+    if (
+        value is not None
+        and field.remote_field.multiple  # a ForeignKey: nothing set on ``value`` itself
+        and instance.__dict__.get(field.attname) == value.pk
+        and instance._state.fields_cache.get(field.cache_name) is value
+    ):
+        return
+    setattr(instance, name, value)
 
 
 @functools.cache
@@ -460,7 +550,7 @@ def _validate(
         lookups = ActivityLookups.for_input(
             actor=actor, agency=agency, data=data, instance=instance, former=former
         )
-    instance.agency = agency
+    _set_related(instance, "agency", agency)
     instance.title = data.title.strip()
     instance.direction = data.direction
     instance.kind = data.kind
@@ -533,12 +623,39 @@ def _validate(
         if location is not None:
             locations.append(location)
 
+    if memo is None:
+        return locations, _validate_participants(data.participants, agency, lookups, errors)
+    # The dry run: the outcome of the participants' checks is that of their list alone
+    # (against this file's lookups), and nothing is built to write.
+    people_key = tuple(data.participants)
+    checked = memo.participants.get(people_key)
+    if checked is None:
+        outcome: dict[str, list[str]] = {}
+        _validate_participants(data.participants, agency, lookups, outcome, build=False)
+        checked = list(outcome.items())
+        if len(memo.participants) < MEMO_LIMIT:
+            memo.participants[people_key] = checked
+    for name, messages in checked:
+        errors.setdefault(name, []).extend(messages)
+    return locations, []
+
+
+def _validate_participants(
+    participants: Sequence[ParticipantInput],
+    agency: Agency,
+    lookups: ActivityLookups,
+    errors: dict[str, list[str]],
+    *,
+    build: bool = True,
+) -> list[Participation]:
+    """The participants part of ``_validate``: problems recorded in ``errors``, and
+    (when ``build``) the unsaved participations."""
     participations: list[Participation] = []
     # Serial numbers are unique only within an agency, so they resolve within this one.
     by_serial = lookups.employees_by_serial
     employees, externals = lookups.employee_ids, lookups.external_ids
     seen: set[tuple[str, int | None]] = set()
-    for index, p in enumerate(data.participants):
+    for index, p in enumerate(participants):
         prefix = f"participants[{index}]"
         serial = p.serial_number.strip()
         if sum(map(bool, (p.employee_id, serial, p.external_person_id))) != 1:
@@ -573,13 +690,13 @@ def _validate(
         if person_key in seen:
             errors.setdefault(prefix, []).append("This person is listed twice.")
         seen.add(person_key)
-        if memo is not None:
+        if not build:
             continue  # the dry run builds nothing to write
         participation = Participation(
             employee_id=employee_id, external_person_id=p.external_person_id, role=p.role
         )
         participations.append(participation)
-    return locations, participations
+    return participations
 
 
 def snapshot_participants(participations: Sequence[Participation]) -> None:
@@ -923,9 +1040,9 @@ def _import_prepare(
             )
         elif key not in steps:
             steps.append(key)
-    activity = Activity() if memo is None else memo.new_activity()
+    activity = Activity() if memo is None else memo.new_activity(agency=agency, created_by=actor)
     activity.status = status
-    activity.created_by = actor
+    _set_related(activity, "created_by", actor)
     activity.recorded_at = recorded_at
     activity.origin = Origin.IMPORTED
     activity.source = source

@@ -25,14 +25,17 @@ def save_audited(
     reason: str = "",
     validate: bool = True,
     exclude: list[str] | None = None,
+    update_fields: list[str] | None = None,
 ) -> None:
-    """``full_clean()`` then save ``instance``, attributing the history row to ``actor``."""
+    """``full_clean()`` then save ``instance``, attributing the history row to ``actor``.
+    ``update_fields``: only those columns are written (a saved instance whose other
+    columns did not change, e.g. an import batch's stored file)."""
     if validate:
         instance.full_clean(exclude=exclude)
     instance._history_user = actor  # type: ignore[attr-defined]
     if reason:
         instance._change_reason = reason  # type: ignore[attr-defined]
-    instance.save()
+    instance.save(update_fields=update_fields)
 
 
 def save_audited_with_m2m(

@@ -13,6 +13,7 @@ import datetime as dt
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 from liaison.core.tabular import _FORMULA_STARTS
@@ -100,6 +101,18 @@ def _rows_xlsx(content: bytes) -> Iterator[list[Any]]:
         workbook.close()
 
 
+def _csv_cells(values: list[str]) -> list[str]:
+    """``[_cell_text(v) for v in values]`` for the cells of a CSV row (all ``str``)."""
+    cells = list(map(str.strip, values))
+    if any(map(str.startswith, cells, repeat("'"))):
+        return [_cell_text(v) for v in values]
+    return cells
+
+
+def _any_cells(values: list[Any]) -> list[str]:
+    return [_cell_text(v) for v in values]
+
+
 @dataclass
 class Table:
     headers: list[str]
@@ -136,16 +149,24 @@ def read_table(content: bytes, file_format: str) -> Table:
         if column not in seen:
             problems.append(Problem(1, column, "", "This required column is missing."))
 
+    width = len(headers)
+    # A CSV cell is always ``str``: ``_cell_text`` of it is its stripped text, unless that
+    # starts with the apostrophe that guards a formula (then ``_cell_text`` itself).
+    text_of = _csv_cells if file_format == "csv" else _any_cells
+
     def rows() -> Iterator[tuple[int, dict[str, str]]]:
         number = 1
         try:
             for values in raw:
                 number += 1
-                cells = [_cell_text(v) for v in values]
+                cells = text_of(values)
                 if not any(cells):
                     continue
-                row = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(headers)}
-                extra = [c for c in cells[len(headers) :] if c]
+                if len(cells) >= width:
+                    row = dict(zip(headers, cells[:width], strict=True))
+                else:
+                    row = dict(zip(headers, cells + [""] * (width - len(cells)), strict=True))
+                extra = [c for c in cells[width:] if c]
                 if extra:
                     row["__extra__"] = extra[0]
                 yield number, row

@@ -22,6 +22,7 @@ The contract, whatever the door (page, API, ``manage.py import_records``):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import time
@@ -128,7 +129,9 @@ class Outcome:
 
 
 def split_list(cell: str) -> list[str]:
-    return [item.strip() for item in re.split(r";", cell or "") if item.strip()]
+    if not cell:
+        return []
+    return [item for item in map(str.strip, cell.split(";")) if item]
 
 
 def split_fields(item: str, names: tuple[str, ...]) -> dict[str, str] | None:
@@ -146,9 +149,11 @@ class _Row:
         self.number = number
         self.cells = cells
         self.problems: list[Problem] = []
+        # Each cell's text, stripped once (``cell``).
+        self.text = dict(zip(cells, map(str.strip, cells.values()), strict=True))
 
     def cell(self, column: str) -> str:
-        return self.cells.get(column, "").strip()
+        return self.text.get(column, "")
 
     def problem(self, column: str, message: str, value: str | None = None) -> None:
         shown = self.cell(column) if value is None else value
@@ -377,13 +382,24 @@ class _Parsed:
     reports: list[dict[str, str]]
 
 
+@functools.lru_cache(maxsize=4096)
+def _locations(cell: str) -> tuple[LocationInput, ...]:
+    """The locations cell read (its text alone decides it: a file repeats a few cells)."""
+    locations = []
+    for item in split_list(cell):
+        country, _, city = item.partition(":")
+        locations.append(LocationInput(country=country.strip(), city=city.strip()))
+    return tuple(locations)
+
+
 def _parse(
     row: _Row, people: _People, agency: Agency, *, organisations: _Organisations | None = None
 ) -> _Parsed:
     """Read one row into what the services take, naming each problem of the file itself
     (its row, column, value and why). No query when ``organisations`` is given: the
     import reads the registries once per file (``_People``, ``_Organisations``)."""
-    system, ident = row.cell("source_system"), row.cell("source_id")
+    cell = row.text.get  # ``row.cell`` without a call per column
+    system, ident = cell("source_system", ""), cell("source_id", "")
     for column, value in (("source_system", system), ("source_id", ident)):
         if not value:
             row.problem(column, "Required: with the other key column it says which record "
@@ -393,13 +409,10 @@ def _parse(
     if "__extra__" in row.cells:
         row.problem("(beyond the last column)", "This row has more cells than the header "
                     "has columns.", row.cells["__extra__"])  # fmt: skip
-    locations = []
-    for item in split_list(row.cell("locations")):
-        country, _, city = item.partition(":")
-        locations.append(LocationInput(country=country.strip(), city=city.strip()))
+    locations = list(_locations(cell("locations", "")))
     recorded_at = None
-    if row.cell("recorded_at"):
-        recorded_at = row.when("recorded_at", row.cell("recorded_at"))
+    if cell("recorded_at", ""):
+        recorded_at = row.when("recorded_at", cell("recorded_at", ""))
     lists: dict[str, list[dict[str, str]]] = {}
     for column, names in (
         ("funding", FUNDING_FIELDS),
@@ -407,7 +420,7 @@ def _parse(
         ("reports", REPORT_FIELDS),
     ):
         lists[column] = []
-        for index, item in enumerate(split_list(row.cell(column)), start=1):
+        for index, item in enumerate(split_list(cell(column, "")), start=1):
             values = split_fields(item, names)
             if values is None:
                 row.problem(column, f"item {index} has more than {len(names)} fields: write "
@@ -417,30 +430,30 @@ def _parse(
                 values["__index__"] = str(index)
                 lists[column].append(values)
     data = ActivityInput(
-        title=row.cell("title"),
-        direction=row.cell("direction"),
-        kind=row.cell("kind"),
+        title=cell("title", ""),
+        direction=cell("direction", ""),
+        kind=cell("kind", ""),
         category_id=None,
-        category_slug=row.cell("category"),
-        purpose=row.cell("purpose"),
-        justification=row.cell("justification"),
+        category_slug=cell("category", ""),
+        purpose=cell("purpose", ""),
+        justification=cell("justification", ""),
         start_date=row.date("start_date", required=True),
         end_date=row.date("end_date", required=True),
         estimated_cost=row.decimal("estimated_cost"),
-        topics=split_list(row.cell("topics")),
+        topics=split_list(cell("topics", "")),
         host_organisation_id=_organisation(row, "host_organisation", organisations),
         organiser_organisation_id=_organisation(row, "organiser_organisation", organisations),
         locations=locations,
         participants=_participants(row, people, agency),
     )
-    if not row.cell("category"):
+    if not cell("category", ""):
         row.problem("category", "Required: the category's slug, e.g. human-trafficking.")
     return _Parsed(
         key=(system, ident),
         data=data,
-        status=row.cell("status"),
+        status=cell("status", ""),
         recorded_at=recorded_at,
-        not_on_record=split_list(row.cell("not_on_record")),
+        not_on_record=split_list(cell("not_on_record", "")),
         funding=lists["funding"],
         approvals=lists["approvals"],
         reports=lists["reports"],
@@ -1145,7 +1158,9 @@ def _finish(batch: ImportBatch, outcome: Outcome, *, actor: Any) -> None:
     batch.plan = outcome.plan
     batch.ambiguous = outcome.ambiguous
     batch.finished_at = timezone.now()
-    save_audited(batch, actor=actor, validate=False, reason=batch.status)
+    save_audited(
+        batch, actor=actor, validate=False, reason=batch.status, update_fields=_but_the_file()
+    )
 
 
 def import_batch_check(*, actor: Any, batch: ImportBatch) -> ImportBatch:
@@ -1258,7 +1273,18 @@ def _set_status(batch: ImportBatch, status: str, *, actor: Any) -> None:
     batch.status = status
     if status == BatchStatus.CANCELLED:
         batch.finished_at = timezone.now()
-    save_audited(batch, actor=actor, validate=False, reason=status)
+    save_audited(batch, actor=actor, validate=False, reason=status, update_fields=_but_the_file())
+
+
+def _but_the_file() -> list[str]:
+    """The columns of a saved batch its check or import may change: all but the stored
+    file (``content``, up to ``IMPORT_MAX_BYTES``), which is written once, on upload, and
+    not sent to the database again with each change of status (ADR 0030, point 7)."""
+    return [
+        f.name
+        for f in ImportBatch._meta.concrete_fields
+        if not f.primary_key and f.name != "content"
+    ]
 
 
 def import_file(
