@@ -245,7 +245,7 @@ def bench_export(rows: int, *, profile: bool = False, lines: str = "both") -> No
     print(f"stored lines before the run: {stored:,}")
     if lines in ("both", "cold"):
         ExportLine.objects.all().delete()
-        report("cold (no line stored; lines rendered by the values path per window)", lines_path)
+        report("cold (no line stored: written by the values path, ADR 0027)", lines_path)
         start, cpu = time.perf_counter(), time.process_time()
         written = refresh_lines()
         seconds, used = time.perf_counter() - start, time.process_time() - cpu
