@@ -172,6 +172,10 @@ class ExportLine(models.Model):
     ``format`` is the fingerprint of the code that wrote the line (``lines.line_format``):
     a line of another format is read as missing."""
 
+    # A cache of what the records say, not a record: retention neither hashes it into a
+    # tombstone nor keeps it (the activity's delete trigger removes it).
+    derived_from_records = True
+
     activity = models.OneToOneField(
         Activity, on_delete=models.CASCADE, primary_key=True, related_name="export_line"
     )
