@@ -17,10 +17,12 @@ Against the configured database (``DATABASE_URL``; migrate it first). Prints:
   every run creates its rows.
 - **export**: the first ``--export-rows`` activities the bench user may see (every agency:
   run bench/generate.py first for a million) written as CSV the way the download writes
-  it (``csv_value_batches`` over ``selectors.export_value_rows``), once for rows/s (with
-  the process's CPU seconds, and when the first rows came) and once under tracemalloc for
-  the peak, which stays flat however many rows are written. ``--profile``: cProfile one
-  pass instead.
+  it (``selectors.export_csv_chunks``: the stored lines, ADR 0031): ``--lines both``
+  (default) deletes the stored lines, exports cold (every line rendered), runs the
+  refresh, and exports warm (every line stored), then a tracemalloc pass for the peak;
+  ``--lines values`` times the values path of ADR 0027 alone. Each pass prints rows/s
+  wall and per CPU second of this process, the load average and the peak resident size.
+  ``--profile``: cProfile one pass instead.
 - **page** (``--page QUERY``): ``/exchange/activities.csv?QUERY`` through
   ``django.test.Client`` as the bench user, the streamed body read chunk by chunk; rows/s,
   then the tracemalloc peak from a second pass.
@@ -219,11 +221,17 @@ def bench_import(
               f"({time.perf_counter() - start:.1f} s)")  # fmt: skip
 
 
-def bench_export(rows: int, *, profile: bool = False) -> None:
+def bench_export(rows: int, *, profile: bool = False, lines: str = "both") -> None:
+    """The CSV export as the download writes it: from the stored lines (ADR 0031), cold
+    (no line stored: every line rendered by the values path, window by window) and warm
+    (every line stored, after ``refresh_export_lines``), and the values path alone (ADR
+    0027) for comparison."""
     from liaison.accounts.models import User
     from liaison.activities.selectors import ActivityFilters
     from liaison.core.tabular import csv_value_batches
-    from liaison.exchange.selectors import activity_export, export_value_rows
+    from liaison.exchange.lines import refresh_lines
+    from liaison.exchange.models import ExportLine
+    from liaison.exchange.selectors import activity_export, export_csv_chunks, export_value_rows
     from liaison.exchange.spec import ACTIVITIES
 
     user = (
@@ -233,20 +241,24 @@ def bench_export(rows: int, *, profile: bool = False) -> None:
     assert user is not None, "run bench/generate.py (or the import part) first"
     qs = activity_export(user=user, filters=ActivityFilters())[:rows]
 
-    def run() -> tuple[int, int, float]:
+    def values_path() -> Any:
+        return csv_value_batches(ACTIVITIES.headers, export_value_rows(qs))
+
+    def lines_path() -> Any:
+        return export_csv_chunks(qs)
+
+    def run(chunks: Any) -> tuple[int, int, float, float, float]:
         count = size = 0
+        first = 0.0
         start = time.perf_counter()
-        cpu.append(time.process_time())
-        for line in csv_value_batches(ACTIVITIES.headers, export_value_rows(qs)):
-            if count == 1:  # the first batch of rows: every stream's query has answered
-                first.append(time.perf_counter() - start)
+        cpu = time.process_time()
+        for line in chunks():
+            if count == 1:  # the first batch of rows: every query has answered
+                first = time.perf_counter() - start
             count += line.count("\r\n")
             size += len(line)
-        cpu.append(time.process_time())
-        return count - 1, size, time.perf_counter() - start
-
-    cpu: list[float] = []
-    first: list[float] = []
+        used = time.process_time() - cpu
+        return count - 1, size, time.perf_counter() - start, used, first
 
     if profile:
         import cProfile
@@ -254,29 +266,49 @@ def bench_export(rows: int, *, profile: bool = False) -> None:
 
         profiler = cProfile.Profile()
         profiler.enable()
-        run()
+        run(lines_path)
         profiler.disable()
         pstats.Stats(profiler).sort_stats("tottime").print_stats(25)
         return
-    rss_before = _rss_mib()
-    written, size, seconds = run()
-    rss_after = _rss_mib()
-    print(f"export  rows={written:>9,}  csv={size / 2**20:.1f} MiB  as user {user.username}")
-    used = cpu[1] - cpu[0]
-    print(f"  CSV stream        {written / seconds:>9,.0f} rows/s  ({seconds:.1f} s)  "
-          f"this process's CPU {used:.1f} s = {written / used:,.0f} rows per CPU second "
-          f"(PostgreSQL's own CPU not included)")  # fmt: skip
-    print(
-        f"  first rows after  {first[0]:.1f} s (the queries of the activities and of each "
-        f"relation, sorted and, on PostgreSQL, materialised by the WITH HOLD cursors)"
-    )
-    print(f"  process peak RSS {rss_after:.0f} MiB (before the export: {rss_before:.0f} MiB)",
-          flush=True)  # fmt: skip
-    tracemalloc.start()
-    run()
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    print(f"  peak Python memory {peak:.1f} MiB (tracemalloc, second pass)")
+
+    def report(label: str, chunks: Any) -> None:
+        load = os.getloadavg()[0]
+        rss_before = _rss_mib()
+        written, size, seconds, used, first = run(chunks)
+        print(f"export  {label}  rows={written:>9,}  csv={size / 2**20:.1f} MiB  as user "
+              f"{user.username}  load average {load:.1f} -> {os.getloadavg()[0]:.1f}")  # fmt: skip
+        print(f"  CSV stream        {written / seconds:>9,.0f} rows/s  ({seconds:.1f} s)  "
+              f"this process's CPU {used:.1f} s = {written / used:,.0f} rows per CPU second "
+              f"(PostgreSQL's own CPU not included); first rows after {first:.1f} s")  # fmt: skip
+        print(f"  process peak RSS {_rss_mib():.0f} MiB (before: {rss_before:.0f} MiB)",
+              flush=True)  # fmt: skip
+
+    def peak(chunks: Any) -> None:
+        tracemalloc.start()
+        run(chunks)
+        print(f"  peak Python memory {tracemalloc.get_traced_memory()[1] / 2**20:.1f} MiB "
+              f"(tracemalloc, second pass)", flush=True)  # fmt: skip
+        tracemalloc.stop()
+
+    stored = ExportLine.objects.filter(line__isnull=False).count()
+    print(f"stored lines before the run: {stored:,}")
+    if lines in ("both", "cold"):
+        ExportLine.objects.all().delete()
+        report("cold (no line stored: written by the values path, ADR 0027)", lines_path)
+        start, cpu = time.perf_counter(), time.process_time()
+        written = refresh_lines()
+        seconds, used = time.perf_counter() - start, time.process_time() - cpu
+        print(f"refresh_export_lines  {written:,} lines  {written / seconds:,.0f} lines/s "
+              f"({seconds:.1f} s; this process's CPU {used:.1f} s)  "
+              f"load average {os.getloadavg()[0]:.1f}", flush=True)  # fmt: skip
+    if lines in ("both", "warm"):
+        if lines == "warm":
+            refresh_lines()
+        report("warm (every line stored)", lines_path)
+        peak(lines_path)
+    if lines == "values":
+        report("values path (ADR 0027, no stored lines read)", values_path)
+        peak(values_path)
 
 
 def bench_export_page(query: str) -> None:
@@ -328,6 +360,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="also GET /exchange/activities.csv?QUERY as the bench user (e.g. year=2024)",
     )
     parser.add_argument(
+        "--lines",
+        choices=("both", "cold", "warm", "values"),
+        default="both",
+        help="export from no stored line then every line stored (both; default), one of "
+        "them, or by the values path alone (ADR 0027)",
+    )
+    parser.add_argument(
         "--profile",
         action="store_true",
         help="cProfile one export pass (with --check-only: the check) instead of timing it",
@@ -353,7 +392,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             profile=args.profile and args.check_only,
         )
     if not args.skip_export:
-        bench_export(args.export_rows, profile=args.profile)
+        bench_export(args.export_rows, profile=args.profile, lines=args.lines)
     if args.page is not None:
         bench_export_page(args.page)
     return 0

@@ -59,16 +59,24 @@ def file_name(spec: ExportSpec, fmt: str) -> str:
 
 
 def export_response(
-    spec: ExportSpec, rows: Iterable[Any], *, fmt: str, value_rows: bool = False
+    spec: ExportSpec,
+    rows: Iterable[Any],
+    *,
+    fmt: str,
+    value_rows: bool = False,
+    csv_text: Iterable[str] | None = None,
 ) -> HttpResponseBase:
     """``rows`` (a queryset, not yet evaluated, or any iterable of row objects) as the
     ``fmt`` file of ``spec``. Raises ``UnknownFormat`` before touching the rows.
     ``value_rows``: each row already is its cells in ``spec.headers`` order (a values-based
     selector, ADR 0027), so the CSV is written in batches of lines (``csv_value_batches``,
-    the same bytes)."""
+    the same bytes). ``csv_text``: the CSV file's text, already written (the activity
+    export's stored lines, ADR 0031), sent instead of ``rows`` when ``fmt`` is csv."""
     fmt = check_format(fmt)
     response: HttpResponseBase
-    if fmt == "csv":
+    if fmt == "csv" and csv_text is not None:
+        response = StreamingHttpResponse(csv_text, content_type=FORMATS[fmt])
+    elif fmt == "csv":
         lines = (
             csv_value_batches(spec.headers, _rows(rows))
             if value_rows

@@ -142,6 +142,28 @@ def csv_lines(spec: ExportSpec, rows: Iterable[Any]) -> Iterator[str]:
         yield buffer.getvalue()
 
 
+def _value_cell(v: Any) -> str:
+    """``text_cell``, with the cases a values row holds most inlined."""
+    if type(v) is list:
+        formula, convert = FORMULA_FIRST, text_cell
+        return LIST_SEPARATOR.join(
+            [i if type(i) is str and i[:1] not in formula else convert(i) for i in v]
+        )
+    return text_cell(v)
+
+
+def csv_value_line(row: Sequence[Any]) -> str:
+    """One row of cell values as the CSV line ``csv_value_batches`` writes for it (the
+    same writer, the same cells, the same line ending): what the activity export stores
+    per activity (ADR 0031)."""
+    formula, cell = FORMULA_FIRST, _value_cell
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerow(
+        [v if type(v) is str and v[:1] not in formula else cell(v) for v in row]
+    )
+    return buffer.getvalue()
+
+
 def csv_value_batches(
     headers: Sequence[str], rows: Iterable[Sequence[Any]], *, batch: int = 500
 ) -> Iterator[str]:
@@ -152,15 +174,7 @@ def csv_value_batches(
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(headers)
     yield buffer.getvalue()
-    formula, convert, separator = FORMULA_FIRST, text_cell, LIST_SEPARATOR
-
-    def cell(v: Any) -> str:  # text_cell, with the cases a values row holds most inlined
-        if type(v) is list:
-            return separator.join(
-                [i if type(i) is str and i[:1] not in formula else convert(i) for i in v]
-            )
-        return convert(v)
-
+    formula, cell = FORMULA_FIRST, _value_cell
     rows = iter(rows)
     while True:
         buffer.seek(0)

@@ -18,7 +18,6 @@ from liaison.core.schemas import Id, errors
 from liaison.exchange import review, services
 from liaison.exchange.access import access_batch, import_agencies
 from liaison.exchange.schemas import ImportBatchOut, MatchOut, ResolutionsIn
-from liaison.exchange.selectors import activity_export_rows
 from liaison.exchange.views import XLSX, activities_file, start
 
 router = Router(tags=["exchange"])
@@ -38,8 +37,7 @@ def _file(content_type: str, description: str) -> dict[str, Any]:
 
 
 def _export(request: HttpRequest, params: ActivityFilterParams, fmt: str) -> HttpResponseBase:
-    rows = activity_export_rows(user=request.user, filters=params.to_filters())
-    return activities_file(fmt, rows)
+    return activities_file(fmt, request.user, params.to_filters())
 
 
 @router.get(

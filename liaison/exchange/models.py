@@ -158,3 +158,31 @@ class MatchResolution(models.Model):
     def __str__(self) -> str:
         chosen = str(self.employee) if self.employee_id else "none of these"
         return f"row {self.row_number}, participant {self.participant}: {chosen}"
+
+
+class ExportLine(models.Model):
+    """An activity's line of the CSV export, as the export's one Python path wrote it
+    (ADR 0031): a materialised rendered row, read by the CSV export instead of the
+    activity's relations.
+
+    Database triggers on every table a line is made from (``exchange.lines.SOURCES``)
+    set ``line`` to NULL and raise ``stamp`` when a source row changes; the refresh
+    (``manage.py refresh_export_lines``) writes a line only if the stamp it read before
+    reading the activity is still the row's stamp, so a line is never stored stale.
+    ``format`` is the fingerprint of the code that wrote the line (``lines.line_format``):
+    a line of another format is read as missing."""
+
+    # A cache of what the records say, not a record: retention neither hashes it into a
+    # tombstone nor keeps it (the activity's delete trigger removes it).
+    derived_from_records = True
+
+    activity = models.OneToOneField(
+        Activity, on_delete=models.CASCADE, primary_key=True, related_name="export_line"
+    )
+    # NULL: marked stale by a trigger (not the empty text: a line is never empty).
+    line = models.TextField(null=True, blank=True)  # noqa: DJ001
+    format = models.CharField(max_length=16, default="", blank=True)
+    stamp = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"export line of activity {self.activity_id}"

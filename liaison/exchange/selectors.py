@@ -9,15 +9,19 @@ user may see.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
-from collections.abc import Iterable, Iterator
+import io
+from collections.abc import Callable, Iterable, Iterator
+from itertools import islice
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import FilteredRelation, Q, QuerySet
 
 from liaison.activities.models import Activity, Location, Participation
 from liaison.activities.selectors import ActivityFilters, activity_list
 from liaison.approvals.models import DECIDED_STATES, ApprovalStep
+from liaison.core.tabular import csv_value_batches
 from liaison.exchange import spec
 from liaison.exchange.access import batches_visible_to
 from liaison.exchange.models import ImportBatch
@@ -204,6 +208,14 @@ def export_value_rows(qs: QuerySet[Activity], *, chunk: int = CHUNK) -> Iterator
     One query for the activities and one per relation, each sorted in the activities'
     order and read through ``.iterator()`` (server-side cursors on PostgreSQL), merged as
     they stream: memory holds a chunk of each stream, however many rows."""
+    for _, row in keyed_value_rows(qs, chunk=chunk):
+        yield row
+
+
+def keyed_value_rows(
+    qs: QuerySet[Activity], *, chunk: int = CHUNK
+) -> Iterator[tuple[int, list[Any]]]:
+    """``export_value_rows`` with each row's activity id: ``(id, row)``."""
     liaison = spec.LIAISON_SYSTEM
     steps = spec.steps_cell
     org = spec.organisation_cell
@@ -216,30 +228,33 @@ def export_value_rows(qs: QuerySet[Activity], *, chunk: int = CHUNK) -> Iterator
     for (pk, ori, record, system, source, title, direction, kind, category, purpose,
          justification, start, end, cost, status, host, host_country, organiser,
          organiser_country, recorded_at, not_on_record) in activities:  # fmt: skip
-        yield [
-            str(system) if record is not None else liaison.format(ori=ori),
-            str(source) if record is not None else str(pk),
-            title,
-            direction,
-            kind,
-            category,
-            topics(pk),
-            purpose,
-            justification,
-            start,
-            end,
-            cost,
-            status,
-            org(host, host_country),
-            org(organiser, organiser_country),
-            locations(pk),
-            participants(pk),
-            funding(pk),
-            approvals(pk),
-            reports(pk),
-            recorded_at,
-            steps(not_on_record),
-        ]
+        yield (
+            pk,
+            [
+                str(system) if record is not None else liaison.format(ori=ori),
+                str(source) if record is not None else str(pk),
+                title,
+                direction,
+                kind,
+                category,
+                topics(pk),
+                purpose,
+                justification,
+                start,
+                end,
+                cost,
+                status,
+                org(host, host_country),
+                org(organiser, organiser_country),
+                locations(pk),
+                participants(pk),
+                funding(pk),
+                approvals(pk),
+                reports(pk),
+                recorded_at,
+                steps(not_on_record),
+            ],
+        )
     for name, stream in streams.items():
         stream.check_finished(name)
 
@@ -255,6 +270,70 @@ def activity_export_rows(*, user: Any, filters: ActivityFilters) -> Iterator[lis
     """``activity_export`` as rows of cell values, streamed in chunks: constant memory
     however many rows."""
     return export_value_rows(activity_export(user=user, filters=filters))
+
+
+def export_csv_chunks(
+    qs: QuerySet[Activity],
+    *,
+    window: int = CHUNK,
+    on_missing: Callable[[int], None] | None = None,
+) -> Iterator[str]:
+    """The CSV export of ``qs`` (header, then one line per activity, in ``qs``'s order),
+    from the stored lines (ADR 0031): the same bytes as ``csv_value_batches`` over
+    ``export_value_rows(qs)``.
+
+    One query: ``qs`` (same selector, filters, visibility rule and order) left-joined to
+    each activity's stored line of the current format, streamed ``window`` rows at a time.
+    The activities of a window with no current line (new, changed, or written by another
+    format) are rendered there and then by the values path (``keyed_value_rows`` of just
+    those ids), and the window is written in ``qs``'s order. If most of the first
+    window's lines are missing (a cold export), the whole file is written by the values
+    path instead (``export_value_rows``, ADR 0027): the same bytes, faster than rendering
+    scattered ids window by window. Nothing is written to the
+    database; ``on_missing(count)`` is called once, after the file, if lines were
+    missing (the caller enqueues the refresh)."""
+    from liaison.exchange.lines import line_format, rendered_lines
+
+    header = io.StringIO()
+    csv.writer(header, lineterminator="\r\n").writerow(spec.HEADERS)
+    yield header.getvalue()
+    current = FilteredRelation("export_line", condition=Q(export_line__format=line_format()))
+    stored = qs.annotate(stored=current).values_list("pk", "stored__line").iterator(window)
+    missing_total = 0
+    first = True
+    while True:
+        rows = list(islice(stored, window))
+        if not rows:
+            break
+        if first and 2 * sum(line is None for _, line in rows) > len(rows):
+            # Cold (most lines missing: a deploy that changed the format, a change to
+            # many activities): the values path over the whole export, whose sorted
+            # streams beat rendering window by window from scattered ids (ADR 0031).
+            del rows
+            stored.close()  # type: ignore[attr-defined]
+            lines = csv_value_batches(spec.HEADERS, export_value_rows(qs))
+            next(lines)  # its header, already sent
+            missing_total = -1
+            yield from lines
+            break
+        first = False
+        missing = [pk for pk, line in rows if line is None]
+        if missing:
+            missing_total += len(missing)
+            rendered = rendered_lines(missing)
+            # An activity deleted since the window was read is left out.
+            yield "".join([line if line is not None else rendered.get(pk, "") for pk, line in rows])
+        else:
+            yield "".join([line for _, line in rows])
+    if missing_total and on_missing is not None:
+        on_missing(missing_total)  # -1: most were missing, the count was not taken
+
+
+def activity_export_csv(
+    *, user: Any, filters: ActivityFilters, on_missing: Callable[[int], None] | None = None
+) -> Iterator[str]:
+    """``activity_export`` as CSV text, from the stored lines (``export_csv_chunks``)."""
+    return export_csv_chunks(activity_export(user=user, filters=filters), on_missing=on_missing)
 
 
 def batch_list(*, user: Any) -> QuerySet[ImportBatch]:

@@ -31,3 +31,13 @@ def run_import(*, batch_id: int, user_id: int) -> str:
         return str(batch.status)  # cancelled before the worker reached it
     user = get_user_model().objects.get(pk=user_id)
     return str(import_batch_run(actor=user, batch=batch).status)
+
+
+@task
+def refresh_export_lines(*, batch: int = 2000) -> int:
+    """Store the activity export's missing lines (ADR 0031); returns how many were
+    written. Enqueued by an export that met missing lines; ``manage.py
+    refresh_export_lines`` does the same from a timer."""
+    from liaison.exchange.lines import refresh_lines
+
+    return refresh_lines(batch=batch)

@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
@@ -30,7 +31,7 @@ from liaison.exchange import progress, review, services, tasks
 from liaison.exchange.access import access_batch, import_agencies
 from liaison.exchange.forms import MatchForm, UploadForm
 from liaison.exchange.models import BatchStatus, ImportBatch
-from liaison.exchange.selectors import activity_export_rows, batch_list
+from liaison.exchange.selectors import activity_export_csv, activity_export_rows, batch_list
 from liaison.exchange.spec import ACTIVITIES
 
 XLSX = FORMATS["xlsx"]
@@ -52,16 +53,26 @@ def _filters(request: HttpRequest) -> Any:
     return form.filters()
 
 
-def activities_file(fmt: str, rows: Any) -> HttpResponseBase:
+def _enqueue_refresh(missing: int) -> None:
+    """An export met ``missing`` activities without a stored line: ask the worker to
+    store them (once a minute per process at most; the refresh is idempotent)."""
+    if cache.add("exchange:refresh-export-lines", missing, timeout=60):
+        tasks.refresh_export_lines.enqueue()
+
+
+def activities_file(fmt: str, user: Any, filters: Any) -> HttpResponseBase:
     """The activity export for the page and the API alike, through the one file writer
-    every export uses (``core.downloads``): CSV and JSON streamed row by row, XLSX in
-    constant-memory mode."""
+    every export uses (``core.downloads``): CSV from the stored lines (ADR 0031), JSON
+    streamed row by row and XLSX in constant-memory mode from the value rows (ADR 0027)."""
+    if fmt == "csv":
+        chunks = activity_export_csv(user=user, filters=filters, on_missing=_enqueue_refresh)
+        return export_response(ACTIVITIES, (), fmt=fmt, csv_text=chunks)
+    rows = activity_export_rows(user=user, filters=filters)
     return export_response(ACTIVITIES, rows, fmt=fmt, value_rows=True)
 
 
 def _export(request: HttpRequest, fmt: str) -> HttpResponseBase:
-    rows = activity_export_rows(user=request.user, filters=_filters(request))
-    return activities_file(fmt, rows)
+    return activities_file(fmt, request.user, _filters(request))
 
 
 @login_required

@@ -367,10 +367,14 @@ _OWNING = (models.CASCADE, models.PROTECT, models.RESTRICT)
 @functools.cache
 def _relations_to(target: type[models.Model]) -> list[tuple[type[models.Model], models.Field]]:
     """Every (model, foreign key) in the project that points at ``target``, history and
-    retention's own models excepted."""
+    retention's own models excepted, and rows derived from the records rather than part
+    of them (``derived_from_records``: the export's stored lines, ADR 0031, which their
+    own trigger removes with the activity)."""
     found = []
     for model in apps.get_models(include_auto_created=True):
         if _is_history_model(model) or model._meta.app_label == "retention":
+            continue
+        if getattr(model, "derived_from_records", False):
             continue
         for f in model._meta.concrete_fields:
             if f.is_relation and (f.many_to_one or f.one_to_one) and f.related_model is target:

@@ -142,6 +142,10 @@ def _full(dept: Any, n: int) -> Activity:
 
 @pytest.fixture
 def filled() -> Any:
+    return fill()
+
+
+def fill() -> Any:
     """Imported records (the good row and one with empty lists), activities entered here
     with every relation filled, and a bare one with none."""
     dept = department()
