@@ -755,6 +755,24 @@ def category_list(*, active: bool | None = None) -> QuerySet[Category]:
     return qs if active is None else qs.filter(active=active)
 
 
+_CATEGORY_COLUMNS = tuple(f.attname for f in Category._meta.concrete_fields)
+
+
+def _category(row: Any) -> Category:
+    # A raw row of the vocabulary's kept statement (its columns in the model's order, as
+    # the ORM selects them), converted as the ORM converts it.
+    values = dict(zip(_CATEGORY_COLUMNS, row, strict=True))
+    values["active"] = bool(values["active"])
+    return Category.from_db(connection.alias, list(values), list(values.values()))
+
+
+def category_vocabulary() -> list[Category]:
+    """``category_list()`` read: the list page's filter and rows need the whole vocabulary
+    on every request. The statement is fixed, so it is kept (``core/statements.py``); the
+    categories are read every time (a renamed or retired one shows on the next page)."""
+    return kept_rows(("category-vocabulary",), lambda: list(category_list()), _category)
+
+
 def year_range(*, user: Any) -> list[int]:
     """The years from the user's latest activity back to the earliest, newest first (for
     the year filter). Index probes down the date index rather than a DISTINCT over every

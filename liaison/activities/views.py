@@ -114,7 +114,7 @@ def activity_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_list(request: HtmxHttpRequest) -> HttpResponse:
     # One read of the category vocabulary serves the filter (active ones) and the rows
     # (any, retired ones too) instead of a query for each.
-    categories = list(selectors.category_list())
+    categories = selectors.category_vocabulary()
     form = filter_form_for(
         request.GET,
         years=selectors.year_range(user=request.user),

@@ -210,3 +210,25 @@ def test_the_year_range_is_what_the_orm_reads(
     expected = list(range(found[-1].year, found[0].year - 1, -1)) if found else []
     assert selectors.year_range(user=user) == expected
     assert selectors.year_range(user=user) == expected
+
+
+def _fields(category: Any) -> tuple[Any, ...]:
+    return (category.pk, category.name, category.slug, category.description, category.active)
+
+
+@pytest.mark.django_db
+def test_the_category_vocabulary_is_category_list_read_every_time() -> None:
+    from liaison.activities.models import Category
+    from liaison.activities.tests.factories import CategoryFactory
+
+    CategoryFactory.create(name="<b>Bold</b> & co", slug="bold", description="d", active=False)
+    CategoryFactory.create(name="Able", slug="able")
+    statements.forget_all()
+    for _ in range(2):  # a miss, then a hit
+        found = selectors.category_vocabulary()
+        assert [_fields(c) for c in found] == [_fields(c) for c in selectors.category_list()]
+        assert all(type(c) is Category and type(c.active) is bool for c in found)
+        assert all(not c._state.adding for c in found)
+    Category.objects.filter(slug="able").update(name="Zeta", active=False)
+    renamed = {c.slug: c for c in selectors.category_vocabulary()}["able"]
+    assert (renamed.name, renamed.active) == ("Zeta", False)
