@@ -76,6 +76,16 @@ def activities_visible_to(user: Any) -> QuerySet[Activity]:
     return visible.all()
 
 
+def visibility_key(user: Any) -> tuple[Any, ...] | None:
+    """Everything ``activities_visible_to(user)``'s statement is built from: the user's id
+    (an employee's own activities) and role scopes (the agencies read). Two users with the
+    same key get the same SQL and parameters, so a statement built from the rule may be
+    kept under it (``core/statements.py``); ``None`` for a user with no rule to key."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (user.pk, frozenset(role_scopes(user).items()))
+
+
 def can_change_activity(user: Any, activity: Activity) -> bool:
     if activity.status not in EDITABLE_STATUSES:
         return False

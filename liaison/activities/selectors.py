@@ -20,7 +20,7 @@ from django.utils.formats import date_format
 from django_countries import countries
 
 from liaison.accounts.access import ACTIVITY_CREATORS, agencies_where
-from liaison.activities.access import activities_visible_to
+from liaison.activities.access import activities_visible_to, visibility_key
 from liaison.activities.models import (
     NOT_ON_RECORD_STEPS,
     Activity,
@@ -33,6 +33,8 @@ from liaison.activities.models import (
 from liaison.activities.search import activity_search
 from liaison.activities.workflow import TRANSITIONS, Status
 from liaison.core.errors import Forbidden
+from liaison.core.pagination import Page, count_capped, paginate_reads
+from liaison.core.statements import kept_rows
 from liaison.people.access import employees_visible_to, external_persons_visible_to
 from liaison.people.models import Employee, ExternalPerson
 from liaison.people.selectors import employees_matching, employees_named
@@ -308,7 +310,7 @@ def _flag_expression(today: dt.date) -> models.ExpressionWrapper:
 LOCATION_ORDER = ("position", "id")
 
 
-def list_places(activities: Iterable[Activity]) -> dict[int, list[tuple[str, str]]]:
+def list_places(activities: Iterable[Any]) -> dict[int, list[tuple[str, str]]]:
     """Each activity's locations as (city, country code), in ``LOCATION_ORDER``: what a
     list row shows, read as plain values in one query. The same rows as the locations
     prefetch, without building a ``Location`` per row and the prefetch's bookkeeping
@@ -343,7 +345,88 @@ def _places_sql(count: int) -> str:
     )
 
 
-def attach_categories(activities: Iterable[Activity], categories: Iterable[Category]) -> None:
+# What a list page row shows, read as values: no model instance per row.
+LIST_ROW_FIELDS = (
+    "pk",
+    "title",
+    "start_date",
+    "end_date",
+    "category_id",
+    "status",
+    "direction",
+    "flag_started_without_approval",
+)
+
+
+@dataclass(slots=True)
+class ListRow:
+    """One row of the activity list page: the columns it shows, and its category once
+    ``attach_categories`` gave it one."""
+
+    pk: int
+    title: str
+    start_date: dt.date
+    end_date: dt.date
+    category_id: int
+    status: str
+    direction: str
+    flag_started_without_approval: bool
+    category: Category | None = None
+
+
+def _list_row(row: Any) -> ListRow:
+    # A raw row of the kept statement, converted as the ORM converts it.
+    pk, title, start, end, category_id, status, direction, flag = row
+    start_date, end_date = _as_date(start), _as_date(end)
+    assert start_date is not None and end_date is not None  # both columns are NOT NULL
+    return ListRow(pk, title, start_date, end_date, category_id, status, direction, bool(flag))
+
+
+def activity_list_page(*, user: Any, filters: ActivityFilters, page: int) -> Page:
+    """One page of ``activity_list`` for the list page: ``ListRow`` values, the capped count
+    of ``core.pagination``, and the same rows in the same order as ``paginate`` over the
+    model query (``tests``: compared on both databases).
+
+    The count and rows statements are kept (``core/statements.py``) under everything they
+    are built from: the visibility rule (``visibility_key``), the filters, the day (the
+    started-without-approval flag compares with it) and the slice. The person filter looks
+    the person up while the query is built (a serial number, or else name words), so its
+    statements depend on the data and are never kept."""
+    rule = visibility_key(user)
+    key = None if rule is None or filters.person else (rule, filters, timezone.localdate())
+    built: list[QuerySet[Activity]] = []
+
+    def queryset() -> QuerySet[Activity]:
+        if not built:
+            built.append(
+                with_list_relations(
+                    activity_list(user=user, filters=filters),
+                    agency=False,
+                    category=False,
+                    locations=False,
+                )
+            )
+        return built[0]
+
+    def count(limit: int) -> int:
+        [counted] = kept_rows(
+            key and ("list-count", key, limit),
+            lambda: [count_capped(queryset(), limit)],
+            lambda row: int(row[0]),
+        )
+        return counted
+
+    def rows(start: int, stop: int) -> list[ListRow]:
+        return kept_rows(
+            key and ("list-rows", key, start, stop),
+            lambda: [ListRow(*row) for row in queryset()[start:stop].values_list(*LIST_ROW_FIELDS)],
+            _list_row,
+        )
+
+    return paginate_reads(count, rows, page=page)
+
+
+def attach_categories(activities: Iterable[Any], categories: Iterable[Category]) -> None:
     """Give each activity its category object from ``categories`` (the whole vocabulary),
     as a prefetch would, without a query."""
     by_id = {category.pk: category for category in categories}
@@ -651,6 +734,20 @@ def category_choices() -> QuerySet[Category]:
     return Category.objects.filter(active=True).order_by("name")
 
 
+_DATE = models.DateField()
+
+
+def _as_date(value: Any) -> dt.date | None:
+    # What the ORM's converters give for a date column: SQLite answers a string.
+    return None if value is None else _DATE.to_python(value)
+
+
+def _first_date(row: Any) -> dt.date:
+    found = _as_date(row[0])
+    assert found is not None
+    return found
+
+
 def category_list(*, active: bool | None = None) -> QuerySet[Category]:
     """The whole vocabulary (retired categories too, unless ``active`` says otherwise):
     every signed-in user may read it."""
@@ -658,21 +755,54 @@ def category_list(*, active: bool | None = None) -> QuerySet[Category]:
     return qs if active is None else qs.filter(active=active)
 
 
+_CATEGORY_COLUMNS = tuple(f.attname for f in Category._meta.concrete_fields)
+
+
+def _category(row: Any) -> Category:
+    # A raw row of the vocabulary's kept statement (its columns in the model's order, as
+    # the ORM selects them), converted as the ORM converts it.
+    values = dict(zip(_CATEGORY_COLUMNS, row, strict=True))
+    values["active"] = bool(values["active"])
+    return Category.from_db(connection.alias, list(values), list(values.values()))
+
+
+def category_vocabulary() -> list[Category]:
+    """``category_list()`` read: the list page's filter and rows need the whole vocabulary
+    on every request. The statement is fixed, so it is kept (``core/statements.py``); the
+    categories are read every time (a renamed or retired one shows on the next page)."""
+    return kept_rows(("category-vocabulary",), lambda: list(category_list()), _category)
+
+
 def year_range(*, user: Any) -> list[int]:
     """The years from the user's latest activity back to the earliest, newest first (for
     the year filter). Index probes down the date index rather than a DISTINCT over every
-    row, which cost 150 ms to 1.6 s per list page at a million activities."""
-    dates = activities_visible_to(user)
+    row, which cost 150 ms to 1.6 s per list page at a million activities. The statements
+    are kept per visibility rule (``core/statements.py``): the years are read every time."""
+    rule = visibility_key(user)
     if connection.vendor == "postgresql":
         # One statement: PostgreSQL answers MIN and MAX side by side with one index probe
         # each (a round trip and a query compilation fewer on every list page).
-        bounds = dates.aggregate(first=Min("start_date"), last=Max("start_date"))
-        first, last = bounds["first"], bounds["last"]
+        def bounds() -> list[tuple[Any, Any]]:
+            found = activities_visible_to(user).aggregate(
+                first=Min("start_date"), last=Max("start_date")
+            )
+            return [(found["first"], found["last"])]
+
+        [(first, last)] = kept_rows(
+            rule and ("year-range", rule),
+            bounds,
+            lambda row: (_as_date(row[0]), _as_date(row[1])),
+        ) or [(None, None)]
     else:
         # Two statements: SQLite optimises MIN or MAX only when it stands alone.
-        values = dates.values_list("start_date", flat=True)
-        first = values.order_by("start_date").first()
-        last = values.order_by("-start_date").first()
+        def edge(order: str) -> list[dt.date]:
+            values = activities_visible_to(user).values_list("start_date", flat=True)
+            return list(values.order_by(order)[:1])
+
+        firsts = kept_rows(rule and ("year-first", rule), lambda: edge("start_date"), _first_date)
+        lasts = kept_rows(rule and ("year-last", rule), lambda: edge("-start_date"), _first_date)
+        first = firsts[0] if firsts else None
+        last = lasts[0] if lasts else None
     if first is None or last is None:
         return []
     return list(range(last.year, first.year - 1, -1))

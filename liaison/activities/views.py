@@ -60,7 +60,6 @@ from liaison.activities.printouts import activity_pdf_response
 from liaison.activities.workflow import find_transition
 from liaison.core.errors import Forbidden, InvalidTransition, NotFound
 from liaison.core.forms import error_items
-from liaison.core.pagination import paginate
 from liaison.core.views import domain_errors_as_http
 from liaison.people.access import (
     access_organisation,
@@ -115,20 +114,17 @@ def activity_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_list(request: HtmxHttpRequest) -> HttpResponse:
     # One read of the category vocabulary serves the filter (active ones) and the rows
     # (any, retired ones too) instead of a query for each.
-    categories = list(selectors.category_list())
+    categories = selectors.category_vocabulary()
     form = filter_form_for(
         request.GET,
         years=selectors.year_range(user=request.user),
         categories=[c for c in categories if c.active],
     )
     filters = form.filters()
-    queryset = selectors.with_list_relations(
-        selectors.activity_list(user=request.user, filters=filters),
-        agency=False,
-        category=False,
-        locations=False,
+    # Rows as values, through statements kept per rule, filters and page (ADR 0034).
+    page = selectors.activity_list_page(
+        user=request.user, filters=filters, page=_page_number(request)
     )
-    page = paginate(queryset, page=_page_number(request))
     selectors.attach_categories(page.items, categories)
     places = selectors.list_places(page.items)
     context = {

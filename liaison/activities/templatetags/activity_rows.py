@@ -21,7 +21,7 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from liaison.activities.workflow import Status
-from liaison.core.countries import country_name
+from liaison.core.countries import country_name_in
 from liaison.core.templatetags.liaison import day
 
 register = template.Library()
@@ -42,28 +42,38 @@ def _e(value: Any) -> str:
     return html.escape(str(value))
 
 
-def _date(value: dt.date) -> str:
-    # A page shows ~50 dates and a registry a few thousand distinct ones: each is written
-    # once per process and language.
-    return _date_in(value, translation.get_language())
-
-
 @functools.lru_cache(maxsize=8192)
 def _date_in(value: dt.date, language: str | None) -> str:
+    # A page shows ~50 dates and a registry a few thousand distinct ones: each is written
+    # once per process and language.
     return f'<time class="text-no-wrap" datetime="{value.isoformat()}">{_e(day(value))}</time>'
 
 
-def _dates(activity: Any) -> str:
+def _dates(activity: Any, language: str | None) -> str:
     if activity.end_date == activity.start_date:
-        return _date(activity.start_date)
-    return f"{_date(activity.start_date)} to {_date(activity.end_date)}"
+        return _date_in(activity.start_date, language)
+    return f"{_date_in(activity.start_date, language)} to {_date_in(activity.end_date, language)}"
 
 
-def _locations(places: list[tuple[str, str]]) -> str:
+@functools.lru_cache(maxsize=1024)
+def _escaped_country(code: str, language: str | None) -> str:
+    # ``country_name`` escaped, once per code and language (``language`` is the active one,
+    # read once a page; ``country_name_in`` names in it).
+    return _e(country_name_in(code, language))
+
+
+@functools.lru_cache(maxsize=1024)
+def _escaped(value: str) -> str:
+    # Category names, status and direction labels: a small vocabulary, escaped once.
+    return _e(value)
+
+
+def _locations(places: list[tuple[str, str]], language: str | None) -> str:
     shown = [
-        f"{_e(city)}, {_e(name)}" if city else _e(name)
+        f"{_e(city)}, {_escaped_country(code, language)}"
+        if city
+        else _escaped_country(code, language)
         for city, code in places
-        for name in (country_name(code),)
     ]
     if not shown:
         return '<span class="text-base">None recorded</span>'
@@ -77,6 +87,8 @@ def activity_rows(rows: list[tuple[Any, str, list[tuple[str, str]]]]) -> SafeStr
     # One reverse() for the page, not one per row: the detail URL differs only by its id.
     pattern = reverse("activities:detail", args=[1])
     prefix, suffix = pattern.rsplit("1", 1)
+    # Dates and country names are written in the active language: read it once a page.
+    language = translation.get_language()
     out = []
     for activity, direction, places in rows:
         flag = _FLAG if getattr(activity, "flag_started_without_approval", False) else ""
@@ -84,12 +96,12 @@ def activity_rows(rows: list[tuple[Any, str, list[tuple[str, str]]]]) -> SafeStr
             "<tr>\n"
             f'        <th scope="row" data-label="Title"><a class="usa-link" '
             f'href="{_e(f"{prefix}{activity.pk}{suffix}")}">{_e(activity.title)}</a></th>\n'
-            f'        <td data-label="Dates">{_dates(activity)}</td>\n'
-            f'        <td data-label="Locations">{_locations(places)}</td>\n'
-            f'        <td data-label="Category">{_e(activity.category.name)}</td>\n'
-            f'        <td data-label="Direction">{_e(direction)}</td>\n'
+            f'        <td data-label="Dates">{_dates(activity, language)}</td>\n'
+            f'        <td data-label="Locations">{_locations(places, language)}</td>\n'
+            f'        <td data-label="Category">{_escaped(activity.category.name)}</td>\n'
+            f'        <td data-label="Direction">{_escaped(direction)}</td>\n'
             f'        <td data-label="Status"><span class="liaison-status">'
-            f"{_e(_STATUS_LABELS.get(activity.status, activity.status))}</span>{flag}</td>\n"
+            f"{_escaped(_STATUS_LABELS.get(activity.status, activity.status))}</span>{flag}</td>\n"
             "      </tr>\n"
         )
     # Every value above went through _e(); the rest is this module's own markup.

@@ -76,11 +76,18 @@ def test_the_api_locations_country_name_is_the_country_fields_name(code: str) ->
     assert LocationOut.resolve_country_name(location) == str(Country(code).name)
 
 
+def _date(value: dt.date) -> str:
+    from django.utils import translation
+
+    from liaison.activities.templatetags.activity_rows import _date_in
+
+    return _date_in(value, translation.get_language())
+
+
 @pytest.mark.parametrize("language", ["en-us", "de", "fr"])
 def test_the_rows_dates_are_remembered_per_language(language: str) -> None:
     from django.utils import translation
 
-    from liaison.activities.templatetags.activity_rows import _date
     from liaison.core.templatetags.liaison import day
 
     for value in (dt.date(2014, 1, 13), dt.date(2024, 5, 31), dt.date(2019, 12, 1)):
@@ -94,3 +101,20 @@ def test_the_rows_dates_are_remembered_per_language(language: str) -> None:
         assert "Mai" in _date(dt.date(2024, 5, 31))
     with translation.override("en-us"):
         assert "May" in _date(dt.date(2024, 5, 31))
+
+
+@pytest.mark.parametrize("language", ["en-us", "de", "fr"])
+@pytest.mark.parametrize("code", ["FR", "IL", "GB", "CI", "US", "XK"])
+def test_the_rows_country_names_are_country_name_escaped_per_language(
+    language: str, code: str
+) -> None:
+    from django.utils import translation
+
+    from liaison.activities.templatetags.activity_rows import _e, _escaped_country
+    from liaison.core.countries import country_name
+
+    with translation.override(language):
+        expected = _e(country_name(code))
+        assert _escaped_country(code, language) == expected
+        assert _escaped_country(code, language) == expected  # remembered
+        assert expected == _e(str(Country(code).name)) or code == "XK"
