@@ -163,6 +163,8 @@ MODELS_WITHOUT_HISTORY: dict[str, str] = {
     "retention.Tombstone": "what is left of a destroyed record, itself the record of a "
     "destruction: written once by retention.services.activity_destroy and never changed "
     "(ADR 0024)",
+    "exchange.ExportLine": "a stored rendering of an activity's export line, derived from "
+    "the records and kept exact by triggers, not a record (ADR 0031)",
     "accounts.RateLimitWindow": "request counters for the API rate limits, not records: "
     "swept as windows pass (ADR 0020)",
     "accounts.TotpDevice": "an authenticator's secret must not be copied into history "
