@@ -6,7 +6,9 @@ does (same selector, same filters, same access rule); this module only turns the
 a response, so no app repeats the content types, the file names or the streaming.
 
 - CSV and JSON stream: a ``StreamingHttpResponse`` over ``queryset.iterator()``, one row
-  at a time, so a million rows never sit in memory (``bench/export_memory.py``).
+  at a time, so a million rows never sit in memory (``bench/export_memory.py``), inside
+  a read-only transaction on PostgreSQL so the cursor streams instead of being
+  materialised first (``core.streaming``).
 - XLSX is written by xlsxwriter in constant-memory mode and sent whole (a workbook is a
   zip file; it cannot be sent before it is finished).
 """
@@ -21,6 +23,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, Strea
 from django.http.response import HttpResponseBase
 from django.utils import timezone
 
+from liaison.core.streaming import read_in_transaction
 from liaison.core.tabular import ExportSpec, csv_lines, csv_value_batches, json_chunks, xlsx_bytes
 
 ExportFormat = Literal["csv", "xlsx", "json"]
@@ -82,9 +85,10 @@ def export_response(
             if value_rows
             else csv_lines(spec, _rows(rows))
         )
-        response = StreamingHttpResponse(lines, content_type=FORMATS[fmt])
+        response = StreamingHttpResponse(read_in_transaction(lines), content_type=FORMATS[fmt])
     elif fmt == "json":
-        response = StreamingHttpResponse(json_chunks(spec, _rows(rows)), content_type=FORMATS[fmt])
+        chunks = read_in_transaction(json_chunks(spec, _rows(rows)))
+        response = StreamingHttpResponse(chunks, content_type=FORMATS[fmt])
     else:
         response = HttpResponse(xlsx_bytes(spec, _rows(rows)), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{file_name(spec, fmt)}"'

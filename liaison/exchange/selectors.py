@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from itertools import islice
 from typing import Any
 
@@ -21,6 +21,7 @@ from django.db.models import FilteredRelation, Q, QuerySet
 from liaison.activities.models import Activity, Location, Participation
 from liaison.activities.selectors import ActivityFilters, activity_list
 from liaison.approvals.models import DECIDED_STATES, ApprovalStep
+from liaison.core.streaming import streaming_transaction
 from liaison.core.tabular import csv_value_batches
 from liaison.exchange import spec
 from liaison.exchange.access import batches_visible_to
@@ -292,11 +293,21 @@ def export_csv_chunks(
     scattered ids window by window. Nothing is written to the
     database; ``on_missing(count)`` is called once, after the file, if lines were
     missing (the caller enqueues the refresh)."""
-    from liaison.exchange.lines import line_format, rendered_lines
-
     header = io.StringIO()
     csv.writer(header, lineterminator="\r\n").writerow(spec.HEADERS)
     yield header.getvalue()
+    with streaming_transaction(qs.db):
+        missing_total = yield from _stored_line_chunks(qs, window)
+    # After the transaction: the refresh's task row is written by a connection that is
+    # back in autocommit, so it is enqueued whatever happens to the read.
+    if missing_total and on_missing is not None:
+        on_missing(missing_total)  # -1: most were missing, the count was not taken
+
+
+def _stored_line_chunks(qs: QuerySet[Activity], window: int) -> Generator[str, None, int]:
+    """``export_csv_chunks``'s body after the header; returns the missing count."""
+    from liaison.exchange.lines import line_format, rendered_lines
+
     current = FilteredRelation("export_line", condition=Q(export_line__format=line_format()))
     stored = qs.annotate(stored=current).values_list("pk", "stored__line").iterator(window)
     missing_total = 0
@@ -325,8 +336,7 @@ def export_csv_chunks(
             yield "".join([line if line is not None else rendered.get(pk, "") for pk, line in rows])
         else:
             yield "".join([line for _, line in rows])
-    if missing_total and on_missing is not None:
-        on_missing(missing_total)  # -1: most were missing, the count was not taken
+    return missing_total
 
 
 def activity_export_csv(

@@ -307,6 +307,18 @@ def test_an_activity_deleted_takes_its_line(filled: Any) -> None:
 
 
 def test_a_download_that_met_missing_lines_enqueues_the_refresh(filled: Any) -> None:
+    _download_enqueues_the_refresh(filled)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_refresh_is_enqueued_after_the_reads_transaction(filled: Any) -> None:
+    """Outside a test's transaction (as in production) the read runs in a read-only
+    transaction on PostgreSQL: the task row is written after it ends, or it would be
+    refused."""
+    _download_enqueues_the_refresh(filled)
+
+
+def _download_enqueues_the_refresh(filled: Any) -> None:
     from django.core.cache import cache
     from django_tasks_db.models import DBTaskResult
 
@@ -323,3 +335,53 @@ def test_a_download_that_met_missing_lines_enqueues_the_refresh(filled: Any) -> 
     response = client.get("/exchange/activities.csv")
     b"".join(response.streaming_content)
     assert queued.count() == 1  # nothing missing: nothing enqueued
+
+
+def _cursor_state() -> tuple[list[tuple[Any, ...]], str]:
+    """The open cursors of this connection (PostgreSQL's ``pg_cursors``: holdable?, its
+    statement) and whether the transaction is read-only."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT is_holdable, statement FROM pg_cursors")
+        cursors = cursor.fetchall()
+        cursor.execute("SHOW transaction_read_only")
+        return cursors, cursor.fetchone()[0]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="server-side cursors")
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("finish", ["read to the end", "closed half-way"])
+def test_the_export_streams_through_a_cursor_without_hold(filled: Any, finish: str) -> None:
+    """Outside a transaction PostgreSQL materialises a WITH HOLD cursor's whole result
+    before its first row (35.7 s for 1M lines): the export reads inside a read-only
+    transaction, whose cursor streams (ADR 0031, amendment). However the download ends,
+    the connection is back in autocommit afterwards."""
+    lines.refresh_lines()
+    qs = _all()
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    chunks = export_csv_chunks(qs, window=1)
+    next(chunks)  # the header: nothing read yet
+    next(chunks)  # the first line: the cursor is open
+    cursors, read_only = _cursor_state()
+    holdable = [held for held, statement in cursors if "exchange_exportline" in statement]
+    assert holdable == [False], cursors
+    assert read_only == "on"
+    assert connection.in_atomic_block
+    if finish == "read to the end":
+        rest = "".join(chunks)
+        assert rest.count("\r\n") == qs.count() - 1
+    else:
+        chunks.close()  # the client went away: GeneratorExit ends the transaction
+    assert connection.get_autocommit() and not connection.in_atomic_block
+    assert _cursor_state() == ([], "off")
+    # The connection writes again as usual.
+    ExportLine.objects.all().delete()
+    assert ExportLine.objects.count() == 0
+
+
+def test_an_export_inside_a_callers_transaction_adds_none(filled: Any) -> None:
+    """A caller already in a transaction (a test, a task) keeps it: no nested read-only
+    transaction that would stop the caller's later writes."""
+    assert connection.in_atomic_block
+    oracle = legacy_csv(_all())
+    assert _stored(_all()) == oracle
+    ExportLine.objects.all().delete()  # still writable
