@@ -1095,11 +1095,13 @@ def _changed_or_moved(using: str, table: str, row_id: int, seq: int, now: str) -
 # intact": when any count is off, the ledger or that table is verified again by the paths
 # above, unchanged, which name the breaks. Each condition is the one those paths accept.
 
+# Per table (so the same scan gives each table's number of links): the links, their
+# lowest and highest numbers, and those whose hash is not the recomputed one.
 _LEDGER_SUMS = (
-    "SELECT count(*), min(seq), max(seq), count(*) FILTER (WHERE (hash = encode(sha256("
-    "convert_to(prev_hash || '|' || seq::text || '|' || table_name || '|' || row_id::text "
-    "|| '|' || content_hash || '|' || schema, 'UTF8')), 'hex')) IS NOT TRUE) "
-    f"FROM {LEDGER_TABLE}"
+    "SELECT table_name, count(*), min(seq), max(seq), count(*) FILTER (WHERE (hash = "
+    "encode(sha256(convert_to(prev_hash || '|' || seq::text || '|' || table_name || '|' || "
+    "row_id::text || '|' || content_hash || '|' || schema, 'UTF8')), 'hex')) IS NOT TRUE) "
+    f"FROM {LEDGER_TABLE} GROUP BY table_name"
 )
 # Each link's prev_hash against the hash of the link before it (GENESIS for the first).
 _LEDGER_UNCHAINED = (
@@ -1108,18 +1110,32 @@ _LEDGER_UNCHAINED = (
 )
 
 
-def _ledger_intact_sql(connection: BaseDatabaseWrapper, result: Verification) -> bool:
+def _ledger_sums(connection: BaseDatabaseWrapper) -> dict[str, tuple[int, int, int, int]]:
+    """Table name -> (links, lowest seq, highest seq, links whose hash is rewritten)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LEDGER_SUMS)
+        return {table: tuple(sums) for table, *sums in cursor.fetchall()}  # type: ignore[misc]
+
+
+def _ledger_intact_sql(
+    connection: BaseDatabaseWrapper,
+    result: Verification,
+    sums: dict[str, tuple[int, int, int, int]],
+) -> bool:
     """True (and the ledger's counts and head in ``result``) when the ledger is intact as
     ``_verify_ledger`` would find it: numbers 1..n (``seq`` is the primary key, so n
     links from 1 to n have no gap), every hash recomputed equal, every ``prev_hash`` the
     hash before it, the head at link n with its hash. False: nothing is recorded."""
     from liaison.records.models import AuditChainHead
 
+    if not sums:
+        return False
+    count = sum(s[0] for s in sums.values())
+    low = min(s[1] for s in sums.values())
+    high = max(s[2] for s in sums.values())
+    if low != 1 or high != count or any(s[3] for s in sums.values()):
+        return False
     with connection.cursor() as cursor:
-        cursor.execute(_LEDGER_SUMS)
-        count, low, high, rewritten = cursor.fetchone()
-        if not count or low != 1 or high != count or rewritten:
-            return False
         cursor.execute(_LEDGER_UNCHAINED, [GENESIS])
         if cursor.fetchone()[0]:
             return False
@@ -1131,12 +1147,6 @@ def _ledger_intact_sql(connection: BaseDatabaseWrapper, result: Verification) ->
     result.links += count
     result.head_seq, result.head_hash = head.seq, head.hash
     return True
-
-
-def _links_per_table(connection: BaseDatabaseWrapper) -> dict[str, int]:
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT table_name, count(*) FROM {LEDGER_TABLE} GROUP BY table_name")
-        return dict(cursor.fetchall())
 
 
 def _table_intact_sql(
@@ -1226,9 +1236,10 @@ def verify(
     )
     connection = connections[using]
     whole = in_sql and connection.vendor == "postgresql"
-    if not (whole and _ledger_intact_sql(connection, result)):
+    sums = _ledger_sums(connection) if whole else {}
+    if not (whole and _ledger_intact_sql(connection, result, sums)):
         _verify_ledger(using, result, chunk, in_sql)
-    links = _links_per_table(connection) if whole else {}
+    links = {table: s[0] for table, s in sums.items()}
     models_ = audited_models()
     result.tables = len(models_)
     for model in models_:
