@@ -1103,10 +1103,12 @@ _LEDGER_SUMS = (
     "row_id::text || '|' || content_hash || '|' || schema, 'UTF8')), 'hex')) IS NOT TRUE) "
     f"FROM {LEDGER_TABLE} GROUP BY table_name"
 )
-# Each link's prev_hash against the hash of the link before it (GENESIS for the first).
+# Each link's prev_hash against the hash of the link before it (GENESIS for the first),
+# and its number against its place (1, 2, 3 … even were the primary key dropped).
 _LEDGER_UNCHAINED = (
-    "SELECT count(*) FILTER (WHERE prev_hash IS DISTINCT FROM before) FROM (SELECT prev_hash, "
-    f"lag(hash, 1, %s) OVER (ORDER BY seq) AS before FROM {LEDGER_TABLE}) AS links"
+    "SELECT count(*) FILTER (WHERE prev_hash IS DISTINCT FROM before OR seq <> place) FROM "
+    f"(SELECT prev_hash, seq, lag(hash, 1, %s) OVER (ORDER BY seq) AS before, row_number() "
+    f"OVER (ORDER BY seq) AS place FROM {LEDGER_TABLE}) AS links"
 )
 
 
@@ -1123,9 +1125,9 @@ def _ledger_intact_sql(
     sums: dict[str, tuple[int, int, int, int]],
 ) -> bool:
     """True (and the ledger's counts and head in ``result``) when the ledger is intact as
-    ``_verify_ledger`` would find it: numbers 1..n (``seq`` is the primary key, so n
-    links from 1 to n have no gap), every hash recomputed equal, every ``prev_hash`` the
-    hash before it, the head at link n with its hash. False: nothing is recorded."""
+    ``_verify_ledger`` would find it: numbers 1..n, each at its place, every hash
+    recomputed equal, every ``prev_hash`` the hash before it, the head at link n with its
+    hash. False: nothing is recorded."""
     from liaison.records.models import AuditChainHead
 
     if not sums:
@@ -1202,6 +1204,11 @@ def _table_intact_sql(
         )
         rows, bad, rest = cursor.fetchone()
         if bad or rows != links.get(table, 0):
+            return False
+        # The join gives one line a row only while no row has two links (were the unique
+        # constraint on table_name, row_id dropped): the table's own count must agree.
+        cursor.execute(f"SELECT count(*) FROM {quote(table)}")
+        if cursor.fetchone()[0] != rows:
             return False
         if rest:
             cursor.execute(

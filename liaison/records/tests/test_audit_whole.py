@@ -132,3 +132,34 @@ def test_a_tampered_ledger_is_refused_and_walked_link_by_link(listed: int, chang
         pass
     assert not result.intact
     assert _ledger_intact()
+
+
+def test_constraints_dropped_do_not_let_duplicates_through(listed: int) -> None:
+    """The counts do not lean on the ledger's keys: a link copied for the same row (the
+    unique constraint dropped) or a link number used twice (the primary key dropped)."""
+    seq, row_id = AuditLink.objects.filter(table_name=TABLE).values_list("seq", "row_id")[0]
+    top = AuditLink.objects.order_by("-seq").values_list("seq", flat=True)[0]
+    for change in [
+        "ALTER TABLE records_auditlink DROP CONSTRAINT auditlink_one_per_row",
+        "ALTER TABLE records_auditlink DROP CONSTRAINT records_auditlink_pkey, "
+        "DROP CONSTRAINT auditlink_one_per_row",
+    ]:
+        try:
+            with transaction.atomic():
+                with guard_suspended(audit_chain.LEDGER_TABLE), connection.cursor() as cursor:
+                    cursor.execute(change)
+                    new_seq = top + 1 if "pkey" not in change else seq
+                    cursor.execute(
+                        "INSERT INTO records_auditlink (seq, table_name, row_id, schema, "
+                        "content_hash, prev_hash, hash) SELECT %s, table_name, row_id, schema, "
+                        "content_hash, prev_hash, hash FROM records_auditlink WHERE seq = %s",
+                        [new_seq, seq],
+                    )
+                if "pkey" not in change:
+                    assert not _table_intact(HISTORY), row_id
+                else:
+                    assert not _ledger_intact()
+                assert not verify().intact
+                raise Rollback
+        except Rollback:
+            pass
