@@ -12,9 +12,9 @@ on PostgreSQL, ``--batch`` rows a transaction, each row hashed by
 ``audit_chain.content_hash`` and each link by ``audit_chain.link_hash``, so the chain is
 the real one), printing the fill rate; then runs ``verify()`` once and prints wall
 seconds, this process's CPU seconds, on PostgreSQL the server backend's CPU seconds during
-``verify`` (from ``/proc``), rows per second, CPU µs a row, the peak RSS while it ran and
-the load average. ``--no-sql``: ``verify(in_sql=False)``, without the first path (ADR
-0023, third amendment).
+``verify`` and its parallel workers' (from ``/proc``), rows per second, CPU µs a row, the
+peak RSS while it ran and the load average. ``--no-sql``: ``verify(in_sql=False)``,
+without the first path (ADR 0023, third amendment).
 ``--writes``: times an
 audited update of one activity (``save_audited``, a title change) with and without the
 chain's receiver connected, each inside a rolled-back transaction; p50 and p95 in
@@ -166,6 +166,49 @@ def _cpu_of(pid: int | None) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+class _Workers:
+    """The CPU of PostgreSQL's parallel workers serving ``leader`` (processes titled
+    ``postgres: parallel worker for PID <leader>``, same machine): they live for one
+    statement, so a thread samples ``/proc`` every 20 ms and keeps each worker's last
+    figure (a worker's last < 20 ms are missed)."""
+
+    def __init__(self, leader: int | None) -> None:
+        import threading
+
+        self.leader = leader
+        self.workers: dict[int, float] = {}
+        self.own_cpu = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        if leader is not None:
+            self._thread.start()
+
+    def _run(self) -> None:
+        title = f"parallel worker for PID {self.leader}".encode()
+        try:
+            self._sample(title)
+        finally:
+            self.own_cpu = time.thread_time()  # taken out of "this process's CPU"
+
+    def _sample(self, title: bytes) -> None:
+        while not self._stop.wait(0.02):
+            for entry in Path("/proc").iterdir():
+                if not entry.name.isdigit():
+                    continue
+                try:
+                    if title in (entry / "cmdline").read_bytes():
+                        self.workers[int(entry.name)] = _cpu_of(int(entry.name))
+                except OSError:
+                    continue
+
+    def stop(self) -> float:
+        """CPU seconds of every worker seen."""
+        self._stop.set()
+        if self.leader is not None:
+            self._thread.join()
+        return sum(self.workers.values())
+
+
 def _status(name: str) -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith(f"{name}:"):
@@ -226,17 +269,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         backend = _backend_pid(connection)
         before = _reset_peak_rss()
         server_started = _cpu_of(backend)
+        workers = _Workers(backend)
         started, cpu_started = time.perf_counter(), time.process_time()
         result = verify(in_sql=not args.no_sql)
         seconds = time.perf_counter() - started
         cpu = time.process_time() - cpu_started
         server = _cpu_of(backend) - server_started
+        helpers = workers.stop()
+        cpu -= workers.own_cpu
         peak = _peak_rss()
         if backend is not None:
+            rows = max(result.rows, 1)
             print(
                 f"\nPostgreSQL backend (pid {backend}): {server:.1f} s CPU during verify "
-                f"({server * 1e6 / max(result.rows, 1):.1f} µs a row); this process and the "
-                f"server together {(cpu + server) * 1e6 / max(result.rows, 1):.1f} µs a row"
+                f"({server * 1e6 / rows:.1f} µs a row); its {len(workers.workers)} parallel "
+                f"workers {helpers:.1f} s ({helpers * 1e6 / rows:.1f} µs a row); this process "
+                f"and the server together {(cpu + server + helpers) * 1e6 / rows:.1f} µs a row"
             )
         print(
             f"\nverify_audit: {'intact' if result.intact else 'BROKEN'} over {result.rows:,} "

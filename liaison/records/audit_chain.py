@@ -724,11 +724,17 @@ _SQL_INTEGER_TYPES = frozenset({"integer", "bigint", "smallint"})
 
 
 def _column_json_sql(
-    connection: BaseDatabaseWrapper, model_field: models.Field[Any, Any], column: str
+    connection: BaseDatabaseWrapper,
+    model_field: models.Field[Any, Any],
+    column: str,
+    subqueries: bool = True,
 ) -> str | None:
     """SQL for one column's JSON text as the reference path writes it (``null`` for NULL),
     NULL for a value not of the shape handled; None when the column's kind is not
-    handled at all (the table then takes the batch path)."""
+    handled at all (the table then takes the batch path). ``subqueries=False``: without
+    the subqueries that write a non-empty JSON array on PostgreSQL (such a value is then
+    NULL, not handled): the same texts where there is one, in an expression PostgreSQL
+    may evaluate in parallel workers (a subquery keeps the aggregate in the leader)."""
     kind, vendor = type(model_field), connection.vendor
     if kind in (models.DateField, models.DateTimeField):
         return _fragment_sql(vendor, kind, column)
@@ -773,6 +779,11 @@ def _column_json_sql(
         )
     if kind is models.JSONField:
         empty = "'[]', '{}'"
+        if vendor == "postgresql" and not subqueries:
+            return (
+                f"CASE {null} WHEN {column} = '[]'::jsonb THEN '[]' "
+                f"WHEN {column} = '{{}}'::jsonb THEN '{{}}' END"
+            )
         if vendor == "postgresql":
             return (
                 f"CASE {null} WHEN {column} = '[]'::jsonb THEN '[]' "
@@ -790,14 +801,16 @@ def _column_json_sql(
 
 
 def _row_json_sql(
-    connection: BaseDatabaseWrapper, fields: Sequence[models.Field[Any, Any]]
+    connection: BaseDatabaseWrapper,
+    fields: Sequence[models.Field[Any, Any]],
+    subqueries: bool = True,
 ) -> str | None:
     """SQL for a row's whole canonical JSON over ``fields`` (keys sorted, compact, as
     ``_ENCODE`` writes the reference path's dict); NULL when one value is not of a handled
     shape; None when a column's kind is not handled."""
     parts = []
     for i, f in enumerate(sorted(fields, key=_col)):
-        made = _column_json_sql(connection, f, connection.ops.quote_name(_col(f)))
+        made = _column_json_sql(connection, f, connection.ops.quote_name(_col(f)), subqueries)
         if made is None:
             return None
         key = ("{" if i == 0 else ",") + _enc_str(_col(f)) + ":"
@@ -806,11 +819,13 @@ def _row_json_sql(
 
 
 def _content_hash_sql(
-    connection: BaseDatabaseWrapper, fields: Sequence[models.Field[Any, Any]]
+    connection: BaseDatabaseWrapper,
+    fields: Sequence[models.Field[Any, Any]],
+    subqueries: bool = True,
 ) -> str | None:
     """SQL for a row's content hash (PostgreSQL: hex SHA-256 of the UTF-8 text) or, on
     SQLite, its canonical JSON text (hashed in Python); None when not made in SQL."""
-    text = _row_json_sql(connection, fields)
+    text = _row_json_sql(connection, fields, subqueries)
     if text is None or connection.vendor not in ("postgresql", "sqlite"):
         return None
     if connection.vendor == "postgresql":
@@ -1071,6 +1086,141 @@ def _changed_or_moved(using: str, table: str, row_id: int, seq: int, now: str) -
     )
 
 
+# --- the verifier's whole-trail path on PostgreSQL (ADR 0023, fourth amendment) --------
+#
+# Before any of the paths above, PostgreSQL checks the whole ledger and each whole table
+# with a few aggregate statements that send back counts, not digests: no rows cross the
+# wire, no cursor (a cursor's plan runs in one process), so the planner may spread the
+# scan, the JSON text and SHA-256 over parallel workers. They can only say "all of it is
+# intact": when any count is off, the ledger or that table is verified again by the paths
+# above, unchanged, which name the breaks. Each condition is the one those paths accept.
+
+# Per table (so the same scan gives each table's number of links): the links, their
+# lowest and highest numbers, and those whose hash is not the recomputed one.
+_LEDGER_SUMS = (
+    "SELECT table_name, count(*), min(seq), max(seq), count(*) FILTER (WHERE (hash = "
+    "encode(sha256(convert_to(prev_hash || '|' || seq::text || '|' || table_name || '|' || "
+    "row_id::text || '|' || content_hash || '|' || schema, 'UTF8')), 'hex')) IS NOT TRUE) "
+    f"FROM {LEDGER_TABLE} GROUP BY table_name"
+)
+# Each link's prev_hash against the hash of the link before it (GENESIS for the first),
+# and its number against its place (1, 2, 3 … even were the primary key dropped).
+_LEDGER_UNCHAINED = (
+    "SELECT count(*) FILTER (WHERE prev_hash IS DISTINCT FROM before OR seq <> place) FROM "
+    f"(SELECT prev_hash, seq, lag(hash, 1, %s) OVER (ORDER BY seq) AS before, row_number() "
+    f"OVER (ORDER BY seq) AS place FROM {LEDGER_TABLE}) AS links"
+)
+
+
+def _ledger_sums(connection: BaseDatabaseWrapper) -> dict[str, tuple[int, int, int, int]]:
+    """Table name -> (links, lowest seq, highest seq, links whose hash is rewritten)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LEDGER_SUMS)
+        return {table: tuple(sums) for table, *sums in cursor.fetchall()}  # type: ignore[misc]
+
+
+def _ledger_intact_sql(
+    connection: BaseDatabaseWrapper,
+    result: Verification,
+    sums: dict[str, tuple[int, int, int, int]],
+) -> bool:
+    """True (and the ledger's counts and head in ``result``) when the ledger is intact as
+    ``_verify_ledger`` would find it: numbers 1..n, each at its place, every hash
+    recomputed equal, every ``prev_hash`` the hash before it, the head at link n with its
+    hash. False: nothing is recorded."""
+    from liaison.records.models import AuditChainHead
+
+    if not sums:
+        return False
+    count = sum(s[0] for s in sums.values())
+    low = min(s[1] for s in sums.values())
+    high = max(s[2] for s in sums.values())
+    if low != 1 or high != count or any(s[3] for s in sums.values()):
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(_LEDGER_UNCHAINED, [GENESIS])
+        if cursor.fetchone()[0]:
+            return False
+        cursor.execute(f"SELECT hash FROM {LEDGER_TABLE} WHERE seq = %s", [high])
+        last = cursor.fetchone()[0]
+    head = AuditChainHead.objects.using(connection.alias).filter(pk=HEAD_ID).first()
+    if head is None or (head.seq, head.hash) != (high, last):
+        return False
+    result.links += count
+    result.head_seq, result.head_hash = head.seq, head.hash
+    return True
+
+
+def _table_intact_sql(
+    connection: BaseDatabaseWrapper,
+    model: type[models.Model],
+    links: dict[str, int],
+    result: Verification,
+) -> bool:
+    """True (and the table's rows counted in ``result``) when every row of the table has
+    its link, of today's column set, recording the content hash the database makes of it
+    (``_content_hash_sql``), and the table has no other link: what ``_verify_table``
+    accepts without a break. False when the table is not handled here or anything is off
+    (the caller then verifies it with ``_verify_table``)."""
+    quote = connection.ops.quote_name
+    table = model._meta.db_table
+    pk = model._meta.pk
+    assert pk is not None
+    fields = _hashed_fields(model)
+    # Non-empty JSON arrays are written by subqueries, which keep an aggregate out of
+    # parallel workers: the rows holding one are checked by a second, serial statement.
+    simple = _content_hash_sql(connection, fields, subqueries=False)
+    full = _content_hash_sql(connection, fields)
+    if simple is None or full is None:
+        return False
+    key = schema_key(table, [_col(f) for f in fields])
+    plain = (
+        " AND ".join(
+            f"({c} IS NULL OR {c} = '[]'::jsonb OR {c} = '{{}}'::jsonb)"
+            for c in (quote(_col(f)) for f in fields if type(f) is models.JSONField)
+        )
+        or "TRUE"
+    )
+
+    # The table's columns are named unqualified in ``made``: the row is read in a
+    # subquery (which the planner flattens) so that a column such as ``row_id`` cannot be
+    # taken for the link's.
+    def joined(made: str, where: str = "") -> str:
+        return (
+            f"FROM (SELECT {quote(_col(pk))} AS row_key, {plain} AS plain, {made} AS made "
+            f"FROM {quote(table)}{where}) AS audited LEFT JOIN {LEDGER_TABLE} AS link "
+            "ON link.table_name = %s AND link.row_id = audited.row_key"
+        )
+
+    broken = (
+        "(link.row_id IS NULL OR link.schema <> %s OR (link.content_hash = audited.made) "
+        "IS NOT TRUE)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE audited.plain AND {broken}), "
+            f"count(*) FILTER (WHERE NOT audited.plain) {joined(simple)}",
+            [key, table],
+        )
+        rows, bad, rest = cursor.fetchone()
+        if bad or rows != links.get(table, 0):
+            return False
+        # The join gives one line a row only while no row has two links (were the unique
+        # constraint on table_name, row_id dropped): the table's own count must agree.
+        cursor.execute(f"SELECT count(*) FROM {quote(table)}")
+        if cursor.fetchone()[0] != rows:
+            return False
+        if rest:
+            cursor.execute(
+                f"SELECT count(*) FILTER (WHERE {broken}) {joined(full, f' WHERE NOT ({plain})')}",
+                [key, table],
+            )
+            if cursor.fetchone()[0]:
+                return False
+    result.rows += rows
+    return True
+
+
 def verify(
     *, using: str = DEFAULT_DB_ALIAS, chunk: int = 5000, in_sql: bool = True
 ) -> Verification:
@@ -1091,11 +1241,17 @@ def verify(
     permits = set(
         DestructionPermit.objects.using(using).values_list("table_name", "row_id").iterator()
     )
-    _verify_ledger(using, result, chunk, in_sql)
+    connection = connections[using]
+    whole = in_sql and connection.vendor == "postgresql"
+    sums = _ledger_sums(connection) if whole else {}
+    if not (whole and _ledger_intact_sql(connection, result, sums)):
+        _verify_ledger(using, result, chunk, in_sql)
+    links = {table: s[0] for table, s in sums.items()}
     models_ = audited_models()
     result.tables = len(models_)
     for model in models_:
-        _verify_table(using, model, schemas, permits, result, chunk, in_sql)
+        if not (whole and _table_intact_sql(connection, model, links, result)):
+            _verify_table(using, model, schemas, permits, result, chunk, in_sql)
     result.problems = len(result._found)
     result.first = _first(result._found)
     result.intact = result.first is None
