@@ -331,7 +331,7 @@ class CheckMemo:
         self._mutable: list[str] = []
         self._blank_cache: dict[str, Any] = {}
         self._blank_for: tuple[Any, Any] = (None, None)
-        self._checked: dict[tuple[str, ...], list[tuple[Any, str, int]]] = {}
+        self._checked: dict[tuple[str, ...], list[tuple[Any, ...]]] = {}
 
     def new_activity(self, *, agency: Agency | None = None, created_by: Any = None) -> Activity:
         """A new unsaved ``Activity()``: what the constructor makes (its defaults and
@@ -360,14 +360,22 @@ class CheckMemo:
         activity._state.fields_cache = dict(self._blank_cache)
         return activity
 
-    def _plan(self, instance: Activity, exclude: Sequence[str]) -> list[tuple[Any, str, int]]:
+    def _plan(self, instance: Activity, exclude: Sequence[str]) -> list[tuple[Any, ...]]:
         """The fields ``clean_fields`` checks for ``exclude``, each with the size limit of
-        a plain text field (``_plain_text_limit``), or -1 for any other field."""
+        a plain text field (``_plain_text_limit``, -1 for any other field), whether it may
+        be blank, its empty values and the memo of its values that passed."""
         key = tuple(exclude)
         plan = self._checked.get(key)
         if plan is None:
             plan = [
-                (f, f.attname, _plain_text_limit(f))
+                (
+                    f,
+                    f.attname,
+                    _plain_text_limit(f),
+                    f.blank,
+                    f.empty_values,
+                    self.fields.setdefault(f.name, {}),
+                )
                 for f in instance._meta.fields
                 if f.name not in exclude and not f.generated
             ]
@@ -377,10 +385,12 @@ class CheckMemo:
     def clean_fields_pass(self, instance: Activity, exclude: Sequence[str]) -> bool:
         """True when ``instance.full_clean(exclude=exclude, validate_constraints=False)``
         would raise nothing: every field's ``clean`` is run (or its earlier success
-        reused) exactly as ``Model.clean_fields`` runs it, the cleaned value set back on
-        the instance. False on the first field that fails (the caller then runs
-        ``full_clean`` for its messages). ``full_clean``'s other two steps do nothing
-        for a new activity (``_full_clean_is_fields_only``).
+        reused) exactly as ``Model.clean_fields`` runs it. False on the first field that
+        fails (the caller then runs ``full_clean`` for its messages, on the values as they
+        were: nothing is set on the instance). ``full_clean``'s other two steps do nothing
+        for a new activity (``_full_clean_is_fields_only``). The cleaned values are not
+        set back on the instance, as ``clean_fields`` would: the dry run, the only
+        caller, checks the instance and drops it (``_import_prepare``).
 
         A plain text field (``_plain_text_limit``) holding a ``str`` — titles, sources,
         purposes: different on every row — is not run through ``clean`` at all: for
@@ -390,46 +400,37 @@ class CheckMemo:
         if not _full_clean_is_fields_only(type(instance)) or instance.pk is not None:
             return False
         values = instance.__dict__
-        fields = self.fields
-        for f, attname, limit in self._plan(instance, exclude):
+        for f, attname, limit, blank, empty, seen in self._plan(instance, exclude):
             try:
                 raw = values[attname]
             except KeyError:  # not loaded (never, on a new instance): as clean_fields reads it
                 raw = getattr(instance, attname)
-            if limit >= 0 and type(raw) is str:
+            kind = type(raw)
+            if limit >= 0 and kind is str:
                 if raw:
                     if limit and len(raw) > limit:
                         return False
                     continue
-                if f.blank:
+                if blank:
                     continue
                 return False
-            if f.blank and raw in f.empty_values:
+            if blank and raw in empty:
                 continue
             if isinstance(raw, DatabaseDefault):
                 continue
-            seen = fields.get(f.name)
-            if seen is None:
-                seen = fields[f.name] = {}
             try:
                 # A list (``not_on_record``) is read as the tuple of its items.
-                key: tuple[type, Any] | None = (
-                    (list, tuple(raw)) if type(raw) is list else (type(raw), raw)
-                )
-                hit = key in seen
+                key: tuple[type, Any] | None = (list, tuple(raw)) if kind is list else (kind, raw)
+                if key in seen:
+                    continue
             except TypeError:  # an unhashable value (a list): checked each time
-                key, hit = None, False
-            if hit:
-                # The cleaned value of an equal value (a list: its own items, copied).
-                value = list(seen[key]) if type(raw) is list else seen[key]
-            else:
-                try:
-                    value = f.clean(raw, instance)
-                except ValidationError:
-                    return False
-                if key is not None and len(seen) < MEMO_LIMIT:
-                    seen[key] = value
-            setattr(instance, attname, value)
+                key = None
+            try:
+                value = f.clean(raw, instance)
+            except ValidationError:
+                return False
+            if key is not None and len(seen) < MEMO_LIMIT:
+                seen[key] = value
         return True
 
 
@@ -466,11 +467,12 @@ def _set_related(instance: Activity, name: str, value: Any) -> None:
     holds that very object there (a copy of ``CheckMemo``'s blank): the descriptor would
     leave it as it is."""
     field: Any = instance._meta.get_field(name)
+    held = instance._state.fields_cache.get(field.cache_name)
     if (
         value is not None
+        and held is value  # the cheapest test first: on most calls it decides
         and field.remote_field.multiple  # a ForeignKey: nothing set on ``value`` itself
-        and instance.__dict__.get(field.attname) == value.pk
-        and instance._state.fields_cache.get(field.cache_name) is value
+        and instance.__dict__.get(field.attname) == held.pk
     ):
         return
     setattr(instance, name, value)

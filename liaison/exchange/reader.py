@@ -162,13 +162,17 @@ def read_table(content: bytes, file_format: str) -> Table:
                 cells = text_of(values)
                 if not any(cells):
                     continue
-                if len(cells) >= width:
-                    row = dict(zip(headers, cells[:width], strict=True))
+                size = len(cells)
+                if size == width:  # nearly every row
+                    row = dict(zip(headers, cells, strict=True))
+                elif size > width:
+                    # ``zip`` stops at the last header; the cells beyond it are checked below.
+                    row = dict(zip(headers, cells, strict=False))
+                    extra = [c for c in cells[width:] if c]
+                    if extra:
+                        row["__extra__"] = extra[0]
                 else:
-                    row = dict(zip(headers, cells + [""] * (width - len(cells)), strict=True))
-                extra = [c for c in cells[width:] if c]
-                if extra:
-                    row["__extra__"] = extra[0]
+                    row = dict(zip(headers, cells + [""] * (width - size), strict=True))
                 yield number, row
         except csv.Error as exc:
             raise FileNotReadable(f"Row {number + 1} is not readable CSV: {exc}.") from exc

@@ -93,6 +93,9 @@ ACTION_LABELS = {
 PROGRESS_EVERY = 25
 # How often, at most, the progress shown on the page is written (seconds).
 REPORT_SECONDS = 0.5
+# How often, at most, a cancel request is looked for after the first look (seconds): a
+# read of the file cache is tens of microseconds, as much as checking a row.
+CANCEL_SECONDS = 0.1
 MAX_KEY_LENGTH = 100
 _ROLES = frozenset(ParticipantRole.values)
 
@@ -400,27 +403,32 @@ def _parse(
     import reads the registries once per file (``_People``, ``_Organisations``)."""
     cell = row.text.get  # ``row.cell`` without a call per column
     system, ident = cell("source_system", ""), cell("source_id", "")
-    for column, value in (("source_system", system), ("source_id", ident)):
-        if not value:
-            row.problem(column, "Required: with the other key column it says which record "
-                        "this row is, so a re-import finds it again.")  # fmt: skip
-        elif len(value) > MAX_KEY_LENGTH:
-            row.problem(column, f"Keep it to {MAX_KEY_LENGTH} characters.")
+    if not system or not ident or len(system) > MAX_KEY_LENGTH or len(ident) > MAX_KEY_LENGTH:
+        for column, value in (("source_system", system), ("source_id", ident)):
+            if not value:
+                row.problem(column, "Required: with the other key column it says which "
+                            "record this row is, so a re-import finds it again.")  # fmt: skip
+            elif len(value) > MAX_KEY_LENGTH:
+                row.problem(column, f"Keep it to {MAX_KEY_LENGTH} characters.")
     if "__extra__" in row.cells:
         row.problem("(beyond the last column)", "This row has more cells than the header "
                     "has columns.", row.cells["__extra__"])  # fmt: skip
     locations = list(_locations(cell("locations", "")))
     recorded_at = None
-    if cell("recorded_at", ""):
-        recorded_at = row.when("recorded_at", cell("recorded_at", ""))
+    recorded_text = cell("recorded_at", "")
+    if recorded_text:
+        recorded_at = row.when("recorded_at", recorded_text)
     lists: dict[str, list[dict[str, str]]] = {}
     for column, names in (
         ("funding", FUNDING_FIELDS),
         ("approvals", APPROVAL_FIELDS),
         ("reports", REPORT_FIELDS),
     ):
-        lists[column] = []
-        for index, item in enumerate(split_list(cell(column, "")), start=1):
+        lists[column] = found = []
+        text = cell(column, "")
+        if not text:  # most rows: nothing to split
+            continue
+        for index, item in enumerate(split_list(text), start=1):
             values = split_fields(item, names)
             if values is None:
                 row.problem(column, f"item {index} has more than {len(names)} fields: write "
@@ -428,13 +436,14 @@ def _parse(
             else:
                 values["__item__"] = item
                 values["__index__"] = str(index)
-                lists[column].append(values)
+                found.append(values)
+    category = cell("category", "")
     data = ActivityInput(
         title=cell("title", ""),
         direction=cell("direction", ""),
         kind=cell("kind", ""),
         category_id=None,
-        category_slug=cell("category", ""),
+        category_slug=category,
         purpose=cell("purpose", ""),
         justification=cell("justification", ""),
         start_date=row.date("start_date", required=True),
@@ -446,7 +455,7 @@ def _parse(
         locations=locations,
         participants=_participants(row, people, agency),
     )
-    if not cell("category", ""):
+    if not category:
         row.problem("category", "Required: the category's slug, e.g. human-trafficking.")
     return _Parsed(
         key=(system, ident),
@@ -926,6 +935,7 @@ def run_rows(
         waiting.clear()
 
     reported = time.monotonic()
+    looked: float | None = None  # the first look is at row PROGRESS_EVERY, whatever the time
     for done, (number, cells) in enumerate(rows, start=1):
         outcome.rows += 1
         row = _Row(number, cells)
@@ -991,9 +1001,11 @@ def run_rows(
         if len(pending) >= BULK_CHUNK:
             flush()
         if done % PROGRESS_EVERY == 0:
-            if progress.cancel_requested(batch.token):
-                raise ImportCancelled()
             now = time.monotonic()
+            if looked is None or now - looked >= CANCEL_SECONDS:
+                if progress.cancel_requested(batch.token):
+                    raise ImportCancelled()
+                looked = now
             if now - reported >= REPORT_SECONDS:
                 # A write to the file cache (milliseconds): not more often than the page
                 # reads it.
