@@ -26,7 +26,7 @@ cursors have no hold already, and a nested read-only transaction would stop its 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
@@ -65,7 +65,7 @@ def _read_only_atomic(using: str) -> Iterator[None]:
         yield
 
 
-def read_in_transaction[T](chunks: Iterable[T], *, using: str = DEFAULT_DB_ALIAS) -> Iterator[T]:
+def read_in_transaction[T](chunks: Iterable[T], *, using: str = DEFAULT_DB_ALIAS) -> Generator[T]:
     """``chunks``, read inside ``streaming_transaction``: for a streamed download whose
     chunks only read (a write would be refused by the read-only transaction)."""
     with streaming_transaction(using):
