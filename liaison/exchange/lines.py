@@ -347,11 +347,15 @@ def install_triggers(connection: BaseDatabaseWrapper) -> int:
 def _missing(cursor: Any, after: int, batch: int) -> list[tuple[int, int | None]]:
     """Up to ``batch`` activities after id ``after`` with no current line, with the stamp
     of their line row (None: no row)."""
+    # ``l.activity_id > %s`` repeats in the join what ``a.id > %s`` says: PostgreSQL does
+    # not carry a bound across an outer join, and without it each batch's merge join read
+    # the lines' index from the first id (a 1M refresh slowed to ~850 lines/s as it went).
     cursor.execute(
-        f"SELECT a.id, l.stamp FROM {ACTIVITIES} a LEFT JOIN {LINES} l ON l.activity_id = a.id "
+        f"SELECT a.id, l.stamp FROM {ACTIVITIES} a LEFT JOIN {LINES} l "
+        f"ON l.activity_id = a.id AND l.activity_id > %s "
         f"WHERE a.id > %s AND (l.activity_id IS NULL OR l.line IS NULL OR l.format <> %s) "
         f"ORDER BY a.id LIMIT %s",
-        [after, line_format(), batch],
+        [after, after, line_format(), batch],
     )
     return cursor.fetchall()
 
