@@ -365,12 +365,15 @@ def _raw_rows(
         yield from batch
 
 
-# The ledger's first path on PostgreSQL: each link's hash recomputed by the database
-# (``link_hash``'s text, the numbers written as ``str`` writes them), compared there.
+# A link's hash recomputed by PostgreSQL: ``link_hash``'s text, the numbers written as
+# ``str`` writes them. One expression for both of the ledger's SQL paths.
+_LINK_HASH_SQL = (
+    "encode(sha256(convert_to(prev_hash || '|' || seq::text || '|' || table_name || '|' || "
+    "row_id::text || '|' || content_hash || '|' || schema, 'UTF8')), 'hex')"
+)
+# The ledger's first path on PostgreSQL: each link's hash recomputed and compared there.
 _LEDGER_IN_SQL = (
-    "SELECT seq, prev_hash, hash, hash = encode(sha256(convert_to(prev_hash || '|' || "
-    "seq::text || '|' || table_name || '|' || row_id::text || '|' || content_hash || '|' || "
-    f"schema, 'UTF8')), 'hex') FROM {LEDGER_TABLE} ORDER BY seq"
+    f"SELECT seq, prev_hash, hash, hash = {_LINK_HASH_SQL} FROM {LEDGER_TABLE} ORDER BY seq"
 )
 _LEDGER = (
     f"SELECT seq, table_name, row_id, content_hash, prev_hash, hash, schema FROM {LEDGER_TABLE}"
@@ -779,16 +782,15 @@ def _column_json_sql(
         )
     if kind is models.JSONField:
         empty = "'[]', '{}'"
-        if vendor == "postgresql" and not subqueries:
-            return (
-                f"CASE {null} WHEN {column} = '[]'::jsonb THEN '[]' "
-                f"WHEN {column} = '{{}}'::jsonb THEN '{{}}' END"
-            )
         if vendor == "postgresql":
-            return (
+            empties = (
                 f"CASE {null} WHEN {column} = '[]'::jsonb THEN '[]' "
                 f"WHEN {column} = '{{}}'::jsonb THEN '{{}}' "
-                f"WHEN jsonb_typeof({column}) = 'array' AND NOT EXISTS (SELECT 1 FROM "
+            )
+            if not subqueries:
+                return empties + "END"
+            return (
+                f"{empties}WHEN jsonb_typeof({column}) = 'array' AND NOT EXISTS (SELECT 1 FROM "
                 f"jsonb_array_elements({column}) e WHERE jsonb_typeof(e) <> 'string') THEN "
                 f"'[' || (SELECT string_agg(to_json(x.e)::text, ',' ORDER BY x.n) FROM "
                 f"jsonb_array_elements_text({column}) WITH ORDINALITY x(e, n)) || ']' END"
@@ -1098,9 +1100,8 @@ def _changed_or_moved(using: str, table: str, row_id: int, seq: int, now: str) -
 # Per table (so the same scan gives each table's number of links): the links, their
 # lowest and highest numbers, and those whose hash is not the recomputed one.
 _LEDGER_SUMS = (
-    "SELECT table_name, count(*), min(seq), max(seq), count(*) FILTER (WHERE (hash = "
-    "encode(sha256(convert_to(prev_hash || '|' || seq::text || '|' || table_name || '|' || "
-    "row_id::text || '|' || content_hash || '|' || schema, 'UTF8')), 'hex')) IS NOT TRUE) "
+    "SELECT table_name, count(*), min(seq), max(seq), "
+    f"count(*) FILTER (WHERE (hash = {_LINK_HASH_SQL}) IS NOT TRUE) "
     f"FROM {LEDGER_TABLE} GROUP BY table_name"
 )
 # Each link's prev_hash against the hash of the link before it (GENESIS for the first),
@@ -1157,11 +1158,14 @@ def _table_intact_sql(
     links: dict[str, int],
     result: Verification,
 ) -> bool:
-    """True (and the table's rows counted in ``result``) when every row of the table has
-    its link, of today's column set, recording the content hash the database makes of it
-    (``_content_hash_sql``), and the table has no other link: what ``_verify_table``
-    accepts without a break. False when the table is not handled here or anything is off
-    (the caller then verifies it with ``_verify_table``)."""
+    """True (and the table's rows and destroyed rows counted in ``result``) when every
+    row of the table has its link, of today's column set, recording the content hash the
+    database makes of it (``_content_hash_sql``), and every other link of the table names
+    a row destroyed under a permit: what ``_verify_table`` accepts without a break. False
+    when the table is not handled here or anything is off (the caller then verifies it
+    with ``_verify_table``)."""
+    from liaison.records.models import DestructionPermit
+
     quote = connection.ops.quote_name
     table = model._meta.db_table
     pk = model._meta.pk
@@ -1203,8 +1207,23 @@ def _table_intact_sql(
             [key, table],
         )
         rows, bad, rest = cursor.fetchone()
-        if bad or rows != links.get(table, 0):
+        if bad:
             return False
+        destroyed = 0
+        if rows != links.get(table, 0):
+            # Links whose row is gone: intact only when a permit names each one (rows
+            # destroyed under retention, counted as ``_verify_table`` counts them).
+            permits = quote(DestructionPermit._meta.db_table)
+            cursor.execute(
+                f"SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (SELECT 1 FROM {permits} "
+                "AS p WHERE p.table_name = link.table_name AND p.row_id = link.row_id)) "
+                f"FROM {LEDGER_TABLE} AS link WHERE link.table_name = %s AND NOT EXISTS "
+                f"(SELECT 1 FROM {quote(table)} AS t WHERE t.{quote(_col(pk))} = link.row_id)",
+                [table],
+            )
+            destroyed, unaccounted = cursor.fetchone()
+            if unaccounted or rows + destroyed != links.get(table, 0):
+                return False
         # The join gives one line a row only while no row has two links (were the unique
         # constraint on table_name, row_id dropped): the table's own count must agree.
         cursor.execute(f"SELECT count(*) FROM {quote(table)}")
@@ -1218,6 +1237,7 @@ def _table_intact_sql(
             if cursor.fetchone()[0]:
                 return False
     result.rows += rows
+    result.destroyed += destroyed
     return True
 
 

@@ -163,3 +163,34 @@ def test_constraints_dropped_do_not_let_duplicates_through(listed: int) -> None:
                 raise Rollback
         except Rollback:
             pass
+
+
+def test_rows_destroyed_under_retention_keep_the_whole_path(listed: int, trail: Trail) -> None:
+    """A table with rows destroyed under a permit is still accepted whole (a department
+    that applies retention keeps the fast verdict), its destroyed rows counted as the
+    row-by-row path counts them; a row deleted beside them without a permit is refused."""
+    from liaison.records.audit_chain import destroy_under_retention
+
+    gone = list(HISTORY._base_manager.filter(id=trail.activities[2].pk))
+    assert gone
+    destroy_under_retention(gone, tombstone_id="T-1", actor=trail.clerk, reason="7 years")
+    assert _table_intact(HISTORY)
+    counted = Verification(intact=True)
+    links = {t: s[0] for t, s in audit_chain._ledger_sums(connection).items()}
+    assert audit_chain._table_intact_sql(connection, HISTORY, links, counted)
+    assert counted.destroyed == len(gone)
+    result = _same_verdicts()
+    assert result.intact and result.destroyed >= len(gone)
+
+    plain = HISTORY._base_manager.exclude(pk=listed).order_by("pk").values_list("pk", flat=True)[0]
+    try:
+        with transaction.atomic():
+            with guard_suspended(TABLE), connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {TABLE} WHERE history_id = %s", [plain])
+            assert not _table_intact(HISTORY)
+            result = _same_verdicts()
+            raise Rollback
+    except Rollback:
+        pass
+    assert result.first is not None and result.first.kind == "missing"
+    assert result.first.row_id == plain
